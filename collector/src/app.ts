@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { Config } from './config/env';
+import type { PrometheusSink } from './metrics/prometheus-sink';
+import { registerErrorHandler } from './plugins/error-handler';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import type { Stores } from './stores';
+import { VERSION } from './version';
+
+export interface AppDeps {
+  config: Config;
+  stores: Stores;
+  sink: PrometheusSink;
+  logger: Logger;
+}
+
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** The HTTP app without a listening socket: the server listens, tests `inject`. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandler(app);
+  await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
+  await app.register(metricsRoutes, { sink: deps.sink });
+  return app;
+}

@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { DataDirBusyError } from '../runtime/data-lock';
+import { runMigrate } from './migrate';
+import { runStart } from './start';
+
+const USAGE = `usage: ai-arm <command>
+
+commands:
+  start     run the collector (API, /metrics, polling) on the configured stores
+  migrate   apply pending store migrations and report the schema versions
+  help      show this text
+
+Configuration comes from the environment; see README.md for every variable.`;
+
+const COMMANDS: Record<string, (config: Config) => Promise<number>> = { start: runStart, migrate: runMigrate };
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`ai-arm: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+      console.error(`ai-arm: ${err.message}`);
+      return 78; // EX_CONFIG
+    }
+    console.error(`ai-arm ${command} failed: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+}

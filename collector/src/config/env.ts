@@ -1,0 +1,103 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * Every environment variable the collector reads, with its default, in one place.
+ * README's configuration table mirrors this list (a test keeps them in step).
+ */
+export const ENV_VARS = {
+  ARM_PORT: { default: '8080', doc: 'HTTP port of the API, /metrics and /api/health' },
+  ARM_HOST: { default: '127.0.0.1', doc: 'Interface to listen on (0.0.0.0 in containers)' },
+  ARM_DATA_DIR: { default: './data', doc: 'Where the embedded stores keep their files (chdb, PGlite)' },
+  ARM_POSTGRES_URL: { default: '', doc: 'PostgreSQL URL for the control plane; unset = embedded PGlite' },
+  ARM_CLICKHOUSE_URL: { default: '', doc: 'ClickHouse server URL (http://user:pass@host:8123) for telemetry; unset = embedded chdb' },
+  ARM_CLICKHOUSE_DATABASE: { default: 'ai_arm', doc: 'ClickHouse database for telemetry tables' },
+  ARM_LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug or trace' },
+  ARM_WRITE_BATCH_SIZE: { default: '5000', doc: 'Rows buffered per ClickHouse table before a flush' },
+  ARM_WRITE_FLUSH_MS: { default: '2000', doc: 'Longest time a buffered row waits before a flush' },
+  ARM_WRITE_MAX_RETRIES: { default: '5', doc: 'Attempts for a batch after transient ClickHouse errors' },
+  ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
+  OPENAI_ADMIN_KEY: { default: '', doc: 'OpenAI admin key (sk-admin-...); with no vendor key set the collector runs in demo mode' },
+  ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
+} as const;
+
+export type EnvName = keyof typeof ENV_VARS;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  postgresUrl: string | null;
+  clickhouseUrl: string | null;
+  clickhouseDatabase: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  write: { batchSize: number; flushMs: number; maxRetries: number };
+  shutdownTimeoutMs: number;
+  vendorKeys: { openai: string | null; anthropic: string | null };
+  /** No vendor credentials: the collector serves demo data from the vendor simulator. */
+  demoMode: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/**
+ * Reads the environment; relative paths resolve against where `npm` was invoked (INIT_CWD),
+ * so `npm start` at the root keeps data in ./data there. Collects every bad variable before failing, so one run shows them all. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_CWD ?? process.cwd()): Config {
+  const problems: string[] = [];
+  const raw = (name: EnvName): string => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? ENV_VARS[name].default : v.trim();
+  };
+  const int = (name: EnvName, min: number, max: number): number => {
+    const v = raw(name);
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${v}")`);
+      return Number(ENV_VARS[name].default);
+    }
+    return n;
+  };
+  const url = (name: EnvName, protocols: string[]): string | null => {
+    const v = raw(name);
+    if (v === '') return null;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+    } catch {
+      problems.push(`${name} is not a URL`); // the value may hold a password: never echo it
+    }
+    return v;
+  };
+
+  const logLevel = raw('ARM_LOG_LEVEL') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`ARM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const database = raw('ARM_CLICKHOUSE_DATABASE');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) problems.push(`ARM_CLICKHOUSE_DATABASE must be a plain identifier (got "${database}")`);
+
+  const config: Config = {
+    port: int('ARM_PORT', 0, 65535),
+    host: raw('ARM_HOST'),
+    dataDir: isAbsolute(raw('ARM_DATA_DIR')) ? raw('ARM_DATA_DIR') : resolve(cwd, raw('ARM_DATA_DIR')),
+    postgresUrl: url('ARM_POSTGRES_URL', ['postgres:', 'postgresql:']),
+    clickhouseUrl: url('ARM_CLICKHOUSE_URL', ['http:', 'https:']),
+    clickhouseDatabase: database,
+    logLevel,
+    write: {
+      batchSize: int('ARM_WRITE_BATCH_SIZE', 1, 1_000_000),
+      flushMs: int('ARM_WRITE_FLUSH_MS', 10, 600_000),
+      maxRetries: int('ARM_WRITE_MAX_RETRIES', 0, 100),
+    },
+    shutdownTimeoutMs: int('ARM_SHUTDOWN_TIMEOUT_MS', 100, 600_000),
+    vendorKeys: { openai: raw('OPENAI_ADMIN_KEY') || null, anthropic: raw('ANTHROPIC_ADMIN_KEY') || null },
+    demoMode: false,
+  };
+  config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,382 @@
+// GENERATED from schemas/metrics/catalogue.yaml by `npm run generate`. Do not edit.
+
+import type { MetricSink } from './sink';
+
+/** The vendor serving the model (OTel GenAI provider names). */
+export type GenAiProviderName = 'openai' | 'anthropic' | 'gcp.vertex_ai' | 'azure.ai.openai' | 'custom';
+/** The GenAI operation. */
+export type GenAiOperationName = 'chat' | 'text_completion' | 'embeddings' | 'invoke_agent' | 'execute_tool';
+/** Which tokens. `input` and `output` are the semconv values; AI-ARM adds `cache_read` and `cache_write` so that every token is counted once: `input` is uncached input only, and input + cache_read + cache_write is all input the vendor reported. */
+export type GenAiTokenType = 'input' | 'output' | 'cache_read' | 'cache_write';
+/** Class of failure. */
+export type ErrorType = 'timeout' | 'network_error' | 'rate_limited' | 'overloaded' | 'auth_error' | 'client_error' | 'server_error' | '_OTHER';
+/** Outcome of the latest health check (the API's HealthStatus, lowercased). */
+export type HealthStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+/** Agent lifecycle state (the API's AgentStatus, lowercased). */
+export type AgentStatus = 'active' | 'paused' | 'error' | 'unknown';
+/** Which vendor admin API the collector called. */
+export type Endpoint = 'agents' | 'models' | 'projects' | 'workspaces' | 'api_keys' | 'usage' | 'costs' | 'health_probe';
+/** How one vendor API call ended. */
+export type Outcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 'network_error' | 'timeout';
+/** Whether the unit of work succeeded. */
+export type Result = 'success' | 'failure';
+/** Which store a write went to. */
+export type Store = 'clickhouse' | 'postgres';
+
+/** Allowed values of every enumerated label, for the sink's runtime guard. */
+export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
+  gen_ai_provider_name: ['openai', 'anthropic', 'gcp.vertex_ai', 'azure.ai.openai', 'custom'],
+  gen_ai_operation_name: ['chat', 'text_completion', 'embeddings', 'invoke_agent', 'execute_tool'],
+  gen_ai_token_type: ['input', 'output', 'cache_read', 'cache_write'],
+  error_type: ['timeout', 'network_error', 'rate_limited', 'overloaded', 'auth_error', 'client_error', 'server_error', '_OTHER'],
+  health_status: ['healthy', 'degraded', 'down', 'unknown'],
+  agent_status: ['active', 'paused', 'error', 'unknown'],
+  endpoint: ['agents', 'models', 'projects', 'workspaces', 'api_keys', 'usage', 'costs', 'health_probe'],
+  outcome: ['ok', 'rate_limited', 'client_error', 'server_error', 'network_error', 'timeout'],
+  result: ['success', 'failure'],
+  store: ['clickhouse', 'postgres'],
+};
+
+export interface MetricDefinition {
+  name: string;
+  prometheus: string;
+  instrument: 'counter' | 'gauge' | 'histogram';
+  unit: string;
+  description: string;
+  labels: readonly string[];
+  /** Labels without enumerated values: replaced by `_overflow` once the cap is reached. */
+  boundedLabels: readonly string[];
+  buckets?: readonly number[];
+  cardinalityLimit: number;
+}
+
+export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
+  {
+    name: 'gen_ai.client.token.usage',
+    prometheus: 'gen_ai_client_token_usage',
+    instrument: 'histogram',
+    unit: '{token}',
+    description: 'Tokens used per GenAI request, by token type (from pushed per-request telemetry).',
+    labels: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'],
+    boundedLabels: ['gen_ai_request_model'],
+    buckets: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'gen_ai.client.operation.duration',
+    prometheus: 'gen_ai_client_operation_duration_seconds',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Duration of GenAI operations, pushed requests and the collector\'s health probes alike.',
+    labels: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
+    boundedLabels: ['gen_ai_request_model'],
+    buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'ai_arm.tokens',
+    prometheus: 'ai_arm_tokens_total',
+    instrument: 'counter',
+    unit: '{token}',
+    description: 'Tokens consumed, each counted once under its type; advances only for buckets newer than a connection\'s start watermark.',
+    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.cost.usd',
+    prometheus: 'ai_arm_cost_usd_total',
+    instrument: 'counter',
+    unit: '{USD}',
+    description: 'Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost).',
+    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.requests',
+    prometheus: 'ai_arm_requests_total',
+    instrument: 'counter',
+    unit: '{request}',
+    description: 'GenAI requests made by agents, as reported by vendors or pushed telemetry.',
+    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.errors',
+    prometheus: 'ai_arm_errors_total',
+    instrument: 'counter',
+    unit: '{error}',
+    description: 'GenAI requests by agents that failed, by error class.',
+    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'error_type', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.agent.health',
+    prometheus: 'ai_arm_agent_health',
+    instrument: 'gauge',
+    unit: '{state}',
+    description: 'State set of each agent\'s latest health check; 1 on the current status, 0 on the others.',
+    labels: ['gen_ai_provider_name', 'gen_ai_agent_id', 'health_status'],
+    boundedLabels: ['gen_ai_agent_id'],
+    cardinalityLimit: 40000,
+  },
+  {
+    name: 'ai_arm.agents',
+    prometheus: 'ai_arm_agents',
+    instrument: 'gauge',
+    unit: '{agent}',
+    description: 'Agents in the inventory by provider and lifecycle status.',
+    labels: ['gen_ai_provider_name', 'agent_status'],
+    boundedLabels: [],
+    cardinalityLimit: 100,
+  },
+  {
+    name: 'ai_arm.collector.polls',
+    prometheus: 'ai_arm_collector_polls_total',
+    instrument: 'counter',
+    unit: '{poll}',
+    description: 'Poll runs of vendor connections, by result.',
+    labels: ['gen_ai_provider_name', 'result'],
+    boundedLabels: [],
+    cardinalityLimit: 100,
+  },
+  {
+    name: 'ai_arm.collector.poll.lag',
+    prometheus: 'ai_arm_collector_poll_lag_seconds',
+    instrument: 'gauge',
+    unit: 's',
+    description: 'Seconds between now and the end of the newest complete usage bucket collected per provider.',
+    labels: ['gen_ai_provider_name'],
+    boundedLabels: [],
+    cardinalityLimit: 100,
+  },
+  {
+    name: 'ai_arm.collector.vendor_api.requests',
+    prometheus: 'ai_arm_collector_vendor_api_requests_total',
+    instrument: 'counter',
+    unit: '{request}',
+    description: 'Calls the collector made to vendor admin APIs, by endpoint and outcome.',
+    labels: ['gen_ai_provider_name', 'endpoint', 'outcome'],
+    boundedLabels: [],
+    cardinalityLimit: 500,
+  },
+  {
+    name: 'ai_arm.collector.vendor_api.duration',
+    prometheus: 'ai_arm_collector_vendor_api_duration_seconds',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Latency of the collector\'s calls to vendor admin APIs.',
+    labels: ['gen_ai_provider_name', 'endpoint'],
+    boundedLabels: [],
+    buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+    cardinalityLimit: 500,
+  },
+  {
+    name: 'ai_arm.collector.write.rows',
+    prometheus: 'ai_arm_collector_write_rows_total',
+    instrument: 'counter',
+    unit: '{row}',
+    description: 'Rows the collector wrote to its stores, or failed to write after its retries.',
+    labels: ['store', 'table', 'result'],
+    boundedLabels: ['table'],
+    cardinalityLimit: 200,
+  },
+  {
+    name: 'ai_arm.collector.write.retries',
+    prometheus: 'ai_arm_collector_write_retries_total',
+    instrument: 'counter',
+    unit: '{retry}',
+    description: 'Batch writes retried after a transient store error.',
+    labels: ['store', 'table'],
+    boundedLabels: ['table'],
+    cardinalityLimit: 200,
+  },
+  {
+    name: 'ai_arm.collector.write.buffered',
+    prometheus: 'ai_arm_collector_write_buffered',
+    instrument: 'gauge',
+    unit: '{row}',
+    description: 'Rows waiting in the collector\'s write buffers.',
+    labels: ['store', 'table'],
+    boundedLabels: ['table'],
+    cardinalityLimit: 200,
+  },
+  {
+    name: 'ai_arm.metrics.dropped_label_sets',
+    prometheus: 'ai_arm_metrics_dropped_label_sets_total',
+    instrument: 'counter',
+    unit: '{label_set}',
+    description: 'Label sets folded into a metric\'s overflow series because it reached its cardinality cap.',
+    labels: ['metric'],
+    boundedLabels: ['metric'],
+    cardinalityLimit: 100,
+  },
+];
+
+/** Vendor (API enum) -> gen_ai_provider_name label value. */
+export function vendorToProvider(value: 'OPENAI' | 'ANTHROPIC' | 'GOOGLE' | 'AZURE' | 'CUSTOM'): GenAiProviderName {
+  const map = { OPENAI: 'openai', ANTHROPIC: 'anthropic', GOOGLE: 'gcp.vertex_ai', AZURE: 'azure.ai.openai', CUSTOM: 'custom' } as const;
+  return map[value];
+}
+
+/** HealthStatus (API enum) -> health_status label value. */
+export function healthToLabel(value: 'HEALTHY' | 'DEGRADED' | 'DOWN' | 'UNKNOWN'): HealthStatus {
+  const map = { HEALTHY: 'healthy', DEGRADED: 'degraded', DOWN: 'down', UNKNOWN: 'unknown' } as const;
+  return map[value];
+}
+
+/** AgentStatus (API enum) -> agent_status label value. */
+export function agentStatusToLabel(value: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNOWN'): AgentStatus {
+  const map = { ACTIVE: 'active', PAUSED: 'paused', ERROR: 'error', UNKNOWN: 'unknown' } as const;
+  return map[value];
+}
+
+export interface GenAiClientTokenUsageLabels {
+  gen_ai_operation_name: GenAiOperationName;
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_token_type: GenAiTokenType;
+  gen_ai_request_model: string;
+}
+
+export interface GenAiClientOperationDurationLabels {
+  gen_ai_operation_name: GenAiOperationName;
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  error_type?: ErrorType;
+}
+
+export interface TokensLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  gen_ai_token_type: GenAiTokenType;
+  gen_ai_agent_id: string;
+}
+
+export interface CostUsdLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  gen_ai_agent_id: string;
+}
+
+export interface RequestsLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  gen_ai_operation_name: GenAiOperationName;
+  gen_ai_agent_id: string;
+}
+
+export interface ErrorsLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  error_type: ErrorType;
+  gen_ai_agent_id: string;
+}
+
+export interface AgentHealthLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_agent_id: string;
+  health_status: HealthStatus;
+}
+
+export interface AgentsLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  agent_status: AgentStatus;
+}
+
+export interface CollectorPollsLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  result: Result;
+}
+
+export interface CollectorPollLagLabels {
+  gen_ai_provider_name: GenAiProviderName;
+}
+
+export interface CollectorVendorApiRequestsLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  endpoint: Endpoint;
+  outcome: Outcome;
+}
+
+export interface CollectorVendorApiDurationLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  endpoint: Endpoint;
+}
+
+export interface CollectorWriteRowsLabels {
+  store: Store;
+  table: string;
+  result: Result;
+}
+
+export interface CollectorWriteRetriesLabels {
+  store: Store;
+  table: string;
+}
+
+export interface CollectorWriteBufferedLabels {
+  store: Store;
+  table: string;
+}
+
+export interface MetricsDroppedLabelSetsLabels {
+  metric: string;
+}
+
+/** Every catalogue metric, typed by its labels. Build one per sink. */
+export class Instruments {
+  /** Tokens used per GenAI request, by token type (from pushed per-request telemetry). (histogram, {token}; exposed as `gen_ai_client_token_usage`) */
+  readonly genAiClientTokenUsage: { record(value: number, labels: GenAiClientTokenUsageLabels): void };
+  /** Duration of GenAI operations, pushed requests and the collector's health probes alike. (histogram, s; exposed as `gen_ai_client_operation_duration_seconds`) */
+  readonly genAiClientOperationDuration: { record(value: number, labels: GenAiClientOperationDurationLabels): void };
+  /** Tokens consumed, each counted once under its type; advances only for buckets newer than a connection's start watermark. (counter, {token}; exposed as `ai_arm_tokens_total`) */
+  readonly tokens: { add(value: number, labels: TokensLabels): void };
+  /** Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost). (counter, {USD}; exposed as `ai_arm_cost_usd_total`) */
+  readonly costUsd: { add(value: number, labels: CostUsdLabels): void };
+  /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
+  readonly requests: { add(value: number, labels: RequestsLabels): void };
+  /** GenAI requests by agents that failed, by error class. (counter, {error}; exposed as `ai_arm_errors_total`) */
+  readonly errors: { add(value: number, labels: ErrorsLabels): void };
+  /** State set of each agent's latest health check; 1 on the current status, 0 on the others. (gauge, {state}; exposed as `ai_arm_agent_health`) */
+  readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(): void };
+  /** Agents in the inventory by provider and lifecycle status. (gauge, {agent}; exposed as `ai_arm_agents`) */
+  readonly agents: { set(value: number, labels: AgentsLabels): void; clear(): void };
+  /** Poll runs of vendor connections, by result. (counter, {poll}; exposed as `ai_arm_collector_polls_total`) */
+  readonly collectorPolls: { add(value: number, labels: CollectorPollsLabels): void };
+  /** Seconds between now and the end of the newest complete usage bucket collected per provider. (gauge, s; exposed as `ai_arm_collector_poll_lag_seconds`) */
+  readonly collectorPollLag: { set(value: number, labels: CollectorPollLagLabels): void; clear(): void };
+  /** Calls the collector made to vendor admin APIs, by endpoint and outcome. (counter, {request}; exposed as `ai_arm_collector_vendor_api_requests_total`) */
+  readonly collectorVendorApiRequests: { add(value: number, labels: CollectorVendorApiRequestsLabels): void };
+  /** Latency of the collector's calls to vendor admin APIs. (histogram, s; exposed as `ai_arm_collector_vendor_api_duration_seconds`) */
+  readonly collectorVendorApiDuration: { record(value: number, labels: CollectorVendorApiDurationLabels): void };
+  /** Rows the collector wrote to its stores, or failed to write after its retries. (counter, {row}; exposed as `ai_arm_collector_write_rows_total`) */
+  readonly collectorWriteRows: { add(value: number, labels: CollectorWriteRowsLabels): void };
+  /** Batch writes retried after a transient store error. (counter, {retry}; exposed as `ai_arm_collector_write_retries_total`) */
+  readonly collectorWriteRetries: { add(value: number, labels: CollectorWriteRetriesLabels): void };
+  /** Rows waiting in the collector's write buffers. (gauge, {row}; exposed as `ai_arm_collector_write_buffered`) */
+  readonly collectorWriteBuffered: { set(value: number, labels: CollectorWriteBufferedLabels): void; clear(): void };
+  /** Label sets folded into a metric's overflow series because it reached its cardinality cap. (counter, {label_set}; exposed as `ai_arm_metrics_dropped_label_sets_total`) */
+  readonly metricsDroppedLabelSets: { add(value: number, labels: MetricsDroppedLabelSetsLabels): void };
+
+  constructor(sink: MetricSink) {
+    this.genAiClientTokenUsage = { record: (v, l) => sink.record('gen_ai.client.token.usage', v, { ...l }) };
+    this.genAiClientOperationDuration = { record: (v, l) => sink.record('gen_ai.client.operation.duration', v, { ...l }) };
+    this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, { ...l }) };
+    this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, { ...l }) };
+    this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, { ...l }) };
+    this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, { ...l }) };
+    this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, { ...l }), clear: () => sink.clear('ai_arm.agent.health') };
+    this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, { ...l }), clear: () => sink.clear('ai_arm.agents') };
+    this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, { ...l }) };
+    this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, { ...l }), clear: () => sink.clear('ai_arm.collector.poll.lag') };
+    this.collectorVendorApiRequests = { add: (v, l) => sink.add('ai_arm.collector.vendor_api.requests', v, { ...l }) };
+    this.collectorVendorApiDuration = { record: (v, l) => sink.record('ai_arm.collector.vendor_api.duration', v, { ...l }) };
+    this.collectorWriteRows = { add: (v, l) => sink.add('ai_arm.collector.write.rows', v, { ...l }) };
+    this.collectorWriteRetries = { add: (v, l) => sink.add('ai_arm.collector.write.retries', v, { ...l }) };
+    this.collectorWriteBuffered = { set: (v, l) => sink.set('ai_arm.collector.write.buffered', v, { ...l }), clear: () => sink.clear('ai_arm.collector.write.buffered') };
+    this.metricsDroppedLabelSets = { add: (v, l) => sink.add('ai_arm.metrics.dropped_label_sets', v, { ...l }) };
+  }
+}

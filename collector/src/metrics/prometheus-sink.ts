@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CardinalityGuard } from './cardinality';
+import { METRIC_DEFINITIONS, type MetricDefinition } from './instruments.generated';
+import type { LabelSet, MetricSink } from './sink';
+
+type Instrument = Counter<string> | Gauge<string> | Histogram<string>;
+
+/**
+ * Renders the catalogue for Prometheus with prom-client. Every catalogue metric is
+ * registered up front, so /metrics names all of them from the first scrape.
+ */
+export class PrometheusSink implements MetricSink {
+  readonly registry = new Registry();
+  private readonly instruments = new Map<string, { def: MetricDefinition; metric: Instrument }>();
+  private readonly guard: CardinalityGuard;
+
+  constructor(opts: { limits?: ReadonlyMap<string, number>; processMetrics?: boolean } = {}) {
+    for (const def of METRIC_DEFINITIONS) {
+      const common = { name: def.prometheus, help: def.description, labelNames: [...def.labels], registers: [this.registry] };
+      const metric =
+        def.instrument === 'counter'
+          ? new Counter(common)
+          : def.instrument === 'gauge'
+            ? new Gauge(common)
+            : new Histogram({ ...common, buckets: [...(def.buckets ?? [])] });
+      this.instruments.set(def.name, { def, metric });
+    }
+    this.guard = new CardinalityGuard(opts.limits ?? new Map(), (def) => this.add('ai_arm.metrics.dropped_label_sets', 1, { metric: def.prometheus }));
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  add(metric: string, value: number, labels: LabelSet): void {
+    const { def, metric: m } = this.get(metric);
+    (m as Counter<string>).inc(this.labels(def, labels), value);
+  }
+
+  set(metric: string, value: number, labels: LabelSet): void {
+    const { def, metric: m } = this.get(metric);
+    (m as Gauge<string>).set(this.labels(def, labels), value);
+  }
+
+  record(metric: string, value: number, labels: LabelSet): void {
+    const { def, metric: m } = this.get(metric);
+    (m as Histogram<string>).observe(this.labels(def, labels), value);
+  }
+
+  clear(metric: string): void {
+    this.get(metric).metric.reset();
+    this.guard.forget(metric);
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private get(metric: string) {
+    const entry = this.instruments.get(metric);
+    if (!entry) throw new Error(`metric ${metric} is not in the catalogue`);
+    return entry;
+  }
+
+  private labels(def: MetricDefinition, labels: LabelSet): Record<string, string> {
+    return this.guard.admit(def, labels) as Record<string, string>;
+  }
+}

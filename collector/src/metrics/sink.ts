@@ -1,0 +1,9 @@
+export type LabelSet = Record<string, string | undefined>;
+
+/** Where the generated Instruments send observations; each exporter implements it. */
+export interface MetricSink {
+  add(metric: string, value: number, labels: LabelSet): void;
+  set(metric: string, value: number, labels: LabelSet): void;
+  record(metric: string, value: number, labels: LabelSet): void;
+  clear(metric: string): void;
+}

@@ -1,0 +1,39 @@
+import type { FastifyError } from 'fastify';
+import type { ErrorCode, ErrorEnvelope } from '@ai-arm/schemas';
+import type { App } from '../app';
+import { ApiError } from '../errors';
+
+/** The one place errors become `{success:false,error:{code,message,details}}`. */
+export function registerErrorHandler(app: App): void {
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    const envelope = toEnvelope(err);
+    const status = err instanceof ApiError ? err.statusCode : (err.statusCode ?? 500);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: envelope.error.code, message: envelope.error.message }, 'request rejected');
+    return reply.status(status).send(envelope);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(fail('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, { method: request.method })),
+  );
+}
+
+export function fail(code: ErrorCode, message: string, details?: unknown): ErrorEnvelope {
+  return { success: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+function toEnvelope(err: FastifyError | ApiError): ErrorEnvelope {
+  if (err instanceof ApiError) return fail(err.code, err.message, err.details);
+  if (err.validation) {
+    // Name each bad field: "body/name must NOT have fewer than 1 characters".
+    const fields = err.validation.map((v) => ({
+      field: `${err.validationContext ?? 'request'}${v.instancePath || ''}${v.keyword === 'required' ? `/${(v.params as { missingProperty?: string }).missingProperty}` : ''}`,
+      message: v.message ?? 'is invalid',
+    }));
+    return fail('VALIDATION_ERROR', fields.map((f) => `${f.field} ${f.message}`).join('; '), { fields });
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 413) return fail('PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (status === 429) return fail('RATE_LIMITED', err.message);
+  if (status >= 400 && status < 500) return fail('VALIDATION_ERROR', err.message);
+  return fail('INTERNAL_ERROR', 'the collector hit an unexpected error; see its log for the request id');
+}

@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorEnvelope, SuccessEnvelope } from '@ai-arm/schemas';
+import type { Stores } from '../stores';
+import { fail } from '../plugins/error-handler';
+
+const StoreStatus = Type.Object({
+  engine: Type.String(),
+  status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  latencyMs: Type.Number(),
+  migrations: Type.Integer({ description: 'Migrations applied' }),
+  location: Type.String({ description: 'Data directory or server URL, credentials removed' }),
+  error: Type.Optional(Type.String()),
+});
+
+export const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  version: Type.String(),
+  mode: Type.Union([Type.Literal('demo'), Type.Literal('live')]),
+  uptimeSeconds: Type.Number(),
+  stores: Type.Object({ postgres: StoreStatus, clickhouse: StoreStatus }),
+});
+
+export interface HealthRouteOptions {
+  stores: Stores;
+  version: string;
+  demoMode: boolean;
+}
+
+/** GET /api/health: every store probed now; 503 with the same report when one is down. */
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (app, opts) => {
+  const started = Date.now();
+  app.get(
+    '/api/health',
+    { schema: { response: { 200: SuccessEnvelope(Health), 503: ErrorEnvelope } } },
+    async (_request, reply) => {
+      const stores = await opts.stores.check();
+      const report = {
+        status: Object.values(stores).every((s) => s.status === 'up') ? ('ok' as const) : ('degraded' as const),
+        version: opts.version,
+        mode: opts.demoMode ? ('demo' as const) : ('live' as const),
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+        stores,
+      };
+      if (report.status !== 'ok') return reply.status(503).send(fail('UNAVAILABLE', 'a store is down', report));
+      return { success: true as const, data: report };
+    },
+  );
+};

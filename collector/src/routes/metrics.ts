@@ -1,0 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { PrometheusSink } from '../metrics/prometheus-sink';
+
+/** GET /metrics in the Prometheus text format, for scraping. */
+export const metricsRoutes: FastifyPluginAsync<{ sink: PrometheusSink }> = async (app, opts) => {
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    const body = await opts.sink.render();
+    return reply.type(opts.sink.contentType()).send(body);
+  });
+};

@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import { buildApp, type App } from './app';
+import type { Config } from './config/env';
+import { createLogger } from './logger';
+import { Instruments } from './metrics/instruments.generated';
+import { PrometheusSink } from './metrics/prometheus-sink';
+import { acquireDataLock } from './runtime/data-lock';
+import { openStores, type Stores } from './stores';
+
+export interface RunningCollector {
+  app: App;
+  stores: Stores;
+  metrics: Instruments;
+  url: string;
+  /** Stops taking requests, finishes those in flight, flushes writes, closes the stores. */
+  close(): Promise<void>;
+}
+
+const usesEmbeddedStore = (c: Config) => !c.postgresUrl || !c.clickhouseUrl;
+
+export async function startCollector(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningCollector> {
+  const lock = usesEmbeddedStore(config) ? acquireDataLock(config.dataDir, config.host, config.port) : null;
+  const sink = new PrometheusSink();
+  const metrics = new Instruments(sink);
+  let stores: Stores | undefined;
+  let app: App | undefined;
+  try {
+    stores = await openStores(config, metrics, logger);
+    app = await buildApp({ config, stores, sink, logger });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app?.close();
+    await stores?.close();
+    lock?.release();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  lock?.update(port);
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (config.demoMode) {
+    logger.info('no vendor credentials set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): running in demo mode');
+  }
+  logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
+
+  const running = { app, stores };
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    stores,
+    metrics,
+    url,
+    close() {
+      closing ??= (async () => {
+        try {
+          await running.app.close();
+        } finally {
+          await running.stores.close();
+          lock?.release();
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** SIGINT/SIGTERM close the collector; a second signal or the timeout forces the exit. */
+export function closeOnSignals(collector: RunningCollector, logger: Logger, timeoutMs: number): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'shutting down: finishing requests and flushing writes');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    collector.close().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+/**
+ * Telemetry SQL, embedded (chdb) or on a server, through one client API. Every table is
+ * written `{db:Identifier}.name` and the database goes in as a query parameter: chdb
+ * ignores the client's `database` option, and this way the same text runs on both.
+ */
+export interface TelemetryDb {
+  readonly engine: 'chdb' | 'clickhouse';
+  readonly database: string;
+  query<R = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<R[]>;
+  command(sql: string, params?: Record<string, unknown>): Promise<void>;
+  insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Both engines answer 64-bit integers as JSON numbers, not the server's default strings. */
+const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  date_time_input_format: 'best_effort',
+};
+
+export interface TelemetryDbOptions {
+  /** ClickHouse server URL; null opens chdb under `dataDir`. */
+  url: string | null;
+  dataDir: string | null;
+  database: string;
+}
+
+export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<TelemetryDb> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.database)) throw new Error(`bad ClickHouse database name ${opts.database}`);
+  let client: ClickHouseClient;
+  if (opts.url) {
+    client = createClient({ url: opts.url, clickhouse_settings: SETTINGS, application: 'ai-arm-collector' });
+  } else {
+    const path = opts.dataDir ?? ':memory:';
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    // chdb builds against its own copy of @clickhouse/client-common; the shapes match, the declarations differ.
+    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
+    client = createClient({ connection, clickhouse_settings: SETTINGS });
+  }
+  const db = opts.database;
+  const withDb = (params?: Record<string, unknown>) => ({ db, ...params });
+  const store: TelemetryDb = {
+    engine: opts.url ? 'clickhouse' : 'chdb',
+    database: db,
+    async query<R>(sql: string, params?: Record<string, unknown>) {
+      const rs = await client.query({ query: sql, query_params: withDb(params), format: 'JSONEachRow' });
+      return rs.json<R>();
+    },
+    async command(sql: string, params?: Record<string, unknown>) {
+      await client.command({ query: sql, query_params: withDb(params) });
+    },
+    async insert(table: string, rows: readonly Record<string, unknown>[]) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
+      if (rows.length === 0) return;
+      await client.insert({ table: `${db}.${table}`, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+    },
+    async ping() {
+      const r = await client.ping();
+      return r.success;
+    },
+    close: () => client.close(),
+  };
+  await store.command('CREATE DATABASE IF NOT EXISTS {db:Identifier}');
+  return store;
+}

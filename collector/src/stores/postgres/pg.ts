@@ -1,0 +1,48 @@
+import pg from 'pg';
+import type { ControlPlaneDb, SqlExecutor } from './types';
+
+/**
+ * PGlite returns int8 as a number and pg as a string; one set of queries serving both
+ * engines needs one answer, so pg is told to parse int8 the way PGlite does.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+  return {
+    async query<R>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params)).rows as R[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  };
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<ControlPlaneDb> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'ai-arm-collector' });
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  await pool.query('SELECT 1');
+  return {
+    engine: 'postgres',
+    ...executor(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,21 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Nullable, Timestamp } from '../common';
+import { ConnectionStatus, Vendor } from '../enums';
+
+export const Connection = Type.Object(
+  {
+    id: Id,
+    organizationId: Id,
+    vendor: Vendor,
+    name: Type.String({ minLength: 1, maxLength: 255 }),
+    status: ConnectionStatus,
+    credentialHint: Type.String({ description: 'Last characters of the credential (…a1b2); the secret itself is never returned' }),
+    baseUrl: Nullable(Type.String({ format: 'uri' })),
+    lastSyncAt: Nullable(Timestamp),
+    lastError: Nullable(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Connection', title: 'Connection', description: 'Credentials for one vendor account, encrypted at rest' },
+);
+export type Connection = Static<typeof Connection>;

@@ -1,0 +1,17 @@
+export * from './enums';
+export * from './common';
+export * from './envelope';
+export * from './entities/organization';
+export * from './entities/connection';
+export * from './entities/agent';
+export * from './entities/cost';
+export * from './entities/context';
+export * from './entities/quality';
+export * from './entities/governance';
+export { loadCatalogue, checkCatalogue, CATALOGUE_PATH, AGENT_LABEL } from './metrics/catalogue';
+export type { Catalogue, MetricDef, LabelDef } from './metrics/catalogue';
+export { prometheusName } from './metrics/naming';
+export { ENTITY_SCHEMAS } from './registry';
+export { migrationsDir, readMigrations } from './migrations';
+export type { Migration, MigrationEngine } from './migrations';
+export { SCHEMAS_ROOT } from './paths';

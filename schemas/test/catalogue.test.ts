@@ -1,0 +1,82 @@
+import { checkCatalogue, loadCatalogue, type Catalogue } from '../src/metrics/catalogue';
+import { prometheusName } from '../src/metrics/naming';
+import { renderRecorder } from '../scripts/render-metrics';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const clone = (c: Catalogue): Catalogue => JSON.parse(JSON.stringify(c)) as Catalogue;
+
+describe('metric catalogue', () => {
+  const catalogue = loadCatalogue();
+
+  it('holds the first metrics under the GenAI semconv names and our own', () => {
+    const names = catalogue.metrics.map((m) => m.prometheus);
+    for (const n of [
+      'gen_ai_client_token_usage',
+      'gen_ai_client_operation_duration_seconds',
+      'ai_arm_cost_usd_total',
+      'ai_arm_requests_total',
+      'ai_arm_errors_total',
+      'ai_arm_agent_health',
+      'ai_arm_agents',
+      'ai_arm_collector_polls_total',
+      'ai_arm_collector_vendor_api_requests_total',
+      'ai_arm_collector_write_rows_total',
+    ]) expect(names).toContain(n);
+  });
+
+  it('uses OTel attribute values for labels', () => {
+    expect(catalogue.labels.gen_ai_provider_name?.values).toEqual(expect.arrayContaining(['openai', 'anthropic']));
+    expect(catalogue.labels.gen_ai_token_type?.values).toEqual(expect.arrayContaining(['input', 'output']));
+    expect(catalogue.enumMappings.vendorToProvider?.map).toMatchObject({ OPENAI: 'openai', ANTHROPIC: 'anthropic' });
+  });
+
+  it.each([
+    [{ name: 'gen_ai.client.operation.duration', unit: 's', instrument: 'histogram' as const }, 'gen_ai_client_operation_duration_seconds'],
+    [{ name: 'gen_ai.client.token.usage', unit: '{token}', instrument: 'histogram' as const }, 'gen_ai_client_token_usage'],
+    [{ name: 'ai_arm.requests', unit: '{request}', instrument: 'counter' as const }, 'ai_arm_requests_total'],
+    [{ name: 'x.bytes.read', unit: 'By', instrument: 'counter' as const }, 'x_bytes_read_bytes_total'],
+    [{ name: 'x.utilization', unit: '1', instrument: 'gauge' as const }, 'x_utilization_ratio'],
+    [{ name: 'x.throughput', unit: 'By/s', instrument: 'gauge' as const }, 'x_throughput_bytes_per_seconds'],
+    [{ name: 'x.latency_seconds', unit: 's', instrument: 'gauge' as const }, 'x_latency_seconds'],
+  ])('names %j as %s on Prometheus', (metric, expected) => {
+    expect(prometheusName(metric)).toBe(expected);
+  });
+
+  it('finds each kind of inconsistency', () => {
+    const broken = clone(catalogue);
+    const hist = broken.metrics.find((m) => m.instrument === 'histogram')!;
+    hist.labels.push('gen_ai_agent_id');
+    broken.metrics[2]!.prometheus = 'tokens_total';
+    broken.metrics[3]!.labels.push('no_such_label');
+    broken.metrics[4]!.buckets = 'seconds';
+    broken.enumMappings.vendorToProvider!.map = { OPENAI: 'openai', ANTHROPIC: 'claude' };
+    broken.buckets.seconds = [1, 0.5];
+    broken.metrics[5]!.optionalLabels = ['store'];
+    const problems = checkCatalogue(broken).join('\n');
+    expect(problems).toMatch(/histograms must not carry gen_ai_agent_id/);
+    expect(problems).toMatch(/prometheus name tokens_total breaks the OTel naming rules, expected ai_arm_tokens_total/);
+    expect(problems).toMatch(/label no_such_label is not defined/);
+    expect(problems).toMatch(/only histograms take buckets/);
+    expect(problems).toMatch(/Vendor.GOOGLE has no label value/);
+    expect(problems).toMatch(/claude is not a value of gen_ai_provider_name/);
+    expect(problems).toMatch(/buckets seconds must increase/);
+    expect(problems).toMatch(/optional label store is not among its labels/);
+  });
+
+  it('refuses a file of the wrong shape, naming where', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+    const path = join(dir, 'c.yaml');
+    writeFileSync(path, 'version: 1\nlabels: {}\nenumMappings: {}\nbuckets: {}\nmetrics:\n  - name: x\n    instrument: summary\n');
+    expect(() => loadCatalogue(path)).toThrow(/\/metrics\/0/);
+  });
+
+  it('the recording API gives each metric a typed accessor by instrument', () => {
+    const ts = renderRecorder(catalogue);
+    expect(ts).toContain("readonly costUsd: { add(value: number, labels: CostUsdLabels): void };");
+    expect(ts).toContain("readonly agents: { set(value: number, labels: AgentsLabels): void; clear(): void };");
+    expect(ts).toContain("readonly genAiClientOperationDuration: { record(value: number, labels: GenAiClientOperationDurationLabels): void };");
+    expect(ts).toMatch(/error_type\?: ErrorType;/);
+  });
+});
