@@ -1,0 +1,64 @@
+import { loadCatalogue } from '@ai-arm/schemas';
+import { Instruments, METRIC_DEFINITIONS, vendorToProvider, healthToLabel } from '../src/metrics/instruments.generated';
+import { PrometheusSink } from '../src/metrics/prometheus-sink';
+
+const sample = (text: string, series: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe('recording API over the Prometheus sink', () => {
+  it('registers exactly the catalogue, under its Prometheus names', () => {
+    expect(METRIC_DEFINITIONS.map((d) => d.prometheus)).toEqual(loadCatalogue().metrics.map((m) => m.prometheus));
+  });
+
+  it('records counters, gauges and histograms with their labels', async () => {
+    const sink = new PrometheusSink({ processMetrics: false });
+    const m = new Instruments(sink);
+    m.costUsd.add(0.25, { gen_ai_provider_name: vendorToProvider('ANTHROPIC'), gen_ai_request_model: 'claude-sonnet-4-5-20250929', gen_ai_agent_id: 'a1' });
+    m.costUsd.add(0.5, { gen_ai_provider_name: 'anthropic', gen_ai_request_model: 'claude-sonnet-4-5-20250929', gen_ai_agent_id: 'a1' });
+    m.agentHealth.set(1, { gen_ai_provider_name: 'openai', gen_ai_agent_id: 'a2', health_status: healthToLabel('DOWN') });
+    m.genAiClientOperationDuration.record(0.3, { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o' });
+    m.genAiClientOperationDuration.record(2, { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', error_type: 'timeout' });
+    const text = await sink.render();
+    expect(sample(text, 'ai_arm_cost_usd_total{gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5-20250929",gen_ai_agent_id="a1"}')).toBeCloseTo(0.75);
+    expect(sample(text, 'ai_arm_agent_health{gen_ai_provider_name="openai",gen_ai_agent_id="a2",health_status="down"}')).toBe(1);
+    expect(sample(text, 'gen_ai_client_operation_duration_seconds_bucket{le="0.32",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o"}')).toBe(1);
+    expect(sample(text, 'gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",error_type="timeout"}')).toBe(1);
+  });
+
+  it('folds label sets past the cap into an overflow series and counts them, keeping the total', async () => {
+    const sink = new PrometheusSink({ processMetrics: false, limits: new Map([['ai_arm.tokens', 3]]) });
+    const m = new Instruments(sink);
+    for (let i = 0; i < 10; i++) m.tokens.add(100, { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: 'input', gen_ai_agent_id: `agent-${i}` });
+    m.tokens.add(5, { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: 'input', gen_ai_agent_id: 'agent-0' });
+    const text = await sink.render();
+    const series = text.split('\n').filter((l) => l.startsWith('ai_arm_tokens_total{'));
+    expect(series).toHaveLength(4);
+    expect(series.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0)).toBe(1005);
+    expect(sample(text, 'ai_arm_tokens_total{gen_ai_provider_name="openai",gen_ai_request_model="_overflow",gen_ai_token_type="input",gen_ai_agent_id="_overflow"}')).toBe(700);
+    expect(sample(text, 'ai_arm_metrics_dropped_label_sets_total{metric="ai_arm_tokens_total"}')).toBe(7);
+  });
+
+  it('maps an enumerated label value outside its list to _OTHER instead of minting a series', async () => {
+    const sink = new PrometheusSink({ processMetrics: false });
+    const m = new Instruments(sink);
+    m.agents.set(3, { gen_ai_provider_name: 'ibm' as never, agent_status: 'active' });
+    expect(await sink.render()).toContain('ai_arm_agents{gen_ai_provider_name="_OTHER",agent_status="active"} 3');
+  });
+
+  it('clears a gauge so stale series go away', async () => {
+    const sink = new PrometheusSink({ processMetrics: false });
+    const m = new Instruments(sink);
+    m.agents.set(2, { gen_ai_provider_name: 'openai', agent_status: 'paused' });
+    m.agents.clear();
+    m.agents.set(5, { gen_ai_provider_name: 'openai', agent_status: 'active' });
+    const text = await sink.render();
+    expect(text).not.toContain('agent_status="paused"');
+    expect(text).toContain('ai_arm_agents{gen_ai_provider_name="openai",agent_status="active"} 5');
+  });
+
+  it('refuses a metric that is not in the catalogue', () => {
+    expect(() => new PrometheusSink({ processMetrics: false }).add('ai_arm.nope', 1, {})).toThrow(/not in the catalogue/);
+  });
+});

@@ -1,0 +1,108 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../src/cli/main';
+import { startCollector } from '../src/server';
+import { openStores } from '../src/stores';
+import { acquireDataLock, DataDirBusyError, readLiveLock } from '../src/runtime/data-lock';
+import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { uniqueName, workerDataDir } from './support/paths';
+
+const ORG = '99999999-9999-4999-8999-999999999999';
+
+describe('collector lifecycle on the embedded stores', () => {
+  const config = testConfig();
+
+  it('serves over HTTP, flushes buffered writes on close, and keeps everything across a restart', async () => {
+    const first = await startCollector(config, quietLogger());
+    const health = await fetch(`${first.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(readLiveLock(config.dataDir)).toMatchObject({ pid: process.pid, port: Number(new URL(first.url).port) });
+
+    const slug = uniqueName('org').replace(/_/g, '-');
+    await first.stores.controlPlane.query('INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3)', [ORG, 'Restart Co', slug]);
+    first.stores.writer.write(
+      'agent_health_checks',
+      Array.from({ length: 3 }, (_, i) => ({
+        organization_id: ORG, agent_id: ORG, id: `00000000-0000-4000-8000-00000000000${i}`, timestamp: '2026-11-25T10:00:00Z',
+        status: 'HEALTHY', latency_ms: 1, error_rate: 0, details: '{}',
+      })),
+    );
+    expect(first.stores.writer.buffered()).toBe(3);
+    await first.close();
+    expect(readLiveLock(config.dataDir)).toBeNull();
+
+    const { metrics } = testMetrics();
+    const again = await openStores(config, metrics, quietLogger());
+    try {
+      expect(again.migrations.postgres.applied).toEqual([]);
+      expect(again.migrations.clickhouse.applied).toEqual([]);
+      expect(await again.controlPlane.query('SELECT slug FROM organizations WHERE id = $1', [ORG])).toEqual([{ slug }]);
+      const [row] = await again.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org: ORG });
+      expect(row!.n).toBe(3);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a data directory held by another live process, and ignores a stale lock', () => {
+    const dir = join(workerDataDir(), uniqueName('lock'));
+    acquireDataLock(dir, '127.0.0.1', 1).release();
+    writeFileSync(join(dir, 'collector.lock'), JSON.stringify({ pid: process.ppid, host: '127.0.0.1', port: 9, startedAt: '' }));
+    expect(() => acquireDataLock(dir, '127.0.0.1', 8080)).toThrow(DataDirBusyError);
+    writeFileSync(join(dir, 'collector.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: '127.0.0.1', port: 9, startedAt: '' }));
+    const lock = acquireDataLock(dir, '0.0.0.0', 8080);
+    expect(JSON.parse(readFileSync(join(dir, 'collector.lock'), 'utf8'))).toMatchObject({ pid: process.pid, host: '127.0.0.1' });
+    lock.release();
+    expect(existsSync(join(dir, 'collector.lock'))).toBe(false);
+  });
+});
+
+describe('ai-arm CLI, in process', () => {
+  const saved = { ...process.env };
+  let out: string[];
+  let err: string[];
+  beforeEach(() => {
+    out = [];
+    err = [];
+    jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    Object.assign(process.env, { ARM_DATA_DIR: workerDataDir(), ARM_CLICKHOUSE_DATABASE: uniqueName('cli'), ARM_PORT: '0', ARM_LOG_LEVEL: 'error' });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+  });
+
+  it('prints help and refuses an unknown command', async () => {
+    expect(await main(['help'])).toBe(0);
+    expect(out.join('\n')).toMatch(/start +run the collector/);
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('exits 78 with one line naming a bad variable', async () => {
+    process.env.ARM_PORT = 'abc';
+    expect(await main(['migrate'])).toBe(78);
+    expect(err).toEqual(['ai-arm: invalid configuration: ARM_PORT must be an integer from 0 to 65535 (got "abc")']);
+  });
+
+  it('migrate applies pending migrations when no collector runs, then has nothing to do', async () => {
+    expect(await main(['migrate'])).toBe(0);
+    expect(out.join('\n')).toMatch(/clickhouse: applied 001_health_checks/);
+    out.length = 0;
+    expect(await main(['migrate'])).toBe(0);
+    expect(out.join('\n')).toMatch(/postgres: nothing to apply; 1 migration\(s\) in place/);
+    expect(out.join('\n')).toMatch(/clickhouse: nothing to apply/);
+  });
+
+  it('migrate asks a running collector instead of opening its stores', async () => {
+    const running = await startCollector(testConfig({ ARM_CLICKHOUSE_DATABASE: process.env.ARM_CLICKHOUSE_DATABASE! }), quietLogger());
+    try {
+      expect(await main(['migrate'])).toBe(0);
+      expect(out.join('\n')).toMatch(new RegExp(`collector pid ${process.pid} is running`));
+      expect(out.join('\n')).toMatch(/postgres: 1 migration\(s\) applied/);
+    } finally {
+      await running.close();
+    }
+  });
+});

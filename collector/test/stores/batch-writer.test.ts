@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
+import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { isTransientWriteError } from '../../src/stores/clickhouse/errors';
+import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
+import { quietLogger, testMetrics } from '../support/stores';
+import { uniqueName, workerDataDir } from '../support/paths';
+
+const ORG = '11111111-1111-4111-8111-111111111111';
+let seq = 0;
+const check = (over: Record<string, unknown> = {}) => ({
+  organization_id: ORG,
+  agent_id: '22222222-2222-4222-8222-222222222222',
+  id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+  timestamp: '2026-11-25T10:00:00.000Z',
+  status: 'HEALTHY',
+  latency_ms: 100,
+  error_rate: 0,
+  details: '{}',
+  ...over,
+});
+
+/**
+ * The real chdb store behind a switch that makes inserts fail the way a ClickHouse
+ * server that is down or overloaded does: the store itself is not replaced.
+ */
+function withOutage(db: TelemetryDb) {
+  const state = { failuresLeft: 0, error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }), inserts: 0 };
+  const wrapped: TelemetryDb = {
+    ...db,
+    async insert(table, rows) {
+      state.inserts++;
+      if (state.failuresLeft > 0) {
+        state.failuresLeft--;
+        throw state.error;
+      }
+      return db.insert(table, rows);
+    },
+  };
+  return { db: wrapped, state };
+}
+
+describe('ClickHouse batch writer on chdb', () => {
+  let db: TelemetryDb;
+  const count = async () => (await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks FINAL'))[0]!.n;
+
+  beforeEach(async () => {
+    db = await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bw') });
+    await migrateClickHouse(db);
+  });
+  afterEach(() => db.close());
+
+  it('flushes when a batch fills, and the rest on close', async () => {
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(db, { batchSize: 10, flushMs: 60_000, maxRetries: 0 }, metrics, quietLogger());
+    writer.write('agent_health_checks', Array.from({ length: 25 }, () => check()));
+    await writer.flush('agent_health_checks');
+    expect(await count()).toBe(25);
+    writer.write('agent_health_checks', [check(), check()]);
+    expect(writer.buffered()).toBe(2);
+    await writer.close();
+    expect(await count()).toBe(27);
+    expect(await sink.render()).toMatch(/ai_arm_collector_write_rows_total\{store="clickhouse",table="agent_health_checks",result="success"\} 27/);
+    expect(() => writer.write('agent_health_checks', [check()])).toThrow(/closed/);
+  });
+
+  it('flushes on its timer', async () => {
+    const { metrics } = testMetrics();
+    const writer = new BatchWriter(db, { batchSize: 1000, flushMs: 50, maxRetries: 0 }, metrics, quietLogger());
+    writer.write('agent_health_checks', [check(), check(), check()]);
+    for (let i = 0; i < 100 && writer.buffered() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await writer.flush();
+    expect(await count()).toBe(3);
+    await writer.close();
+  });
+
+  it('retries a transient failure and writes each row exactly once', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(flaky, { batchSize: 100, flushMs: 60_000, maxRetries: 3, retryBaseMs: 1 }, metrics, quietLogger());
+    state.failuresLeft = 2;
+    writer.write('agent_health_checks', Array.from({ length: 5 }, () => check()));
+    await writer.flush();
+    expect(state.inserts).toBe(3);
+    expect(await count()).toBe(5);
+    expect(await sink.render()).toMatch(/ai_arm_collector_write_retries_total\{store="clickhouse",table="agent_health_checks"\} 2/);
+    await writer.close();
+  });
+
+  it('keeps rows buffered through an outage longer than its retries, then writes them once', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(flaky, { batchSize: 100, flushMs: 60_000, maxRetries: 1, retryBaseMs: 1 }, metrics, quietLogger());
+    state.failuresLeft = 5;
+    writer.write('agent_health_checks', Array.from({ length: 4 }, () => check()));
+    await writer.flush();
+    expect(writer.buffered()).toBe(4);
+    expect(await count()).toBe(0);
+    expect(await sink.render()).toMatch(/ai_arm_collector_write_buffered\{store="clickhouse",table="agent_health_checks"\} 4/);
+    state.failuresLeft = 0;
+    await writer.close();
+    expect(await count()).toBe(4);
+    expect(writer.buffered()).toBe(0);
+  });
+
+  it('isolates a row the server rejects, so the good rows of its batch still land', async () => {
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(db, { batchSize: 100, flushMs: 60_000, maxRetries: 2, retryBaseMs: 1 }, metrics, quietLogger());
+    const rows = Array.from({ length: 7 }, () => check());
+    rows[4] = check({ latency_ms: 'not a number' });
+    writer.write('agent_health_checks', rows);
+    await writer.close();
+    expect(await count()).toBe(6);
+    const text = await sink.render();
+    expect(text).toMatch(/result="failure"\} 1\b/);
+    expect(text).toMatch(/result="success"\} 6\b/);
+  });
+
+  it('drops the oldest rows past its buffer bound during an outage, and counts them', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(flaky, { batchSize: 2, flushMs: 60_000, maxRetries: 0, maxBufferedRows: 3 }, metrics, quietLogger());
+    state.failuresLeft = 1000;
+    writer.write('agent_health_checks', [check(), check(), check()]);
+    await writer.flush();
+    expect(writer.buffered()).toBe(3);
+    const newest = [check(), check()];
+    writer.write('agent_health_checks', newest);
+    expect(writer.buffered()).toBe(3);
+    state.failuresLeft = 0;
+    await writer.close();
+    expect(await count()).toBe(3);
+    const ids = await db.query<{ id: string }>('SELECT toString(id) AS id FROM {db:Identifier}.agent_health_checks');
+    expect(ids.map((r) => r.id)).toEqual(expect.arrayContaining(newest.map((r) => r.id)));
+    expect(await sink.render()).toMatch(/result="failure"\} 2\b/);
+  });
+});
+
+describe('write error classification', () => {
+  it.each([
+    [{ code: 'ECONNRESET' }, true],
+    [{ code: '252', message: 'Too many parts' }, true],
+    [{ message: 'socket hang up' }, true],
+    [{ code: '62', message: 'Syntax error' }, false],
+    [{ code: '27', message: 'Cannot parse input' }, false],
+    [{ message: 'wrapped', cause: { code: 'ETIMEDOUT' } }, true],
+    [null, false],
+  ])('classifies %j as transient=%s', (err, transient) => {
+    expect(isTransientWriteError(err)).toBe(transient);
+  });
+});

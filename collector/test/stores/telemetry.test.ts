@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { readMigrations } from '@ai-arm/schemas';
+import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { migrateClickHouse, splitStatements } from '../../src/stores/clickhouse/migrate';
+import { uniqueName, workerDataDir } from '../support/paths';
+
+describe('telemetry store on chdb', () => {
+  let db: TelemetryDb;
+  beforeAll(async () => {
+    db = await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('tel') });
+  });
+  afterAll(() => db.close());
+
+  it('applies every migration once, in its own database', async () => {
+    const first = await migrateClickHouse(db);
+    expect(first.applied).toEqual(readMigrations('clickhouse').map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`));
+    expect((await migrateClickHouse(db)).applied).toEqual([]);
+    const tables = await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name');
+    expect(tables.map((t) => t.name)).toEqual(['agent_health_checks', 'schema_migrations']);
+  });
+
+  it('refuses a migration edited after it was applied', async () => {
+    const edited = readMigrations('clickhouse').map((m) => ({ ...m, checksum: '0'.repeat(64) }));
+    await expect(migrateClickHouse(db, edited)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('writes rows and reads them back with typed parameters; 64-bit integers are numbers', async () => {
+    const org = '11111111-1111-4111-8111-111111111111';
+    const agent = '22222222-2222-4222-8222-222222222222';
+    await db.insert('agent_health_checks', [
+      { organization_id: org, agent_id: agent, id: '33333333-3333-4333-8333-333333333333', timestamp: '2026-11-25T10:00:00.000Z', status: 'HEALTHY', latency_ms: 120.5, error_rate: 0, details: '{}' },
+      { organization_id: org, agent_id: agent, id: '44444444-4444-4444-8444-444444444444', timestamp: '2026-11-25T10:05:00.000Z', status: 'DOWN', latency_ms: 3000, error_rate: 1, details: '{"error":"timeout"}' },
+    ]);
+    const rows = await db.query<{ status: string; n: number }>(
+      'SELECT status, count() AS n FROM {db:Identifier}.agent_health_checks FINAL WHERE organization_id = {org:UUID} GROUP BY status ORDER BY status',
+      { org },
+    );
+    expect(rows).toEqual([{ status: 'DOWN', n: 1 }, { status: 'HEALTHY', n: 1 }]);
+    const other = await db.query('SELECT id FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org: agent });
+    expect(other).toEqual([]);
+  });
+
+  it('collapses a re-delivered row instead of counting it twice', async () => {
+    const row = { organization_id: '55555555-5555-4555-8555-555555555555', agent_id: '66666666-6666-4666-8666-666666666666', id: '77777777-7777-4777-8777-777777777777', timestamp: '2026-11-25T11:00:00.000Z', status: 'DEGRADED', latency_ms: 900, error_rate: 0.2, details: '{}' };
+    await db.insert('agent_health_checks', [row]);
+    await db.insert('agent_health_checks', [row]);
+    const [r] = await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks FINAL WHERE id = {id:UUID}', { id: row.id });
+    expect(r!.n).toBe(1);
+  });
+
+  it('reports a bad query as an error naming the problem', async () => {
+    await expect(db.query('SELECT nope FROM {db:Identifier}.agent_health_checks')).rejects.toThrow(/nope/);
+    await expect(db.insert('Bad-Name', [{ a: 1 }])).rejects.toThrow(/bad table name/);
+  });
+
+  it('splits migration files into statements at line-ending semicolons', () => {
+    expect(splitStatements("-- comment\nCREATE TABLE a (x String DEFAULT ';');\n\nCREATE TABLE b (y UInt8);\n")).toEqual([
+      "CREATE TABLE a (x String DEFAULT ';')",
+      'CREATE TABLE b (y UInt8)',
+    ]);
+  });
+});

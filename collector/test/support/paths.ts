@@ -1,0 +1,14 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TEST_ROOT = join(tmpdir(), `ai-arm-jest-${process.getuid?.() ?? 0}`);
+
+/**
+ * libchdb binds one data directory per process, and a jest worker runs many test files:
+ * every in-process test in a worker shares this directory and isolates itself by
+ * ClickHouse database (and by its own organisations in Postgres).
+ */
+export const workerDataDir = () => join(TEST_ROOT, `worker-${process.env.JEST_WORKER_ID ?? '0'}`);
+
+let counter = 0;
+export const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;

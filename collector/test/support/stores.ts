@@ -1,0 +1,49 @@
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config/env';
+import { createLogger } from '../../src/logger';
+import { Instruments } from '../../src/metrics/instruments.generated';
+import { PrometheusSink } from '../../src/metrics/prometheus-sink';
+import { openPostgres } from '../../src/stores/postgres/pg';
+import type { ControlPlaneDb } from '../../src/stores/postgres/types';
+import { uniqueName, workerDataDir } from './paths';
+
+export const quietLogger = () => createLogger('silent');
+
+/** A collector config on this worker's data directory with a ClickHouse database of its own. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ ARM_DATA_DIR: workerDataDir(), ARM_CLICKHOUSE_DATABASE: uniqueName('t'), ARM_PORT: '0', ...env });
+}
+
+export function testMetrics(): { sink: PrometheusSink; metrics: Instruments } {
+  const sink = new PrometheusSink({ processMetrics: false });
+  return { sink, metrics: new Instruments(sink) };
+}
+
+const ADMIN_URL = process.env.ARM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A new, empty database on the machine's PostgreSQL; `drop` removes it. */
+export async function freshPostgres(): Promise<{ db: ControlPlaneDb; url: string; drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}). ` +
+        'Start it with `pg_ctlcluster 15 main start` (.ci/run does), or point ARM_TEST_POSTGRES_URL at a server where this user may create databases.',
+    );
+  }
+  const name = uniqueName('arm_test');
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await openPostgres(url.toString(), 4);
+  return {
+    db,
+    url: url.toString(),
+    async drop() {
+      await db.close().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
