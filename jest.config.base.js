@@ -6,6 +6,7 @@ module.exports = {
   testEnvironmentOptions: { customExportConditions: ['@ai-arm/source', 'node', 'node-addons', 'require', 'default'] },
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  verbose: true,
   collectCoverage: true,
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: { global: { lines: 80 } },
