@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { DataDirBusyError } from '../runtime/data-lock';
 import { runMigrate } from './migrate';
+import { runSimulate } from './simulate';
 import { runStart } from './start';
 
 const USAGE = `usage: ai-arm <command>
@@ -8,6 +9,7 @@ const USAGE = `usage: ai-arm <command>
 commands:
   start     run the collector (API, /metrics, polling) on the configured stores
   migrate   apply pending store migrations and report the schema versions
+  simulate  serve the vendor simulator (simulated OpenAI and Anthropic admin APIs)
   help      show this text
 
 Configuration comes from the environment; see README.md for every variable.`;
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The simulator takes flags, not the collector's configuration.
+  if (command === 'simulate') return runSimulate(argv.slice(1));
   const run = COMMANDS[command];
   if (!run) {
     console.error(`ai-arm: unknown command "${command}"\n\n${USAGE}`);

@@ -1,10 +1,12 @@
 import { main } from './main';
 
-// `start` keeps running after main() resolves (its server holds the process open);
+const LONG_RUNNING = new Set(['start', 'simulate']);
+
+// `start` and `simulate` keep running after main() resolves (their servers hold the process open);
 // every other command, and a failed start, exits with main's code.
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== 0 || process.argv[2] !== 'start') process.exit(code);
+    if (code !== 0 || !LONG_RUNNING.has(process.argv[2] ?? '')) process.exit(code);
   },
   (err: unknown) => {
     console.error(err);

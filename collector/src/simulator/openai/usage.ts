@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import { bill } from '../billing';
+import { bucketPage, groupCells, sum } from '../buckets';
+import { arrayParam, decodeCursor, encodeCursor, intParam, ParamError, stringParam } from '../http/params';
+import type { SimState } from '../state';
+import type { UsageCell } from '../traffic';
+
+const FIELDS = {
+  project_id: (c: UsageCell) => c.groupId,
+  user_id: () => null,
+  api_key_id: (c: UsageCell) => c.apiKeyId,
+  model: (c: UsageCell) => c.model,
+  batch: (c: UsageCell) => c.batch,
+  service_tier: (c: UsageCell) => (c.batch ? 'batch' : 'default'),
+};
+
+/**
+ * OpenAI line items as this simulator names them (OpenAI does not document the format):
+ * `<model>, input`, `<model>, cached input`, `<model>, output`, with ` (batch)` appended for
+ * Batch API traffic.
+ */
+const LINE_ITEM_KIND = { input: 'input', cache_read: 'cached input', output: 'output' } as const;
+
+function common(state: SimState, query: Record<string, unknown>) {
+  const start = intParam(query, 'start_time', -1, 0, Number.MAX_SAFE_INTEGER);
+  if (start < 0) throw new ParamError('start_time is required', 'start_time');
+  const endRaw = stringParam(query, 'end_time');
+  const filters = {
+    projects: arrayParam(query, 'project_ids'),
+    keys: arrayParam(query, 'api_key_ids'),
+    models: arrayParam(query, 'models'),
+    users: arrayParam(query, 'user_ids'),
+    batch: stringParam(query, 'batch'),
+  };
+  const keep = (c: UsageCell) =>
+    (filters.projects.length === 0 || filters.projects.includes(c.groupId)) &&
+    (filters.keys.length === 0 || filters.keys.includes(c.apiKeyId)) &&
+    (filters.models.length === 0 || filters.models.includes(c.model)) &&
+    filters.users.length === 0 &&
+    (filters.batch === undefined || String(c.batch) === filters.batch);
+  return {
+    start,
+    end: endRaw === undefined ? undefined : intParam(query, 'end_time', 0, 0, Number.MAX_SAFE_INTEGER),
+    pageStart: decodeCursor(stringParam(query, 'page')),
+    groupBy: arrayParam(query, 'group_by'),
+    keep,
+    state,
+  };
+}
+
+function envelope(page: { buckets: { start: number; end: number; results: unknown[] }[]; next: number | null }) {
+  return {
+    object: 'page',
+    data: page.buckets.map((b) => ({ object: 'bucket', start_time: b.start, end_time: b.end, results: b.results })),
+    has_more: page.next !== null,
+    next_page: page.next === null ? null : encodeCursor(page.next),
+  };
+}
+
+export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
+  app.get('/openai/v1/organization/usage/completions', async (request) => {
+    const q = common(state, request.query as Record<string, unknown>);
+    const width = stringParam(request.query as Record<string, unknown>, 'bucket_width') ?? '1d';
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: optionalLimit(request.query), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
+      groupCells(cells.filter((c) => !c.embedding && q.keep(c)), FIELDS, q.groupBy).map(({ key, cells: cs }) => ({
+        object: 'organization.usage.completions.result',
+        input_tokens: sum(cs, (c) => c.uncachedInput + c.cacheRead),
+        output_tokens: sum(cs, (c) => c.output),
+        input_cached_tokens: sum(cs, (c) => c.cacheRead),
+        input_audio_tokens: 0,
+        output_audio_tokens: 0,
+        num_model_requests: sum(cs, (c) => c.requests),
+        ...key,
+      })),
+    );
+    return envelope(page);
+  });
+
+  app.get('/openai/v1/organization/usage/embeddings', async (request) => {
+    const q = common(state, request.query as Record<string, unknown>);
+    const width = stringParam(request.query as Record<string, unknown>, 'bucket_width') ?? '1d';
+    const { project_id, user_id, api_key_id, model } = FIELDS;
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: optionalLimit(request.query), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
+      groupCells(cells.filter((c) => c.embedding && q.keep(c)), { project_id, user_id, api_key_id, model }, q.groupBy).map(({ key, cells: cs }) => ({
+        object: 'organization.usage.embeddings.result',
+        input_tokens: sum(cs, (c) => c.uncachedInput),
+        num_model_requests: sum(cs, (c) => c.requests),
+        ...key,
+      })),
+    );
+    return envelope(page);
+  });
+
+  app.get('/openai/v1/organization/costs', async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const q = common(state, query);
+    const width = stringParam(query, 'bucket_width') ?? '1d';
+    const limit = intParam(query, 'limit', 7, 1, 180);
+    for (const g of q.groupBy) if (!['project_id', 'line_item', 'api_key_id'].includes(g)) throw new ParamError('group_by must be among project_id, line_item, api_key_id', 'group_by');
+    const models = new Map(state.world.models.map((m) => [m.id, m]));
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) => {
+      const groups = new Map<string, { amount: number; quantity: number; line_item: string | null; project_id: string | null; api_key_id: string | null }>();
+      for (const cell of cells.filter(q.keep)) {
+        for (const line of bill(cell, models.get(cell.model)!)) {
+          const kind = LINE_ITEM_KIND[line.tokenType as keyof typeof LINE_ITEM_KIND];
+          const lineItem = `${cell.model}, ${kind}${cell.batch ? ' (batch)' : ''}`;
+          const key = {
+            line_item: q.groupBy.includes('line_item') ? lineItem : null,
+            project_id: q.groupBy.includes('project_id') ? cell.groupId : null,
+            api_key_id: q.groupBy.includes('api_key_id') ? cell.apiKeyId : null,
+          };
+          const id = JSON.stringify(key);
+          const g = groups.get(id) ?? { ...key, amount: 0, quantity: 0 };
+          g.amount += line.amount;
+          g.quantity += line.tokens;
+          groups.set(id, g);
+        }
+      }
+      return [...groups.values()].map((g) => ({
+        object: 'organization.costs.result',
+        amount: { value: g.amount, currency: 'usd' },
+        line_item: g.line_item,
+        project_id: g.project_id,
+        api_key_id: g.api_key_id,
+        quantity: g.line_item === null ? null : g.quantity,
+      }));
+    });
+    return envelope(page);
+  });
+}
+
+function optionalLimit(query: unknown): number | undefined {
+  const raw = stringParam(query as Record<string, unknown>, 'limit');
+  return raw === undefined ? undefined : intParam(query as Record<string, unknown>, 'limit', 1, 1, 1440);
+}

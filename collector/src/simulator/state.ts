@@ -1,0 +1,74 @@
+import type { SimVendor } from './catalog';
+import type { Revision, TrafficSource } from './traffic';
+import { buildWorld, type World } from './world';
+
+/** Everything `ai-arm simulate` and demo mode can set, with the documented defaults. */
+export interface SimulatorOptions {
+  seed: string;
+  agents: number;
+  /** Share of requests answered with a 5xx (or Anthropic's 529), deterministic per request. */
+  faultRate: number;
+  /** Added to every response: base plus up to the same again. */
+  latencyMs: number;
+  /** Requests per key and vendor in each fixed window. */
+  rateLimit: { requests: number; windowSeconds: number };
+  revision: Revision;
+  keys: { openaiAdmin: string; anthropicAdmin: string };
+  demo: boolean;
+  /** Fixed clock (unix seconds) for tests; null follows the wall clock. */
+  now: number | null;
+}
+
+export const SIMULATOR_DEFAULTS: SimulatorOptions = {
+  seed: 'ai-arm',
+  agents: 50,
+  faultRate: 0,
+  latencyMs: 0,
+  rateLimit: { requests: 120, windowSeconds: 60 },
+  revision: { windowSeconds: 3 * 3600 },
+  keys: { openaiAdmin: 'sk-admin-simulator-openai', anthropicAdmin: 'sk-ant-admin01-simulator' },
+  demo: false,
+  now: null,
+};
+
+export interface SimStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  rateLimited: number;
+  /** Requests that arrived while their key was already over the limit. */
+  violations: number;
+  faults: number;
+}
+
+export interface SimState extends TrafficSource {
+  opts: SimulatorOptions;
+  world: World;
+  retiredModels: Set<string>;
+  stats: SimStats;
+  now(): number;
+  setNow(now: number | null): void;
+  /** Fixed-window request counts per vendor and key. */
+  windows: Map<string, { start: number; count: number; limited: boolean }>;
+  requestSeq: number;
+  vendorOf(route: string): SimVendor;
+}
+
+export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
+  const opts: SimulatorOptions = { ...SIMULATOR_DEFAULTS, ...partial, keys: { ...SIMULATOR_DEFAULTS.keys, ...partial.keys } };
+  let fixed = opts.now;
+  return {
+    opts,
+    world: buildWorld({ seed: opts.seed, agents: opts.agents, demo: opts.demo }),
+    revision: opts.revision,
+    deletedAt: new Map(),
+    retiredModels: new Set(),
+    stats: { requests: 0, byRoute: {}, rateLimited: 0, violations: 0, faults: 0 },
+    now: () => fixed ?? Math.floor(Date.now() / 1000),
+    setNow(now) {
+      fixed = now;
+    },
+    windows: new Map(),
+    requestSeq: 0,
+    vendorOf: (route) => (route.startsWith('/anthropic') ? 'anthropic' : 'openai'),
+  };
+}

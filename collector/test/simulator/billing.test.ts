@@ -1,0 +1,37 @@
+import { bill } from '../../src/simulator/billing';
+import { SIM_MODELS } from '../../src/simulator/catalog';
+import type { UsageCell } from '../../src/simulator/traffic';
+
+const model = (id: string) => SIM_MODELS.find((m) => m.id === id)!;
+const cell = (over: Partial<UsageCell>): UsageCell => ({
+  vendor: 'anthropic', hour: 0, groupId: 'w', apiKeyId: 'k', model: 'claude-sonnet-4-5-20250929', batch: false, longContext: false,
+  requests: 1, uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, embedding: false, ...over,
+});
+const total = (lines: ReturnType<typeof bill>) => lines.reduce((s, l) => s + l.amount, 0);
+
+/** Each vendor rule, against figures worked out by hand from the published prices. */
+describe('simulator billing rules', () => {
+  it('Anthropic: cache writes at 1.25x (5m) and 2x (1h), reads at 0.1x of input', () => {
+    const lines = bill(cell({ uncachedInput: 1_000_000, cacheRead: 1_000_000, cacheWrite5m: 1_000_000, cacheWrite1h: 1_000_000, output: 1_000_000 }), model('claude-sonnet-4-5-20250929'));
+    expect(Object.fromEntries(lines.map((l) => [l.tokenType, Number(l.amount.toFixed(6))]))).toEqual({ input: 3, cache_read: 0.3, cache_write_5m: 3.75, cache_write_1h: 6, output: 15 });
+  });
+
+  it('Anthropic long context (over 200k input): input 2x, output 1.5x', () => {
+    expect(total(bill(cell({ longContext: true, uncachedInput: 1_000_000, output: 1_000_000 }), model('claude-sonnet-4-5-20250929')))).toBeCloseTo(6 + 22.5, 9);
+    expect(total(bill(cell({ longContext: true, cacheRead: 1_000_000 }), model('claude-sonnet-4-5-20250929')))).toBeCloseTo(0.6, 9);
+  });
+
+  it('batch halves every token price, on both vendors', () => {
+    expect(total(bill(cell({ batch: true, uncachedInput: 2_000_000, output: 1_000_000 }), model('claude-haiku-4-5-20251001')))).toBeCloseTo((2 * 1 + 5) / 2, 9);
+    expect(total(bill(cell({ vendor: 'openai', model: 'gpt-4o-2024-08-06', batch: true, uncachedInput: 1_000_000, output: 1_000_000 }), model('gpt-4o-2024-08-06')))).toBeCloseTo((2.5 + 10) / 2, 9);
+  });
+
+  it('OpenAI: cached input at its own column, no charge for cache writes', () => {
+    const lines = bill(cell({ vendor: 'openai', model: 'gpt-4o-2024-08-06', uncachedInput: 1_000_000, cacheRead: 1_000_000, cacheWrite5m: 1_000_000, output: 0 }), model('gpt-4o-2024-08-06'));
+    expect(lines.map((l) => [l.tokenType, l.amount])).toEqual([['input', 2.5], ['cache_read', 1.25]]);
+  });
+
+  it('emits no line for a token type that was not used', () => {
+    expect(bill(cell({ output: 10 }), model('claude-opus-4-1-20250805')).map((l) => l.tokenType)).toEqual(['output']);
+  });
+});
