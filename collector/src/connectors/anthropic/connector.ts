@@ -1,0 +1,108 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { cursorFeed } from '../feed';
+import { cached, probe } from '../probe';
+import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
+import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
+import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
+
+export interface AnthropicConnectorOptions {
+  adminKey: string;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  maxRetries?: number;
+}
+
+const HOURLY_PAGE = 168;
+const DAILY_PAGE = 31;
+const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
+
+/**
+ * Anthropic through the official SDK: managed agents are the agents; usage and cost reports
+ * (no typed SDK method exists for them) through the SDK's low-level `get`.
+ */
+export class AnthropicConnector implements Connector {
+  readonly vendor = 'ANTHROPIC' as const;
+  private readonly models = cached(60_000, async () => {
+    const ids = new Set<string>();
+    for await (const m of this.client.models.list({ limit: 1000 })) ids.add(m.id);
+    return ids;
+  });
+  private readonly agents = cached(60_000, async () => {
+    const ids = new Set<string>();
+    for await (const a of this.client.beta.agents.list({ limit: 100 })) ids.add(a.id);
+    return ids;
+  });
+
+  constructor(private readonly client: Anthropic) {}
+
+  static create(opts: AnthropicConnectorOptions): AnthropicConnector {
+    return new AnthropicConnector(new Anthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }));
+  }
+
+  async discoverAgents(): Promise<DiscoveredAgent[]> {
+    const agents: DiscoveredAgent[] = [];
+    for await (const a of this.client.beta.agents.list({ limit: 100 })) {
+      const model = typeof a.model === 'string' ? a.model : a.model.id;
+      const raw = a as unknown as { description?: string | null; system?: string | null; metadata?: Record<string, unknown> | null };
+      agents.push({
+        vendor: 'ANTHROPIC',
+        vendorAgentId: a.id,
+        name: a.name ?? a.id,
+        type: 'ASSISTANT',
+        config: { model, ...(raw.system ? { systemPrompt: raw.system } : {}) },
+        metadata: { ...(raw.metadata ?? {}), description: raw.description ?? null, version: a.version },
+        createdAt: new Date(a.created_at).toISOString(),
+      });
+    }
+    return agents;
+  }
+
+  /** Passive unless asked: the agent is listed and its model served. The active probe is a one-token message (it costs money). */
+  checkHealth(agent: { vendorAgentId: string; model: string; activeProbe: boolean }): Promise<HealthProbe> {
+    if (agent.activeProbe) {
+      return probe('anthropic messages.create (1 token)', agent.model, async () => {
+        try {
+          await this.client.messages.create({ model: agent.model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
+          return { exists: (await this.agents()).has(agent.vendorAgentId), modelServed: true };
+        } catch (err) {
+          if (err instanceof Anthropic.NotFoundError) return { exists: (await this.agents()).has(agent.vendorAgentId), modelServed: false };
+          throw err;
+        }
+      });
+    }
+    return probe('anthropic agents.list + models.list', agent.model, async () => ({
+      exists: (await this.agents()).has(agent.vendorAgentId),
+      modelServed: (await this.models()).has(agent.model),
+    }));
+  }
+
+  usageFeeds(): Feed<UsageRow>[] {
+    return [
+      cursorFeed({
+        name: 'anthropic.usage.messages',
+        bucketSeconds: 3600,
+        fetchPage: async (r, page): Promise<AnthropicUsagePage> =>
+          this.client.get<AnthropicUsagePage>('/v1/organizations/usage_report/messages', {
+            query: { starting_at: iso(r.start), ending_at: iso(r.end), bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['workspace_id', 'api_key_id', 'model', 'service_tier', 'context_window'], ...(page ? { page } : {}) },
+          }),
+        normalize: (e) => normalizeAnthropicUsage(e, '1h'),
+        lastBucketEnd: (e) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined),
+      }),
+    ];
+  }
+
+  costFeeds(): Feed<CostRow>[] {
+    return [
+      cursorFeed({
+        name: 'anthropic.costs',
+        bucketSeconds: 86400,
+        fetchPage: async (r, page): Promise<AnthropicCostPage> =>
+          this.client.get<AnthropicCostPage>('/v1/organizations/cost_report', {
+            query: { starting_at: iso(r.start), ending_at: iso(r.end), bucket_width: '1d', limit: DAILY_PAGE, group_by: ['workspace_id', 'description'], ...(page ? { page } : {}) },
+          }),
+        normalize: normalizeAnthropicCosts,
+        lastBucketEnd: (e) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined),
+      }),
+    ];
+  }
+}

@@ -1,0 +1,106 @@
+import OpenAI from 'openai';
+import { cached, probe } from '../probe';
+import { cursorFeed } from '../feed';
+import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
+import { normalizeOpenAICosts, type OpenAICostPage } from './costs';
+import { normalizeOpenAIUsage, type OpenAIUsagePage } from './usage';
+
+export interface OpenAIConnectorOptions {
+  adminKey: string;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** The SDK's own retries (it honours retry-after). */
+  maxRetries?: number;
+}
+
+const HOURLY_PAGE = 168;
+const DAILY_PAGE = 31;
+
+/** OpenAI through the official SDK: assistants are the agents, usage and costs at project and key grain. */
+export class OpenAIConnector implements Connector {
+  readonly vendor = 'OPENAI' as const;
+  private readonly models = cached(60_000, async () => {
+    const ids = new Set<string>();
+    for await (const m of this.client.models.list()) ids.add(m.id);
+    return ids;
+  });
+
+  constructor(private readonly client: OpenAI) {}
+
+  static create(opts: OpenAIConnectorOptions): OpenAIConnector {
+    return new OpenAIConnector(
+      new OpenAI({ apiKey: opts.adminKey, adminAPIKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }),
+    );
+  }
+
+  async discoverAgents(): Promise<DiscoveredAgent[]> {
+    const agents: DiscoveredAgent[] = [];
+    for await (const a of this.client.beta.assistants.list({ limit: 100, order: 'asc' })) {
+      agents.push({
+        vendor: 'OPENAI',
+        vendorAgentId: a.id,
+        name: a.name ?? a.id,
+        type: 'ASSISTANT',
+        config: {
+          model: a.model,
+          ...(a.instructions ? { systemPrompt: a.instructions } : {}),
+          ...(typeof a.temperature === 'number' ? { temperature: a.temperature } : {}),
+          tools: a.tools.map((t) => ({ type: t.type })),
+        },
+        metadata: { ...(a.metadata ?? {}), description: a.description },
+        createdAt: new Date(a.created_at * 1000).toISOString(),
+      });
+    }
+    return agents;
+  }
+
+  /** Passive by default: the assistant still exists and its model is still listed. OpenAI has no free active probe. */
+  checkHealth(agent: { vendorAgentId: string; model: string }): Promise<HealthProbe> {
+    return probe('openai assistants.retrieve + models.list', agent.model, async () => {
+      let exists = true;
+      try {
+        await this.client.beta.assistants.retrieve(agent.vendorAgentId);
+      } catch (err) {
+        if (!(err instanceof OpenAI.NotFoundError)) throw err;
+        exists = false;
+      }
+      return { exists, modelServed: (await this.models()).has(agent.model) };
+    });
+  }
+
+  usageFeeds(): Feed<UsageRow>[] {
+    const usage = this.client.admin.organization.usage;
+    const lastEnd = (e: OpenAIUsagePage) => e.data.at(-1)?.end_time;
+    return [
+      cursorFeed({
+        name: 'openai.usage.completions',
+        bucketSeconds: 3600,
+        fetchPage: async (r, page) =>
+          (await usage.completions({ start_time: r.start, end_time: r.end, bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['project_id', 'api_key_id', 'model', 'batch'], ...(page ? { page } : {}) })) as OpenAIUsagePage,
+        normalize: (e) => normalizeOpenAIUsage(e, '1h'),
+        lastBucketEnd: lastEnd,
+      }),
+      cursorFeed({
+        name: 'openai.usage.embeddings',
+        bucketSeconds: 3600,
+        fetchPage: async (r, page) =>
+          (await usage.embeddings({ start_time: r.start, end_time: r.end, bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['project_id', 'api_key_id', 'model'], ...(page ? { page } : {}) })) as OpenAIUsagePage,
+        normalize: (e) => normalizeOpenAIUsage(e, '1h'),
+        lastBucketEnd: lastEnd,
+      }),
+    ];
+  }
+
+  costFeeds(): Feed<CostRow>[] {
+    return [
+      cursorFeed({
+        name: 'openai.costs',
+        bucketSeconds: 86400,
+        fetchPage: async (r, page) =>
+          (await this.client.admin.organization.usage.costs({ start_time: r.start, end_time: r.end, bucket_width: '1d', limit: DAILY_PAGE, group_by: ['project_id', 'line_item'], ...(page ? { page } : {}) })) as OpenAICostPage,
+        normalize: normalizeOpenAICosts,
+        lastBucketEnd: (e) => e.data.at(-1)?.end_time,
+      }),
+    ];
+  }
+}
