@@ -17,7 +17,16 @@ export const ENV_VARS = {
   ARM_WRITE_MAX_RETRIES: { default: '5', doc: 'Attempts for a batch after transient ClickHouse errors' },
   ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
   OPENAI_ADMIN_KEY: { default: '', doc: 'OpenAI admin key (sk-admin-...); with no vendor key set the collector runs in demo mode' },
+  OPENAI_BASE_URL: { default: 'https://api.openai.com/v1', doc: 'OpenAI API base URL (a proxy, or `ai-arm simulate`)' },
   ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
+  ANTHROPIC_BASE_URL: { default: 'https://api.anthropic.com', doc: 'Anthropic API base URL' },
+  ARM_POLL_INTERVAL_MS: { default: '300000', doc: 'How often usage and cost reports are polled per connection' },
+  ARM_HEALTH_INTERVAL_MS: { default: '300000', doc: 'How often every agent is health-checked' },
+  ARM_INVENTORY_INTERVAL_MS: { default: '600000', doc: 'How often agent inventories are synced' },
+  ARM_POLL_TRAILING_HOURS: { default: '48', doc: 'Recent hours re-polled every cycle, so revised buckets replace earlier values' },
+  ARM_POLL_BACKFILL_DAYS: { default: '7', doc: 'History fetched when a connection is first polled' },
+  ARM_HEALTH_FAILURES_DOWN: { default: '3', doc: 'Consecutive failed checks that mark an agent DOWN' },
+  ARM_HEALTH_DEGRADED_LATENCY_MS: { default: '2000', doc: 'Vendor latency (average over the last hour) above which an agent is DEGRADED' },
 } as const;
 
 export type EnvName = keyof typeof ENV_VARS;
@@ -33,6 +42,9 @@ export interface Config {
   write: { batchSize: number; flushMs: number; maxRetries: number };
   shutdownTimeoutMs: number;
   vendorKeys: { openai: string | null; anthropic: string | null };
+  vendorBaseUrls: { openai: string; anthropic: string };
+  poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number };
+  health: { failuresForDown: number; degradedLatencyMs: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
 }
@@ -95,6 +107,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     },
     shutdownTimeoutMs: int('ARM_SHUTDOWN_TIMEOUT_MS', 100, 600_000),
     vendorKeys: { openai: raw('OPENAI_ADMIN_KEY') || null, anthropic: raw('ANTHROPIC_ADMIN_KEY') || null },
+    vendorBaseUrls: { openai: url('OPENAI_BASE_URL', ['http:', 'https:'])!, anthropic: url('ANTHROPIC_BASE_URL', ['http:', 'https:'])! },
+    poll: {
+      intervalMs: int('ARM_POLL_INTERVAL_MS', 1000, 86_400_000),
+      healthIntervalMs: int('ARM_HEALTH_INTERVAL_MS', 1000, 86_400_000),
+      inventoryIntervalMs: int('ARM_INVENTORY_INTERVAL_MS', 1000, 86_400_000),
+      trailingHours: int('ARM_POLL_TRAILING_HOURS', 1, 24 * 31),
+      backfillDays: int('ARM_POLL_BACKFILL_DAYS', 0, 3660),
+    },
+    health: { failuresForDown: int('ARM_HEALTH_FAILURES_DOWN', 1, 100), degradedLatencyMs: int('ARM_HEALTH_DEGRADED_LATENCY_MS', 1, 600_000) },
     demoMode: false,
   };
   config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;

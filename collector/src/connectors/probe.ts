@@ -1,9 +1,10 @@
 import type { HealthProbe } from './types';
 
 export interface ProbeFacts {
-  /** null: could not tell (the probe failed before it knew). */
   exists: boolean;
   modelServed: boolean;
+  /** How long the vendor took to answer the calls behind these facts (shared lists included). */
+  vendorLatencyMs?: number;
 }
 
 /**
@@ -15,7 +16,7 @@ export async function probe(name: string, model: string, check: () => Promise<Pr
   const started = performance.now();
   try {
     const facts = await check();
-    const latencyMs = performance.now() - started;
+    const latencyMs = facts.vendorLatencyMs ?? performance.now() - started;
     const details = { exists: facts.exists, modelServed: facts.modelServed, probe: name };
     if (!facts.exists) return { status: 'DOWN', latencyMs, error: 'the agent no longer exists at the vendor', details };
     if (!facts.modelServed) return { status: 'DOWN', latencyMs, error: `model ${model} is no longer served by the vendor`, details };
@@ -31,15 +32,26 @@ export async function probe(name: string, model: string, check: () => Promise<Pr
   }
 }
 
-/** A list fetched at most once per `ttlMs`, shared by the probes of one health run. */
-export function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
-  let value: { at: number; data: Promise<T> } | undefined;
-  return () => {
+export interface Timed<T> {
+  data: T;
+  latencyMs: number;
+}
+
+/**
+ * A vendor list fetched at most once per `ttlMs` and shared by the probes of one health
+ * run: 10,000 agents cost one paged list call, not 10,000 lookups. It remembers how long
+ * the vendor took, which is the latency those probes report.
+ */
+export function cached<T>(ttlMs: number, load: () => Promise<T>): (() => Promise<Timed<T>>) & { reset(): void } {
+  let value: { at: number; result: Promise<Timed<T>> } | undefined;
+  const get = () => {
     if (!value || Date.now() - value.at > ttlMs) {
-      const data = load();
-      value = { at: Date.now(), data };
-      data.catch(() => (value = undefined));
+      const started = performance.now();
+      const result = load().then((data) => ({ data, latencyMs: performance.now() - started }));
+      value = { at: Date.now(), result };
+      result.catch(() => (value = undefined));
     }
-    return value.data;
+    return value.result;
   };
+  return Object.assign(get, { reset: () => void (value = undefined) });
 }

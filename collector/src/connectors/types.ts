@@ -90,6 +90,8 @@ export interface Connector {
   readonly vendor: Vendor;
   discoverAgents(): Promise<DiscoveredAgent[]>;
   checkHealth(agent: { vendorAgentId: string; model: string; activeProbe: boolean }): Promise<HealthProbe>;
+  /** Forget lists shared between probes, so a health run sees the vendor as it is now. */
+  startHealthRun(): void;
   usageFeeds(): Feed<UsageRow>[];
   costFeeds(): Feed<CostRow>[];
 }

@@ -6,7 +6,7 @@ import { gate } from './http/gate';
 import { ParamError, parseRfc3339, stringParam } from './http/params';
 import { openaiInventoryRoutes } from './openai/inventory';
 import { openaiUsageRoutes } from './openai/usage';
-import { createState, type SimState, type SimulatorOptions } from './state';
+import { createState, isDeleted, type SimState, type SimulatorOptions } from './state';
 import { truth } from './truth';
 
 export interface Simulator {
@@ -52,7 +52,7 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
   });
   app.get('/_sim/stats', async () => state.stats);
   app.get('/_sim/world', async () => ({
-    agents: state.world.agents.map((a) => ({ vendor: a.vendor, id: a.id, name: a.name, model: a.model.id, groupId: a.groupId, apiKeyId: a.apiKeyId, deleted: state.deletedAt.has(a.id) })),
+    agents: state.world.agents.map((a) => ({ vendor: a.vendor, id: a.id, name: a.name, model: a.model.id, groupId: a.groupId, apiKeyId: a.apiKeyId, deleted: isDeleted(state, a.id) })),
     sharedKeys: [...state.world.sharedKeyProfiles.keys()],
     keys: state.opts.keys,
   }));

@@ -1,4 +1,3 @@
-import type { SimVendor } from './catalog';
 import type { Revision, TrafficSource } from './traffic';
 import { buildWorld, type World } from './world';
 
@@ -50,13 +49,21 @@ export interface SimState extends TrafficSource {
   /** Fixed-window request counts per vendor and key. */
   windows: Map<string, { start: number; count: number; limited: boolean }>;
   requestSeq: number;
-  vendorOf(route: string): SimVendor;
 }
+
+/** Deleted agents vanish from lists and traffic from the moment they were deleted. */
+export const isDeleted = (state: SimState, agentId: string) => {
+  const at = state.deletedAt.get(agentId);
+  return at !== undefined && at <= state.now();
+};
+
+/** How long after start the demo's doomed agent disappears: long enough to be seen healthy first. */
+export const DEMO_AGENT_DOWN_AFTER_SECONDS = 120;
 
 export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
   const opts: SimulatorOptions = { ...SIMULATOR_DEFAULTS, ...partial, keys: { ...SIMULATOR_DEFAULTS.keys, ...partial.keys } };
   let fixed = opts.now;
-  return {
+  const state: SimState = {
     opts,
     world: buildWorld({ seed: opts.seed, agents: opts.agents, demo: opts.demo }),
     revision: opts.revision,
@@ -69,6 +76,10 @@ export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
     },
     windows: new Map(),
     requestSeq: 0,
-    vendorOf: (route) => (route.startsWith('/anthropic') ? 'anthropic' : 'openai'),
   };
+  if (opts.demo) {
+    const doomed = state.world.agents.find((a) => a.vendor === 'anthropic');
+    if (doomed) state.deletedAt.set(doomed.id, state.now() + DEMO_AGENT_DOWN_AFTER_SECONDS);
+  }
+  return state;
 }

@@ -61,19 +61,27 @@ export class AnthropicConnector implements Connector {
   checkHealth(agent: { vendorAgentId: string; model: string; activeProbe: boolean }): Promise<HealthProbe> {
     if (agent.activeProbe) {
       return probe('anthropic messages.create (1 token)', agent.model, async () => {
+        const started = performance.now();
+        let modelServed = true;
         try {
           await this.client.messages.create({ model: agent.model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
-          return { exists: (await this.agents()).has(agent.vendorAgentId), modelServed: true };
         } catch (err) {
-          if (err instanceof Anthropic.NotFoundError) return { exists: (await this.agents()).has(agent.vendorAgentId), modelServed: false };
-          throw err;
+          if (!(err instanceof Anthropic.NotFoundError)) throw err;
+          modelServed = false;
         }
+        const vendorLatencyMs = performance.now() - started;
+        return { exists: (await this.agents()).data.has(agent.vendorAgentId), modelServed, vendorLatencyMs };
       });
     }
-    return probe('anthropic agents.list + models.list', agent.model, async () => ({
-      exists: (await this.agents()).has(agent.vendorAgentId),
-      modelServed: (await this.models()).has(agent.model),
-    }));
+    return probe('anthropic agents.list + models.list', agent.model, async () => {
+      const [agents, models] = await Promise.all([this.agents(), this.models()]);
+      return { exists: agents.data.has(agent.vendorAgentId), modelServed: models.data.has(agent.model), vendorLatencyMs: Math.max(agents.latencyMs, models.latencyMs) };
+    });
+  }
+
+  startHealthRun(): void {
+    this.agents.reset();
+    this.models.reset();
   }
 
   usageFeeds(): Feed<UsageRow>[] {

@@ -25,6 +25,12 @@ export class OpenAIConnector implements Connector {
     return ids;
   });
 
+  private readonly assistants = cached(60_000, async () => {
+    const ids = new Set<string>();
+    for await (const a of this.client.beta.assistants.list({ limit: 100 })) ids.add(a.id);
+    return ids;
+  });
+
   constructor(private readonly client: OpenAI) {}
 
   static create(opts: OpenAIConnectorOptions): OpenAIConnector {
@@ -54,18 +60,20 @@ export class OpenAIConnector implements Connector {
     return agents;
   }
 
-  /** Passive by default: the assistant still exists and its model is still listed. OpenAI has no free active probe. */
+  /**
+   * Passive: the assistant is still listed and its model still served (both lists shared
+   * across a health run). OpenAI offers no free active probe, so none is sent.
+   */
   checkHealth(agent: { vendorAgentId: string; model: string }): Promise<HealthProbe> {
-    return probe('openai assistants.retrieve + models.list', agent.model, async () => {
-      let exists = true;
-      try {
-        await this.client.beta.assistants.retrieve(agent.vendorAgentId);
-      } catch (err) {
-        if (!(err instanceof OpenAI.NotFoundError)) throw err;
-        exists = false;
-      }
-      return { exists, modelServed: (await this.models()).has(agent.model) };
+    return probe('openai assistants.list + models.list', agent.model, async () => {
+      const [assistants, models] = await Promise.all([this.assistants(), this.models()]);
+      return { exists: assistants.data.has(agent.vendorAgentId), modelServed: models.data.has(agent.model), vendorLatencyMs: Math.max(assistants.latencyMs, models.latencyMs) };
     });
+  }
+
+  startHealthRun(): void {
+    this.assistants.reset();
+    this.models.reset();
   }
 
   usageFeeds(): Feed<UsageRow>[] {

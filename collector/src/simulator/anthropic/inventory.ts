@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { vendorError } from '../http/errors';
 import { intParam, pageById, rfc3339, stringParam } from '../http/params';
-import type { SimState } from '../state';
+import { isDeleted, type SimState } from '../state';
 
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
 
@@ -51,7 +51,7 @@ export function anthropicInventoryRoutes(app: FastifyInstance, state: SimState):
     const q = request.query as Record<string, unknown>;
     const limit = intParam(q, 'limit', 20, 1, 100);
     const offset = Number(Buffer.from(stringParam(q, 'page') ?? '', 'base64url').toString() || 0);
-    const live = state.world.agents.filter((a) => a.vendor === 'anthropic' && !state.deletedAt.has(a.id));
+    const live = state.world.agents.filter((a) => a.vendor === 'anthropic' && !isDeleted(state, a.id));
     const slice = live.slice(offset, offset + limit).map((a) => ({
       id: a.id,
       type: 'agent',

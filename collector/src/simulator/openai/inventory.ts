@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { vendorError } from '../http/errors';
 import { intParam, pageById, stringParam } from '../http/params';
-import type { SimState } from '../state';
+import { isDeleted, type SimState } from '../state';
 import type { SimAgent } from '../world';
 
 const assistant = (a: SimAgent) => ({
@@ -22,7 +22,7 @@ const assistant = (a: SimAgent) => ({
 
 /** OpenAI's inventory: assistants (the only "agent" list), models, projects and their keys. */
 export function openaiInventoryRoutes(app: FastifyInstance, state: SimState): void {
-  const live = () => state.world.agents.filter((a) => a.vendor === 'openai' && !state.deletedAt.has(a.id));
+  const live = () => state.world.agents.filter((a) => a.vendor === 'openai' && !isDeleted(state, a.id));
 
   app.get('/openai/v1/assistants', async (request, reply) => {
     const q = request.query as Record<string, unknown>;

@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/env';
+import { agentStatusToLabel, vendorToProvider, type Instruments } from '../metrics/instruments.generated';
+import type { Stores } from '../stores';
+import type { RuntimeConnection } from './connections';
+import { runHealthChecks } from './health';
+import { syncInventory, type InventoryChange } from './inventory';
+import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
+import { WatermarkStore } from './watermarks';
+
+const HOUR = 3600;
+const DAY = 86400;
+
+export interface PollerDeps {
+  config: Config;
+  stores: Pick<Stores, 'controlPlane' | 'telemetry'>;
+  metrics: Instruments;
+  log: Logger;
+  /** Unix seconds; the simulator's tests move it. */
+  now?: () => number;
+}
+
+type Task = 'inventory' | 'reports' | 'health';
+
+/**
+ * Runs each connection on its own timers: inventory sync, usage and cost reports, health
+ * checks. A connection that fails is logged, counted and retried on its next tick; it never
+ * holds up the others.
+ */
+export class Poller {
+  private readonly watermarks: WatermarkStore;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: PollerDeps,
+    readonly connections: RuntimeConnection[],
+  ) {
+    this.watermarks = new WatermarkStore(deps.stores.controlPlane);
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Math.floor(Date.now() / 1000);
+  }
+
+  start(): void {
+    const { poll } = this.deps.config;
+    for (const conn of this.connections) {
+      // Inventory first, so the first health run has agents to check.
+      void this.guard(conn, 'inventory', () => this.inventory(conn)).then(() => {
+        this.every(conn, 'inventory', poll.inventoryIntervalMs, () => this.inventory(conn), false);
+        this.every(conn, 'health', poll.healthIntervalMs, () => this.health(conn), true);
+      });
+      this.every(conn, 'reports', poll.intervalMs, () => this.reports(conn), true);
+    }
+  }
+
+  /** Stops the timers and waits for the runs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** One full cycle for every connection, in order: what a test or `backfill` runs. */
+  async runOnce(): Promise<void> {
+    for (const conn of this.connections) {
+      await this.inventory(conn);
+      await this.reports(conn);
+      await this.health(conn);
+    }
+  }
+
+  async inventory(conn: RuntimeConnection): Promise<InventoryChange> {
+    const change = await syncInventory(this.deps.stores.controlPlane, conn.organizationId, conn.id, await conn.connector.discoverAgents());
+    if (change.added || change.changed || change.vanished) this.deps.log.info({ connection: conn.id, vendor: conn.vendor, ...change }, 'agent inventory changed');
+    await this.reportAgentCounts(conn.organizationId);
+    return change;
+  }
+
+  /** Usage and cost feeds from their watermarks (or the trailing window) to the last whole hour. */
+  async reports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void } = {}): Promise<FeedProgress[]> {
+    const { poll } = this.deps.config;
+    const end = alignDown(this.now(), HOUR);
+    const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY) };
+    const target = { organizationId: conn.organizationId, connectionId: conn.id };
+    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks };
+    // An explicit backfill re-reads its whole range, whatever the watermarks say.
+    if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
+    const results: FeedProgress[] = [];
+    for (const feed of conn.connector.usageFeeds()) results.push(await pollFeed(feed, 'vendor_usage', target, deps, window, opts.onProgress));
+    for (const feed of conn.connector.costFeeds()) results.push(await pollFeed(feed, 'vendor_costs', target, deps, window, opts.onProgress));
+    this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
+    return results;
+  }
+
+  health(conn: RuntimeConnection) {
+    const { health } = this.deps.config;
+    return runHealthChecks(
+      { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, rules: { ...health, degradedErrorRate: 0.2 } },
+      { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector },
+    );
+  }
+
+  private async reportAgentCounts(organizationId: string): Promise<void> {
+    const rows = await this.deps.stores.controlPlane.query<{ vendor: 'OPENAI' | 'ANTHROPIC' | 'GOOGLE' | 'AZURE' | 'CUSTOM'; status: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNOWN'; n: number }>(
+      'SELECT vendor, status, count(*) AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL GROUP BY vendor, status',
+      [organizationId],
+    );
+    this.deps.metrics.agents.clear();
+    for (const r of rows) this.deps.metrics.agents.set(r.n, { gen_ai_provider_name: vendorToProvider(r.vendor), agent_status: agentStatusToLabel(r.status) });
+  }
+
+  private every(conn: RuntimeConnection, task: Task, intervalMs: number, run: () => Promise<unknown>, immediately: boolean): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.guard(conn, task, run);
+      if (!this.stopped) this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
+    };
+    if (immediately) void tick();
+    else this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
+  }
+
+  private async guard(conn: RuntimeConnection, task: Task, run: () => Promise<unknown>): Promise<void> {
+    if (this.stopped) return;
+    const p = run();
+    this.running.add(p);
+    try {
+      await p;
+      if (task === 'reports') this.deps.metrics.collectorPolls.add(1, { gen_ai_provider_name: conn.provider, result: 'success' });
+    } catch (err) {
+      this.deps.metrics.collectorPolls.add(1, { gen_ai_provider_name: conn.provider, result: 'failure' });
+      this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, task, err: (err as Error).message }, `${task} poll failed; retrying on the next tick`);
+    } finally {
+      this.running.delete(p);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Feed } from '../connectors/types';
+import type { TelemetryDb } from '../stores/clickhouse/client';
+import type { WatermarkStore } from './watermarks';
+
+export interface FeedTarget {
+  organizationId: string;
+  connectionId: string;
+}
+
+export interface PollWindow {
+  /** Unix seconds the poll runs up to (exclusive), normally the last whole hour. */
+  end: number;
+  /** Re-poll at least this far back every time: vendors revise recent buckets. */
+  trailingSeconds: number;
+  /** Where a feed never polled before starts. */
+  backfillFrom: number;
+}
+
+export interface FeedProgress {
+  feed: string;
+  from: number;
+  to: number;
+  reached: number;
+  rows: number;
+  pages: number;
+}
+
+const DAY = 86400;
+
+/**
+ * Polls one feed from its watermark (or the trailing window, whichever is earlier) to the
+ * window's end. Each page is stored before the watermark moves past it, so a restart
+ * resumes where it stopped; a bucket stored twice collapses in ReplacingMergeTree.
+ */
+export async function pollFeed<R extends object>(
+  feed: Feed<R>,
+  table: 'vendor_usage' | 'vendor_costs',
+  target: FeedTarget,
+  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore },
+  window: PollWindow,
+  onProgress?: (p: FeedProgress) => void,
+): Promise<FeedProgress> {
+  const mark = await deps.watermarks.get(target.connectionId, feed.name);
+  const startedAt = mark?.startedAt ?? new Date(window.end * 1000);
+  // Every feed starts at midnight: a day's usage and its bill then always cover the same hours.
+  const from = alignDown(Math.min(mark ? mark.watermark.getTime() / 1000 : window.backfillFrom, window.end - window.trailingSeconds), DAY);
+  const progress: FeedProgress = { feed: feed.name, from, to: window.end, reached: from, rows: 0, pages: 0 };
+  if (from >= window.end) return progress;
+  try {
+    for await (const page of feed.pages({ start: from, end: window.end })) {
+      if (page.rows.length > 0) {
+        const polledAt = new Date().toISOString();
+        await deps.telemetry.insert(table, page.rows.map((r) => ({ ...r, organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt })));
+      }
+      await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
+      progress.reached = page.reached;
+      progress.rows += page.rows.length;
+      progress.pages++;
+      onProgress?.({ ...progress });
+    }
+  } catch (err) {
+    await deps.watermarks.failed(target.connectionId, feed.name, (err as Error).message);
+    throw err;
+  }
+  return progress;
+}
+
+export const alignDown = (t: number, seconds: number) => Math.floor(t / seconds) * seconds;
