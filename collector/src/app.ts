@@ -5,7 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import type { PrometheusSink } from './metrics/prometheus-sink';
+import type { BackfillJobs } from './poller/backfill';
 import { registerErrorHandler } from './plugins/error-handler';
+import { backfillRoutes } from './routes/backfill';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import type { Stores } from './stores';
@@ -16,6 +18,8 @@ export interface AppDeps {
   stores: Stores;
   sink: PrometheusSink;
   logger: Logger;
+  /** The running poller's backfill jobs; absent when the app serves without polling. */
+  backfill?: { jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] };
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -38,5 +42,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandler(app);
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });
+  if (deps.backfill) await app.register(backfillRoutes, deps.backfill);
   return app;
 }

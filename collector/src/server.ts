@@ -4,13 +4,21 @@ import type { Config } from './config/env';
 import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
 import { PrometheusSink } from './metrics/prometheus-sink';
+import { BackfillJobs } from './poller/backfill';
+import { endpointsFromConfig, openConnections } from './poller/connections';
+import { ensureDefaultOrganization } from './poller/organization';
+import { Poller } from './poller/poller';
 import { acquireDataLock } from './runtime/data-lock';
+import { startSimulator, type Simulator } from './simulator/server';
 import { openStores, type Stores } from './stores';
 
 export interface RunningCollector {
   app: App;
   stores: Stores;
   metrics: Instruments;
+  poller: Poller;
+  /** The in-process vendor simulator demo mode polls. */
+  simulator: Simulator | null;
   url: string;
   /** Stops taking requests, finishes those in flight, flushes writes, closes the stores. */
   close(): Promise<void>;
@@ -24,12 +32,27 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   const metrics = new Instruments(sink);
   let stores: Stores | undefined;
   let app: App | undefined;
+  let simulator: Simulator | null = null;
+  let poller: Poller;
   try {
     stores = await openStores(config, metrics, logger);
-    app = await buildApp({ config, stores, sink, logger });
+    const organizationId = await ensureDefaultOrganization(stores.controlPlane);
+    let endpoints = endpointsFromConfig(config);
+    if (config.demoMode) {
+      simulator = await startSimulator({ demo: true });
+      endpoints = [
+        { vendor: 'OPENAI', adminKey: simulator.state.opts.keys.openaiAdmin, baseUrl: simulator.openaiBaseUrl },
+        { vendor: 'ANTHROPIC', adminKey: simulator.state.opts.keys.anthropicAdmin, baseUrl: simulator.anthropicBaseUrl },
+      ];
+    }
+    const connections = await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries);
+    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }) }, connections);
+    const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
+    app = await buildApp({ config, stores, sink, logger, backfill });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();
+    await simulator?.close();
     await stores?.close();
     lock?.release();
     throw err;
@@ -38,22 +61,27 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   const port = typeof address === 'object' && address ? address.port : config.port;
   lock?.update(port);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  if (config.demoMode) {
-    logger.info('no vendor credentials set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): running in demo mode');
+  if (simulator) {
+    logger.info(
+      { simulator: simulator.url, agents: simulator.state.world.agents.length },
+      `no vendor credentials set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): running in demo mode, polling the built-in vendor simulator at ${simulator.url}`,
+    );
   }
+  poller.start();
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
-  const running = { app, stores };
+  const running = { app, stores, poller, simulator };
   let closing: Promise<void> | undefined;
   return {
-    app,
-    stores,
+    ...running,
     metrics,
     url,
     close() {
       closing ??= (async () => {
         try {
           await running.app.close();
+          await running.poller.stop();
+          await running.simulator?.close();
         } finally {
           await running.stores.close();
           lock?.release();

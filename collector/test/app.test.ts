@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import { loadCatalogue } from '@ai-arm/schemas';
+import { loadCatalogue, readMigrations } from '@ai-arm/schemas';
 import { buildApp, type App } from '../src/app';
 import { createLogger } from '../src/logger';
 import { openStores, type Stores } from '../src/stores';
@@ -34,8 +34,8 @@ describe('collector HTTP app (real PGlite and chdb, app.inject)', () => {
     const body = res.json();
     expect(body.success).toBe(true);
     expect(body.data.mode).toBe('demo');
-    expect(body.data.stores.postgres).toMatchObject({ engine: 'pglite', status: 'up', migrations: 1 });
-    expect(body.data.stores.clickhouse).toMatchObject({ engine: 'chdb', status: 'up', migrations: 1 });
+    expect(body.data.stores.postgres).toMatchObject({ engine: 'pglite', status: 'up', migrations: readMigrations('postgres').length });
+    expect(body.data.stores.clickhouse).toMatchObject({ engine: 'chdb', status: 'up', migrations: readMigrations('clickhouse').length });
   });
 
   it('GET /metrics exposes exactly the catalogue names, plus the process defaults', async () => {

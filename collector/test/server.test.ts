@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readMigrations } from '@ai-arm/schemas';
 import { main } from '../src/cli/main';
 import { startCollector } from '../src/server';
 import { openStores } from '../src/stores';
@@ -88,10 +89,10 @@ describe('ai-arm CLI, in process', () => {
 
   it('migrate applies pending migrations when no collector runs, then has nothing to do', async () => {
     expect(await main(['migrate'])).toBe(0);
-    expect(out.join('\n')).toMatch(/clickhouse: applied 001_health_checks/);
+    expect(out.join('\n')).toMatch(/clickhouse: applied 001_health_checks, 002_vendor_usage_costs/);
     out.length = 0;
     expect(await main(['migrate'])).toBe(0);
-    expect(out.join('\n')).toMatch(/postgres: nothing to apply; 1 migration\(s\) in place/);
+    expect(out.join('\n')).toMatch(new RegExp(`postgres: nothing to apply; ${readMigrations('postgres').length} migration\\(s\\) in place`));
     expect(out.join('\n')).toMatch(/clickhouse: nothing to apply/);
   });
 
@@ -100,7 +101,7 @@ describe('ai-arm CLI, in process', () => {
     try {
       expect(await main(['migrate'])).toBe(0);
       expect(out.join('\n')).toMatch(new RegExp(`collector pid ${process.pid} is running`));
-      expect(out.join('\n')).toMatch(/postgres: 1 migration\(s\) applied/);
+      expect(out.join('\n')).toMatch(new RegExp(`postgres: ${readMigrations('postgres').length} migration\\(s\\) applied`));
     } finally {
       await running.close();
     }

@@ -35,7 +35,14 @@ export function endpointsFromConfig(config: Config): VendorEndpoint[] {
  * Records one connection row per configured vendor (its secret stays in the environment)
  * and builds its connector on the official SDK with an instrumented fetch.
  */
-export async function openConnections(db: SqlExecutor, organizationId: string, source: 'env' | 'demo', endpoints: VendorEndpoint[], metrics: Instruments): Promise<RuntimeConnection[]> {
+export async function openConnections(
+  db: SqlExecutor,
+  organizationId: string,
+  source: 'env' | 'demo',
+  endpoints: VendorEndpoint[],
+  metrics: Instruments,
+  maxRetries: number,
+): Promise<RuntimeConnection[]> {
   const out: RuntimeConnection[] = [];
   for (const ep of endpoints) {
     const [row] = await db.query<{ id: string }>(
@@ -48,7 +55,8 @@ export async function openConnections(db: SqlExecutor, organizationId: string, s
     );
     const provider = vendorToProvider(ep.vendor);
     const fetch = rateGate(instrumentedFetch(provider, metrics));
-    const connector = ep.vendor === 'OPENAI' ? OpenAIConnector.create({ adminKey: ep.adminKey, baseUrl: ep.baseUrl, fetch }) : AnthropicConnector.create({ adminKey: ep.adminKey, baseUrl: ep.baseUrl, fetch });
+    const opts = { adminKey: ep.adminKey, baseUrl: ep.baseUrl, fetch, maxRetries };
+    const connector = ep.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
     out.push({ id: row!.id, organizationId, vendor: ep.vendor, provider, source, connector });
   }
   return out;

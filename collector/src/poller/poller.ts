@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { agentStatusToLabel, vendorToProvider, type Instruments } from '../metrics/instruments.generated';
 import type { Stores } from '../stores';
+import type { Feed } from '../connectors/types';
 import type { RuntimeConnection } from './connections';
 import { runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
@@ -88,9 +89,15 @@ export class Poller {
     const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.
     if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
+    const feeds: [Feed<object>, 'vendor_usage' | 'vendor_costs'][] = [
+      ...conn.connector.usageFeeds().map((f) => [f, 'vendor_usage'] as [Feed<object>, 'vendor_usage']),
+      ...conn.connector.costFeeds().map((f) => [f, 'vendor_costs'] as [Feed<object>, 'vendor_costs']),
+    ];
+    // Announce every feed before the first page, so a backfill's progress is measured against the whole job.
+    const from = alignDown(Math.min(window.backfillFrom, end - window.trailingSeconds), DAY);
+    for (const [feed] of feeds) opts.onProgress?.({ feed: feed.name, from, to: end, reached: from, rows: 0, pages: 0 });
     const results: FeedProgress[] = [];
-    for (const feed of conn.connector.usageFeeds()) results.push(await pollFeed(feed, 'vendor_usage', target, deps, window, opts.onProgress));
-    for (const feed of conn.connector.costFeeds()) results.push(await pollFeed(feed, 'vendor_costs', target, deps, window, opts.onProgress));
+    for (const [feed, table] of feeds) results.push(await pollFeed(feed, table, target, deps, window, opts.onProgress));
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
     return results;
   }

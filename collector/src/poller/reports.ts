@@ -46,6 +46,7 @@ export async function pollFeed<R extends object>(
   const from = alignDown(Math.min(mark ? mark.watermark.getTime() / 1000 : window.backfillFrom, window.end - window.trailingSeconds), DAY);
   const progress: FeedProgress = { feed: feed.name, from, to: window.end, reached: from, rows: 0, pages: 0 };
   if (from >= window.end) return progress;
+  onProgress?.({ ...progress });
   try {
     for await (const page of feed.pages({ start: from, end: window.end })) {
       if (page.rows.length > 0) {

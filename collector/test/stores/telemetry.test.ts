@@ -16,7 +16,9 @@ describe('telemetry store on chdb', () => {
     expect(first.applied).toEqual(readMigrations('clickhouse').map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`));
     expect((await migrateClickHouse(db)).applied).toEqual([]);
     const tables = await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name');
-    expect(tables.map((t) => t.name)).toEqual(['agent_health_checks', 'schema_migrations']);
+    const declared = readMigrations('clickhouse').flatMap((m) => [...m.sql.matchAll(/CREATE TABLE IF NOT EXISTS \{db:Identifier\}\.(\w+)/g)].map((x) => x[1]!));
+    expect(declared).toContain('vendor_usage');
+    expect(tables.map((t) => t.name)).toEqual([...declared, 'schema_migrations'].sort());
   });
 
   it('refuses a migration edited after it was applied', async () => {

@@ -22,7 +22,7 @@ export function simEndpoints(sim: Simulator, keys: Partial<Record<'openai' | 'an
 export async function simPoller(sim: Simulator, stores: Pick<Stores, 'controlPlane' | 'telemetry'>, config: Config, metrics: Instruments, endpoints = simEndpoints(sim), orgSlug = uniqueName('org').replace(/_/g, '-')) {
   const [existing] = await stores.controlPlane.query<{ id: string }>('SELECT id FROM organizations WHERE slug = $1', [orgSlug]);
   const org = existing?.id ?? (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [orgSlug]))[0]!.id;
-  const connections = await openConnections(stores.controlPlane, org, 'env', endpoints, metrics);
+  const connections = await openConnections(stores.controlPlane, org, 'env', endpoints, metrics, config.poll.vendorMaxRetries);
   return { org, poller: new Poller({ config, stores, metrics, log: quietLogger(), now: () => sim.state.now() }, connections) };
 }
 

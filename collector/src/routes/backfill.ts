@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors';
+import type { BackfillJobs } from '../poller/backfill';
+
+const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/**
+ * Backfill a connection's history: POST starts it (or returns the one running), GET reports
+ * progress and ETA. `ai-arm backfill` drives these when a collector is running.
+ */
+export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] }> = async (app, opts) => {
+  app.get('/api/v1/poller/connections', async () => ({ success: true as const, data: opts.connections() }));
+
+  app.post(
+    '/api/v1/connections/:id/backfill',
+    { schema: { params: Params, body: Type.Object({ since: Type.String({ minLength: 2, description: '90d, 12h, 2w or an RFC 3339 time' }) }) } },
+    async (request, reply) => {
+      if (!opts.connections().some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
+      try {
+        return reply.status(202).send({ success: true, data: opts.jobs.start(request.params.id, request.body.since) });
+      } catch (err) {
+        throw new ApiError('VALIDATION_ERROR', (err as Error).message, { field: 'body/since' });
+      }
+    },
+  );
+
+  app.get('/api/v1/connections/:id/backfill', { schema: { params: Params } }, async (request) => {
+    const state = opts.jobs.get(request.params.id);
+    if (!state) throw new ApiError('NOT_FOUND', `no backfill has run for connection ${request.params.id}`);
+    return { success: true as const, data: state };
+  });
+};
