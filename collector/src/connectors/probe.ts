@@ -55,3 +55,36 @@ export function cached<T>(ttlMs: number, load: () => Promise<T>): (() => Promise
   };
   return Object.assign(get, { reset: () => void (value = undefined) });
 }
+
+/**
+ * The passive check both vendors get: the agent is still in the vendor's agent list and
+ * its model in the model list, each list read once per health run.
+ */
+export class ListedInventory {
+  readonly agents: ReturnType<typeof cached<Set<string>>>;
+  readonly models: ReturnType<typeof cached<Set<string>>>;
+
+  constructor(loadAgents: () => Promise<Set<string>>, loadModels: () => Promise<Set<string>>, ttlMs = 60_000) {
+    this.agents = cached(ttlMs, loadAgents);
+    this.models = cached(ttlMs, loadModels);
+  }
+
+  reset(): void {
+    this.agents.reset();
+    this.models.reset();
+  }
+
+  check(name: string, agent: { vendorAgentId: string; model: string }): Promise<HealthProbe> {
+    return probe(name, agent.model, async () => {
+      const [agents, models] = await Promise.all([this.agents(), this.models()]);
+      return { exists: agents.data.has(agent.vendorAgentId), modelServed: models.data.has(agent.model), vendorLatencyMs: Math.max(agents.latencyMs, models.latencyMs) };
+    });
+  }
+}
+
+/** Collects the ids an SDK list iterator yields. */
+export async function idsOf(items: AsyncIterable<{ id: string }>): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const item of items) ids.add(item.id);
+  return ids;
+}

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { cursorFeed } from '../feed';
-import { cached, probe } from '../probe';
+import { idsOf, ListedInventory, probe } from '../probe';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
 import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
 import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
@@ -22,16 +22,10 @@ const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
  */
 export class AnthropicConnector implements Connector {
   readonly vendor = 'ANTHROPIC' as const;
-  private readonly models = cached(60_000, async () => {
-    const ids = new Set<string>();
-    for await (const m of this.client.models.list({ limit: 1000 })) ids.add(m.id);
-    return ids;
-  });
-  private readonly agents = cached(60_000, async () => {
-    const ids = new Set<string>();
-    for await (const a of this.client.beta.agents.list({ limit: 100 })) ids.add(a.id);
-    return ids;
-  });
+  private readonly lists = new ListedInventory(
+    () => idsOf(this.client.beta.agents.list({ limit: 100 })),
+    () => idsOf(this.client.models.list({ limit: 1000 })),
+  );
 
   constructor(private readonly client: Anthropic) {}
 
@@ -70,18 +64,14 @@ export class AnthropicConnector implements Connector {
           modelServed = false;
         }
         const vendorLatencyMs = performance.now() - started;
-        return { exists: (await this.agents()).data.has(agent.vendorAgentId), modelServed, vendorLatencyMs };
+        return { exists: (await this.lists.agents()).data.has(agent.vendorAgentId), modelServed, vendorLatencyMs };
       });
     }
-    return probe('anthropic agents.list + models.list', agent.model, async () => {
-      const [agents, models] = await Promise.all([this.agents(), this.models()]);
-      return { exists: agents.data.has(agent.vendorAgentId), modelServed: models.data.has(agent.model), vendorLatencyMs: Math.max(agents.latencyMs, models.latencyMs) };
-    });
+    return this.lists.check('anthropic agents.list + models.list', agent);
   }
 
   startHealthRun(): void {
-    this.agents.reset();
-    this.models.reset();
+    this.lists.reset();
   }
 
   usageFeeds(): Feed<UsageRow>[] {

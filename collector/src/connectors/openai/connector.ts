@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { cached, probe } from '../probe';
+import { idsOf, ListedInventory } from '../probe';
 import { cursorFeed } from '../feed';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
 import { normalizeOpenAICosts, type OpenAICostPage } from './costs';
@@ -19,17 +19,11 @@ const DAILY_PAGE = 31;
 /** OpenAI through the official SDK: assistants are the agents, usage and costs at project and key grain. */
 export class OpenAIConnector implements Connector {
   readonly vendor = 'OPENAI' as const;
-  private readonly models = cached(60_000, async () => {
-    const ids = new Set<string>();
-    for await (const m of this.client.models.list()) ids.add(m.id);
-    return ids;
-  });
 
-  private readonly assistants = cached(60_000, async () => {
-    const ids = new Set<string>();
-    for await (const a of this.client.beta.assistants.list({ limit: 100 })) ids.add(a.id);
-    return ids;
-  });
+  private readonly lists = new ListedInventory(
+    () => idsOf(this.client.beta.assistants.list({ limit: 100 })),
+    () => idsOf(this.client.models.list()),
+  );
 
   constructor(private readonly client: OpenAI) {}
 
@@ -65,15 +59,11 @@ export class OpenAIConnector implements Connector {
    * across a health run). OpenAI offers no free active probe, so none is sent.
    */
   checkHealth(agent: { vendorAgentId: string; model: string }): Promise<HealthProbe> {
-    return probe('openai assistants.list + models.list', agent.model, async () => {
-      const [assistants, models] = await Promise.all([this.assistants(), this.models()]);
-      return { exists: assistants.data.has(agent.vendorAgentId), modelServed: models.data.has(agent.model), vendorLatencyMs: Math.max(assistants.latencyMs, models.latencyMs) };
-    });
+    return this.lists.check('openai assistants.list + models.list', agent);
   }
 
   startHealthRun(): void {
-    this.assistants.reset();
-    this.models.reset();
+    this.lists.reset();
   }
 
   usageFeeds(): Feed<UsageRow>[] {
