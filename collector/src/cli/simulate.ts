@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../simulator/server';
 import { SIMULATOR_DEFAULTS } from '../simulator/state';
 
-export const SIMULATE_USAGE = `usage: ai-arm simulate [--port N] [--host H] [--agents N] [--seed S] [--fault-rate R] [--latency-ms MS] [--rate-limit N] [--demo]
+export const SIMULATE_USAGE = `usage: ai-arm simulate [--port N] [--host H] [--agents N] [--seed S] [--fault-rate R] [--latency-ms MS] [--rate-limit N] [--now TIME] [--demo]
 
 Serves simulated OpenAI (/openai/v1) and Anthropic (/anthropic/v1) admin APIs with
 deterministic data, plus GET /truth?start=&end= (what it serves, per vendor, model, day).
+--now fixes the simulator's clock (RFC 3339) for reproducible runs; by default it follows the wall clock.
 Defaults: port 8090, ${SIMULATOR_DEFAULTS.agents} agents, seed "${SIMULATOR_DEFAULTS.seed}", no faults,
 ${SIMULATOR_DEFAULTS.rateLimit.requests} requests per ${SIMULATOR_DEFAULTS.rateLimit.windowSeconds}s per key.`;
 
@@ -16,6 +17,13 @@ function number(value: string | undefined, name: string, min: number, max: numbe
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max} (got "${value}")`);
   return n;
+}
+
+function clock(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`--now must be an RFC 3339 time (got "${value}")`);
+  return Math.floor(t / 1000);
 }
 
 /** `ai-arm simulate`: the vendor simulator on its own port, until a signal stops it. */
@@ -32,6 +40,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
         'fault-rate': { type: 'string' },
         'latency-ms': { type: 'string' },
         'rate-limit': { type: 'string' },
+        now: { type: 'string' },
         demo: { type: 'boolean' },
       },
       strict: true,
@@ -45,6 +54,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
       latencyMs: number(values['latency-ms'] as string | undefined, 'latency-ms', 0, 60_000, 0),
       rateLimit: { ...SIMULATOR_DEFAULTS.rateLimit, requests: number(values['rate-limit'] as string | undefined, 'rate-limit', 1, 1_000_000, SIMULATOR_DEFAULTS.rateLimit.requests) },
       demo: values.demo === true,
+      now: clock(values.now as string | undefined),
     });
     const { keys } = sim.state.opts;
     console.log(`vendor simulator on ${sim.url} (${sim.state.world.agents.length} agents, seed "${sim.state.world.seed}")`);

@@ -3,6 +3,8 @@ import { BUCKET_LIMITS, BUCKET_SECONDS, ParamError } from './http/params';
 import type { SimState } from './state';
 import { cells, type UsageCell } from './traffic';
 
+export const MAX_RESULTS_PER_PAGE = 20_000;
+
 export interface BucketPage<R> {
   buckets: { start: number; end: number; results: R[] }[];
   /** Start of the next bucket when more remain, for the page cursor. */
@@ -37,9 +39,15 @@ export function bucketPage<R>(state: SimState, q: BucketQuery, summarise: (cells
   const first = Math.floor((q.pageStart ?? q.start) / width) * width;
   const buckets: BucketPage<R>['buckets'] = [];
   let b = first;
-  for (; b < end && buckets.length < limit; b += width) {
+  let results = 0;
+  // A page also ends once it holds MAX_RESULTS_PER_PAGE results: a 10,000-agent
+  // organisation would otherwise answer a week of hourly buckets in one response of
+  // hundreds of megabytes. The cursor carries on from the next bucket.
+  for (; b < end && buckets.length < limit && results < MAX_RESULTS_PER_PAGE; b += width) {
     const bucketCells = [...cells(state, q.vendor, Math.max(b, q.start), Math.min(b + width, end), now)];
-    buckets.push({ start: b, end: b + width, results: summarise(bucketCells, b) });
+    const summary = summarise(bucketCells, b);
+    results += summary.length;
+    buckets.push({ start: b, end: b + width, results: summary });
   }
   return { buckets, next: b < end ? b : null };
 }
