@@ -5,7 +5,9 @@ import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
 import { PrometheusSink } from './metrics/prometheus-sink';
 import { BackfillJobs } from './poller/backfill';
-import { endpointsFromConfig, openConnections } from './poller/connections';
+import { endpointsFromConfig, openConnections, runtimeConnection } from './poller/connections';
+import { loadStoredConnections } from './poller/stored-connections';
+import { CredentialVault } from './security/envelope-crypto';
 import { ensureDefaultOrganization } from './poller/organization';
 import { Poller } from './poller/poller';
 import { acquireDataLock } from './runtime/data-lock';
@@ -45,7 +47,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
         { vendor: 'ANTHROPIC', adminKey: simulator.state.opts.keys.anthropicAdmin, baseUrl: simulator.anthropicBaseUrl },
       ];
     }
-    const connections = await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries);
+    const connections = [
+      ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),
+      ...(await storedConnections(config, stores, logger)).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+    ];
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }) }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
     app = await buildApp({ config, stores, sink, logger, backfill });
@@ -90,6 +95,14 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       return closing;
     },
   };
+}
+
+/** Connections stored through the API; they need the master key to open their credentials. */
+async function storedConnections(config: Config, stores: Stores, logger: Logger) {
+  if (config.masterKey) return loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, config.masterKey));
+  const [row] = await stores.controlPlane.query<{ n: number }>("SELECT count(*) AS n FROM connections WHERE source = 'api' AND deleted_at IS NULL");
+  if (row && row.n > 0) logger.error({ connections: row.n }, 'ARM_MASTER_KEY is not set: stored vendor connections cannot be decrypted and are not polled');
+  return [];
 }
 
 /** SIGINT/SIGTERM close the collector; a second signal or the timeout forces the exit. */

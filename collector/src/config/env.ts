@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseMasterKey } from '../security/envelope-crypto';
 
 /**
  * Every environment variable the collector reads, with its default, in one place.
@@ -16,6 +17,7 @@ export const ENV_VARS = {
   ARM_WRITE_FLUSH_MS: { default: '2000', doc: 'Longest time a buffered row waits before a flush' },
   ARM_WRITE_MAX_RETRIES: { default: '5', doc: 'Attempts for a batch after transient ClickHouse errors' },
   ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
+  ARM_MASTER_KEY: { default: '', doc: 'Wraps the per-organisation keys that encrypt stored vendor credentials (32 bytes, hex or base64: `openssl rand -hex 32`); needed to poll connections stored through the API' },
   OPENAI_ADMIN_KEY: { default: '', doc: 'OpenAI admin key (sk-admin-...); with no vendor key set the collector runs in demo mode' },
   OPENAI_BASE_URL: { default: 'https://api.openai.com/v1', doc: 'OpenAI API base URL (a proxy, or `ai-arm simulate`)' },
   ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
@@ -42,6 +44,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   write: { batchSize: number; flushMs: number; maxRetries: number };
   shutdownTimeoutMs: number;
+  masterKey: Buffer | null;
   vendorKeys: { openai: string | null; anthropic: string | null };
   vendorBaseUrls: { openai: string; anthropic: string };
   poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; vendorMaxRetries: number };
@@ -53,6 +56,16 @@ export interface Config {
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+function masterKey(value: string, problems: string[]): Buffer | null {
+  if (value === '') return null;
+  try {
+    return parseMasterKey(value);
+  } catch (err) {
+    problems.push((err as Error).message); // never echo the value
+    return null;
   }
 }
 
@@ -107,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       maxRetries: int('ARM_WRITE_MAX_RETRIES', 0, 100),
     },
     shutdownTimeoutMs: int('ARM_SHUTDOWN_TIMEOUT_MS', 100, 600_000),
+    masterKey: masterKey(raw('ARM_MASTER_KEY'), problems),
     vendorKeys: { openai: raw('OPENAI_ADMIN_KEY') || null, anthropic: raw('ANTHROPIC_ADMIN_KEY') || null },
     vendorBaseUrls: { openai: url('OPENAI_BASE_URL', ['http:', 'https:'])!, anthropic: url('ANTHROPIC_BASE_URL', ['http:', 'https:'])! },
     poll: {

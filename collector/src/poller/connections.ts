@@ -8,12 +8,14 @@ import type { Connector } from '../connectors/types';
 import { vendorToProvider, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
 
+export type ConnectionSource = 'env' | 'demo' | 'api';
+
 export interface RuntimeConnection {
   id: string;
   organizationId: string;
   vendor: Vendor;
   provider: GenAiProviderName;
-  source: 'env' | 'demo';
+  source: ConnectionSource;
   connector: Connector;
 }
 
@@ -33,7 +35,7 @@ export function endpointsFromConfig(config: Config): VendorEndpoint[] {
 
 /**
  * Records one connection row per configured vendor (its secret stays in the environment)
- * and builds its connector on the official SDK with an instrumented fetch.
+ * and builds its connector.
  */
 export async function openConnections(
   db: SqlExecutor,
@@ -51,13 +53,21 @@ export async function openConnections(
        ON CONFLICT (organization_id, source, vendor) WHERE source <> 'api'
        DO UPDATE SET credential_hint = EXCLUDED.credential_hint, base_url = EXCLUDED.base_url, updated_at = now()
        RETURNING id`,
-      [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, `…${ep.adminKey.slice(-4)}`, ep.baseUrl, source],
+      [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
     );
-    const provider = vendorToProvider(ep.vendor);
-    const fetch = rateGate(instrumentedFetch(provider, metrics));
-    const opts = { adminKey: ep.adminKey, baseUrl: ep.baseUrl, fetch, maxRetries };
-    const connector = ep.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
-    out.push({ id: row!.id, organizationId, vendor: ep.vendor, provider, source, connector });
+    out.push(runtimeConnection({ id: row!.id, organizationId, source, ...ep }, metrics, maxRetries));
   }
   return out;
 }
+
+/** A connector on the official SDK, behind the rate gate and the instrumented fetch. */
+export function runtimeConnection(spec: VendorEndpoint & { id: string; organizationId: string; source: ConnectionSource }, metrics: Instruments, maxRetries: number): RuntimeConnection {
+  const provider = vendorToProvider(spec.vendor);
+  const fetch = rateGate(instrumentedFetch(provider, metrics));
+  const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, fetch, maxRetries };
+  const connector = spec.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
+  return { id: spec.id, organizationId: spec.organizationId, vendor: spec.vendor, provider, source: spec.source, connector };
+}
+
+/** What may be shown of a secret: its last four characters. */
+export const credentialHint = (secret: string) => `…${secret.slice(-4)}`;

@@ -96,8 +96,9 @@ export class Poller {
     // Announce every feed before the first page, so a backfill's progress is measured against the whole job.
     const from = alignDown(Math.min(window.backfillFrom, end - window.trailingSeconds), DAY);
     for (const [feed] of feeds) opts.onProgress?.({ feed: feed.name, from, to: end, reached: from, rows: 0, pages: 0 });
-    const results: FeedProgress[] = [];
-    for (const [feed, table] of feeds) results.push(await pollFeed(feed, table, target, deps, window, opts.onProgress));
+    // Feeds run side by side: their requests still leave one at a time through the
+    // connection's rate gate, but one feed's insert overlaps the next feed's download.
+    const results = await Promise.all(feeds.map(([feed, table]) => pollFeed(feed, table, target, deps, window, opts.onProgress)));
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
     return results;
   }
