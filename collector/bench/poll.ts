@@ -105,6 +105,8 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    global.gc?.();
+    const retained = process.memoryUsage();
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { requests: number; rateLimited: number; violations: number; faults: number };
 
     // The baseline: the same rows, read back as the objects the poller had, inserted into a
@@ -138,6 +140,7 @@ async function main() {
     console.log(`  raw insert, same rows:  ${Math.round(rawRate).toLocaleString('en-US')} rows/s (${sampled.toLocaleString('en-US')} rows, same engine, same batches)`);
     console.log(`  ratio stored/raw:       ${(rate / rawRate).toFixed(2)}`);
     console.log(`  peak RSS above idle:    ${mb(peak - baseline)} (idle stores ${mb(baseline)}, peak ${mb(peak)}; of it JS heap and buffers at most ${mb(peakHeap)})`);
+    console.log(`  after the backfill:     RSS ${mb(retained.rss)}, JS heap in use after GC ${mb(retained.heapUsed)} (nothing held: a leak would show here)`);
     console.log(`  hourly buckets stored:  ${hours!.n} of ${2 * (end - since) / 3600} (vendor x hour)`);
     console.log(`  days not matching truth: ${mismatched} of ${expected.length} (vendor x model x day; tokens exact, cost to the cent)`);
     await stores.close();

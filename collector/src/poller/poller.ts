@@ -7,6 +7,7 @@ import type { RuntimeConnection } from './connections';
 import { runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
+import { Slots } from './slots';
 import { WatermarkStore } from './watermarks';
 
 const HOUR = 3600;
@@ -30,6 +31,8 @@ type Task = 'inventory' | 'reports' | 'health';
  */
 export class Poller {
   private readonly watermarks: WatermarkStore;
+  /** Report pages in memory at once, across all connections: one downloading while one is inserted. */
+  private readonly pageSlots = new Slots(2);
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
@@ -86,7 +89,7 @@ export class Poller {
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY) };
     const target = { organizationId: conn.organizationId, connectionId: conn.id };
-    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks };
+    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks, pageSlots: this.pageSlots };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.
     if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
     const feeds: [Feed<object>, 'vendor_usage' | 'vendor_costs'][] = [

@@ -1,5 +1,6 @@
 import type { Feed } from '../connectors/types';
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import type { Slots } from './slots';
 import type { WatermarkStore } from './watermarks';
 
 export interface FeedTarget {
@@ -36,7 +37,7 @@ export async function pollFeed<R extends object>(
   feed: Feed<R>,
   table: 'vendor_usage' | 'vendor_costs',
   target: FeedTarget,
-  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore },
+  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore; pageSlots?: Slots },
   window: PollWindow,
   onProgress?: (p: FeedProgress) => void,
 ): Promise<FeedProgress> {
@@ -47,16 +48,27 @@ export async function pollFeed<R extends object>(
   const progress: FeedProgress = { feed: feed.name, from, to: window.end, reached: from, rows: 0, pages: 0 };
   if (from >= window.end) return progress;
   onProgress?.({ ...progress });
+  const pages = feed.pages({ start: from, end: window.end });
   try {
-    for await (const page of feed.pages({ start: from, end: window.end })) {
-      if (page.rows.length > 0) {
-        const polledAt = new Date().toISOString();
-        await deps.telemetry.insert(table, page.rows.map((r) => ({ ...r, organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt })));
+    for (;;) {
+      // A slot covers the page from its download to its insert.
+      const release = (await deps.pageSlots?.acquire()) ?? (() => undefined);
+      try {
+        const next = await pages.next();
+        if (next.done) break;
+        const page = next.value;
+        if (page.rows.length > 0) {
+          const polledAt = new Date().toISOString();
+          for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
+          await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
+        }
+        await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
+        progress.reached = page.reached;
+        progress.rows += page.rows.length;
+        progress.pages++;
+      } finally {
+        release();
       }
-      await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
-      progress.reached = page.reached;
-      progress.rows += page.rows.length;
-      progress.pages++;
       onProgress?.({ ...progress });
     }
   } catch (err) {
