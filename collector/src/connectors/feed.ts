@@ -1,5 +1,19 @@
 import type { Feed, Page, TimeRange } from './types';
 
+/** The most buckets both vendors return per page, hourly and daily. */
+export const HOURLY_PAGE = 168;
+export const DAILY_PAGE = 31;
+
+/** How a connector reaches its vendor: the SDK client is built from these. */
+export interface ConnectorOptions {
+  adminKey: string;
+  baseUrl?: string;
+  /** Instrumented and rate-gated by the poller. */
+  fetch?: typeof fetch;
+  /** The SDK's own retries (it honours retry-after). */
+  maxRetries?: number;
+}
+
 export interface CursorEnvelope {
   has_more: boolean;
   next_page: string | null;

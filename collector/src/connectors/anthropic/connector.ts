@@ -1,19 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { cursorFeed } from '../feed';
+import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
 import { idsOf, ListedInventory, probe } from '../probe';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
 import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
 import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
 
-export interface AnthropicConnectorOptions {
-  adminKey: string;
-  baseUrl?: string;
-  fetch?: typeof fetch;
-  maxRetries?: number;
-}
-
-const HOURLY_PAGE = 168;
-const DAILY_PAGE = 31;
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
 /**
@@ -29,7 +20,7 @@ export class AnthropicConnector implements Connector {
 
   constructor(private readonly client: Anthropic) {}
 
-  static create(opts: AnthropicConnectorOptions): AnthropicConnector {
+  static create(opts: ConnectorOptions): AnthropicConnector {
     return new AnthropicConnector(new Anthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }));
   }
 

@@ -1,20 +1,9 @@
 import OpenAI from 'openai';
 import { idsOf, ListedInventory } from '../probe';
-import { cursorFeed } from '../feed';
+import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
 import { normalizeOpenAICosts, type OpenAICostPage } from './costs';
 import { normalizeOpenAIUsage, type OpenAIUsagePage } from './usage';
-
-export interface OpenAIConnectorOptions {
-  adminKey: string;
-  baseUrl?: string;
-  fetch?: typeof fetch;
-  /** The SDK's own retries (it honours retry-after). */
-  maxRetries?: number;
-}
-
-const HOURLY_PAGE = 168;
-const DAILY_PAGE = 31;
 
 /** OpenAI through the official SDK: assistants are the agents, usage and costs at project and key grain. */
 export class OpenAIConnector implements Connector {
@@ -27,7 +16,7 @@ export class OpenAIConnector implements Connector {
 
   constructor(private readonly client: OpenAI) {}
 
-  static create(opts: OpenAIConnectorOptions): OpenAIConnector {
+  static create(opts: ConnectorOptions): OpenAIConnector {
     return new OpenAIConnector(
       new OpenAI({ apiKey: opts.adminKey, adminAPIKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }),
     );
