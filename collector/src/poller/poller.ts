@@ -7,7 +7,6 @@ import type { RuntimeConnection } from './connections';
 import { runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
-import { Slots } from './slots';
 import { WatermarkStore } from './watermarks';
 
 const HOUR = 3600;
@@ -31,8 +30,6 @@ type Task = 'inventory' | 'reports' | 'health';
  */
 export class Poller {
   private readonly watermarks: WatermarkStore;
-  /** Report pages in memory at once, across all connections: one downloading while one is inserted. */
-  private readonly pageSlots = new Slots(2);
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
@@ -89,7 +86,7 @@ export class Poller {
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY) };
     const target = { organizationId: conn.organizationId, connectionId: conn.id };
-    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks, pageSlots: this.pageSlots };
+    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.
     if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
     const feeds: [Feed<object>, 'vendor_usage' | 'vendor_costs'][] = [
@@ -101,7 +98,10 @@ export class Poller {
     for (const [feed] of feeds) opts.onProgress?.({ feed: feed.name, from, to: end, reached: from, rows: 0, pages: 0 });
     // Feeds run side by side: their requests still leave one at a time through the
     // connection's rate gate, but one feed's insert overlaps the next feed's download.
-    const results = await Promise.all(feeds.map(([feed, table]) => pollFeed(feed, table, target, deps, window, opts.onProgress)));
+    // One feed after another: a connection's requests leave one at a time anyway (the rate
+    // gate), and a slow cost page must not hold up the usage pages queued behind it.
+    const results: FeedProgress[] = [];
+    for (const [feed, table] of feeds) results.push(await pollFeed(feed, table, target, deps, window, opts.onProgress));
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
     return results;
   }

@@ -1,6 +1,5 @@
 import type { Feed } from '../connectors/types';
 import type { TelemetryDb } from '../stores/clickhouse/client';
-import type { Slots } from './slots';
 import type { WatermarkStore } from './watermarks';
 
 export interface FeedTarget {
@@ -37,7 +36,7 @@ export async function pollFeed<R extends object>(
   feed: Feed<R>,
   table: 'vendor_usage' | 'vendor_costs',
   target: FeedTarget,
-  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore; pageSlots?: Slots },
+  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore },
   window: PollWindow,
   onProgress?: (p: FeedProgress) => void,
 ): Promise<FeedProgress> {
@@ -50,25 +49,23 @@ export async function pollFeed<R extends object>(
   onProgress?.({ ...progress });
   const pages = feed.pages({ start: from, end: window.end });
   try {
+    // The next page downloads while this one is inserted: two pages in memory at most.
+    let upcoming = pages.next();
     for (;;) {
-      // A slot covers the page from its download to its insert.
-      const release = (await deps.pageSlots?.acquire()) ?? (() => undefined);
-      try {
-        const next = await pages.next();
-        if (next.done) break;
-        const page = next.value;
-        if (page.rows.length > 0) {
-          const polledAt = new Date().toISOString();
-          for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
-          await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
-        }
-        await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
-        progress.reached = page.reached;
-        progress.rows += page.rows.length;
-        progress.pages++;
-      } finally {
-        release();
+      const next = await upcoming;
+      if (next.done) break;
+      upcoming = pages.next();
+      upcoming.catch(() => undefined); // surfaced when awaited above
+      const page = next.value;
+      if (page.rows.length > 0) {
+        const polledAt = new Date().toISOString();
+        for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
+        await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
       }
+      await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
+      progress.reached = page.reached;
+      progress.rows += page.rows.length;
+      progress.pages++;
       onProgress?.({ ...progress });
     }
   } catch (err) {
