@@ -26,6 +26,7 @@ export interface FeedProgress {
 }
 
 const DAY = 86400;
+const LARGE_PAGE_ROWS = 5000;
 
 /**
  * Polls one feed from its watermark (or the trailing window, whichever is earlier) to the
@@ -61,6 +62,8 @@ export async function pollFeed<R extends object>(
         const polledAt = new Date().toISOString();
         for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
         await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
+        // A big page leaves the embedded engine holding freed memory; give it back before the next.
+        if (page.rows.length >= LARGE_PAGE_ROWS) await deps.telemetry.releaseMemory();
       }
       await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
       progress.reached = page.reached;

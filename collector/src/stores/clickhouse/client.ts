@@ -14,6 +14,12 @@ export interface TelemetryDb {
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Embedded only: hands memory the engine freed back to the system. ClickHouse's allocator
+   * keeps freed pages for reuse, and in-process that shows as the collector's RSS; a server's
+   * memory is the server's business, so there this does nothing.
+   */
+  releaseMemory(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,9 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     async ping() {
       const r = await client.ping();
       return r.success;
+    },
+    async releaseMemory() {
+      if (!opts.url) await client.command({ query: 'SYSTEM JEMALLOC PURGE' }).catch(() => undefined);
     },
     close: () => client.close(),
   };
