@@ -55,6 +55,12 @@ describe('telemetry store on chdb', () => {
     await expect(db.insert('Bad-Name', [{ a: 1 }])).rejects.toThrow(/bad table name/);
   });
 
+  it('returns freed engine memory on request without disturbing the data', async () => {
+    const before = await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks');
+    await expect(db.releaseMemory()).resolves.toBeUndefined();
+    expect(await db.query('SELECT count() AS n FROM {db:Identifier}.agent_health_checks')).toEqual(before);
+  });
+
   it('splits migration files into statements at line-ending semicolons', () => {
     expect(splitStatements("-- comment\nCREATE TABLE a (x String DEFAULT ';');\n\nCREATE TABLE b (y UInt8);\n")).toEqual([
       "CREATE TABLE a (x String DEFAULT ';')",
