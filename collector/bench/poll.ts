@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/env';
 import { createLogger } from '../src/logger';
 import { Instruments } from '../src/metrics/instruments.generated';
 import { PrometheusSink } from '../src/metrics/prometheus-sink';
-import { openConnections } from '../src/poller/connections';
+import { openConnections, simulatorEndpoints } from '../src/poller/connections';
 import { ensureDefaultOrganization } from '../src/poller/organization';
 import { Poller } from '../src/poller/poller';
 import { openStores } from '../src/stores';
@@ -78,18 +78,7 @@ async function main() {
       },
     };
     const org = await ensureDefaultOrganization(stores.controlPlane);
-    const keys = SIMULATOR_DEFAULTS.keys;
-    const connections = await openConnections(
-      stores.controlPlane,
-      org,
-      'env',
-      [
-        { vendor: 'OPENAI', adminKey: keys.openaiAdmin, baseUrl: `${sim.url}/openai/v1` },
-        { vendor: 'ANTHROPIC', adminKey: keys.anthropicAdmin, baseUrl: `${sim.url}/anthropic` },
-      ],
-      metrics,
-      config.poll.vendorMaxRetries,
-    );
+    const connections = await openConnections(stores.controlPlane, org, 'env', simulatorEndpoints(sim.url, SIMULATOR_DEFAULTS.keys), metrics, config.poll.vendorMaxRetries);
     const poller = new Poller({ config, stores: { controlPlane: stores.controlPlane, telemetry }, metrics, log, now: () => now }, connections);
     const end = now;
     const since = Math.floor((end - DAYS * 86400) / 86400) * 86400;

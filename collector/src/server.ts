@@ -5,7 +5,7 @@ import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
 import { PrometheusSink } from './metrics/prometheus-sink';
 import { BackfillJobs } from './poller/backfill';
-import { endpointsFromConfig, openConnections, runtimeConnection } from './poller/connections';
+import { endpointsFromConfig, openConnections, runtimeConnection, simulatorEndpoints } from './poller/connections';
 import { loadStoredConnections } from './poller/stored-connections';
 import { CredentialVault } from './security/envelope-crypto';
 import { ensureDefaultOrganization } from './poller/organization';
@@ -42,10 +42,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     let endpoints = endpointsFromConfig(config);
     if (config.demoMode) {
       simulator = await startSimulator({ demo: true });
-      endpoints = [
-        { vendor: 'OPENAI', adminKey: simulator.state.opts.keys.openaiAdmin, baseUrl: simulator.openaiBaseUrl },
-        { vendor: 'ANTHROPIC', adminKey: simulator.state.opts.keys.anthropicAdmin, baseUrl: simulator.anthropicBaseUrl },
-      ];
+      endpoints = simulatorEndpoints(simulator.url, simulator.state.opts.keys);
     }
     const connections = [
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),

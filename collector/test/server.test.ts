@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readMigrations } from '@ai-arm/schemas';
 import { main } from '../src/cli/main';
 import { startCollector } from '../src/server';
+import { startSimulator } from '../src/simulator/server';
 import { openStores } from '../src/stores';
 import { acquireDataLock, DataDirBusyError, readLiveLock } from '../src/runtime/data-lock';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
@@ -94,6 +95,22 @@ describe('ai-arm CLI, in process', () => {
     expect(await main(['migrate'])).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`postgres: nothing to apply; ${readMigrations('postgres').length} migration\\(s\\) in place`));
     expect(out.join('\n')).toMatch(/clickhouse: nothing to apply/);
+  });
+
+  it('backfill runs in this process, with progress, when no collector is running', async () => {
+    const sim = await startSimulator({ agents: 6 });
+    try {
+      Object.assign(process.env, { OPENAI_ADMIN_KEY: sim.state.opts.keys.openaiAdmin, OPENAI_BASE_URL: sim.openaiBaseUrl, ANTHROPIC_ADMIN_KEY: sim.state.opts.keys.anthropicAdmin, ANTHROPIC_BASE_URL: sim.anthropicBaseUrl });
+      const written: string[] = [];
+      jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+      expect(await main(['backfill', '--since', '2d'])).toBe(0);
+      expect(written.join('')).toMatch(/OPENAI +\[#{24}\] 100%/);
+      expect(written.join('')).toMatch(/ANTHROPIC +\[#{24}\] 100%/);
+      expect(await main(['backfill', '--since', 'soon'])).toBe(2);
+      expect(err.join('\n')).toMatch(/--since must look like 90d/);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('migrate asks a running collector instead of opening its stores', async () => {

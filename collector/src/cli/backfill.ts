@@ -3,7 +3,7 @@ import type { Config } from '../config/env';
 import { createLogger } from '../logger';
 import { Instruments } from '../metrics/instruments.generated';
 import { PrometheusSink } from '../metrics/prometheus-sink';
-import { measure, parseSince, type BackfillState } from '../poller/backfill';
+import { BackfillJobs, parseSince, type BackfillState } from '../poller/backfill';
 import { endpointsFromConfig, openConnections } from '../poller/connections';
 import { ensureDefaultOrganization } from '../poller/organization';
 import { Poller } from '../poller/poller';
@@ -22,27 +22,35 @@ export class BackfillUsageError extends Error {}
 export async function runBackfill(config: Config, argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { connection: { type: 'string' }, since: { type: 'string', default: '30d' } }, strict: true });
   const since = values.since!;
-  parseSince(since, 0); // fail on a bad value before any work starts
+  try {
+    parseSince(since, 0); // fail on a bad value before any work starts
+  } catch (err) {
+    throw new BackfillUsageError((err as Error).message);
+  }
   const holder = !config.postgresUrl || !config.clickhouseUrl ? readLiveLock(config.dataDir) : null;
   if (holder) return throughApi(`http://${holder.host}:${holder.port}`, values.connection, since);
   return inProcess(config, values.connection, since);
 }
 
-async function throughApi(base: string, only: string | undefined, since: string): Promise<number> {
-  const list = (await (await fetch(`${base}/api/v1/poller/connections`)).json()) as { data: { id: string; vendor: string }[] };
-  const targets = list.data.filter((c) => !only || c.id === only);
-  if (targets.length === 0) throw new BackfillUsageError(only ? `the running collector polls no connection ${only}; it polls ${list.data.map((c) => `${c.id} (${c.vendor})`).join(', ') || 'none'}` : 'the running collector polls no connection');
-  console.error(`backfilling ${targets.length} connection(s) from ${since} in the collector at ${base}`);
+interface Target {
+  id: string;
+  vendor: string;
+  /** Starts the backfill, then reads its state: from the collector's API or from jobs in this process. */
+  start(): Promise<void>;
+  state(): Promise<BackfillState>;
+}
+
+/** Drives each connection's backfill to its end, one after another, drawing its progress. */
+async function watch(targets: Target[]): Promise<number> {
   const printer = progressPrinter();
-  for (const c of targets) {
-    const started = await fetch(`${base}/api/v1/connections/${c.id}/backfill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
-    if (started.status !== 202) throw new Error(`collector refused the backfill of ${c.id}: ${await started.text()}`);
+  for (const t of targets) {
+    await t.start();
     for (;;) {
-      const state = ((await (await fetch(`${base}/api/v1/connections/${c.id}/backfill`)).json()) as { data: BackfillState }).data;
-      printer.update(c.vendor, state.progress, state.rows, state.etaSeconds);
+      const state = await t.state();
+      printer.update(t.vendor, state.progress, state.rows, state.etaSeconds);
       if (state.status === 'failed') {
         printer.done();
-        console.error(`backfill of ${c.vendor} (${c.id}) failed: ${state.error}; what was stored is kept, run it again to resume`);
+        console.error(`backfill of ${t.vendor} (${t.id}) failed: ${state.error}; what was stored is kept, run it again to resume`);
         return 1;
       }
       if (state.status === 'done') break;
@@ -51,6 +59,23 @@ async function throughApi(base: string, only: string | undefined, since: string)
     printer.done();
   }
   return 0;
+}
+
+async function throughApi(base: string, only: string | undefined, since: string): Promise<number> {
+  const list = (await (await fetch(`${base}/api/v1/poller/connections`)).json()) as { data: { id: string; vendor: string }[] };
+  const connections = list.data.filter((c) => !only || c.id === only);
+  if (connections.length === 0) throw new BackfillUsageError(only ? `the running collector polls no connection ${only}; it polls ${list.data.map((c) => `${c.id} (${c.vendor})`).join(', ') || 'none'}` : 'the running collector polls no connection');
+  console.error(`backfilling ${connections.length} connection(s) from ${since} in the collector at ${base}`);
+  return watch(
+    connections.map((c) => ({
+      ...c,
+      async start() {
+        const res = await fetch(`${base}/api/v1/connections/${c.id}/backfill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
+        if (res.status !== 202) throw new Error(`collector refused the backfill of ${c.id}: ${await res.text()}`);
+      },
+      state: async () => ((await (await fetch(`${base}/api/v1/connections/${c.id}/backfill`)).json()) as { data: BackfillState }).data,
+    })),
+  );
 }
 
 async function inProcess(config: Config, only: string | undefined, since: string): Promise<number> {
@@ -66,25 +91,16 @@ async function inProcess(config: Config, only: string | undefined, since: string
     const org = await ensureDefaultOrganization(stores.controlPlane);
     const connections = (await openConnections(stores.controlPlane, org, 'env', endpoints, metrics, config.poll.vendorMaxRetries)).filter((c) => !only || c.id === only);
     if (connections.length === 0) throw new BackfillUsageError(`no connection ${only}`);
-    const poller = new Poller({ config, stores, metrics, log }, connections);
-    const printer = progressPrinter();
-    const from = parseSince(since, Math.floor(Date.now() / 1000));
-    for (const c of connections) {
-      const started = Date.now();
-      const feeds = new Map<string, import('../poller/reports').FeedProgress>();
-      await poller.reports(c, {
-        since: from,
-        onProgress: (p) => {
-          feeds.set(p.feed, p);
-          const all = [...feeds.values()];
-          const m = measure(all, (Date.now() - started) / 1000);
-          printer.update(c.vendor, m.progress, all.reduce((n, f) => n + f.rows, 0), m.etaSeconds);
-        },
-      });
-      printer.update(c.vendor, 1, [...feeds.values()].reduce((n, f) => n + f.rows, 0), 0);
-      printer.done();
-    }
-    return 0;
+    // The same jobs the collector's API runs, here in this process.
+    const jobs = new BackfillJobs(new Poller({ config, stores, metrics, log }, connections));
+    return await watch(
+      connections.map((c) => ({
+        id: c.id,
+        vendor: c.vendor,
+        start: async () => void jobs.start(c.id, since),
+        state: async () => jobs.get(c.id)!,
+      })),
+    );
   } finally {
     await stores.close();
     lock?.release();

@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ai-arm: ${err.message}`);
       return 78; // EX_CONFIG
     }
-    if (err instanceof BackfillUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || /^--since/.test((err as Error).message)) {
+    if (err instanceof BackfillUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`ai-arm ${command}: ${(err as Error).message}\n\n${BACKFILL_USAGE}`);
       return 2;
     }

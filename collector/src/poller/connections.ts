@@ -33,6 +33,14 @@ export function endpointsFromConfig(config: Config): VendorEndpoint[] {
   return out;
 }
 
+/** The vendor simulator's two APIs as connection endpoints (demo mode, tests, benchmarks). */
+export function simulatorEndpoints(url: string, keys: { openaiAdmin: string; anthropicAdmin: string }): VendorEndpoint[] {
+  return [
+    { vendor: 'OPENAI', adminKey: keys.openaiAdmin, baseUrl: `${url}/openai/v1` },
+    { vendor: 'ANTHROPIC', adminKey: keys.anthropicAdmin, baseUrl: `${url}/anthropic` },
+  ];
+}
+
 /**
  * Records one connection row per configured vendor (its secret stays in the environment)
  * and builds its connector.

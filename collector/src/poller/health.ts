@@ -76,7 +76,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
           details: JSON.stringify({ ...probe.details, ...(verdict.error ? { error: verdict.error } : {}) }),
         });
         verdicts.push({ id: agent.id, status: verdict.status, score: verdict.healthScore, failures: verdict.consecutiveFailures, error: verdict.error });
-        for (const s of STATUSES) deps.metrics.agentHealth.set(s === verdict.status ? 1 : 0, { gen_ai_provider_name: target.provider, gen_ai_agent_id: agent.id, health_status: healthToLabel(s) });
+        reportHealth(deps.metrics, target.provider, agent.id, verdict.status);
       }),
     );
   }
@@ -91,8 +91,13 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
   }
   const vanished = await deps.db.query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 AND vanished_at IS NOT NULL', [target.organizationId, target.connectionId]);
   for (const a of vanished) {
-    for (const s of STATUSES) deps.metrics.agentHealth.set(s === 'DOWN' ? 1 : 0, { gen_ai_provider_name: target.provider, gen_ai_agent_id: a.id, health_status: healthToLabel(s) });
+    reportHealth(deps.metrics, target.provider, a.id, 'DOWN');
   }
   deps.log.debug({ connection: target.connectionId, ...counts }, 'health checks done');
   return counts;
+}
+
+/** The health state set of one agent: 1 on its status, 0 on the others. */
+function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus): void {
+  for (const s of STATUSES) metrics.agentHealth.set(s === status ? 1 : 0, { gen_ai_provider_name: provider, gen_ai_agent_id: agentId, health_status: healthToLabel(s) });
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../src/config/env';
 import type { Instruments } from '../../src/metrics/instruments.generated';
-import { openConnections, type VendorEndpoint } from '../../src/poller/connections';
+import { openConnections, simulatorEndpoints, type VendorEndpoint } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import type { Stores } from '../../src/stores';
 import type { Simulator } from '../../src/simulator/server';
@@ -12,10 +12,7 @@ export const HOUR = 3600;
 export const DAY = 86400;
 
 export function simEndpoints(sim: Simulator, keys: Partial<Record<'openai' | 'anthropic', string>> = {}): VendorEndpoint[] {
-  return [
-    { vendor: 'OPENAI', adminKey: keys.openai ?? sim.state.opts.keys.openaiAdmin, baseUrl: sim.openaiBaseUrl },
-    { vendor: 'ANTHROPIC', adminKey: keys.anthropic ?? sim.state.opts.keys.anthropicAdmin, baseUrl: sim.anthropicBaseUrl },
-  ];
+  return simulatorEndpoints(sim.url, { openaiAdmin: keys.openai ?? sim.state.opts.keys.openaiAdmin, anthropicAdmin: keys.anthropic ?? sim.state.opts.keys.anthropicAdmin });
 }
 
 /** A poller for a new organisation of its own, polling the simulator on the simulator's clock. */

@@ -6,6 +6,8 @@ import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
 import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
+/** Both Anthropic reports close each bucket with an RFC 3339 `ending_at`. */
+const lastBucketEnd = <E extends { data: { ending_at: string }[] }>(e: E) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined);
 
 /**
  * Anthropic through the official SDK: managed agents are the agents; usage and cost reports
@@ -75,7 +77,7 @@ export class AnthropicConnector implements Connector {
             query: { starting_at: iso(r.start), ending_at: iso(r.end), bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['workspace_id', 'api_key_id', 'model', 'service_tier', 'context_window'], ...(page ? { page } : {}) },
           }),
         normalize: (e) => normalizeAnthropicUsage(e, '1h'),
-        lastBucketEnd: (e) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined),
+        lastBucketEnd,
       }),
     ];
   }
@@ -90,7 +92,7 @@ export class AnthropicConnector implements Connector {
             query: { starting_at: iso(r.start), ending_at: iso(r.end), bucket_width: '1d', limit: DAILY_PAGE, group_by: ['workspace_id', 'description'], ...(page ? { page } : {}) },
           }),
         normalize: normalizeAnthropicCosts,
-        lastBucketEnd: (e) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined),
+        lastBucketEnd,
       }),
     ];
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bill, type BilledLine } from '../billing';
 import { bucketPage, groupCells, sum } from '../buckets';
-import { arrayParam, decodeCursor, encodeCursor, intParam, ParamError, parseRfc3339, rfc3339, stringParam } from '../http/params';
+import { arrayParam, bucketLimitParam, decodeCursor, encodeCursor, intParam, ParamError, parseRfc3339, rfc3339, stringParam } from '../http/params';
 import type { SimState } from '../state';
 import type { UsageCell } from '../traffic';
 
@@ -63,8 +63,7 @@ export function anthropicReportRoutes(app: FastifyInstance, state: SimState): vo
       (filters.tiers.length === 0 || filters.tiers.includes(FIELDS.service_tier(c))) &&
       (filters.windows.length === 0 || filters.windows.includes(FIELDS.context_window(c)));
     const width = stringParam(query, 'bucket_width') ?? '1d';
-    const limit = stringParam(query, 'limit') === undefined ? undefined : intParam(query, 'limit', 1, 1, 1440);
-    const page = bucketPage(state, { vendor: 'anthropic', start: w.start, end: w.end, width, limit, pageStart: w.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
+    const page = bucketPage(state, { vendor: 'anthropic', start: w.start, end: w.end, width, limit: bucketLimitParam(query), pageStart: w.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
       groupCells(cells.filter(keep), FIELDS, w.groupBy).map(({ key, cells: cs }) => ({
         uncached_input_tokens: sum(cs, (c) => c.uncachedInput),
         cache_read_input_tokens: sum(cs, (c) => c.cacheRead),

@@ -31,6 +31,11 @@ export function intParam(query: Record<string, unknown>, name: string, dflt: num
   return n;
 }
 
+/** `limit` of a usage report, when given: bucketPage holds it to the bucket width's maximum. */
+export function bucketLimitParam(query: Record<string, unknown>): number | undefined {
+  return stringParam(query, 'limit') === undefined ? undefined : intParam(query, 'limit', 1, 1, 1440);
+}
+
 export const BUCKET_SECONDS: Record<string, number> = { '1m': 60, '1h': 3600, '1d': 86400 };
 /** Default and maximum number of buckets per page, per bucket width (both vendors document the same). */
 export const BUCKET_LIMITS: Record<string, [number, number]> = { '1m': [60, 1440], '1h': [24, 168], '1d': [7, 31] };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bill } from '../billing';
 import { bucketPage, groupCells, sum } from '../buckets';
-import { arrayParam, decodeCursor, encodeCursor, intParam, ParamError, stringParam } from '../http/params';
+import { arrayParam, bucketLimitParam, decodeCursor, encodeCursor, intParam, ParamError, stringParam } from '../http/params';
 import type { SimState } from '../state';
 import type { UsageCell } from '../traffic';
 
@@ -61,7 +61,7 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
   app.get('/openai/v1/organization/usage/completions', async (request) => {
     const q = common(state, request.query as Record<string, unknown>);
     const width = stringParam(request.query as Record<string, unknown>, 'bucket_width') ?? '1d';
-    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: optionalLimit(request.query), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: bucketLimitParam(request.query as Record<string, unknown>), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
       groupCells(cells.filter((c) => !c.embedding && q.keep(c)), FIELDS, q.groupBy).map(({ key, cells: cs }) => ({
         object: 'organization.usage.completions.result',
         input_tokens: sum(cs, (c) => c.uncachedInput + c.cacheRead),
@@ -80,7 +80,7 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     const q = common(state, request.query as Record<string, unknown>);
     const width = stringParam(request.query as Record<string, unknown>, 'bucket_width') ?? '1d';
     const { project_id, user_id, api_key_id, model } = FIELDS;
-    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: optionalLimit(request.query), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: bucketLimitParam(request.query as Record<string, unknown>), pageStart: q.pageStart, allowedWidths: ['1m', '1h', '1d'] }, (cells) =>
       groupCells(cells.filter((c) => c.embedding && q.keep(c)), { project_id, user_id, api_key_id, model }, q.groupBy).map(({ key, cells: cs }) => ({
         object: 'organization.usage.embeddings.result',
         input_tokens: sum(cs, (c) => c.uncachedInput),
@@ -127,9 +127,4 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     });
     return envelope(page);
   });
-}
-
-function optionalLimit(query: unknown): number | undefined {
-  const raw = stringParam(query as Record<string, unknown>, 'limit');
-  return raw === undefined ? undefined : intParam(query as Record<string, unknown>, 'limit', 1, 1, 1440);
 }
