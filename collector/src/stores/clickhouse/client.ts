@@ -29,6 +29,9 @@ const SETTINGS: ClickHouseSettings = {
   date_time_input_format: 'best_effort',
 };
 
+/** Rows per INSERT into embedded chdb (measured with bench:poll; see README, "Memory"). */
+export const EMBEDDED_INSERT_ROWS = 5000;
+
 export interface TelemetryDbOptions {
   /** ClickHouse server URL; null opens chdb under `dataDir`. */
   url: string | null;
@@ -62,8 +65,12 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     },
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
-      if (rows.length === 0) return;
-      await client.insert({ table: `${db}.${table}`, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+      // In-process, the engine's parse buffers for one insert count against the collector's
+      // own memory: smaller inserts keep that peak down at little cost in throughput.
+      const chunk = opts.url ? rows.length : EMBEDDED_INSERT_ROWS;
+      for (let i = 0; i < rows.length; i += chunk) {
+        await client.insert({ table: `${db}.${table}`, values: rows.slice(i, i + chunk) as Record<string, unknown>[], format: 'JSONEachRow' });
+      }
     },
     async ping() {
       const r = await client.ping();

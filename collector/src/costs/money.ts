@@ -1,0 +1,68 @@
+/**
+ * Exact money: amounts are BigInt atto-dollars (1e-18 USD). A rate of X USD per million
+ * tokens is X * 1e12 atto-dollars per token, an integer for any rate with up to 12
+ * decimals, so tokens x rate sums exactly and rounding happens once, where the rules say.
+ */
+export type Atto = bigint;
+
+const ATTO_PER_USD = 10n ** 18n;
+const ATTO_PER_CENT = 10n ** 16n;
+
+/** Parses decimal text (`2.5`, `0.075`) scaled by 10^scale into an integer; throws on anything else. */
+export function parseScaled(text: string, scale: number): bigint {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new Error(`not a non-negative decimal: ${text}`);
+  const frac = m[2] ?? '';
+  if (frac.length > scale) throw new Error(`${text} has more than ${scale} decimals`);
+  return BigInt(m[1]!) * 10n ** BigInt(scale) + BigInt(frac.padEnd(scale, '0') || '0');
+}
+
+/** USD per million tokens (a number from YAML or decimal text) to atto-dollars per token. */
+export function ratePerToken(usdPerMillion: number | string): Atto {
+  return parseScaled(typeof usdPerMillion === 'number' ? decimalText(usdPerMillion) : usdPerMillion, 12);
+}
+
+/** A multiplier such as the batch discount (`0.5`), applied exactly to 6 decimals. */
+export function applyMultiplier(amount: Atto, multiplier: number | string): Atto {
+  const m = parseScaled(typeof multiplier === 'number' ? decimalText(multiplier) : multiplier, 6);
+  return (amount * m) / 1_000_000n;
+}
+
+/** Whole cents, half away from zero: the one rounding step. */
+export function toCents(amount: Atto): bigint {
+  const sign = amount < 0n ? -1n : 1n;
+  const abs = amount * sign;
+  return sign * ((abs + ATTO_PER_CENT / 2n) / ATTO_PER_CENT);
+}
+
+/** Cents as `12.34`. */
+export function centsText(cents: bigint): string {
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+/** Decimal USD text (`12.340000000001`) to atto-dollars, for billed amounts read back from ClickHouse. */
+export function usdToAtto(text: string): Atto {
+  const negative = text.startsWith('-');
+  const v = parseScaled(negative ? text.slice(1) : text, 18);
+  return negative ? -v : v;
+}
+
+/** Atto-dollars as USD text with `places` decimals, truncated: for display of unrounded figures. */
+export function attoText(amount: Atto, places = 6): string {
+  const scaled = amount / 10n ** BigInt(18 - places);
+  const sign = scaled < 0n ? '-' : '';
+  const abs = scaled < 0n ? -scaled : scaled;
+  const unit = 10n ** BigInt(places);
+  return `${sign}${abs / unit}.${String(abs % unit).padStart(places, '0')}`;
+}
+
+export const attoToNumber = (amount: Atto) => Number(amount) / Number(ATTO_PER_USD);
+
+/** The shortest decimal text of a JS number, never in exponent form. */
+function decimalText(n: number): string {
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative number: ${n}`);
+  const s = String(n);
+  return s.includes('e') ? n.toFixed(12).replace(/\.?0+$/, '') : s;
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { CostRecord, PriceTable } from '@ai-arm/schemas';
+import type { TelemetryDb } from '../stores/clickhouse/client';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+import { AttributionStore } from './attribution';
+import { priceUsage, type LedgerCell } from './ledger';
+import { centsText, toCents, usdToAtto } from './money';
+import { PriceBook } from './price-book';
+import { PriceOverrideStore } from './price-overrides';
+import { dailyBilled, dailyUsage, type Dimension } from './usage-query';
+
+export interface CostQuery {
+  organizationId: string;
+  /** YYYY-MM-DD, inclusive. */
+  from: string;
+  /** YYYY-MM-DD, exclusive. */
+  to: string;
+  vendor?: string;
+  agentId?: string;
+}
+
+/** A stable id for a computed record, so the same day and project read twice carry the same id. */
+export const recordId = (...parts: string[]) => {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/**
+ * The cost engine: the vendors' stored usage, priced with the organisation's price book
+ * and attributed with its rules when read, beside the vendors' bills.
+ */
+export class CostService {
+  readonly attribution: AttributionStore;
+  readonly overrides: PriceOverrideStore;
+
+  constructor(
+    private readonly stores: { controlPlane: ControlPlaneDb; telemetry: TelemetryDb },
+    private readonly table: PriceTable,
+  ) {
+    this.attribution = new AttributionStore(stores.controlPlane);
+    this.overrides = new PriceOverrideStore(stores.controlPlane);
+  }
+
+  async priceBook(organizationId: string): Promise<PriceBook> {
+    return new PriceBook(this.table, await this.overrides.list(organizationId));
+  }
+
+  /** Priced usage per vendor, model and day, split by `by`. */
+  async ledger(q: CostQuery, by: Dimension, book?: PriceBook): Promise<LedgerCell[]> {
+    const rules = await this.attribution.list(q.organizationId);
+    const rows = await dailyUsage(this.stores.telemetry, { ...q, by, rules });
+    return priceUsage(rows, book ?? (await this.priceBook(q.organizationId)));
+  }
+
+  /**
+   * Computed cost beside the bill per day, vendor and project. `unpricedCost` is what the bill
+   * charges for models the price table cannot price; `unattributedCost` is computed cost no
+   * attribution rule assigns to an agent.
+   */
+  async reconcile(q: CostQuery): Promise<CostRecord[]> {
+    const book = await this.priceBook(q.organizationId);
+    const [cells, billed] = await Promise.all([this.ledger(q, 'project_agent', book), dailyBilled(this.stores.telemetry, q)]);
+    type Acc = { vendor: string; day: string; project: string; computed: bigint; billed: bigint; unpriced: bigint; unattributed: bigint; hasBill: boolean };
+    const records = new Map<string, Acc>();
+    const at = (day: string, vendor: string, project: string) => {
+      const key = `${day}|${vendor}|${project}`;
+      let r = records.get(key);
+      if (!r) records.set(key, (r = { vendor, day, project, computed: 0n, billed: 0n, unpriced: 0n, unattributed: 0n, hasBill: false }));
+      return r;
+    };
+    for (const c of cells) {
+      const [project, agent] = splitProjectAgent(c.dim);
+      const r = at(c.day, c.vendor, project);
+      r.computed += c.cents;
+      if (agent === '') r.unattributed += c.cents;
+    }
+    for (const b of billed) {
+      const r = at(b.day, b.vendor, b.project_id);
+      const cents = toCents(usdToAtto(b.usd));
+      r.billed += cents;
+      r.hasBill = true;
+      if (!b.model || book.canonical(b.vendor, b.model) === null) r.unpriced += cents;
+    }
+    return [...records.values()]
+      .sort((a, b) => a.day.localeCompare(b.day) || a.vendor.localeCompare(b.vendor) || a.project.localeCompare(b.project))
+      .map((r) => ({
+        id: recordId(q.organizationId, r.day, r.vendor, r.project),
+        organizationId: q.organizationId,
+        vendor: r.vendor as CostRecord['vendor'],
+        date: r.day,
+        projectId: r.project || null,
+        model: null,
+        computedCost: centsText(r.computed),
+        billedCost: r.hasBill ? centsText(r.billed) : null,
+        unpricedCost: centsText(r.unpriced),
+        unattributedCost: centsText(r.unattributed),
+        currency: 'USD',
+      }));
+  }
+}
+
+/** The reconciliation's dimension carries project and agent together. */
+export const PROJECT_AGENT_SEPARATOR = '\t';
+const splitProjectAgent = (dim: string) => {
+  const i = dim.indexOf(PROJECT_AGENT_SEPARATOR);
+  return [dim.slice(0, i), dim.slice(i + 1)] as const;
+};

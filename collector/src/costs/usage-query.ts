@@ -1,0 +1,75 @@
+import type { TelemetryDb } from '../stores/clickhouse/client';
+import { agentExpression, type AttributionRule } from './attribution';
+import type { TokenCounts } from './price-book';
+
+/** What a cost query splits by, beyond day, vendor, model, tier and context window (always kept: they set the price). */
+export type Dimension = 'none' | 'agent' | 'project' | 'api_key' | 'project_agent';
+
+export interface DailyUsage extends TokenCounts {
+  day: string;
+  vendor: string;
+  model: string;
+  service_tier: string;
+  context_window: string;
+  /** The dimension's value: agent id ('' when unattributed), project or key id; '' for 'none'. */
+  dim: string;
+  requests: number;
+}
+
+export interface UsageFilter {
+  organizationId: string;
+  /** YYYY-MM-DD, inclusive. */
+  from: string;
+  /** YYYY-MM-DD, exclusive. */
+  to: string;
+  by: Dimension;
+  rules: readonly AttributionRule[];
+  vendor?: string;
+  /** Only usage attributed to this agent. */
+  agentId?: string;
+}
+
+/**
+ * Tokens and requests per day at the grain prices need, read from the vendors' own reports
+ * (deduplicated by FINAL: a re-polled bucket counts once). Per-bucket costs sum linearly, so
+ * pricing these daily sums equals summing per-bucket costs.
+ */
+export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<DailyUsage[]> {
+  const agent = agentExpression(f.rules);
+  // project_agent joins the two with a tab (PROJECT_AGENT_SEPARATOR in service.ts).
+  const dim = { none: `''`, agent: agent.sql, project: 'project_id', api_key: 'api_key_id', project_agent: `concat(project_id, '\t', ${agent.sql})` }[f.by];
+  const where = ['organization_id = {org:UUID}', 'bucket_start >= toDateTime({from:Date})', 'bucket_start < toDateTime({to:Date})'];
+  if (f.vendor) where.push('vendor = {vendor:String}');
+  if (f.agentId) where.push(`${agent.sql} = {agentId:String}`);
+  return db.query<DailyUsage>(
+    `SELECT toDate(bucket_start) AS day, vendor, model, service_tier, context_window, ${dim} AS dim,
+            sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
+            sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
+       FROM {db:Identifier}.vendor_usage FINAL
+      WHERE ${where.join(' AND ')}
+      GROUP BY day, vendor, model, service_tier, context_window, dim
+      ORDER BY day, vendor, model, dim`,
+    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '', agentId: f.agentId ?? '', ...agent.params },
+  );
+}
+
+export interface DailyBilled {
+  day: string;
+  vendor: string;
+  project_id: string;
+  model: string;
+  /** Exact decimal text. */
+  usd: string;
+}
+
+/** The vendors' bills per day, project and model, deduplicated. */
+export async function dailyBilled(db: TelemetryDb, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
+  return db.query<DailyBilled>(
+    `SELECT day, vendor, project_id, model, toString(sum(amount_usd)) AS usd
+       FROM {db:Identifier}.vendor_costs FINAL
+      WHERE organization_id = {org:UUID} AND day >= {from:Date} AND day < {to:Date}${f.vendor ? ' AND vendor = {vendor:String}' : ''}
+      GROUP BY day, vendor, project_id, model
+      ORDER BY day, vendor, project_id, model`,
+    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
+  );
+}
