@@ -6,7 +6,13 @@ import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import type { PrometheusSink } from './metrics/prometheus-sink';
 import type { BackfillJobs } from './poller/backfill';
+import { loadPriceTable } from '@ai-arm/schemas';
+import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
+import { registerTenant, type TenantResolver } from './plugins/tenant';
+import { ensureDefaultOrganization } from './poller/organization';
+import { costReportRoutes } from './routes/costs/reports';
+import { costSettingsRoutes } from './routes/costs/settings';
 import { backfillRoutes } from './routes/backfill';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -20,6 +26,10 @@ export interface AppDeps {
   logger: Logger;
   /** The running poller's backfill jobs; absent when the app serves without polling. */
   backfill?: { jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] };
+  /** Which organisation a request acts for; by default the collector's default organisation. */
+  tenant?: TenantResolver;
+  /** The clock "today" is read from (tests pin it to the simulator's). */
+  now?: () => Date;
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -40,8 +50,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  registerTenant(app, deps.tenant ?? defaultTenant(deps.stores));
+  const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });
   if (deps.backfill) await app.register(backfillRoutes, deps.backfill);
+  const costs = new CostService(deps.stores, loadPriceTable());
+  await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
+  await app.register(costSettingsRoutes, { costs, now });
   return app;
+}
+
+function defaultTenant(stores: Stores): TenantResolver {
+  let id: Promise<string> | undefined;
+  return () => (id ??= ensureDefaultOrganization(stores.controlPlane));
 }

@@ -1,4 +1,4 @@
-import { toCents, type Atto } from './money';
+import { ATTO_PER_CENT, toCents, type Atto } from './money';
 import { TOKEN_TYPES, type PriceBook, type TokenCounts } from './price-book';
 import type { DailyUsage } from './usage-query';
 
@@ -13,7 +13,7 @@ export interface LedgerCell {
   /** Unrounded cost of the priced part, and of its output tokens alone. */
   cost: Atto;
   outputCost: Atto;
-  /** `cost` rounded once, to the cent. */
+  /** Whole cents: the vendor, model and day rounded once, shared among its cells (see allocateCents). */
   cents: bigint;
   /** Tokens of usage the price table cannot price, and why. */
   unpricedTokens: number;
@@ -49,6 +49,32 @@ export function priceUsage(rows: readonly DailyUsage[], book: PriceBook): Ledger
     }
   }
   const out = [...cells.values()];
-  for (const c of out) c.cents = toCents(c.cost);
+  allocateCents(out);
   return out;
+}
+
+/**
+ * Rounds once per vendor, model and day, then shares those cents among the day's cells
+ * (agents, projects) by largest remainder: every split adds up to the same rounded total.
+ */
+function allocateCents(cells: LedgerCell[]): void {
+  const groups = new Map<string, LedgerCell[]>();
+  for (const c of cells) {
+    const key = `${c.day}|${c.vendor}|${c.model}`;
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  }
+  for (const group of groups.values()) {
+    let left = toCents(group.reduce((s, c) => s + c.cost, 0n));
+    for (const c of group) {
+      c.cents = c.cost / ATTO_PER_CENT;
+      left -= c.cents;
+    }
+    const byRemainder = [...group].sort((a, b) => {
+      const d = (b.cost % ATTO_PER_CENT) - (a.cost % ATTO_PER_CENT);
+      return d > 0n ? 1 : d < 0n ? -1 : a.dim.localeCompare(b.dim);
+    });
+    for (let i = 0; left > 0n; i++, left--) byRemainder[i % byRemainder.length]!.cents += 1n;
+  }
 }

@@ -6,7 +6,7 @@
 export type Atto = bigint;
 
 const ATTO_PER_USD = 10n ** 18n;
-const ATTO_PER_CENT = 10n ** 16n;
+export const ATTO_PER_CENT = 10n ** 16n;
 
 /** Parses decimal text (`2.5`, `0.075`) scaled by 10^scale into an integer; throws on anything else. */
 export function parseScaled(text: string, scale: number): bigint {

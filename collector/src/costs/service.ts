@@ -32,11 +32,13 @@ export const recordId = (...parts: string[]) => {
 export class CostService {
   readonly attribution: AttributionStore;
   readonly overrides: PriceOverrideStore;
+  readonly telemetry: TelemetryDb;
 
   constructor(
     private readonly stores: { controlPlane: ControlPlaneDb; telemetry: TelemetryDb },
     private readonly table: PriceTable,
   ) {
+    this.telemetry = stores.telemetry;
     this.attribution = new AttributionStore(stores.controlPlane);
     this.overrides = new PriceOverrideStore(stores.controlPlane);
   }

@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PriceEntry, Vendor } from '@ai-arm/schemas';
+import { ApiError } from '../../errors';
+import type { CostService } from '../../costs/service';
+import { attoText } from '../../costs/money';
+import { dayOf } from './range';
+
+const Rule = Type.Object(
+  {
+    vendor: Vendor,
+    matchKind: Type.Union([Type.Literal('api_key'), Type.Literal('project')], { description: 'project is an OpenAI project or an Anthropic workspace' }),
+    matchValue: Type.String({ minLength: 1, maxLength: 255, description: "The vendor's id of the key or project" }),
+    agentId: Type.String({ format: 'uuid' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Rates per million tokens, as the API shows and takes them. */
+const perMillion = (atto: bigint | undefined) => (atto === undefined ? null : attoText(atto * 1_000_000n, 6).replace(/\.?0+$/, ''));
+
+/**
+ * The cost engine's settings: contract prices over the list, and the rules that attribute
+ * vendor usage to agents (applied when costs are read, so a change re-attributes history).
+ */
+export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; now: () => Date }> = async (app, { costs, now }) => {
+  app.get('/api/v1/costs/prices', async (request) => {
+    const book = await costs.priceBook(request.organizationId);
+    const day = dayOf(now().getTime());
+    const prices = [...book.entries(day)].map((e) => ({
+      vendor: e.vendor,
+      model: e.model,
+      effectiveFrom: e.from,
+      source: e.source,
+      usdPerMillion: { input: perMillion(e.rates.input), cachedInput: perMillion(e.rates.cache_read), cacheWrite5m: perMillion(e.rates.cache_write_5m), cacheWrite1h: perMillion(e.rates.cache_write_1h), output: perMillion(e.rates.output) },
+    }));
+    return { success: true as const, data: { asOf: day, prices, overrides: await costs.overrides.list(request.organizationId) } };
+  });
+
+  app.post(
+    '/api/v1/costs/prices',
+    {
+      schema: {
+        description: 'Sets a contract rate for a model from a date on; the same model and date again replaces it',
+        body: Type.Object({ vendor: Vendor, model: Type.String({ minLength: 1, maxLength: 255 }), entry: PriceEntry, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => reply.status(201).send({ success: true as const, data: await costs.overrides.put(request.organizationId, request.body) }),
+  );
+
+  app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
+    if (!(await costs.overrides.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no price override ${request.params.id}`);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/costs/attribution', async (request) => ({ success: true as const, data: await costs.attribution.list(request.organizationId) }));
+
+  app.put(
+    '/api/v1/costs/attribution',
+    { schema: { description: 'Replaces the attribution rules; an API key rule beats a project rule', body: Type.Object({ rules: Type.Array(Rule, { maxItems: 100_000 }) }, { additionalProperties: false }) } },
+    async (request) => ({ success: true as const, data: await costs.attribution.replace(request.organizationId, request.body.rules) }),
+  );
+};

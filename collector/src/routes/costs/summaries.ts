@@ -1,0 +1,87 @@
+import type { LedgerCell } from '../../costs/ledger';
+import { totalTokens } from '../../costs/ledger';
+import { centsText, toCents, usdToAtto } from '../../costs/money';
+import type { CostQuery, CostService } from '../../costs/service';
+import { dailyBilled } from '../../costs/usage-query';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { dayOf } from './range';
+
+export const BREAKDOWNS = ['agent', 'model', 'vendor', 'project'] as const;
+export type BreakdownBy = (typeof BREAKDOWNS)[number];
+
+interface Totals {
+  cost: bigint;
+  tokens: number;
+  requests: number;
+  unpricedTokens: number;
+}
+const add = (t: Totals, c: LedgerCell) => {
+  t.cost += c.cents;
+  t.tokens += totalTokens(c.tokens);
+  t.requests += c.requests;
+  t.unpricedTokens += c.unpricedTokens;
+};
+const zero = (): Totals => ({ cost: 0n, tokens: 0, requests: 0, unpricedTokens: 0 });
+
+/** Today, the last 7 days and the month to date: computed cost beside what the vendors billed. */
+export async function summary(costs: CostService, organizationId: string, now: Date, filter: { vendor?: string; agentId?: string }) {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const periods = [
+    { period: 'today', from: dayOf(today) },
+    { period: 'week', from: dayOf(today - 6 * 86_400_000) },
+    { period: 'month', from: dayOf(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
+  ];
+  const to = dayOf(today + 86_400_000);
+  const earliest = periods.map((p) => p.from).sort()[0]!;
+  const q: CostQuery = { organizationId, from: earliest, to, ...filter };
+  const [cells, billed] = await Promise.all([costs.ledger(q, filter.agentId ? 'agent' : 'none'), filter.agentId ? [] : dailyBilled(costs.telemetry, q)]);
+  return periods.map((p) => {
+    const t = zero();
+    for (const c of cells) if (c.day >= p.from) add(t, c);
+    const bill = billed.filter((b) => b.day >= p.from).reduce((s, b) => s + toCents(usdToAtto(b.usd)), 0n);
+    return {
+      period: p.period,
+      from: p.from,
+      to: dayOf(today),
+      computedCost: centsText(t.cost),
+      // Bills arrive a day or so late, and never per agent.
+      billedCost: filter.agentId ? null : centsText(bill),
+      tokens: t.tokens,
+      requests: t.requests,
+      unpricedTokens: t.unpricedTokens,
+      currency: 'USD',
+    };
+  });
+}
+
+/** Cost, tokens and requests split by agent, model, vendor or project, largest first. */
+export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb, q: CostQuery, by: BreakdownBy) {
+  const cells = await costs.ledger(q, by === 'agent' ? 'agent' : by === 'project' ? 'project' : 'none');
+  const groups = new Map<string, Totals & { vendor: string }>();
+  for (const c of cells) {
+    const key = by === 'model' ? `${c.vendor}|${c.model}` : by === 'vendor' ? c.vendor : `${c.vendor}|${c.dim}`;
+    const g = groups.get(key) ?? { ...zero(), vendor: c.vendor };
+    add(g, c);
+    groups.set(key, g);
+  }
+  const names =
+    by === 'agent'
+      ? new Map((await controlPlane.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE organization_id = $1', [q.organizationId])).map((a) => [a.id, a.name]))
+      : new Map<string, string>();
+  const total = [...groups.values()].reduce((s, g) => s + g.cost, 0n);
+  return [...groups.entries()]
+    .map(([key, g]) => {
+      const id = by === 'vendor' ? key : key.slice(key.indexOf('|') + 1);
+      return {
+        key: id || null,
+        name: by === 'agent' ? (id ? (names.get(id) ?? id) : 'unattributed') : id || '(none)',
+        vendor: g.vendor,
+        cost: centsText(g.cost),
+        share: total > 0n ? Number((g.cost * 10000n) / total) / 10000 : 0,
+        tokens: g.tokens,
+        requests: g.requests,
+        unpricedTokens: g.unpricedTokens,
+      };
+    })
+    .sort((a, b) => Number(b.cost) - Number(a.cost) || a.name.localeCompare(b.name));
+}
