@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
+import { loadPriceTable } from '@ai-arm/schemas';
 import { buildApp, type App } from './app';
+import { LiveUsageMeter } from './costs/live-usage';
+import { refreshMonthToDate } from './costs/month-to-date';
+import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
@@ -48,7 +52,12 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),
       ...(await storedConnections(config, stores, logger)).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
     ];
-    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }) }, connections);
+    const costService = new CostService(stores, loadPriceTable());
+    const costs = {
+      meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), logger.child({ component: 'costs' })),
+      afterReports: (_org: string, now: Date) => refreshMonthToDate(costService, stores!.controlPlane, metrics, now),
+    };
+    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
     app = await buildApp({ config, stores, sink, logger, backfill });
     await app.listen({ port: config.port, host: config.host });

@@ -4,6 +4,7 @@ import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { AttributionStore } from './attribution';
 import { priceUsage, type LedgerCell } from './ledger';
+import { indexRules, type MeterContext } from './live-usage';
 import { centsText, toCents, usdToAtto } from './money';
 import { PriceBook } from './price-book';
 import { PriceOverrideStore } from './price-overrides';
@@ -45,6 +46,11 @@ export class CostService {
 
   async priceBook(organizationId: string): Promise<PriceBook> {
     return new PriceBook(this.table, await this.overrides.list(organizationId));
+  }
+
+  /** What the live usage meter needs of an organisation: its prices and its attribution. */
+  async meterContext(organizationId: string): Promise<MeterContext> {
+    return { book: await this.priceBook(organizationId), attribution: indexRules(await this.attribution.list(organizationId)) };
   }
 
   /** Priced usage per vendor, model and day, split by `by`. */

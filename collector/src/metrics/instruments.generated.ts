@@ -22,6 +22,8 @@ export type Outcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 
 export type Result = 'success' | 'failure';
 /** Which store a write went to. */
 export type Store = 'clickhouse' | 'postgres';
+/** Which side of the reconciliation: `computed` (usage priced by AI-ARM), `billed` (the vendor's cost report), `unpriced` (billed for models the price table lacks), `unattributed` (computed cost no attribution rule assigns to an agent). */
+export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed';
 
 /** Allowed values of every enumerated label, for the sink's runtime guard. */
 export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -35,6 +37,7 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   outcome: ['ok', 'rate_limited', 'client_error', 'server_error', 'network_error', 'timeout'],
   result: ['success', 'failure'],
   store: ['clickhouse', 'postgres'],
+  cost_kind: ['computed', 'billed', 'unpriced', 'unattributed'],
 };
 
 export interface MetricDefinition {
@@ -92,6 +95,26 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
     cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.tokens.unpriced',
+    prometheus: 'ai_arm_tokens_unpriced_total',
+    instrument: 'counter',
+    unit: '{token}',
+    description: 'Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently.',
+    labels: ['gen_ai_provider_name', 'gen_ai_request_model'],
+    boundedLabels: ['gen_ai_request_model'],
+    cardinalityLimit: 500,
+  },
+  {
+    name: 'ai_arm.cost.month_to_date',
+    prometheus: 'ai_arm_cost_month_to_date',
+    instrument: 'gauge',
+    unit: '{USD}',
+    description: 'This calendar month\'s spend in US dollars per provider, computed and billed side by side with the unpriced and unattributed parts; refreshed after every poll.',
+    labels: ['gen_ai_provider_name', 'cost_kind'],
+    boundedLabels: [],
+    cardinalityLimit: 100,
   },
   {
     name: 'ai_arm.requests',
@@ -261,6 +284,16 @@ export interface CostUsdLabels {
   gen_ai_agent_id: string;
 }
 
+export interface TokensUnpricedLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+}
+
+export interface CostMonthToDateLabels {
+  gen_ai_provider_name: GenAiProviderName;
+  cost_kind: CostKind;
+}
+
 export interface RequestsLabels {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
@@ -336,6 +369,10 @@ export class Instruments {
   readonly tokens: { add(value: number, labels: TokensLabels): void };
   /** Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost). (counter, {USD}; exposed as `ai_arm_cost_usd_total`) */
   readonly costUsd: { add(value: number, labels: CostUsdLabels): void };
+  /** Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. (counter, {token}; exposed as `ai_arm_tokens_unpriced_total`) */
+  readonly tokensUnpriced: { add(value: number, labels: TokensUnpricedLabels): void };
+  /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced and unattributed parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
+  readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(): void };
   /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
   readonly requests: { add(value: number, labels: RequestsLabels): void };
   /** GenAI requests by agents that failed, by error class. (counter, {error}; exposed as `ai_arm_errors_total`) */
@@ -366,6 +403,8 @@ export class Instruments {
     this.genAiClientOperationDuration = { record: (v, l) => sink.record('gen_ai.client.operation.duration', v, { ...l }) };
     this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, { ...l }) };
     this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, { ...l }) };
+    this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, { ...l }) };
+    this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, { ...l }), clear: () => sink.clear('ai_arm.cost.month_to_date') };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, { ...l }) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, { ...l }) };
     this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, { ...l }), clear: () => sink.clear('ai_arm.agent.health') };

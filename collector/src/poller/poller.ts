@@ -6,6 +6,7 @@ import type { Feed } from '../connectors/types';
 import type { RuntimeConnection } from './connections';
 import { runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
+import type { LiveUsageMeter } from '../costs/live-usage';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
 import { WatermarkStore } from './watermarks';
 
@@ -17,6 +18,8 @@ export interface PollerDeps {
   stores: Pick<Stores, 'controlPlane' | 'telemetry'>;
   metrics: Instruments;
   log: Logger;
+  /** Live cost counters and the month-to-date gauges; absent, polling stores data only. */
+  costs?: { meter: LiveUsageMeter; afterReports(organizationId: string, now: Date): Promise<void> };
   /** Unix seconds; the simulator's tests move it. */
   now?: () => number;
 }
@@ -86,7 +89,7 @@ export class Poller {
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY) };
     const target = { organizationId: conn.organizationId, connectionId: conn.id };
-    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks };
+    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks, meter: this.deps.costs?.meter };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.
     if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
     const feeds: [Feed<object>, 'vendor_usage' | 'vendor_costs'][] = [
@@ -96,13 +99,12 @@ export class Poller {
     // Announce every feed before the first page, so a backfill's progress is measured against the whole job.
     const from = alignDown(Math.min(window.backfillFrom, end - window.trailingSeconds), DAY);
     for (const [feed] of feeds) opts.onProgress?.({ feed: feed.name, from, to: end, reached: from, rows: 0, pages: 0 });
-    // Feeds run side by side: their requests still leave one at a time through the
-    // connection's rate gate, but one feed's insert overlaps the next feed's download.
     // One feed after another: a connection's requests leave one at a time anyway (the rate
     // gate), and a slow cost page must not hold up the usage pages queued behind it.
     const results: FeedProgress[] = [];
     for (const [feed, table] of feeds) results.push(await pollFeed(feed, table, target, deps, window, opts.onProgress));
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
+    await this.deps.costs?.afterReports(conn.organizationId, new Date(this.now() * 1000));
     return results;
   }
 

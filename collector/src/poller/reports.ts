@@ -1,4 +1,5 @@
-import type { Feed } from '../connectors/types';
+import type { Feed, UsageRow } from '../connectors/types';
+import type { LiveUsageMeter } from '../costs/live-usage';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { WatermarkStore } from './watermarks';
 
@@ -37,7 +38,7 @@ export async function pollFeed<R extends object>(
   feed: Feed<R>,
   table: 'vendor_usage' | 'vendor_costs',
   target: FeedTarget,
-  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore },
+  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore; meter?: LiveUsageMeter },
   window: PollWindow,
   onProgress?: (p: FeedProgress) => void,
 ): Promise<FeedProgress> {
@@ -61,7 +62,9 @@ export async function pollFeed<R extends object>(
       if (page.rows.length > 0) {
         const polledAt = new Date().toISOString();
         for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
+        const countLive = table === 'vendor_usage' && deps.meter ? await deps.meter.prepare(target, page.rows as unknown as UsageRow[], startedAt) : undefined;
         await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
+        countLive?.();
         // A big page leaves the embedded engine holding freed memory; give it back before the next.
         if (page.rows.length >= LARGE_PAGE_ROWS) await deps.telemetry.releaseMemory();
       }

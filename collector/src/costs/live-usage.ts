@@ -1,0 +1,119 @@
+import type { Vendor } from '@ai-arm/schemas';
+import type { Logger } from 'pino';
+import type { UsageRow } from '../connectors/types';
+import { vendorToProvider, type Instruments } from '../metrics/instruments.generated';
+import type { TelemetryDb } from '../stores/clickhouse/client';
+import type { AttributionRule } from './attribution';
+import { attoToNumber } from './money';
+import type { PriceBook, TokenCounts } from './price-book';
+
+type Row = UsageRow & { organization_id?: string };
+
+/** What prices a usage row and which agent its counters go to. */
+export interface MeterContext {
+  book: PriceBook;
+  attribution: AttributionIndex;
+}
+
+export interface AttributionIndex {
+  keys: Map<string, string>;
+  projects: Map<string, string>;
+}
+
+export const indexRules = (rules: readonly AttributionRule[]): AttributionIndex => ({
+  keys: new Map(rules.filter((r) => r.matchKind === 'api_key').map((r) => [`${r.vendor}|${r.matchValue}`, r.agentId])),
+  projects: new Map(rules.filter((r) => r.matchKind === 'project').map((r) => [`${r.vendor}|${r.matchValue}`, r.agentId])),
+});
+
+const KEY_COLUMNS = ['bucket_start', 'project_id', 'api_key_id', 'model', 'operation', 'service_tier', 'context_window'] as const;
+const keyOf = (r: Pick<Row, (typeof KEY_COLUMNS)[number]>) => KEY_COLUMNS.map((c) => r[c]).join('|');
+const tokensOf = (r: Pick<Row, 'input_tokens' | 'cache_read_tokens' | 'cache_write_5m_tokens' | 'cache_write_1h_tokens' | 'output_tokens'>): TokenCounts => ({
+  input: r.input_tokens,
+  cache_read: r.cache_read_tokens,
+  cache_write_5m: r.cache_write_5m_tokens,
+  cache_write_1h: r.cache_write_1h_tokens,
+  output: r.output_tokens,
+});
+
+/**
+ * Turns polled usage into the cost and token counters, for live buckets only: those that
+ * start at or after the connection began polling. History from a backfill goes to ClickHouse
+ * and never into counters, so it cannot read as a spend spike. A bucket polled again
+ * (trailing window, revision, restart) adds only what changed since the stored copy, so
+ * nothing is counted twice, not even across a restart.
+ */
+export class LiveUsageMeter {
+  constructor(
+    private readonly telemetry: TelemetryDb,
+    private readonly metrics: Instruments,
+    private readonly context: (organizationId: string) => Promise<MeterContext>,
+    private readonly log: Logger,
+  ) {}
+
+  private readonly unpricedSeen = new Set<string>();
+  private readonly contexts = new Map<string, { at: number; ctx: Promise<MeterContext> }>();
+
+  /** Prices and rules change rarely: re-read them at most once a minute per organisation. */
+  private contextOf(organizationId: string): Promise<MeterContext> {
+    const hit = this.contexts.get(organizationId);
+    if (hit && Date.now() - hit.at < 60_000) return hit.ctx;
+    const ctx = this.context(organizationId);
+    this.contexts.set(organizationId, { at: Date.now(), ctx });
+    ctx.catch(() => this.contexts.delete(organizationId));
+    return ctx;
+  }
+
+  /** Reads what was stored before this page; the returned function counts the difference once the page is stored. */
+  async prepare(target: { organizationId: string; connectionId: string }, rows: readonly Row[], startedAt: Date): Promise<() => void> {
+    const from = startedAt.toISOString().slice(0, 19).replace('T', ' ');
+    const live = rows.filter((r) => r.bucket_start >= from);
+    if (live.length === 0) return () => undefined;
+    const starts = [...new Set(live.map((r) => r.bucket_start))];
+    const stored = await this.telemetry.query<Row>(
+      `SELECT ${KEY_COLUMNS.join(', ')}, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, requests
+         FROM {db:Identifier}.vendor_usage FINAL
+        WHERE organization_id = {org:UUID} AND connection_id = {conn:UUID} AND bucket_start IN {starts:Array(DateTime)}`,
+      { org: target.organizationId, conn: target.connectionId, starts },
+    );
+    const before = new Map(stored.map((r) => [keyOf(r), r]));
+    const ctx = await this.contextOf(target.organizationId);
+    return () => {
+      for (const r of live) this.count(r, before.get(keyOf(r)), ctx);
+    };
+  }
+
+  private count(r: Row, prev: Row | undefined, ctx: MeterContext): void {
+    const now = tokensOf(r);
+    const was = prev ? tokensOf(prev) : undefined;
+    const delta = {} as TokenCounts;
+    let any = false;
+    for (const k of Object.keys(now) as (keyof TokenCounts)[]) {
+      // Counters never go down: a bucket revised downwards stays counted at its high mark.
+      delta[k] = Math.max(0, now[k] - (was?.[k] ?? 0));
+      any ||= delta[k] > 0;
+    }
+    const requests = Math.max(0, r.requests - (prev?.requests ?? 0));
+    if (!any && requests === 0) return;
+    const provider = vendorToProvider(r.vendor as Vendor);
+    const model = r.model;
+    // The same precedence as the query-time attribution: a key rule, then a project rule.
+    const agent = ctx.attribution.keys.get(`${r.vendor}|${r.api_key_id}`) ?? ctx.attribution.projects.get(`${r.vendor}|${r.project_id}`) ?? 'unattributed';
+    const add = (type: 'input' | 'output' | 'cache_read' | 'cache_write', n: number) => {
+      if (n > 0) this.metrics.tokens.add(n, { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_token_type: type, gen_ai_agent_id: agent });
+    };
+    add('input', delta.input);
+    add('cache_read', delta.cache_read);
+    add('cache_write', delta.cache_write_5m + delta.cache_write_1h);
+    add('output', delta.output);
+    if (requests > 0) this.metrics.requests.add(requests, { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent });
+    const priced = ctx.book.price({ vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
+    if (priced.priced) this.metrics.costUsd.add(attoToNumber(priced.cost), { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
+    else {
+      this.metrics.tokensUnpriced.add(Object.values(delta).reduce((s, n) => s + n, 0), { gen_ai_provider_name: provider, gen_ai_request_model: model });
+      if (!this.unpricedSeen.has(`${r.vendor}|${model}`)) {
+        this.unpricedSeen.add(`${r.vendor}|${model}`);
+        this.log.warn({ vendor: r.vendor, model, reason: priced.reason }, 'usage the price table cannot price: counted in ai_arm_tokens_unpriced_total, not priced at zero');
+      }
+    }
+  }
+}
