@@ -11,6 +11,7 @@ import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerTenant, type TenantResolver } from './plugins/tenant';
 import { ensureDefaultOrganization } from './poller/organization';
+import { costPlanningRoutes } from './routes/costs/planning';
 import { costReportRoutes } from './routes/costs/reports';
 import { costSettingsRoutes } from './routes/costs/settings';
 import { backfillRoutes } from './routes/backfill';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const costs = new CostService(deps.stores, loadPriceTable());
   await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(costSettingsRoutes, { costs, now });
+  await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   return app;
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadPriceTable } from '@ai-arm/schemas';
 import { buildApp, type App } from './app';
 import { LiveUsageMeter } from './costs/live-usage';
-import { refreshMonthToDate } from './costs/month-to-date';
+import { costStateRefresher } from './costs/after-poll';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
@@ -55,7 +55,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     const costService = new CostService(stores, loadPriceTable());
     const costs = {
       meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), logger.child({ component: 'costs' })),
-      afterReports: (_org: string, now: Date) => refreshMonthToDate(costService, stores!.controlPlane, metrics, now),
+      afterReports: costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' })),
     };
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };

@@ -38,7 +38,14 @@ const PriceFile = Type.Object(
           batch_multiplier: Rate,
           models: Type.Record(
             Type.String({ minLength: 1 }),
-            Type.Object({ aliases: Type.Optional(Type.Array(Type.String({ minLength: 1 }))), prices: Type.Array(PriceEntry, { minItems: 1 }) }, { additionalProperties: false }),
+            Type.Object(
+              {
+                aliases: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+                cheaper: Type.Optional(Type.String({ minLength: 1, description: 'A cheaper model of the same family, suggested by the optimisations API' })),
+                prices: Type.Array(PriceEntry, { minItems: 1 }),
+              },
+              { additionalProperties: false },
+            ),
           ),
         },
         { additionalProperties: false },
@@ -70,6 +77,7 @@ export function checkPriceTable(t: PriceTable): string[] {
         if (names.has(name)) problems.push(`vendors.${vendor}: ${name} names two models`);
         names.add(name);
       }
+      if (m.cheaper && !v.models[m.cheaper]) problems.push(`vendors.${vendor}.models.${model}: cheaper model ${m.cheaper} is not in the table`);
       const days = m.prices.map((p) => p.effective_from);
       if (new Set(days).size !== days.length) problems.push(`vendors.${vendor}.models.${model}: two entries share an effective_from`);
       for (const p of m.prices) if (Number.isNaN(Date.parse(p.effective_from))) problems.push(`vendors.${vendor}.models.${model}: bad date ${p.effective_from}`);

@@ -47,12 +47,14 @@ export class PriceBook {
   private readonly names = new Map<string, string>();
   private readonly batch = new Map<string, string | number>();
   private readonly resolved = new Map<string, string | null>();
+  private readonly cheaper = new Map<string, string>();
 
   constructor(table: PriceTable, overrides: readonly PriceOverride[] = []) {
     for (const [vendor, v] of Object.entries(table.vendors)) {
       this.batch.set(vendor, v.batch_multiplier);
       for (const [model, m] of Object.entries(v.models)) {
         for (const name of [model, ...(m.aliases ?? [])]) this.names.set(`${vendor}|${name}`, model);
+        if (m.cheaper) this.cheaper.set(`${vendor}|${model}`, m.cheaper);
         this.cards.set(`${vendor}|${model}`, m.prices.map((p) => card(p, 'list')));
       }
     }
@@ -76,6 +78,12 @@ export class PriceBook {
       this.resolved.set(key, hit);
     }
     return hit;
+  }
+
+  /** The table's cheaper model of the same family, if it names one. */
+  cheaperThan(vendor: string, model: string): string | undefined {
+    const canonical = this.canonical(vendor, model);
+    return canonical ? this.cheaper.get(`${vendor}|${canonical}`) : undefined;
   }
 
   price(cell: UsageCell): Priced {

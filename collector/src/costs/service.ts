@@ -54,9 +54,9 @@ export class CostService {
   }
 
   /** Priced usage per vendor, model and day, split by `by`. */
-  async ledger(q: CostQuery, by: Dimension, book?: PriceBook): Promise<LedgerCell[]> {
+  async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day'): Promise<LedgerCell[]> {
     const rules = await this.attribution.list(q.organizationId);
-    const rows = await dailyUsage(this.stores.telemetry, { ...q, by, rules });
+    const rows = await dailyUsage(this.stores.telemetry, { ...q, by, rules, grain });
     return priceUsage(rows, book ?? (await this.priceBook(q.organizationId)));
   }
 

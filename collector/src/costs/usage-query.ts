@@ -27,6 +27,8 @@ export interface UsageFilter {
   vendor?: string;
   /** Only usage attributed to this agent. */
   agentId?: string;
+  /** Rows per day (default) or per hour, `day` then being `YYYY-MM-DD HH:00:00`. */
+  grain?: 'day' | 'hour';
 }
 
 /**
@@ -42,7 +44,7 @@ export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<Daily
   if (f.vendor) where.push('vendor = {vendor:String}');
   if (f.agentId) where.push(`${agent.sql} = {agentId:String}`);
   return db.query<DailyUsage>(
-    `SELECT toDate(bucket_start) AS day, vendor, model, service_tier, context_window, ${dim} AS dim,
+    `SELECT ${f.grain === 'hour' ? 'toStartOfHour(bucket_start)' : 'toDate(bucket_start)'} AS day, vendor, model, service_tier, context_window, ${dim} AS dim,
             sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
             sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
        FROM {db:Identifier}.vendor_usage FINAL

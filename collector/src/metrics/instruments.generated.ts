@@ -22,6 +22,8 @@ export type Outcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 
 export type Result = 'success' | 'failure';
 /** Which store a write went to. */
 export type Store = 'clickhouse' | 'postgres';
+/** Kind of cost alert (the API's CostAlertType, lowercased). */
+export type AlertType = 'threshold' | 'anomaly' | 'forecast';
 /** Which side of the reconciliation: `computed` (usage priced by AI-ARM), `billed` (the vendor's cost report), `unpriced` (billed for models the price table lacks), `unattributed` (computed cost no attribution rule assigns to an agent). */
 export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed';
 
@@ -37,6 +39,7 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   outcome: ['ok', 'rate_limited', 'client_error', 'server_error', 'network_error', 'timeout'],
   result: ['success', 'failure'],
   store: ['clickhouse', 'postgres'],
+  alert_type: ['threshold', 'anomaly', 'forecast'],
   cost_kind: ['computed', 'billed', 'unpriced', 'unattributed'],
 };
 
@@ -115,6 +118,26 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     labels: ['gen_ai_provider_name', 'cost_kind'],
     boundedLabels: [],
     cardinalityLimit: 100,
+  },
+  {
+    name: 'ai_arm.budget.spent_ratio',
+    prometheus: 'ai_arm_budget_spent_ratio',
+    instrument: 'gauge',
+    unit: '1',
+    description: 'Spend in the budget\'s current period divided by its amount (1 = the budget is used up); refreshed after every poll.',
+    labels: ['budget'],
+    boundedLabels: ['budget'],
+    cardinalityLimit: 1000,
+  },
+  {
+    name: 'ai_arm.cost.alert.firing',
+    prometheus: 'ai_arm_cost_alert_firing',
+    instrument: 'gauge',
+    unit: '{alert}',
+    description: '1 while a cost alert\'s condition holds on the collector\'s data, else 0; what the provisioned alert rules route.',
+    labels: ['alert_name', 'alert_type'],
+    boundedLabels: ['alert_name'],
+    cardinalityLimit: 1000,
   },
   {
     name: 'ai_arm.requests',
@@ -294,6 +317,15 @@ export interface CostMonthToDateLabels {
   cost_kind: CostKind;
 }
 
+export interface BudgetSpentRatioLabels {
+  budget: string;
+}
+
+export interface CostAlertFiringLabels {
+  alert_name: string;
+  alert_type: AlertType;
+}
+
 export interface RequestsLabels {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
@@ -373,6 +405,10 @@ export class Instruments {
   readonly tokensUnpriced: { add(value: number, labels: TokensUnpricedLabels): void };
   /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced and unattributed parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
   readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(): void };
+  /** Spend in the budget's current period divided by its amount (1 = the budget is used up); refreshed after every poll. (gauge, 1; exposed as `ai_arm_budget_spent_ratio`) */
+  readonly budgetSpentRatio: { set(value: number, labels: BudgetSpentRatioLabels): void; clear(): void };
+  /** 1 while a cost alert's condition holds on the collector's data, else 0; what the provisioned alert rules route. (gauge, {alert}; exposed as `ai_arm_cost_alert_firing`) */
+  readonly costAlertFiring: { set(value: number, labels: CostAlertFiringLabels): void; clear(): void };
   /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
   readonly requests: { add(value: number, labels: RequestsLabels): void };
   /** GenAI requests by agents that failed, by error class. (counter, {error}; exposed as `ai_arm_errors_total`) */
@@ -405,6 +441,8 @@ export class Instruments {
     this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, { ...l }) };
     this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, { ...l }) };
     this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, { ...l }), clear: () => sink.clear('ai_arm.cost.month_to_date') };
+    this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, { ...l }), clear: () => sink.clear('ai_arm.budget.spent_ratio') };
+    this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, { ...l }), clear: () => sink.clear('ai_arm.cost.alert.firing') };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, { ...l }) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, { ...l }) };
     this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, { ...l }), clear: () => sink.clear('ai_arm.agent.health') };

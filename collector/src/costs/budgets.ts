@@ -1,0 +1,91 @@
+import type { Budget } from '@ai-arm/schemas';
+import { ApiError } from '../errors';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+import { periodWindow, type Period } from './periods';
+import type { CostService } from './service';
+import { spendCents } from './spend';
+import { centsText } from './money';
+
+export interface BudgetInput {
+  name: string;
+  agentId?: string | null;
+  vendor?: Budget['vendor'];
+  period: Period;
+  amount: string;
+  alertThresholds?: number[];
+}
+
+export interface BudgetStatus {
+  period: { from: string; to: string };
+  spent: string;
+  remaining: string;
+  spentRatio: number;
+  /** The highest alert threshold the spend has crossed, or null. */
+  crossed: number | null;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  agent_id: string | null;
+  vendor: Budget['vendor'];
+  period: Period;
+  amount: string;
+  currency: string;
+  alert_thresholds: number[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toBudget = (organizationId: string, r: Row): Budget => ({
+  id: r.id,
+  organizationId,
+  name: r.name,
+  agentId: r.agent_id,
+  vendor: r.vendor,
+  period: r.period,
+  amount: Number(r.amount).toFixed(2),
+  currency: r.currency,
+  alertThresholds: r.alert_thresholds,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** Budgets of an organisation: a name is the key, so POSTing the same name again updates it. */
+export class BudgetStore {
+  constructor(private readonly db: ControlPlaneDb) {}
+
+  async list(organizationId: string): Promise<Budget[]> {
+    const rows = await this.db.query<Row>('SELECT * FROM budgets WHERE organization_id = $1 ORDER BY name', [organizationId]);
+    return rows.map((r) => toBudget(organizationId, r));
+  }
+
+  async put(organizationId: string, b: BudgetInput): Promise<Budget> {
+    if (b.agentId) {
+      const [agent] = await this.db.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [organizationId, b.agentId]);
+      if (!agent) throw new ApiError('VALIDATION_ERROR', `unknown agent ${b.agentId}`, { field: 'body/agentId' });
+    }
+    const [row] = await this.db.query<Row>(
+      `INSERT INTO budgets (organization_id, name, agent_id, vendor, period, amount, alert_thresholds) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (organization_id, name) DO UPDATE SET agent_id = EXCLUDED.agent_id, vendor = EXCLUDED.vendor, period = EXCLUDED.period,
+         amount = EXCLUDED.amount, alert_thresholds = EXCLUDED.alert_thresholds, updated_at = now()
+       RETURNING *`,
+      [organizationId, b.name, b.agentId ?? null, b.vendor ?? null, b.period, b.amount, JSON.stringify(b.alertThresholds ?? [0.8, 1])],
+    );
+    return toBudget(organizationId, row!);
+  }
+
+  async remove(organizationId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM budgets WHERE organization_id = $1 AND id = $2 RETURNING id', [organizationId, id])).length > 0;
+  }
+}
+
+/** How much of a budget its current period has used. */
+export async function budgetStatus(costs: CostService, b: Budget, now: Date): Promise<BudgetStatus> {
+  const w = periodWindow(b.period, now);
+  const spent = await spendCents(costs, b, w.from, w.to);
+  const amount = BigInt(Math.round(Number(b.amount) * 100));
+  const ratio = amount > 0n ? Number(spent) / Number(amount) : 0;
+  const crossed = [...b.alertThresholds].sort((x, y) => y - x).find((t) => ratio >= t) ?? null;
+  return { period: { from: w.from, to: w.to }, spent: centsText(spent), remaining: centsText(amount - spent > 0n ? amount - spent : 0n), spentRatio: Math.round(ratio * 10000) / 10000, crossed };
+}

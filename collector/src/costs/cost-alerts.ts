@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { Instruments } from '../metrics/instruments.generated';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+import { judgeLatestHour } from './anomaly';
+import { periodWindow, type Period } from './periods';
+import type { CostService } from './service';
+import { forecastSpend, spendCents, usd } from './spend';
+
+export type CostAlertType = 'THRESHOLD' | 'ANOMALY' | 'FORECAST';
+
+export interface CostAlertRow {
+  id: string;
+  name: string;
+  agentId: string | null;
+  alertType: CostAlertType;
+  threshold: string | null;
+  period: Period;
+  firing: boolean;
+  triggeredAt: string | null;
+  actualCost: string | null;
+  message: string;
+}
+
+const SELECT = `SELECT id, name, agent_id AS "agentId", alert_type AS "alertType", threshold::text AS threshold, period, firing,
+                       triggered_at AS "triggeredAt", actual_cost::text AS "actualCost", message FROM cost_alerts`;
+const fromRow = (r: Omit<CostAlertRow, 'triggeredAt'> & { triggeredAt: Date | null }): CostAlertRow => ({ ...r, triggeredAt: r.triggeredAt?.toISOString() ?? null });
+
+export class CostAlertStore {
+  constructor(private readonly db: ControlPlaneDb) {}
+
+  async list(organizationId: string): Promise<CostAlertRow[]> {
+    return (await this.db.query<Parameters<typeof fromRow>[0]>(`${SELECT} WHERE organization_id = $1 ORDER BY name`, [organizationId])).map(fromRow);
+  }
+
+  async create(organizationId: string, a: { name: string; agentId?: string | null; alertType: CostAlertType; threshold?: string | null; period?: Period }): Promise<CostAlertRow> {
+    const [row] = await this.db.query<{ id: string }>(
+      'INSERT INTO cost_alerts (organization_id, name, agent_id, alert_type, threshold, period) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [organizationId, a.name, a.agentId ?? null, a.alertType, a.threshold ?? null, a.period ?? 'DAY'],
+    );
+    return (await this.list(organizationId)).find((x) => x.id === row!.id)!;
+  }
+
+  async remove(organizationId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM cost_alerts WHERE organization_id = $1 AND id = $2 RETURNING id', [organizationId, id])).length > 0;
+  }
+
+  async record(organizationId: string, id: string, firing: boolean, actual: string, message: string): Promise<void> {
+    await this.db.query(
+      `UPDATE cost_alerts SET triggered_at = CASE WHEN $3 AND NOT firing THEN now() ELSE triggered_at END,
+              firing = $3, actual_cost = $4, message = $5, updated_at = now() WHERE organization_id = $1 AND id = $2`,
+      [organizationId, id, firing, actual, message],
+    );
+  }
+}
+
+/** Whether one alert's condition holds now, with what it saw, in words. */
+export async function judgeAlert(costs: CostService, organizationId: string, a: CostAlertRow, now: Date): Promise<{ firing: boolean; actual: string; message: string }> {
+  const scope = { organizationId, agentId: a.agentId };
+  const w = periodWindow(a.period, now);
+  const who = a.agentId ? `agent ${a.agentId}` : 'the organisation';
+  if (a.alertType === 'THRESHOLD') {
+    const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
+    const firing = spent > Number(a.threshold);
+    return { firing, actual: usd(spent), message: `${who} spent $${usd(spent)} this ${a.period.toLowerCase()} (threshold $${a.threshold})` };
+  }
+  if (a.alertType === 'FORECAST') {
+    const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
+    const remainingDays = Math.max(0, Math.ceil(w.days - w.elapsedDays));
+    const f = await forecastSpend(costs, scope, now, remainingDays);
+    // Today is partly spent already: its forecast counts only the share of the day still to come.
+    const todayLeft = 1 - (w.elapsedDays % 1);
+    const projected = spent + (f.daily[0] ?? 0) * todayLeft + f.daily.slice(1).reduce((s, v) => s + v, 0);
+    const firing = projected > Number(a.threshold);
+    return { firing, actual: usd(projected), message: `${who} is forecast to spend $${usd(projected)} this ${a.period.toLowerCase()} (threshold $${a.threshold})` };
+  }
+  const end = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
+  const start = end - 8 * 86_400_000;
+  const cells = await costs.ledger({ organizationId, ...(a.agentId ? { agentId: a.agentId } : {}), from: new Date(start).toISOString().slice(0, 10), to: new Date(end + 86_400_000).toISOString().slice(0, 10) }, a.agentId ? 'agent' : 'none', undefined, 'hour');
+  const byHour = new Map<number, number>();
+  for (const c of cells) {
+    const t = Date.parse(`${c.day.replace(' ', 'T')}Z`);
+    byHour.set(t, (byHour.get(t) ?? 0) + Number(c.cents) / 100);
+  }
+  // The judged hour is the last complete one.
+  const hours = Array.from({ length: 8 * 24 }, (_, i) => byHour.get(start + i * 3_600_000) ?? 0);
+  const v = judgeLatestHour(hours);
+  return {
+    firing: v.anomalous,
+    actual: usd(v.value),
+    message: `${who} spent $${usd(v.value)} in the hour to ${new Date(end).toISOString()} against a usual $${usd(v.baseline)} (robust z ${v.score.toFixed(1)})`,
+  };
+}
+
+/** Evaluates every alert of an organisation, stores the outcome and sets ai_arm_cost_alert_firing. */
+export async function evaluateAlerts(costs: CostService, store: CostAlertStore, metrics: Instruments, log: Logger, organizationId: string, now: Date): Promise<void> {
+  for (const a of await store.list(organizationId)) {
+    const v = await judgeAlert(costs, organizationId, a, now);
+    if (v.firing !== a.firing) log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);
+    await store.record(organizationId, a.id, v.firing, v.actual, v.message);
+    metrics.costAlertFiring.set(v.firing ? 1 : 0, { alert_name: a.name, alert_type: a.alertType.toLowerCase() as 'threshold' | 'anomaly' | 'forecast' });
+  }
+}

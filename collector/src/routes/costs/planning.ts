@@ -1,0 +1,115 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Decimal, Vendor } from '@ai-arm/schemas';
+import { ApiError } from '../../errors';
+import { BudgetStore, budgetStatus } from '../../costs/budgets';
+import { CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
+import { suggestOptimizations } from '../../costs/optimizations';
+import type { CostService } from '../../costs/service';
+import { forecastSpend, usd } from '../../costs/spend';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { parseRange, RangeQuery } from './range';
+
+const Period = Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH')]);
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Amount = Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,2})?$', description: 'USD, e.g. 1500 or 99.50' });
+
+/** Looking ahead: forecasts, budgets, cost alerts and optimisation suggestions. */
+export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
+  const budgets = new BudgetStore(controlPlane);
+  const alerts = new CostAlertStore(controlPlane);
+
+  app.get(
+    '/api/v1/costs/forecast',
+    { schema: { description: 'Spend forecast for the next 7 and 30 days (from today) with a ~95% interval', querystring: Type.Object({ agentId: Type.Optional(Type.String({ format: 'uuid' })), vendor: Type.Optional(Vendor) }) } },
+    async (request) => {
+      const scope = { organizationId: request.organizationId, agentId: request.query.agentId, vendor: request.query.vendor };
+      const at = now();
+      const horizons = await Promise.all(
+        [7, 30].map(async (days) => {
+          const f = await forecastSpend(costs, scope, at, days);
+          return { days, total: usd(f.total), lower: usd(f.lower), upper: usd(f.upper), daily: f.daily.map(usd) };
+        }),
+      );
+      const f = await forecastSpend(costs, scope, at, 1);
+      return { success: true as const, data: { method: f.method, historyDays: f.history, dailyErrorSigma: usd(f.sigma), horizons } };
+    },
+  );
+
+  app.post(
+    '/api/v1/costs/budget',
+    {
+      schema: {
+        description: 'Sets a budget (organisation-wide, or for one agent or vendor); the same name again updates it',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 255 }),
+            agentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+            vendor: Type.Optional(Type.Union([Vendor, Type.Null()])),
+            period: Period,
+            amount: Amount,
+            alertThresholds: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 10 }), { maxItems: 10 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const budget = await budgets.put(request.organizationId, request.body);
+      return reply.status(201).send({ success: true as const, data: { ...budget, status: await budgetStatus(costs, budget, now()) } });
+    },
+  );
+
+  app.get('/api/v1/costs/budget', async (request) => {
+    const list = await budgets.list(request.organizationId);
+    return { success: true as const, data: await Promise.all(list.map(async (b) => ({ ...b, status: await budgetStatus(costs, b, now()) }))) };
+  });
+
+  app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!(await budgets.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no budget ${request.params.id}`);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/costs/alerts', async (request) => ({ success: true as const, data: await alerts.list(request.organizationId) }));
+
+  app.post(
+    '/api/v1/costs/alerts',
+    {
+      schema: {
+        description: 'Creates a cost alert: THRESHOLD (spend this period above threshold), FORECAST (forecast for this period above threshold) or ANOMALY (the last hour far above the same hour on previous days)',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 255 }),
+            alertType: Type.Union([Type.Literal('THRESHOLD'), Type.Literal('ANOMALY'), Type.Literal('FORECAST')]),
+            threshold: Type.Optional(Type.Union([Decimal, Type.Null()])),
+            period: Type.Optional(Period),
+            agentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.alertType !== 'ANOMALY' && !body.threshold) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold`, { field: 'body/threshold' });
+      if (body.agentId && (await controlPlane.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [request.organizationId, body.agentId])).length === 0) {
+        throw new ApiError('VALIDATION_ERROR', `unknown agent ${body.agentId}`, { field: 'body/agentId' });
+      }
+      const created = await alerts.create(request.organizationId, body);
+      // Evaluated at once, so the caller sees whether it fires on today's data.
+      const v = await judgeAlert(costs, request.organizationId, created, now());
+      await alerts.record(request.organizationId, created.id, v.firing, v.actual, v.message);
+      return reply.status(201).send({ success: true as const, data: (await alerts.list(request.organizationId)).find((a) => a.id === created.id) });
+    },
+  );
+
+  app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!(await alerts.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no cost alert ${request.params.id}`);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/costs/optimizations', { schema: { querystring: Type.Pick(RangeQuery, ['from', 'to']) } }, async (request) => {
+    const range = parseRange(request.query, now());
+    return { success: true as const, data: await suggestOptimizations(costs, request.organizationId, range.from, range.to), meta: { from: range.from, to: range.to } };
+  });
+};
