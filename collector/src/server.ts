@@ -3,6 +3,7 @@ import { loadPriceTable } from '@ai-arm/schemas';
 import { buildApp, type App } from './app';
 import { LiveUsageMeter } from './costs/live-usage';
 import { costStateRefresher } from './costs/after-poll';
+import { seedDemoAttribution } from './costs/demo-attribution';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
@@ -53,11 +54,19 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       ...(await storedConnections(config, stores, logger)).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
     ];
     const costService = new CostService(stores, loadPriceTable());
+    const refresh = costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' }));
+    const demo = simulator;
     const costs = {
       meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), logger.child({ component: 'costs' })),
-      afterReports: costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' })),
+      afterReports: async (org: string, now: Date) => {
+        if (demo) await seedDemoAttribution(costService, stores!.controlPlane, org, demo);
+        await refresh(org, now);
+      },
     };
-    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs }, connections);
+    // Demo mode runs on the simulator's clock: real time, unless someone fast-forwards the
+    // demo with POST <simulator>/_sim/clock (README, "Demo mode").
+    const now = demo ? () => demo.state.now() : undefined;
+    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
     app = await buildApp({ config, stores, sink, logger, backfill });
     await app.listen({ port: config.port, host: config.host });

@@ -18,9 +18,9 @@ export interface DailyUsage extends TokenCounts {
 
 export interface UsageFilter {
   organizationId: string;
-  /** YYYY-MM-DD, inclusive. */
+  /** YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC), inclusive. */
   from: string;
-  /** YYYY-MM-DD, exclusive. */
+  /** The same forms, exclusive. */
   to: string;
   by: Dimension;
   rules: readonly AttributionRule[];
@@ -40,7 +40,7 @@ export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<Daily
   const agent = agentExpression(f.rules);
   // project_agent joins the two with a tab (PROJECT_AGENT_SEPARATOR in service.ts).
   const dim = { none: `''`, agent: agent.sql, project: 'project_id', api_key: 'api_key_id', project_agent: `concat(project_id, '\t', ${agent.sql})` }[f.by];
-  const where = ['organization_id = {org:UUID}', 'bucket_start >= toDateTime({from:Date})', 'bucket_start < toDateTime({to:Date})'];
+  const where = ['organization_id = {org:UUID}', "bucket_start >= parseDateTimeBestEffort({from:String}, 'UTC')", "bucket_start < parseDateTimeBestEffort({to:String}, 'UTC')"];
   if (f.vendor) where.push('vendor = {vendor:String}');
   if (f.agentId) where.push(`${agent.sql} = {agentId:String}`);
   return db.query<DailyUsage>(
@@ -64,12 +64,12 @@ export interface DailyBilled {
   usd: string;
 }
 
-/** The vendors' bills per day, project and model, deduplicated. */
+/** The vendors' bills per day, project and model, deduplicated. Bills are daily: a range within a day reads that whole day. */
 export async function dailyBilled(db: TelemetryDb, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
   return db.query<DailyBilled>(
     `SELECT day, vendor, project_id, model, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL
-      WHERE organization_id = {org:UUID} AND day >= {from:Date} AND day < {to:Date}${f.vendor ? ' AND vendor = {vendor:String}' : ''}
+      WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
       GROUP BY day, vendor, project_id, model
       ORDER BY day, vendor, project_id, model`,
     { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },

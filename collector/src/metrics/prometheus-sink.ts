@@ -55,6 +55,12 @@ export class PrometheusSink implements MetricSink {
     this.guard.forget(metric);
   }
 
+  /** Current samples of one metric (histograms as `_bucket`/`_sum`/`_count` samples), for the API's own summaries. */
+  async samples(metric: string): Promise<{ name: string; labels: Record<string, string | number>; value: number }[]> {
+    const values = (await this.get(metric).metric.get()).values;
+    return values.map((v) => ({ name: (v as { metricName?: string }).metricName ?? this.get(metric).def.prometheus, labels: v.labels as Record<string, string | number>, value: v.value }));
+  }
+
   contentType(): string {
     return this.registry.contentType;
   }

@@ -14,6 +14,15 @@ export class WatermarkStore {
     return row ? { watermark: row.watermark, startedAt: row.started_at } : null;
   }
 
+  /** Every feed of a connection: how far it reaches, when polling began, the last error. */
+  async list(connectionId: string): Promise<{ feed: string; watermark: string; startedAt: string; lastSuccessAt: string | null; lastError: string | null }[]> {
+    const rows = await this.db.query<{ feed: string; watermark: Date; started_at: Date; last_success_at: Date | null; last_error: string | null }>(
+      'SELECT feed, watermark, started_at, last_success_at, last_error FROM poll_watermarks WHERE connection_id = $1 ORDER BY feed',
+      [connectionId],
+    );
+    return rows.map((r) => ({ feed: r.feed, watermark: r.watermark.toISOString(), startedAt: r.started_at.toISOString(), lastSuccessAt: r.last_success_at?.toISOString() ?? null, lastError: r.last_error }));
+  }
+
   /** Moves the watermark forward only: a re-poll of older buckets never moves it back. */
   async advance(orgId: string, connectionId: string, feed: string, reached: Date, startedAt: Date): Promise<void> {
     await this.db.query(

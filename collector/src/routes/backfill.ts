@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors';
 import type { BackfillJobs } from '../poller/backfill';
+import type { WatermarkStore } from '../poller/watermarks';
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -9,8 +10,15 @@ const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * Backfill a connection's history: POST starts it (or returns the one running), GET reports
  * progress and ETA. `ai-arm backfill` drives these when a collector is running.
  */
-export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] }> = async (app, opts) => {
-  app.get('/api/v1/poller/connections', async () => ({ success: true as const, data: opts.connections() }));
+export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[]; watermarks: WatermarkStore }> = async (
+  app,
+  opts,
+) => {
+  /** Polled connections with each feed's watermark: live counters start at a feed's startedAt. */
+  app.get('/api/v1/poller/connections', async () => ({
+    success: true as const,
+    data: await Promise.all(opts.connections().map(async (c) => ({ ...c, feeds: await opts.watermarks.list(c.id) }))),
+  }));
 
   app.post(
     '/api/v1/connections/:id/backfill',

@@ -82,8 +82,10 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     const after = (await get(`/api/v1/costs/breakdown?by=agent&${RANGE}`)).body.data as typeof byAgent;
     const moved = byAgent.filter((r) => r.key && !kept.some((k) => k.agentId === r.key)).reduce((s, r) => s + cents(r.cost), 0);
     expect(moved).toBeGreaterThan(0);
-    // Cents are shared out per vendor, model and day, so merged cells may round a cent or two differently; the total is exact.
-    expect(Math.abs(unattributed(after) - (unattributed(byAgent) + moved))).toBeLessThanOrEqual(3);
+    // Cents are shared out per vendor, model and day: each moved agent's cell of a day (one model
+    // per agent here) may round a cent differently once merged. The total below is exact.
+    const removed = byAgent.filter((r) => r.key && !kept.some((k) => k.agentId === r.key)).length;
+    expect(Math.abs(unattributed(after) - (unattributed(byAgent) + moved))).toBeLessThanOrEqual(removed * 4);
     expect(after.reduce((s, r) => s + cents(r.cost), 0)).toBe(all);
 
     // Per-agent usage records carry that agent's cost only.

@@ -30,7 +30,7 @@ const SETTINGS: ClickHouseSettings = {
 };
 
 /** Rows per INSERT into embedded chdb (measured with bench:poll; see README, "Memory"). */
-export const EMBEDDED_INSERT_ROWS = 5000;
+export const EMBEDDED_INSERT_ROWS = 10000;
 
 export interface TelemetryDbOptions {
   /** ClickHouse server URL; null opens chdb under `dataDir`. */
