@@ -56,8 +56,13 @@ export class CostService {
   /** Priced usage per vendor, model and day, split by `by`. */
   async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day'): Promise<LedgerCell[]> {
     const rules = await this.attribution.list(q.organizationId);
-    const rows = await dailyUsage(this.stores.telemetry, { ...q, by, rules, grain });
-    return priceUsage(rows, book ?? (await this.priceBook(q.organizationId)));
+    // One agent's cents are its share of each vendor, model and day rounded once over all
+    // agents, so they match the full breakdown: price everyone, then keep that agent.
+    const { agentId, ...all } = q;
+    const dim = agentId ? 'agent' : by;
+    const rows = await dailyUsage(this.stores.telemetry, { ...all, by: dim, rules, grain });
+    const cells = priceUsage(rows, book ?? (await this.priceBook(q.organizationId)));
+    return agentId ? cells.filter((c) => c.dim === agentId) : cells;
   }
 
   /**

@@ -25,8 +25,6 @@ export interface UsageFilter {
   by: Dimension;
   rules: readonly AttributionRule[];
   vendor?: string;
-  /** Only usage attributed to this agent. */
-  agentId?: string;
   /** Rows per day (default) or per hour, `day` then being `YYYY-MM-DD HH:00:00`. */
   grain?: 'day' | 'hour';
 }
@@ -42,7 +40,6 @@ export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<Daily
   const dim = { none: `''`, agent: agent.sql, project: 'project_id', api_key: 'api_key_id', project_agent: `concat(project_id, '\t', ${agent.sql})` }[f.by];
   const where = ['organization_id = {org:UUID}', "bucket_start >= parseDateTimeBestEffort({from:String}, 'UTC')", "bucket_start < parseDateTimeBestEffort({to:String}, 'UTC')"];
   if (f.vendor) where.push('vendor = {vendor:String}');
-  if (f.agentId) where.push(`${agent.sql} = {agentId:String}`);
   return db.query<DailyUsage>(
     `SELECT ${f.grain === 'hour' ? 'toStartOfHour(bucket_start)' : 'toDate(bucket_start)'} AS day, vendor, model, service_tier, context_window, ${dim} AS dim,
             sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
@@ -51,7 +48,7 @@ export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<Daily
       WHERE ${where.join(' AND ')}
       GROUP BY day, vendor, model, service_tier, context_window, dim
       ORDER BY day, vendor, model, dim`,
-    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '', agentId: f.agentId ?? '', ...agent.params },
+    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '', ...agent.params },
   );
 }
 
