@@ -12,7 +12,7 @@ export interface AnomalyVerdict {
 
 export const ANOMALY_DEFAULTS = {
   /** Robust z-score above which the hour is anomalous. */
-  score: 6,
+  score: 8,
   /** And at least this much above the baseline, USD, so tiny spends never page anyone. */
   minExcessUsd: 1,
   /** Same hours of this many previous days form the baseline. */

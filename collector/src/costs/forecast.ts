@@ -16,7 +16,7 @@ export interface Forecast {
 }
 
 const ALPHA = 0.3;
-const BETA = 0.05;
+const BETA = 0.02;
 const Z95 = 1.96;
 
 /** `history` is one value per day, oldest first, ending yesterday; `firstWeekday` is the weekday (0 = Sunday) of history[0]. */
