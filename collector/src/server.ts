@@ -3,6 +3,7 @@ import { loadPriceTable } from '@ai-arm/schemas';
 import { buildApp, type App } from './app';
 import { LiveUsageMeter } from './costs/live-usage';
 import { costStateRefresher } from './costs/after-poll';
+import { openActivityLog } from './logs/activity';
 import { seedDemoAttribution } from './costs/demo-attribution';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
@@ -41,6 +42,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   let app: App | undefined;
   let simulator: Simulator | null = null;
   let poller: Poller;
+  let logs: ReturnType<typeof openActivityLog> | undefined;
   try {
     stores = await openStores(config, metrics, logger);
     const organizationId = await ensureDefaultOrganization(stores.controlPlane);
@@ -54,7 +56,9 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       ...(await storedConnections(config, stores, logger)).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
     ];
     const costService = new CostService(stores, loadPriceTable());
-    const refresh = costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' }));
+    logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
+    const activity = logs.activity;
+    const refresh = costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' }), activity);
     const demo = simulator;
     const costs = {
       meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), logger.child({ component: 'costs' })),
@@ -66,13 +70,14 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // Demo mode runs on the simulator's clock: real time, unless someone fast-forwards the
     // demo with POST <simulator>/_sim/clock (README, "Demo mode").
     const now = demo ? () => demo.state.now() : undefined;
-    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now }, connections);
+    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
     app = await buildApp({ config, stores, sink, logger, backfill });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();
     await simulator?.close();
+    await logs?.shutdown();
     await stores?.close();
     lock?.release();
     throw err;
@@ -90,7 +95,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   poller.start();
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
-  const running = { app, stores, poller, simulator };
+  const running = { app, stores, poller, simulator, logs: logs! };
   let closing: Promise<void> | undefined;
   return {
     ...running,
@@ -102,6 +107,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
           await running.app.close();
           await running.poller.stop();
           await running.simulator?.close();
+          // Before the stores close: the last log records go through their batch writer.
+          await running.logs.shutdown();
         } finally {
           await running.stores.close();
           lock?.release();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { judgeLatestHour } from './anomaly';
@@ -92,10 +93,13 @@ export async function judgeAlert(costs: CostService, organizationId: string, a: 
 }
 
 /** Evaluates every alert of an organisation, stores the outcome and sets ai_arm_cost_alert_firing. */
-export async function evaluateAlerts(costs: CostService, store: CostAlertStore, metrics: Instruments, log: Logger, organizationId: string, now: Date): Promise<void> {
+export async function evaluateAlerts(costs: CostService, store: CostAlertStore, metrics: Instruments, log: Logger, organizationId: string, now: Date, activity?: ActivityLog): Promise<void> {
   for (const a of await store.list(organizationId)) {
     const v = await judgeAlert(costs, organizationId, a, now);
-    if (v.firing !== a.firing) log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);
+    if (v.firing !== a.firing) {
+      log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);
+      activity?.costAlert({ organizationId, name: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual, message: v.message });
+    }
     await store.record(organizationId, a.id, v.firing, v.actual, v.message);
     metrics.costAlertFiring.set(v.firing ? 1 : 0, { alert_name: a.name, alert_type: a.alertType.toLowerCase() as 'threshold' | 'anomaly' | 'forecast' });
   }

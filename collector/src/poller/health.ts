@@ -5,6 +5,7 @@ import type { Connector } from '../connectors/types';
 import { healthToLabel, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
+import type { ActivityLog } from '../logs/activity';
 import { judgeHealth, type HealthRules } from './health-rules';
 
 export interface HealthDeps {
@@ -13,6 +14,7 @@ export interface HealthDeps {
   metrics: Instruments;
   rules: HealthRules;
   log: Logger;
+  activity?: ActivityLog | undefined;
 }
 
 export interface HealthTarget {
@@ -32,8 +34,8 @@ const PARALLEL_PROBES = 4;
  */
 export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): Promise<Record<HealthStatus, number>> {
   target.connector.startHealthRun();
-  const agents = await deps.db.query<{ id: string; vendor_agent_id: string; model: string; active_probe: boolean; consecutive_failures: number }>(
-    `SELECT id, vendor_agent_id, config->>'model' AS model, active_probe, consecutive_failures FROM agents
+  const agents = await deps.db.query<{ id: string; vendor: string; vendor_agent_id: string; model: string; active_probe: boolean; consecutive_failures: number; health: HealthStatus }>(
+    `SELECT id, vendor, vendor_agent_id, config->>'model' AS model, active_probe, consecutive_failures, health FROM agents
       WHERE organization_id = $1 AND connection_id = $2 AND status <> 'PAUSED' AND vanished_at IS NULL ORDER BY id`,
     [target.organizationId, target.connectionId],
   );
@@ -76,6 +78,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
           details: JSON.stringify({ ...probe.details, ...(verdict.error ? { error: verdict.error } : {}) }),
         });
         verdicts.push({ id: agent.id, status: verdict.status, score: verdict.healthScore, failures: verdict.consecutiveFailures, error: verdict.error });
+        if (verdict.status !== agent.health) deps.activity?.healthChanged({ organizationId: target.organizationId, agentId: agent.id, vendor: agent.vendor, from: agent.health, to: verdict.status, error: verdict.error });
         reportHealth(deps.metrics, target.provider, agent.id, verdict.status);
       }),
     );

@@ -7,6 +7,7 @@ import type { RuntimeConnection } from './connections';
 import { runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
 import type { LiveUsageMeter } from '../costs/live-usage';
+import type { ActivityLog } from '../logs/activity';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
 import { WatermarkStore } from './watermarks';
 
@@ -18,8 +19,10 @@ export interface PollerDeps {
   stores: Pick<Stores, 'controlPlane' | 'telemetry'>;
   metrics: Instruments;
   log: Logger;
+  /** Log records of poll runs and vendor errors (ClickHouse, OTLP); absent, none are written. */
+  activity?: ActivityLog;
   /** Live cost counters and the month-to-date gauges; absent, polling stores data only. */
-  costs?: { meter: LiveUsageMeter; afterReports(organizationId: string, now: Date): Promise<void> };
+  costs?: { meter?: LiveUsageMeter; afterReports(organizationId: string, now: Date): Promise<void> };
   /** Unix seconds; the simulator's tests move it. */
   now?: () => number;
 }
@@ -102,7 +105,15 @@ export class Poller {
     // One feed after another: a connection's requests leave one at a time anyway (the rate
     // gate), and a slow cost page must not hold up the usage pages queued behind it.
     const results: FeedProgress[] = [];
+    const started = performance.now();
     for (const [feed, table] of feeds) results.push(await pollFeed(feed, table, target, deps, window, opts.onProgress));
+    this.deps.activity?.pollRun({
+      ...target,
+      vendor: conn.vendor,
+      rows: results.reduce((s, r) => s + r.rows, 0),
+      pages: results.reduce((s, r) => s + r.pages, 0),
+      durationMs: Math.round(performance.now() - started),
+    });
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
     await this.deps.costs?.afterReports(conn.organizationId, new Date(this.now() * 1000));
     return results;
@@ -111,7 +122,7 @@ export class Poller {
   health(conn: RuntimeConnection) {
     const { health } = this.deps.config;
     return runHealthChecks(
-      { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, rules: { ...health, degradedErrorRate: 0.2 } },
+      { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
       { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector },
     );
   }
@@ -145,6 +156,7 @@ export class Poller {
     } catch (err) {
       this.deps.metrics.collectorPolls.add(1, { gen_ai_provider_name: conn.provider, result: 'failure' });
       this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, task, err: (err as Error).message }, `${task} poll failed; retrying on the next tick`);
+      this.deps.activity?.vendorError({ organizationId: conn.organizationId, connectionId: conn.id, vendor: conn.vendor, task, error: (err as Error).message });
     } finally {
       this.running.delete(p);
     }
