@@ -9,6 +9,8 @@ import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
+import { TeeSink } from './metrics/otel-sink';
+import { otlpMetricsPush } from './metrics/otlp-push';
 import { PrometheusSink } from './metrics/prometheus-sink';
 import { BackfillJobs } from './poller/backfill';
 import { endpointsFromConfig, openConnections, runtimeConnection, simulatorEndpoints } from './poller/connections';
@@ -37,7 +39,8 @@ const usesEmbeddedStore = (c: Config) => !c.postgresUrl || !c.clickhouseUrl;
 export async function startCollector(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningCollector> {
   const lock = usesEmbeddedStore(config) ? acquireDataLock(config.dataDir, config.host, config.port) : null;
   const sink = new PrometheusSink();
-  const metrics = new Instruments(sink);
+  const push = config.otel.endpoint ? otlpMetricsPush({ endpoint: config.otel.endpoint, intervalMs: config.otel.metricIntervalMs, serviceName: config.otel.serviceName }) : null;
+  const metrics = new Instruments(push ? new TeeSink([sink, push]) : sink);
   let stores: Stores | undefined;
   let app: App | undefined;
   let simulator: Simulator | null = null;
@@ -78,6 +81,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     await app?.close();
     await simulator?.close();
     await logs?.shutdown();
+    await push?.shutdown();
     await stores?.close();
     lock?.release();
     throw err;
@@ -109,6 +113,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
           await running.simulator?.close();
           // Before the stores close: the last log records go through their batch writer.
           await running.logs.shutdown();
+          await push?.shutdown();
         } finally {
           await running.stores.close();
           lock?.release();

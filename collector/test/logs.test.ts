@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { loadPriceTable } from '@ai-arm/schemas';
 import { costStateRefresher } from '../src/costs/after-poll';
 import { CostAlertStore } from '../src/costs/cost-alerts';
@@ -8,25 +7,12 @@ import { openConnections } from '../src/poller/connections';
 import { Poller } from '../src/poller/poller';
 import { openStores, type Stores } from '../src/stores';
 import { startSimulator, type Simulator } from '../src/simulator/server';
+import { otlpCaptureServer } from './support/capture';
 import { simEndpoints } from './support/poller';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
-
-/** An OTLP/HTTP logs receiver stand-in (no real one runs here): a capture server that keeps what it receives. */
-async function otlpCaptureServer() {
-  const received: { path: string; body: { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { eventName?: string; body: { stringValue?: string } }[] }[] }[] } }[] = [];
-  const server: Server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c: Buffer) => (data += c.toString()));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(data) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+type LogsBody = { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { eventName?: string }[] }[] }[] };
 
 describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP into a capture server)', () => {
   let sim: Simulator;
@@ -92,7 +78,7 @@ describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP
     );
     expect(down?.Body).toMatch(/to DOWN/);
 
-    const otlp = capture.received.filter((r) => r.path === '/v1/logs');
+    const otlp = capture.received.filter((r) => r.path === '/v1/logs') as { body: LogsBody }[];
     expect(otlp.length).toBeGreaterThan(0);
     const events = otlp.flatMap((r) => r.body.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => l.eventName))));
     expect(events).toEqual(expect.arrayContaining(['ai_arm.poll.run', 'ai_arm.cost.alert']));

@@ -23,7 +23,7 @@ describe('recording API over the Prometheus sink', () => {
     const text = await sink.render();
     expect(sample(text, 'ai_arm_cost_usd_total{gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5-20250929",gen_ai_agent_id="a1"}')).toBeCloseTo(0.75);
     expect(sample(text, 'ai_arm_agent_health{gen_ai_provider_name="openai",gen_ai_agent_id="a2",health_status="down"}')).toBe(1);
-    expect(sample(text, 'gen_ai_client_operation_duration_seconds_bucket{le="0.32",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o"}')).toBe(1);
+    expect(sample(text, 'gen_ai_client_operation_duration_seconds_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",le="0.32"}')).toBe(1);
     expect(sample(text, 'gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",error_type="timeout"}')).toBe(1);
   });
 

@@ -49,9 +49,10 @@ export function renderRecorder(c: Catalogue): string {
   }
 
   for (const m of c.metrics) {
-    out.push(`export interface ${pascal(accessorName(m))}Labels {`);
+    // A type alias, not an interface: it then fits the sink's LabelSet without a copy per call.
+    out.push(`export type ${pascal(accessorName(m))}Labels = {`);
     for (const l of m.labels) out.push(`  ${l}${m.optionalLabels?.includes(l) ? '?' : ''}: ${labelType(c, l)};`);
-    out.push('}', '');
+    out.push('};', '');
   }
 
   out.push('/** Every catalogue metric, typed by its labels. Build one per sink. */');
@@ -66,9 +67,9 @@ export function renderRecorder(c: Catalogue): string {
   out.push('', '  constructor(sink: MetricSink) {');
   for (const m of c.metrics) {
     const n = q(m.name);
-    if (m.instrument === 'counter') out.push(`    this.${accessorName(m)} = { add: (v, l) => sink.add(${n}, v, { ...l }) };`);
-    if (m.instrument === 'gauge') out.push(`    this.${accessorName(m)} = { set: (v, l) => sink.set(${n}, v, { ...l }), clear: () => sink.clear(${n}) };`);
-    if (m.instrument === 'histogram') out.push(`    this.${accessorName(m)} = { record: (v, l) => sink.record(${n}, v, { ...l }) };`);
+    if (m.instrument === 'counter') out.push(`    this.${accessorName(m)} = { add: (v, l) => sink.add(${n}, v, l) };`);
+    if (m.instrument === 'gauge') out.push(`    this.${accessorName(m)} = { set: (v, l) => sink.set(${n}, v, l), clear: () => sink.clear(${n}) };`);
+    if (m.instrument === 'histogram') out.push(`    this.${accessorName(m)} = { record: (v, l) => sink.record(${n}, v, l) };`);
   }
   out.push('  }', '}', '');
   return out.join('\n');

@@ -17,8 +17,9 @@ export const ENV_VARS = {
   ARM_WRITE_FLUSH_MS: { default: '2000', doc: 'Longest time a buffered row waits before a flush' },
   ARM_WRITE_MAX_RETRIES: { default: '5', doc: 'Attempts for a batch after transient ClickHouse errors' },
   ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { default: '', doc: 'OTLP/HTTP endpoint (e.g. `http://alloy:4318`): the collector also sends its log records to `<endpoint>/v1/logs`' },
-  OTEL_SERVICE_NAME: { default: 'ai-arm-collector', doc: '`service.name` of the collector\'s own log records' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { default: '', doc: 'OTLP/HTTP endpoint (e.g. `http://alloy:4318`): the collector also sends its log records to `<endpoint>/v1/logs` and pushes its metrics to `<endpoint>/v1/metrics`' },
+  OTEL_METRIC_EXPORT_INTERVAL: { default: '60000', doc: 'Milliseconds between OTLP metric pushes (when OTEL_EXPORTER_OTLP_ENDPOINT is set)' },
+  OTEL_SERVICE_NAME: { default: 'ai-arm-collector', doc: '`service.name` of the collector\'s own log records and pushed metrics' },
   ARM_MASTER_KEY: { default: '', doc: 'Wraps the per-organisation keys that encrypt stored vendor credentials (32 bytes, hex or base64: `openssl rand -hex 32`); needed to poll connections stored through the API' },
   OPENAI_ADMIN_KEY: { default: '', doc: 'OpenAI admin key (sk-admin-...); with no vendor key set the collector runs in demo mode' },
   OPENAI_BASE_URL: { default: 'https://api.openai.com/v1', doc: 'OpenAI API base URL (a proxy, or `ai-arm simulate`)' },
@@ -51,7 +52,7 @@ export interface Config {
   vendorBaseUrls: { openai: string; anthropic: string };
   poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; vendorMaxRetries: number };
   health: { failuresForDown: number; degradedLatencyMs: number };
-  otel: { endpoint: string | null; serviceName: string };
+  otel: { endpoint: string | null; serviceName: string; metricIntervalMs: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
 }
@@ -135,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       vendorMaxRetries: int('ARM_VENDOR_MAX_RETRIES', 0, 20),
     },
     health: { failuresForDown: int('ARM_HEALTH_FAILURES_DOWN', 1, 100), degradedLatencyMs: int('ARM_HEALTH_DEGRADED_LATENCY_MS', 1, 600_000) },
-    otel: { endpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: raw('OTEL_SERVICE_NAME') || 'ai-arm-collector' },
+    otel: { endpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: raw('OTEL_SERVICE_NAME') || 'ai-arm-collector', metricIntervalMs: int('OTEL_METRIC_EXPORT_INTERVAL', 1000, 3_600_000) },
     demoMode: false,
   };
   config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;

@@ -280,116 +280,116 @@ export function agentStatusToLabel(value: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNO
   return map[value];
 }
 
-export interface GenAiClientTokenUsageLabels {
+export type GenAiClientTokenUsageLabels = {
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_token_type: GenAiTokenType;
   gen_ai_request_model: string;
-}
+};
 
-export interface GenAiClientOperationDurationLabels {
+export type GenAiClientOperationDurationLabels = {
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   error_type?: ErrorType;
-}
+};
 
-export interface TokensLabels {
+export type TokensLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_token_type: GenAiTokenType;
   gen_ai_agent_id: string;
-}
+};
 
-export interface CostUsdLabels {
+export type CostUsdLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_agent_id: string;
-}
+};
 
-export interface TokensUnpricedLabels {
+export type TokensUnpricedLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
-}
+};
 
-export interface CostMonthToDateLabels {
+export type CostMonthToDateLabels = {
   gen_ai_provider_name: GenAiProviderName;
   cost_kind: CostKind;
-}
+};
 
-export interface BudgetSpentRatioLabels {
+export type BudgetSpentRatioLabels = {
   budget: string;
-}
+};
 
-export interface CostAlertFiringLabels {
+export type CostAlertFiringLabels = {
   alert_name: string;
   alert_type: AlertType;
-}
+};
 
-export interface RequestsLabels {
+export type RequestsLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_agent_id: string;
-}
+};
 
-export interface ErrorsLabels {
+export type ErrorsLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   error_type: ErrorType;
   gen_ai_agent_id: string;
-}
+};
 
-export interface AgentHealthLabels {
+export type AgentHealthLabels = {
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_agent_id: string;
   health_status: HealthStatus;
-}
+};
 
-export interface AgentsLabels {
+export type AgentsLabels = {
   gen_ai_provider_name: GenAiProviderName;
   agent_status: AgentStatus;
-}
+};
 
-export interface CollectorPollsLabels {
+export type CollectorPollsLabels = {
   gen_ai_provider_name: GenAiProviderName;
   result: Result;
-}
+};
 
-export interface CollectorPollLagLabels {
+export type CollectorPollLagLabels = {
   gen_ai_provider_name: GenAiProviderName;
-}
+};
 
-export interface CollectorVendorApiRequestsLabels {
+export type CollectorVendorApiRequestsLabels = {
   gen_ai_provider_name: GenAiProviderName;
   endpoint: Endpoint;
   outcome: Outcome;
-}
+};
 
-export interface CollectorVendorApiDurationLabels {
+export type CollectorVendorApiDurationLabels = {
   gen_ai_provider_name: GenAiProviderName;
   endpoint: Endpoint;
-}
+};
 
-export interface CollectorWriteRowsLabels {
+export type CollectorWriteRowsLabels = {
   store: Store;
   table: string;
   result: Result;
-}
+};
 
-export interface CollectorWriteRetriesLabels {
+export type CollectorWriteRetriesLabels = {
   store: Store;
   table: string;
-}
+};
 
-export interface CollectorWriteBufferedLabels {
+export type CollectorWriteBufferedLabels = {
   store: Store;
   table: string;
-}
+};
 
-export interface MetricsDroppedLabelSetsLabels {
+export type MetricsDroppedLabelSetsLabels = {
   metric: string;
-}
+};
 
 /** Every catalogue metric, typed by its labels. Build one per sink. */
 export class Instruments {
@@ -435,25 +435,25 @@ export class Instruments {
   readonly metricsDroppedLabelSets: { add(value: number, labels: MetricsDroppedLabelSetsLabels): void };
 
   constructor(sink: MetricSink) {
-    this.genAiClientTokenUsage = { record: (v, l) => sink.record('gen_ai.client.token.usage', v, { ...l }) };
-    this.genAiClientOperationDuration = { record: (v, l) => sink.record('gen_ai.client.operation.duration', v, { ...l }) };
-    this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, { ...l }) };
-    this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, { ...l }) };
-    this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, { ...l }) };
-    this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, { ...l }), clear: () => sink.clear('ai_arm.cost.month_to_date') };
-    this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, { ...l }), clear: () => sink.clear('ai_arm.budget.spent_ratio') };
-    this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, { ...l }), clear: () => sink.clear('ai_arm.cost.alert.firing') };
-    this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, { ...l }) };
-    this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, { ...l }) };
-    this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, { ...l }), clear: () => sink.clear('ai_arm.agent.health') };
-    this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, { ...l }), clear: () => sink.clear('ai_arm.agents') };
-    this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, { ...l }) };
-    this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, { ...l }), clear: () => sink.clear('ai_arm.collector.poll.lag') };
-    this.collectorVendorApiRequests = { add: (v, l) => sink.add('ai_arm.collector.vendor_api.requests', v, { ...l }) };
-    this.collectorVendorApiDuration = { record: (v, l) => sink.record('ai_arm.collector.vendor_api.duration', v, { ...l }) };
-    this.collectorWriteRows = { add: (v, l) => sink.add('ai_arm.collector.write.rows', v, { ...l }) };
-    this.collectorWriteRetries = { add: (v, l) => sink.add('ai_arm.collector.write.retries', v, { ...l }) };
-    this.collectorWriteBuffered = { set: (v, l) => sink.set('ai_arm.collector.write.buffered', v, { ...l }), clear: () => sink.clear('ai_arm.collector.write.buffered') };
-    this.metricsDroppedLabelSets = { add: (v, l) => sink.add('ai_arm.metrics.dropped_label_sets', v, { ...l }) };
+    this.genAiClientTokenUsage = { record: (v, l) => sink.record('gen_ai.client.token.usage', v, l) };
+    this.genAiClientOperationDuration = { record: (v, l) => sink.record('gen_ai.client.operation.duration', v, l) };
+    this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, l) };
+    this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, l) };
+    this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, l) };
+    this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, l), clear: () => sink.clear('ai_arm.cost.month_to_date') };
+    this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, l), clear: () => sink.clear('ai_arm.budget.spent_ratio') };
+    this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, l), clear: () => sink.clear('ai_arm.cost.alert.firing') };
+    this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, l) };
+    this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, l) };
+    this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: () => sink.clear('ai_arm.agent.health') };
+    this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, l), clear: () => sink.clear('ai_arm.agents') };
+    this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, l) };
+    this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, l), clear: () => sink.clear('ai_arm.collector.poll.lag') };
+    this.collectorVendorApiRequests = { add: (v, l) => sink.add('ai_arm.collector.vendor_api.requests', v, l) };
+    this.collectorVendorApiDuration = { record: (v, l) => sink.record('ai_arm.collector.vendor_api.duration', v, l) };
+    this.collectorWriteRows = { add: (v, l) => sink.add('ai_arm.collector.write.rows', v, l) };
+    this.collectorWriteRetries = { add: (v, l) => sink.add('ai_arm.collector.write.retries', v, l) };
+    this.collectorWriteBuffered = { set: (v, l) => sink.set('ai_arm.collector.write.buffered', v, l), clear: () => sink.clear('ai_arm.collector.write.buffered') };
+    this.metricsDroppedLabelSets = { add: (v, l) => sink.add('ai_arm.metrics.dropped_label_sets', v, l) };
   }
 }

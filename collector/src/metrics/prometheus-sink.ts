@@ -1,81 +1,197 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { CardinalityGuard } from './cardinality';
 import { METRIC_DEFINITIONS, type MetricDefinition } from './instruments.generated';
 import type { LabelSet, MetricSink } from './sink';
 
-type Instrument = Counter<string> | Gauge<string> | Histogram<string>;
-
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const SEP = '\u0000';
+
+interface Series {
+  /** `{a="x",b="y"}`, or '' with no labels: rendered once, when the series is born. */
+  labels: string;
+  labelSet: Record<string, string>;
+  value: number;
+  /** Histograms: observations per bucket (not cumulative; the last is +Inf), sum. */
+  buckets?: Float64Array;
+  sum?: number;
+}
+
+interface Family {
+  def: MetricDefinition;
+  header: string;
+  bounds: readonly number[];
+  series: Map<string, Series>;
+  /** Raw label values, one level per label, straight to their series: for label sets admitted as they came. */
+  fast: Trie;
+}
+
+interface Trie {
+  next?: Map<string, Trie>;
+  series?: Series;
+}
+
+const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
 
 /**
- * Renders the catalogue for Prometheus with prom-client. Every catalogue metric is
- * registered up front, so /metrics names all of them from the first scrape.
+ * The catalogue in the Prometheus text format, rendered by AI-ARM itself: each series keeps
+ * its label text from birth, so a scrape is one pass of string joins. bench:metrics measures
+ * it against prom-client (PromClientSink) and the OTel SDK's exporter on the same series;
+ * it is the fastest of the three, so it serves /metrics. Process metrics still come from
+ * prom-client's defaults. Every catalogue metric is named from the first scrape.
  */
 export class PrometheusSink implements MetricSink {
-  readonly registry = new Registry();
-  private readonly instruments = new Map<string, { def: MetricDefinition; metric: Instrument }>();
+  private readonly families = new Map<string, Family>();
   private readonly guard: CardinalityGuard;
+  private readonly process: Registry | null = null;
 
   constructor(opts: { limits?: ReadonlyMap<string, number>; processMetrics?: boolean } = {}) {
     for (const def of METRIC_DEFINITIONS) {
-      const common = { name: def.prometheus, help: def.description, labelNames: [...def.labels], registers: [this.registry] };
-      const metric =
-        def.instrument === 'counter'
-          ? new Counter(common)
-          : def.instrument === 'gauge'
-            ? new Gauge(common)
-            : new Histogram({ ...common, buckets: [...(def.buckets ?? [])] });
-      this.instruments.set(def.name, { def, metric });
+      const type = def.instrument === 'histogram' ? 'histogram' : def.instrument;
+      this.families.set(def.name, {
+        def,
+        header: `# HELP ${def.prometheus} ${escapeHelp(def.description)}\n# TYPE ${def.prometheus} ${type}\n`,
+        bounds: def.buckets ?? [],
+        series: new Map(),
+        fast: {},
+      });
     }
     this.guard = new CardinalityGuard(opts.limits ?? new Map(), (def) => this.add('ai_arm.metrics.dropped_label_sets', 1, { metric: def.prometheus }));
     if (opts.processMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry });
+      this.process = new Registry();
+      collectDefaultMetrics({ register: this.process });
       // Gauges named *_total fail `promtool check metrics`; the rest of the defaults pass.
-      for (const name of LINT_FAILING_DEFAULTS) this.registry.removeSingleMetric(name);
+      for (const name of LINT_FAILING_DEFAULTS) this.process.removeSingleMetric(name);
     }
   }
 
   add(metric: string, value: number, labels: LabelSet): void {
-    const { def, metric: m } = this.get(metric);
-    (m as Counter<string>).inc(this.labels(def, labels), value);
+    this.series(metric, labels).value += value;
   }
 
   set(metric: string, value: number, labels: LabelSet): void {
-    const { def, metric: m } = this.get(metric);
-    (m as Gauge<string>).set(this.labels(def, labels), value);
+    this.series(metric, labels).value = value;
   }
 
   record(metric: string, value: number, labels: LabelSet): void {
-    const { def, metric: m } = this.get(metric);
-    (m as Histogram<string>).observe(this.labels(def, labels), value);
+    const f = this.family(metric);
+    const s = this.series(metric, labels, f);
+    let i = 0;
+    while (i < f.bounds.length && value > f.bounds[i]!) i++;
+    s.buckets![i]!++;
+    s.sum! += value;
+    s.value++;
   }
 
   clear(metric: string): void {
-    this.get(metric).metric.reset();
+    const f = this.family(metric);
+    f.series.clear();
+    f.fast = {};
     this.guard.forget(metric);
   }
 
-  /** Current samples of one metric (histograms as `_bucket`/`_sum`/`_count` samples), for the API's own summaries. */
-  async samples(metric: string): Promise<{ name: string; labels: Record<string, string | number>; value: number }[]> {
-    const values = (await this.get(metric).metric.get()).values;
-    return values.map((v) => ({ name: (v as { metricName?: string }).metricName ?? this.get(metric).def.prometheus, labels: v.labels as Record<string, string | number>, value: v.value }));
-  }
-
   contentType(): string {
-    return this.registry.contentType;
+    return 'text/plain; version=0.0.4; charset=utf-8';
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    const out: string[] = [];
+    for (const f of this.families.values()) {
+      out.push(f.header);
+      const name = f.def.prometheus;
+      if (f.def.instrument !== 'histogram') {
+        for (const s of f.series.values()) out.push(`${name}${s.labels} ${num(s.value)}\n`);
+        continue;
+      }
+      for (const s of f.series.values()) {
+        const open = s.labels ? `${s.labels.slice(0, -1)},` : '{';
+        let cumulative = 0;
+        for (let i = 0; i <= f.bounds.length; i++) {
+          cumulative += s.buckets![i]!;
+          out.push(`${name}_bucket${open}le="${i < f.bounds.length ? num(f.bounds[i]!) : '+Inf'}"} ${cumulative}\n`);
+        }
+        out.push(`${name}_sum${s.labels} ${num(s.sum!)}\n${name}_count${s.labels} ${s.value}\n`);
+      }
+    }
+    if (this.process) out.push(await this.process.metrics());
+    return out.join('');
   }
 
-  private get(metric: string) {
-    const entry = this.instruments.get(metric);
-    if (!entry) throw new Error(`metric ${metric} is not in the catalogue`);
-    return entry;
+  /** Current samples of one metric (histograms as cumulative `_bucket`, `_sum`, `_count`), for the API's own summaries. */
+  async samples(metric: string): Promise<{ name: string; labels: Record<string, string | number>; value: number }[]> {
+    const f = this.family(metric);
+    const name = f.def.prometheus;
+    const out: { name: string; labels: Record<string, string | number>; value: number }[] = [];
+    for (const s of f.series.values()) {
+      if (f.def.instrument !== 'histogram') {
+        out.push({ name, labels: s.labelSet, value: s.value });
+        continue;
+      }
+      let cumulative = 0;
+      for (let i = 0; i <= f.bounds.length; i++) {
+        cumulative += s.buckets![i]!;
+        out.push({ name: `${name}_bucket`, labels: { ...s.labelSet, le: i < f.bounds.length ? f.bounds[i]! : '+Inf' }, value: cumulative });
+      }
+      out.push({ name: `${name}_sum`, labels: s.labelSet, value: s.sum! }, { name: `${name}_count`, labels: s.labelSet, value: s.value });
+    }
+    return out;
   }
 
-  private labels(def: MetricDefinition, labels: LabelSet): Record<string, string> {
-    return this.guard.admit(def, labels) as Record<string, string>;
+  private family(metric: string): Family {
+    const f = this.families.get(metric);
+    if (!f) throw new Error(`metric ${metric} is not in the catalogue`);
+    return f;
+  }
+
+  /**
+   * The series a label set lands in. The hot path walks a trie of the raw label values: a
+   * few map lookups on strings the caller already holds, no key to build. Only a label set
+   * seen for the first time, or one the guard rewrites (unknown enum value, over the cap),
+   * goes through the cardinality guard.
+   */
+  private series(metric: string, labels: LabelSet, f = this.family(metric)): Series {
+    const names = f.def.labels;
+    let node: Trie | undefined = f.fast;
+    for (let i = 0; i < names.length && node; i++) node = node.next?.get(labels[names[i]!] ?? '');
+    if (node?.series) return node.series;
+    const clean = this.guard.admit(f.def, labels);
+    let key = '';
+    let unchanged = true;
+    for (let i = 0; i < names.length; i++) {
+      const v = clean[names[i]!] ?? '';
+      unchanged &&= v === (labels[names[i]!] ?? '');
+      key += (i ? SEP : '') + v;
+    }
+    let s = f.series.get(key);
+    if (!s) {
+      const labelSet: Record<string, string> = {};
+      const parts: string[] = [];
+      for (const n of names) {
+        const v = clean[n];
+        if (v === undefined) continue;
+        labelSet[n] = v;
+        parts.push(`${n}="${escapeValue(v)}"`);
+      }
+      s = { labels: parts.length ? `{${parts.join(',')}}` : '', labelSet, value: 0 };
+      if (f.def.instrument === 'histogram') {
+        s.buckets = new Float64Array(f.bounds.length + 1);
+        s.sum = 0;
+      }
+      f.series.set(key, s);
+    }
+    // Only label sets admitted unchanged enter the trie: rewritten ones could be unbounded.
+    if (unchanged) {
+      let at = f.fast;
+      for (const n of names) {
+        const v = labels[n] ?? '';
+        at.next ??= new Map();
+        let child = at.next.get(v);
+        if (!child) at.next.set(v, (child = {}));
+        at = child;
+      }
+      at.series = s;
+    }
+    return s;
   }
 }
