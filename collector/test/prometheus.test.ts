@@ -4,15 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, waitForCollector, type CliRun } from './support/cli';
+import { prometheus as prometheusBinary } from './support/promtool';
+import { until } from './support/wait';
 
 const HOUR = 3600;
-
-function prometheusBinary(): string {
-  const r = require('node:child_process').spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }) as { stdout: string };
-  const path = r.stdout.trim();
-  if (!path) throw new Error('prometheus is not installed: run `apt-get install -y --no-install-recommends prometheus` (.ci/run does)');
-  return path;
-}
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -23,21 +18,6 @@ const freePort = () =>
     });
     srv.on('error', reject);
   });
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const json = async <T>(url: string, init?: RequestInit) => (await (await fetch(url, init)).json()) as T;
 

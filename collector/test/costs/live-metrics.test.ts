@@ -9,16 +9,10 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { HOUR, simEndpoints } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { sampleTotal } from '../support/wait';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const START = Math.floor(NOW / HOUR) * HOUR;
-
-/** Sum of every sample of a metric in a Prometheus text exposition. */
-const total = (text: string, name: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 
 /**
  * The cost and token counters advance only for buckets newer than a connection's start, by
@@ -76,36 +70,36 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
     const [stored] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}', { org });
     expect(stored!.n).toBeGreaterThan(1000);
     let text = await first.scrape();
-    expect(total(text, 'ai_arm_tokens_total')).toBe(0);
-    expect(total(text, 'ai_arm_cost_usd_total')).toBe(0);
+    expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(0);
+    expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBe(0);
 
     sim.state.setNow(NOW + 3 * HOUR);
     await first.poller.runOnce();
     text = await first.scrape();
     const live = await storedSince(START);
     expect(live.tokens).toBeGreaterThan(0);
-    expect(total(text, 'ai_arm_tokens_total')).toBe(live.tokens);
-    expect(total(text, 'ai_arm_cost_usd_total')).toBeCloseTo(live.cost, 6);
+    expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(live.tokens);
+    expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(live.cost, 6);
     // The demo's model the table lacks is counted as unpriced, not priced at zero.
     expect(text).toMatch(/ai_arm_tokens_unpriced_total\{gen_ai_provider_name="openai",gen_ai_request_model="o1-pro-2025-03-19"\} [1-9]/);
 
     // Polling the same window again (the trailing re-poll) adds nothing.
     await first.poller.runOnce();
-    expect(total(await first.scrape(), 'ai_arm_tokens_total')).toBe(live.tokens);
+    expect(sampleTotal(await first.scrape(), 'ai_arm_tokens_total')).toBe(live.tokens);
   });
 
   it('after a restart the counters start from zero and add only buckets and revisions that arrive later', async () => {
     const atRestart = await storedSince(START);
     const second = await collector();
     await second.poller.runOnce();
-    expect(total(await second.scrape(), 'ai_arm_tokens_total')).toBe(0);
+    expect(sampleTotal(await second.scrape(), 'ai_arm_tokens_total')).toBe(0);
 
     // Two more hours: new buckets arrive and the recent ones are revised upwards.
     sim.state.setNow(NOW + 5 * HOUR);
     await second.poller.runOnce();
     const now = await storedSince(START);
     const text = await second.scrape();
-    expect(total(text, 'ai_arm_tokens_total')).toBe(now.tokens - atRestart.tokens);
-    expect(total(text, 'ai_arm_cost_usd_total')).toBeCloseTo(now.cost - atRestart.cost, 6);
+    expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(now.tokens - atRestart.tokens);
+    expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(now.cost - atRestart.cost, 6);
   });
 });

@@ -5,25 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { runCli, waitForCollector, type CliRun } from '../support/cli';
 import { DAY, HOUR, truthOf } from '../support/poller';
+import { sampleTotal, until } from '../support/wait';
 
 const BACKFILL_DAYS = 20;
-
-/** Sum of every sample of a metric in a Prometheus text exposition. */
-const metricTotal = (text: string, name: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`))
-    .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The collector as a user runs it, killed with SIGKILL (no shutdown, no flush) in the middle
@@ -63,7 +47,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     const first = runCli(['start'], env);
     runs.push(first);
     const url = await waitForCollector(dir, first);
-    await until('a few usage pages', async () => (metricTotal(await (await fetch(`${url}/metrics`)).text(), 'ai_arm_collector_vendor_api_requests_total') >= 6 ? true : undefined));
+    await until('a few usage pages', async () => (sampleTotal(await (await fetch(`${url}/metrics`)).text(), 'ai_arm_collector_vendor_api_requests_total') >= 6 ? true : undefined));
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
 
@@ -78,7 +62,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     runs.push(second);
     const url2 = await waitForCollector(dir, second);
     // Done when a poll of every connection succeeded after the restart.
-    await until('both connections polled', async () => (metricTotal(await (await fetch(`${url2}/metrics`)).text(), 'ai_arm_collector_polls_total') >= 2 ? true : undefined), 120_000);
+    await until('both connections polled', async () => (sampleTotal(await (await fetch(`${url2}/metrics`)).text(), 'ai_arm_collector_polls_total') >= 2 ? true : undefined), 120_000);
 
     const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
     const start = Math.floor((end - BACKFILL_DAYS * DAY) / DAY) * DAY;
