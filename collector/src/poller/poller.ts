@@ -115,7 +115,10 @@ export class Poller {
       durationMs: Math.round(performance.now() - started),
     });
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
-    await this.deps.costs?.afterReports(conn.organizationId, new Date(this.now() * 1000));
+    // The data is stored; a failure to refresh the cost gauges and alerts is not a failed poll.
+    await this.deps.costs?.afterReports(conn.organizationId, new Date(this.now() * 1000)).catch((err: unknown) => {
+      this.deps.log.error({ connection: conn.id, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
+    });
     return results;
   }
 
