@@ -21,7 +21,10 @@ export class OtelSink implements MetricSink {
 
   constructor(readers: MetricReader[], opts: { serviceName?: string; limits?: ReadonlyMap<string, number>; otelNames?: Readonly<Record<string, string>> } = {}) {
     const otelNames = opts.otelNames ?? otelLabelNames();
-    this.provider = new MeterProvider({ readers, resource: resourceFromAttributes({ 'service.name': opts.serviceName ?? 'ai-arm-collector', 'service.version': VERSION }) });
+    // The SDK's own cap (2,000 series per instrument by default) sits just above the catalogue's,
+    // whose guard has already folded the rest into `_overflow`.
+    const views = METRIC_DEFINITIONS.map((d) => ({ instrumentName: d.name, aggregationCardinalityLimit: (opts.limits?.get(d.name) ?? d.cardinalityLimit) + 1 }));
+    this.provider = new MeterProvider({ readers, views, resource: resourceFromAttributes({ 'service.name': opts.serviceName ?? 'ai-arm-collector', 'service.version': VERSION }) });
     const meter = this.provider.getMeter('ai-arm-collector', VERSION);
     for (const def of METRIC_DEFINITIONS) {
       const common = { description: def.description, unit: def.unit };
