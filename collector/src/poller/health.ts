@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HealthStatus } from '@ai-arm/schemas';
 import type { Connector } from '../connectors/types';
-import { healthToLabel, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
+import { healthToLabel, type ErrorType, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { ActivityLog } from '../logs/activity';
@@ -58,6 +58,13 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
     await Promise.all(
       agents.slice(i, i + PARALLEL_PROBES).map(async (agent) => {
         const probe = await target.connector.checkHealth({ vendorAgentId: agent.vendor_agent_id, model: agent.model ?? '', activeProbe: agent.active_probe });
+        deps.metrics.genAiClientOperationDuration.record(probe.latencyMs / 1000, {
+          // An active probe is a real chat request; a passive one asks the vendor about the agent.
+          gen_ai_operation_name: agent.active_probe ? 'chat' : 'invoke_agent',
+          gen_ai_provider_name: target.provider,
+          gen_ai_request_model: agent.model ?? '',
+          ...(probe.status === 'HEALTHY' ? {} : { error_type: probeErrorType(probe.details.httpStatus) }),
+        });
         const failed = probe.status !== 'HEALTHY' ? 1 : 0;
         const past = history.get(agent.id);
         const n = past?.n ?? 0;
@@ -98,6 +105,17 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
   }
   deps.log.debug({ connection: target.connectionId, ...counts }, 'health checks done');
   return counts;
+}
+
+/** The OTel error.type of a failed probe, from the vendor's HTTP status when there was one. */
+function probeErrorType(status: number | undefined): ErrorType {
+  if (status === undefined) return '_OTHER';
+  if (status === 429) return 'rate_limited';
+  if (status === 529) return 'overloaded';
+  if (status === 401 || status === 403) return 'auth_error';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'client_error';
+  return '_OTHER';
 }
 
 /** The health state set of one agent: 1 on its status, 0 on the others. */
