@@ -25,6 +25,8 @@ CREATE TABLE cost_alerts (
   alert_type varchar(10) NOT NULL CHECK (alert_type IN ('THRESHOLD', 'ANOMALY', 'FORECAST')),
   -- THRESHOLD: spend over the period above this; FORECAST: forecast over the period above this.
   threshold numeric(18, 2),
+  -- Instead of a threshold: the budget's amount, period and scope (FORECAST: "forecast over budget").
+  budget_id uuid REFERENCES budgets(id) ON DELETE CASCADE,
   period varchar(10) NOT NULL DEFAULT 'DAY' CHECK (period IN ('DAY', 'WEEK', 'MONTH')),
   firing boolean NOT NULL DEFAULT false,
   triggered_at timestamptz,
@@ -32,6 +34,6 @@ CREATE TABLE cost_alerts (
   message text NOT NULL DEFAULT '',
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  CHECK (alert_type = 'ANOMALY' OR threshold IS NOT NULL)
+  CHECK (alert_type = 'ANOMALY' OR threshold IS NOT NULL OR budget_id IS NOT NULL)
 );
 CREATE INDEX cost_alerts_org ON cost_alerts (organization_id);

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { Budget } from '@ai-arm/schemas';
 import { judgeLatestHour } from './anomaly';
+import { BudgetStore } from './budgets';
 import { periodWindow, type Period } from './periods';
 import type { CostService } from './service';
 import { forecastSpend, spendCents, usd } from './spend';
@@ -15,6 +17,8 @@ export interface CostAlertRow {
   agentId: string | null;
   alertType: CostAlertType;
   threshold: string | null;
+  /** A FORECAST or THRESHOLD alert on a budget takes its amount, period and scope. */
+  budgetId: string | null;
   period: Period;
   firing: boolean;
   triggeredAt: string | null;
@@ -22,21 +26,21 @@ export interface CostAlertRow {
   message: string;
 }
 
-const SELECT = `SELECT id, name, agent_id AS "agentId", alert_type AS "alertType", threshold::text AS threshold, period, firing,
+const SELECT = `SELECT id, name, agent_id AS "agentId", alert_type AS "alertType", threshold::text AS threshold, budget_id AS "budgetId", period, firing,
                        triggered_at AS "triggeredAt", actual_cost::text AS "actualCost", message FROM cost_alerts`;
 const fromRow = (r: Omit<CostAlertRow, 'triggeredAt'> & { triggeredAt: Date | null }): CostAlertRow => ({ ...r, triggeredAt: r.triggeredAt?.toISOString() ?? null });
 
 export class CostAlertStore {
-  constructor(private readonly db: ControlPlaneDb) {}
+  constructor(readonly db: ControlPlaneDb) {}
 
   async list(organizationId: string): Promise<CostAlertRow[]> {
     return (await this.db.query<Parameters<typeof fromRow>[0]>(`${SELECT} WHERE organization_id = $1 ORDER BY name`, [organizationId])).map(fromRow);
   }
 
-  async create(organizationId: string, a: { name: string; agentId?: string | null; alertType: CostAlertType; threshold?: string | null; period?: Period }): Promise<CostAlertRow> {
+  async create(organizationId: string, a: { name: string; agentId?: string | null; alertType: CostAlertType; threshold?: string | null; budgetId?: string | null; period?: Period }): Promise<CostAlertRow> {
     const [row] = await this.db.query<{ id: string }>(
-      'INSERT INTO cost_alerts (organization_id, name, agent_id, alert_type, threshold, period) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [organizationId, a.name, a.agentId ?? null, a.alertType, a.threshold ?? null, a.period ?? 'DAY'],
+      'INSERT INTO cost_alerts (organization_id, name, agent_id, alert_type, threshold, budget_id, period) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [organizationId, a.name, a.agentId ?? null, a.alertType, a.threshold ?? null, a.budgetId ?? null, a.period ?? 'DAY'],
     );
     return (await this.list(organizationId)).find((x) => x.id === row!.id)!;
   }
@@ -55,14 +59,16 @@ export class CostAlertStore {
 }
 
 /** Whether one alert's condition holds now, with what it saw, in words. */
-export async function judgeAlert(costs: CostService, organizationId: string, a: CostAlertRow, now: Date): Promise<{ firing: boolean; actual: string; message: string }> {
-  const scope = { organizationId, agentId: a.agentId };
+export async function judgeAlert(costs: CostService, organizationId: string, alert: CostAlertRow, now: Date, budget?: Budget): Promise<{ firing: boolean; actual: string; message: string }> {
+  // On a budget, the alert watches the budget's own scope, period and amount.
+  const a = budget ? { ...alert, agentId: budget.agentId, period: budget.period, threshold: budget.amount } : alert;
+  const scope = { organizationId, agentId: a.agentId, vendor: budget?.vendor ?? null };
   const w = periodWindow(a.period, now);
-  const who = a.agentId ? `agent ${a.agentId}` : 'the organisation';
+  const who = budget ? `budget "${budget.name}"` : a.agentId ? `agent ${a.agentId}` : 'the organisation';
   if (a.alertType === 'THRESHOLD') {
     const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
     const firing = spent > Number(a.threshold);
-    return { firing, actual: usd(spent), message: `${who} spent $${usd(spent)} this ${a.period.toLowerCase()} (threshold $${a.threshold})` };
+    return { firing, actual: usd(spent), message: `${who} spent $${usd(spent)} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
   }
   if (a.alertType === 'FORECAST') {
     const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
@@ -72,7 +78,7 @@ export async function judgeAlert(costs: CostService, organizationId: string, a: 
     const todayLeft = 1 - (w.elapsedDays % 1);
     const projected = spent + (f.daily[0] ?? 0) * todayLeft + f.daily.slice(1).reduce((s, v) => s + v, 0);
     const firing = projected > Number(a.threshold);
-    return { firing, actual: usd(projected), message: `${who} is forecast to spend $${usd(projected)} this ${a.period.toLowerCase()} (threshold $${a.threshold})` };
+    return { firing, actual: usd(projected), message: `${who} is forecast to spend $${usd(projected)} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
   }
   const end = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
   const start = end - 8 * 86_400_000;
@@ -94,8 +100,9 @@ export async function judgeAlert(costs: CostService, organizationId: string, a: 
 
 /** Evaluates every alert of an organisation, stores the outcome and sets ai_arm_cost_alert_firing. */
 export async function evaluateAlerts(costs: CostService, store: CostAlertStore, metrics: Instruments, log: Logger, organizationId: string, now: Date, activity?: ActivityLog): Promise<void> {
+  const budgets = new Map((await new BudgetStore(store.db).list(organizationId)).map((b) => [b.id, b]));
   for (const a of await store.list(organizationId)) {
-    const v = await judgeAlert(costs, organizationId, a, now);
+    const v = await judgeAlert(costs, organizationId, a, now, a.budgetId ? budgets.get(a.budgetId) : undefined);
     if (v.firing !== a.firing) {
       log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);
       activity?.costAlert({ organizationId, name: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual, message: v.message });

@@ -76,12 +76,14 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     '/api/v1/costs/alerts',
     {
       schema: {
-        description: 'Creates a cost alert: THRESHOLD (spend this period above threshold), FORECAST (forecast for this period above threshold) or ANOMALY (the last hour far above the same hour on previous days)',
+        description:
+          'Creates a cost alert: THRESHOLD (spend this period above threshold), FORECAST (forecast for this period above threshold) or ANOMALY (the last hour far above the same hour on previous days). With budgetId instead of a threshold, the alert watches that budget: its amount, period and scope',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 255 }),
             alertType: Type.Union([Type.Literal('THRESHOLD'), Type.Literal('ANOMALY'), Type.Literal('FORECAST')]),
             threshold: Type.Optional(Type.Union([Decimal, Type.Null()])),
+            budgetId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
             period: Type.Optional(Period),
             agentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
           },
@@ -91,13 +93,15 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
     async (request, reply) => {
       const body = request.body;
-      if (body.alertType !== 'ANOMALY' && !body.threshold) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold`, { field: 'body/threshold' });
+      if (body.alertType !== 'ANOMALY' && !body.threshold && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
+      const budget = body.budgetId ? (await budgets.list(request.organizationId)).find((b) => b.id === body.budgetId) : undefined;
+      if (body.budgetId && !budget) throw new ApiError('VALIDATION_ERROR', `unknown budget ${body.budgetId}`, { field: 'body/budgetId' });
       if (body.agentId && (await controlPlane.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [request.organizationId, body.agentId])).length === 0) {
         throw new ApiError('VALIDATION_ERROR', `unknown agent ${body.agentId}`, { field: 'body/agentId' });
       }
       const created = await alerts.create(request.organizationId, body);
       // Evaluated at once, so the caller sees whether it fires on today's data.
-      const v = await judgeAlert(costs, request.organizationId, created, now());
+      const v = await judgeAlert(costs, request.organizationId, created, now(), budget);
       await alerts.record(request.organizationId, created.id, v.firing, v.actual, v.message);
       return reply.status(201).send({ success: true as const, data: (await alerts.list(request.organizationId)).find((a) => a.id === created.id) });
     },
