@@ -6,4 +6,5 @@ module.exports = {
   displayName: 'collector',
   collectCoverageFrom: ['src/**/*.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

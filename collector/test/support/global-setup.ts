@@ -1,7 +1,8 @@
-import { rmSync } from 'node:fs';
-import { TEST_ROOT } from './paths';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** Each run starts from empty data directories. */
+/** Each run gets empty data directories of its own (see paths.ts); the teardown removes them. */
 export default function globalSetup(): void {
-  rmSync(TEST_ROOT, { recursive: true, force: true });
+  process.env.ARM_TEST_ROOT = mkdtempSync(join(tmpdir(), 'ai-arm-jest-'));
 }

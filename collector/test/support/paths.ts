@@ -1,7 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const TEST_ROOT = join(tmpdir(), `ai-arm-jest-${process.getuid?.() ?? 0}`);
+/**
+ * This run's scratch directory. The global setup names it once per jest run and hands it to
+ * the workers through the environment, so two runs on one machine (two checkouts, CI beside a
+ * developer) never share or delete each other's data.
+ */
+export const TEST_ROOT = process.env.ARM_TEST_ROOT ?? join(tmpdir(), `ai-arm-jest-${process.getuid?.() ?? 0}-${process.pid}`);
 
 /**
  * libchdb binds one data directory per process, and a jest worker runs many test files:
