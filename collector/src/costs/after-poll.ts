@@ -5,6 +5,7 @@ import type { ControlPlaneDb } from '../stores/postgres/types';
 import { BudgetStore, budgetStatus } from './budgets';
 import { CostAlertStore, evaluateAlerts } from './cost-alerts';
 import { refreshMonthToDate } from './month-to-date';
+import { periodWindow } from './periods';
 import type { CostService } from './service';
 
 /**
@@ -14,8 +15,17 @@ import type { CostService } from './service';
 export function costStateRefresher(costs: CostService, controlPlane: ControlPlaneDb, metrics: Instruments, log: Logger, activity?: ActivityLog) {
   const budgets = new BudgetStore(controlPlane);
   const alerts = new CostAlertStore(controlPlane);
+  const warned = new Set<string>();
   return async (organizationId: string, now: Date): Promise<void> => {
     await refreshMonthToDate(costs, controlPlane, metrics, now);
+    // History counts too: a model the table lacks is logged once, whether or not it is live traffic.
+    const month = periodWindow('MONTH', now);
+    for (const c of await costs.ledger({ organizationId, from: month.from, to: month.to }, 'none')) {
+      const key = `${organizationId}|${c.vendor}|${c.model}`;
+      if (c.unpricedTokens === 0 || warned.has(key)) continue;
+      warned.add(key);
+      log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
+    }
     for (const b of await budgets.list(organizationId)) metrics.budgetSpentRatio.set((await budgetStatus(costs, b, now)).spentRatio, { budget: b.name });
     await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, activity);
   };

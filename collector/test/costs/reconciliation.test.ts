@@ -1,4 +1,6 @@
 import { loadPriceTable, type PriceTable } from '@ai-arm/schemas';
+import pino from 'pino';
+import { costStateRefresher } from '../../src/costs/after-poll';
 import { CostService } from '../../src/costs/service';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
@@ -77,6 +79,17 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
     const noLongContext = loadPriceTable();
     for (const m of Object.values(noLongContext.vendors.ANTHROPIC!.models)) for (const p of m.prices) delete p.long_context;
     expect(await differing(noLongContext)).toBeGreaterThan(0);
+  });
+
+  it('logs a model the table cannot price once, with the way out, however often it refreshes', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    const refresh = costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, testMetrics().metrics, log);
+    await refresh(org, new Date(NOW * 1000));
+    await refresh(org, new Date(NOW * 1000));
+    const warnings = lines.map((l) => JSON.parse(l) as { model?: string; msg: string }).filter((l) => l.msg.includes('cannot price'));
+    expect(warnings.map((w) => w.model)).toEqual(['o1-pro-2025-03-19']);
+    expect(warnings[0]!.msg).toContain('POST /api/v1/costs/prices');
   });
 
   it('reconciles per day, vendor and project: billed = computed + unpriced, and the unknown model is unpriced spend', async () => {
