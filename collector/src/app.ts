@@ -10,6 +10,7 @@ import { WatermarkStore } from './poller/watermarks';
 import { loadPriceTable } from '@ai-arm/schemas';
 import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
+import { openApi } from './plugins/openapi';
 import { registerTenant, type TenantResolver } from './plugins/tenant';
 import { ensureDefaultOrganization } from './poller/organization';
 import { collectorStatsRoutes } from './routes/collector-stats';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  await openApi(app);
   registerTenant(app, deps.tenant ?? defaultTenant(deps.stores));
   const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
