@@ -32,6 +32,8 @@ export interface AppDeps {
   backfill?: { jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] };
   /** Which organisation a request acts for; by default the collector's default organisation. */
   tenant?: TenantResolver;
+  /** The cost engine the poller also uses; built here when absent. */
+  costs?: CostService;
   /** The clock "today" is read from (tests pin it to the simulator's). */
   now?: () => Date;
 }
@@ -61,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(metricsRoutes, { sink: deps.sink });
   await app.register(collectorStatsRoutes, { sink: deps.sink });
   if (deps.backfill) await app.register(backfillRoutes, { ...deps.backfill, watermarks: new WatermarkStore(deps.stores.controlPlane) });
-  const costs = new CostService(deps.stores, loadPriceTable());
+  const costs = deps.costs ?? new CostService(deps.stores, loadPriceTable());
   await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(costSettingsRoutes, { costs, now });
   await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });

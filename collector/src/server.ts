@@ -61,10 +61,11 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
     const activity = logs.activity;
-    const refresh = costStateRefresher(costService, stores.controlPlane, metrics, logger.child({ component: 'costs' }), activity);
+    const costLog = logger.child({ component: 'costs' });
+    const refresh = costStateRefresher(costService, stores.controlPlane, metrics, costLog, activity);
     const demo = simulator;
     const costs = {
-      meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), logger.child({ component: 'costs' })),
+      meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), costLog),
       afterReports: async (org: string, now: Date) => {
         if (demo) await seedDemoAttribution(costService, stores!.controlPlane, org, demo);
         await refresh(org, now);
@@ -75,7 +76,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     const now = demo ? () => demo.state.now() : undefined;
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
-    app = await buildApp({ config, stores, sink, logger, backfill, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();

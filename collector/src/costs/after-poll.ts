@@ -26,7 +26,8 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       warned.add(key);
       log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
     }
-    for (const b of await budgets.list(organizationId)) metrics.budgetSpentRatio.set((await budgetStatus(costs, b, now)).spentRatio, { budget: b.name });
-    await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, activity);
+    const list = await budgets.list(organizationId);
+    for (const b of list) metrics.budgetSpentRatio.set((await budgetStatus(costs, b, now)).spentRatio, { budget: b.name });
+    await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, list, activity);
   };
 }

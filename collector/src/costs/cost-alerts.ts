@@ -4,10 +4,9 @@ import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
 import { judgeLatestHour } from './anomaly';
-import { BudgetStore } from './budgets';
-import { periodWindow, type Period } from './periods';
+import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
 import type { CostService } from './service';
-import { forecastSpend, spendCents, usd } from './spend';
+import { forecastSpend, scopeQuery, spendCents, usd } from './spend';
 
 export type CostAlertType = 'THRESHOLD' | 'ANOMALY' | 'FORECAST';
 
@@ -31,7 +30,7 @@ const SELECT = `SELECT id, name, agent_id AS "agentId", alert_type AS "alertType
 const fromRow = (r: Omit<CostAlertRow, 'triggeredAt'> & { triggeredAt: Date | null }): CostAlertRow => ({ ...r, triggeredAt: r.triggeredAt?.toISOString() ?? null });
 
 export class CostAlertStore {
-  constructor(readonly db: ControlPlaneDb) {}
+  constructor(private readonly db: ControlPlaneDb) {}
 
   async list(organizationId: string): Promise<CostAlertRow[]> {
     return (await this.db.query<Parameters<typeof fromRow>[0]>(`${SELECT} WHERE organization_id = $1 ORDER BY name`, [organizationId])).map(fromRow);
@@ -81,8 +80,8 @@ export async function judgeAlert(costs: CostService, organizationId: string, ale
     return { firing, actual: usd(projected), message: `${who} is forecast to spend $${usd(projected)} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
   }
   const end = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
-  const start = end - 8 * 86_400_000;
-  const cells = await costs.ledger({ organizationId, ...(a.agentId ? { agentId: a.agentId } : {}), from: new Date(start).toISOString().slice(0, 10), to: new Date(end + 86_400_000).toISOString().slice(0, 10) }, a.agentId ? 'agent' : 'none', undefined, 'hour');
+  const start = end - 8 * DAY_MS;
+  const cells = await costs.ledger({ ...scopeQuery({ organizationId, agentId: a.agentId }), from: isoDay(start), to: isoDay(end + DAY_MS) }, 'none', undefined, 'hour');
   const byHour = new Map<number, number>();
   for (const c of cells) {
     const t = Date.parse(`${c.day.replace(' ', 'T')}Z`);
@@ -99,10 +98,19 @@ export async function judgeAlert(costs: CostService, organizationId: string, ale
 }
 
 /** Evaluates every alert of an organisation, stores the outcome and sets ai_arm_cost_alert_firing. */
-export async function evaluateAlerts(costs: CostService, store: CostAlertStore, metrics: Instruments, log: Logger, organizationId: string, now: Date, activity?: ActivityLog): Promise<void> {
-  const budgets = new Map((await new BudgetStore(store.db).list(organizationId)).map((b) => [b.id, b]));
+export async function evaluateAlerts(
+  costs: CostService,
+  store: CostAlertStore,
+  metrics: Instruments,
+  log: Logger,
+  organizationId: string,
+  now: Date,
+  budgets: readonly Budget[],
+  activity?: ActivityLog,
+): Promise<void> {
+  const byId = new Map(budgets.map((b) => [b.id, b]));
   for (const a of await store.list(organizationId)) {
-    const v = await judgeAlert(costs, organizationId, a, now, a.budgetId ? budgets.get(a.budgetId) : undefined);
+    const v = await judgeAlert(costs, organizationId, a, now, a.budgetId ? byId.get(a.budgetId) : undefined);
     if (v.firing !== a.firing) {
       log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);
       activity?.costAlert({ organizationId, name: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual, message: v.message });

@@ -1,6 +1,6 @@
 import type { Vendor } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
-import type { UsageRow } from '../connectors/types';
+import { chDateTime, type UsageRow } from '../connectors/types';
 import { vendorToProvider, type Instruments } from '../metrics/instruments.generated';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { AttributionRule } from './attribution';
@@ -65,7 +65,7 @@ export class LiveUsageMeter {
 
   /** Reads what was stored before this page; the returned function counts the difference once the page is stored. */
   async prepare(target: { organizationId: string; connectionId: string }, rows: readonly Row[], startedAt: Date): Promise<() => void> {
-    const from = startedAt.toISOString().slice(0, 19).replace('T', ' ');
+    const from = chDateTime(startedAt.getTime() / 1000);
     const live = rows.filter((r) => r.bucket_start >= from);
     if (live.length === 0) return () => undefined;
     const starts = [...new Set(live.map((r) => r.bucket_start))];

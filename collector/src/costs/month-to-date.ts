@@ -1,6 +1,7 @@
 import type { Vendor } from '@ai-arm/schemas';
 import { vendorToProvider, type Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
+import { periodWindow } from './periods';
 import type { CostService } from './service';
 
 const KINDS = ['computed', 'billed', 'unpriced', 'unattributed'] as const;
@@ -10,8 +11,7 @@ const KINDS = ['computed', 'billed', 'unpriced', 'unattributed'] as const;
  * every organisation this collector serves (metrics carry no organisation label).
  */
 export async function refreshMonthToDate(costs: CostService, controlPlane: ControlPlaneDb, metrics: Instruments, now: Date): Promise<void> {
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
+  const { from, to } = periodWindow('MONTH', now);
   const orgs = await controlPlane.query<{ id: string }>('SELECT DISTINCT organization_id AS id FROM connections WHERE deleted_at IS NULL');
   const sums = new Map<Vendor, Record<(typeof KINDS)[number], number>>();
   for (const org of orgs) {

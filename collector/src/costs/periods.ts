@@ -1,6 +1,6 @@
 export type Period = 'DAY' | 'WEEK' | 'MONTH';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The calendar period containing `now` (weeks start on Monday, UTC), and how much of it has passed. */

@@ -1,6 +1,6 @@
 import { forecastDaily, type Forecast } from './forecast';
 import { centsText } from './money';
-import { isoDay } from './periods';
+import { DAY_MS, isoDay } from './periods';
 import type { CostService } from './service';
 
 export interface SpendScope {
@@ -9,12 +9,12 @@ export interface SpendScope {
   vendor?: string | null;
 }
 
-const DAY_MS = 86_400_000;
-const scope = (s: SpendScope) => ({ organizationId: s.organizationId, ...(s.agentId ? { agentId: s.agentId } : {}), ...(s.vendor ? { vendor: s.vendor } : {}) });
+/** The cost engine's query for a scope; `ledger` itself keeps only the agent when one is named. */
+export const scopeQuery = (s: SpendScope) => ({ organizationId: s.organizationId, ...(s.agentId ? { agentId: s.agentId } : {}), ...(s.vendor ? { vendor: s.vendor } : {}) });
 
 /** Computed spend in whole cents over [from, to). */
 export async function spendCents(costs: CostService, s: SpendScope, from: string, to: string): Promise<bigint> {
-  const cells = await costs.ledger({ ...scope(s), from, to }, s.agentId ? 'agent' : 'none');
+  const cells = await costs.ledger({ ...scopeQuery(s), from, to }, 'none');
   return cells.reduce((sum, c) => sum + c.cents, 0n);
 }
 
@@ -22,7 +22,7 @@ export async function spendCents(costs: CostService, s: SpendScope, from: string
 export async function dailySpend(costs: CostService, s: SpendScope, now: Date, days: number): Promise<{ days: string[]; usd: number[] }> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const from = today - days * DAY_MS;
-  const cells = await costs.ledger({ ...scope(s), from: isoDay(from), to: isoDay(today) }, s.agentId ? 'agent' : 'none');
+  const cells = await costs.ledger({ ...scopeQuery(s), from: isoDay(from), to: isoDay(today) }, 'none');
   const byDay = new Map<string, bigint>();
   for (const c of cells) byDay.set(c.day, (byDay.get(c.day) ?? 0n) + c.cents);
   const labels = Array.from({ length: days }, (_, i) => isoDay(from + i * DAY_MS));

@@ -37,7 +37,7 @@ const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : 
 /**
  * The catalogue in the Prometheus text format, rendered by AI-ARM itself: each series keeps
  * its label text from birth, so a scrape is one pass of string joins. bench:metrics measures
- * it against prom-client (PromClientSink) and the OTel SDK's exporter on the same series;
+ * it against prom-client's registry and the OTel SDK's exporter on the same series;
  * it is the fastest of the three, so it serves /metrics. Process metrics still come from
  * prom-client's defaults. Every catalogue metric is named from the first scrape.
  */

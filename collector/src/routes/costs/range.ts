@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Vendor } from '@ai-arm/schemas';
+import { chDateTime } from '../../connectors/types';
+import { DAY_MS, isoDay } from '../../costs/periods';
 import { ApiError } from '../../errors';
 
 const Day = (description: string) =>
@@ -14,12 +16,9 @@ export const RangeQuery = Type.Object({
 export type RangeQuery = Static<typeof RangeQuery>;
 
 export const MAX_RANGE_DAYS = 400;
-const DAY_MS = 86_400_000;
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const isHour = (s: string) => s.includes('T');
 const parse = (s: string) => Date.parse(isHour(s) ? s : `${s}T00:00:00Z`);
-const chTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /**
  * The query's range as the cost engine takes it, `from` inclusive and `to` exclusive. Days
@@ -33,6 +32,6 @@ export function parseRange(q: RangeQuery, now: Date): { from: string; to: string
   if (Number.isNaN(from) || Number.isNaN(to)) throw new ApiError('VALIDATION_ERROR', 'from and to must be real dates', { field: 'querystring' });
   if (from >= to) throw new ApiError('VALIDATION_ERROR', `from (${q.from}) is not before to (${q.to})`, { field: 'querystring/from' });
   if ((to - from) / DAY_MS > MAX_RANGE_DAYS) throw new ApiError('VALIDATION_ERROR', `at most ${MAX_RANGE_DAYS} days per query`, { field: 'querystring' });
-  const text = (ms: number) => (ms % DAY_MS === 0 ? dayOf(ms) : chTime(ms));
+  const text = (ms: number) => (ms % DAY_MS === 0 ? isoDay(ms) : chDateTime(ms / 1000));
   return { from: text(from), to: text(to) };
 }

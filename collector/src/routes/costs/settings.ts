@@ -4,7 +4,7 @@ import { PriceEntry, Vendor } from '@ai-arm/schemas';
 import { ApiError } from '../../errors';
 import type { CostService } from '../../costs/service';
 import { attoText } from '../../costs/money';
-import { dayOf } from './range';
+import { isoDay } from '../../costs/periods';
 
 const Rule = Type.Object(
   {
@@ -26,7 +26,7 @@ const perMillion = (atto: bigint | undefined) => (atto === undefined ? null : at
 export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; now: () => Date }> = async (app, { costs, now }) => {
   app.get('/api/v1/costs/prices', async (request) => {
     const book = await costs.priceBook(request.organizationId);
-    const day = dayOf(now().getTime());
+    const day = isoDay(now().getTime());
     const prices = [...book.entries(day)].map((e) => ({
       vendor: e.vendor,
       model: e.model,

@@ -4,7 +4,7 @@ import { centsText, toCents, usdToAtto } from '../../costs/money';
 import type { CostQuery, CostService } from '../../costs/service';
 import { dailyBilled } from '../../costs/usage-query';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
-import { dayOf } from './range';
+import { DAY_MS, isoDay, periodWindow } from '../../costs/periods';
 
 export const BREAKDOWNS = ['agent', 'model', 'vendor', 'project'] as const;
 export type BreakdownBy = (typeof BREAKDOWNS)[number];
@@ -27,14 +27,14 @@ const zero = (): Totals => ({ cost: 0n, tokens: 0, requests: 0, unpricedTokens: 
 export async function summary(costs: CostService, organizationId: string, now: Date, filter: { vendor?: string; agentId?: string }) {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const periods = [
-    { period: 'today', from: dayOf(today) },
-    { period: 'week', from: dayOf(today - 6 * 86_400_000) },
-    { period: 'month', from: dayOf(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
+    { period: 'today', from: isoDay(today) },
+    { period: 'week', from: isoDay(today - 6 * DAY_MS) },
+    { period: 'month', from: periodWindow('MONTH', now).from },
   ];
-  const to = dayOf(today + 86_400_000);
+  const to = isoDay(today + DAY_MS);
   const earliest = periods.map((p) => p.from).sort()[0]!;
   const q: CostQuery = { organizationId, from: earliest, to, ...filter };
-  const [cells, billed] = await Promise.all([costs.ledger(q, filter.agentId ? 'agent' : 'none'), filter.agentId ? [] : dailyBilled(costs.telemetry, q)]);
+  const [cells, billed] = await Promise.all([costs.ledger(q, 'none'), filter.agentId ? [] : dailyBilled(costs.telemetry, q)]);
   return periods.map((p) => {
     const t = zero();
     for (const c of cells) if (c.day >= p.from) add(t, c);
@@ -42,7 +42,7 @@ export async function summary(costs: CostService, organizationId: string, now: D
     return {
       period: p.period,
       from: p.from,
-      to: dayOf(today),
+      to: isoDay(today),
       computedCost: centsText(t.cost),
       // Bills arrive a day or so late, and never per agent.
       billedCost: filter.agentId ? null : centsText(bill),
