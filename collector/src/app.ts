@@ -16,6 +16,7 @@ import { ensureDefaultOrganization } from './poller/organization';
 import { collectorStatsRoutes } from './routes/collector-stats';
 import { costPlanningRoutes } from './routes/costs/planning';
 import { costReportRoutes } from './routes/costs/reports';
+import { metricsHistoryRoutes } from './routes/metrics-history';
 import { costSettingsRoutes } from './routes/costs/settings';
 import { backfillRoutes } from './routes/backfill';
 import { healthRoutes } from './routes/health';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(costSettingsRoutes, { costs, now });
   await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
+  await app.register(metricsHistoryRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   return app;
 }
 

@@ -4,7 +4,7 @@ import { buildApp, type App } from './app';
 import { LiveUsageMeter } from './costs/live-usage';
 import { costStateRefresher } from './costs/after-poll';
 import { openActivityLog } from './logs/activity';
-import { seedDemoAttribution } from './costs/demo-attribution';
+import { seedDemo } from './costs/demo-seed';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
@@ -67,7 +67,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     const costs = {
       meter: new LiveUsageMeter(stores.telemetry, metrics, (org) => costService.meterContext(org), costLog),
       afterReports: async (org: string, now: Date) => {
-        if (demo) await seedDemoAttribution(costService, stores!.controlPlane, org, demo);
+        if (demo) await seedDemo(costService, stores!.controlPlane, org, demo, now);
         await refresh(org, now);
       },
     };

@@ -27,7 +27,11 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
     }
     const list = await budgets.list(organizationId);
-    for (const b of list) metrics.budgetSpentRatio.set((await budgetStatus(costs, b, now)).spentRatio, { budget: b.name });
+    for (const b of list) {
+      const status = await budgetStatus(costs, b, now);
+      metrics.budgetSpentRatio.set(status.spentRatio, { budget: b.name });
+      metrics.budgetPeriod.set((Date.parse(status.period.to) - Date.parse(status.period.from)) / 1000, { budget: b.name });
+    }
     await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, list, activity);
   };
 }

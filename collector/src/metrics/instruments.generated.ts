@@ -130,6 +130,16 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     cardinalityLimit: 1000,
   },
   {
+    name: 'ai_arm.budget.period',
+    prometheus: 'ai_arm_budget_period_seconds',
+    instrument: 'gauge',
+    unit: 's',
+    description: 'Length in seconds of the budget\'s current period, so PromQL can turn the change of its spent ratio over a window into a burn rate (1 = on pace to use exactly the budget).',
+    labels: ['budget'],
+    boundedLabels: ['budget'],
+    cardinalityLimit: 1000,
+  },
+  {
     name: 'ai_arm.cost.alert.firing',
     prometheus: 'ai_arm_cost_alert_firing',
     instrument: 'gauge',
@@ -321,6 +331,10 @@ export type BudgetSpentRatioLabels = {
   budget: string;
 };
 
+export type BudgetPeriodLabels = {
+  budget: string;
+};
+
 export type CostAlertFiringLabels = {
   alert_name: string;
   alert_type: AlertType;
@@ -407,6 +421,8 @@ export class Instruments {
   readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(): void };
   /** Spend in the budget's current period divided by its amount (1 = the budget is used up); refreshed after every poll. (gauge, 1; exposed as `ai_arm_budget_spent_ratio`) */
   readonly budgetSpentRatio: { set(value: number, labels: BudgetSpentRatioLabels): void; clear(): void };
+  /** Length in seconds of the budget's current period, so PromQL can turn the change of its spent ratio over a window into a burn rate (1 = on pace to use exactly the budget). (gauge, s; exposed as `ai_arm_budget_period_seconds`) */
+  readonly budgetPeriod: { set(value: number, labels: BudgetPeriodLabels): void; clear(): void };
   /** 1 while a cost alert's condition holds on the collector's data, else 0; what the provisioned alert rules route. (gauge, {alert}; exposed as `ai_arm_cost_alert_firing`) */
   readonly costAlertFiring: { set(value: number, labels: CostAlertFiringLabels): void; clear(): void };
   /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
@@ -442,6 +458,7 @@ export class Instruments {
     this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, l) };
     this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, l), clear: () => sink.clear('ai_arm.cost.month_to_date') };
     this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, l), clear: () => sink.clear('ai_arm.budget.spent_ratio') };
+    this.budgetPeriod = { set: (v, l) => sink.set('ai_arm.budget.period', v, l), clear: () => sink.clear('ai_arm.budget.period') };
     this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, l), clear: () => sink.clear('ai_arm.cost.alert.firing') };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, l) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, l) };

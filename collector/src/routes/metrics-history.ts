@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BudgetStore } from '../costs/budgets';
+import type { CostService } from '../costs/service';
+import { ApiError } from '../errors';
+import { metricsHistory } from '../metrics/history';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+export const HISTORY_DEFAULT_DAYS = 8;
+export const HISTORY_MAX_DAYS = 90;
+
+const Hour = (description: string) => Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:00(:00)?Z$', description: `${description} (YYYY-MM-DDTHH:00:00Z)` }));
+
+export const HistoryQuery = Type.Object({
+  from: Hour(`First hour (default: ${HISTORY_DEFAULT_DAYS} days before \`to\`)`),
+  to: Hour('End, exclusive (default: the hour the live counters began, so the two never overlap)'),
+  step: Type.Optional(Type.Integer({ minimum: 60, maximum: DAY, default: 900, description: 'Seconds between samples' })),
+  labels: Type.Optional(
+    Type.String({
+      pattern: '^[a-zA-Z_]\\w*=[^,]*(,[a-zA-Z_]\\w*=[^,]*)*$',
+      maxLength: 500,
+      description: "Labels to add to every series, as Prometheus' scrape adds them (`job=aiarm,instance=collector:8080`), so history and live series are one",
+    }),
+  ),
+});
+
+const parseLabels = (text: string | undefined): Record<string, string> => Object.fromEntries((text ? text.split(',') : []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+
+/**
+ * GET /api/v1/metrics/history: the counters and budget gauges of /metrics rebuilt from the
+ * stored vendor reports, as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`,
+ * so a Prometheus installed after the collector gets the history its rules look back on.
+ */
+export const metricsHistoryRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
+  const budgets = new BudgetStore(controlPlane);
+  app.get('/api/v1/metrics/history', { schema: { querystring: HistoryQuery, description: 'Usage and cost counters and budget gauges over past hours, as OpenMetrics text for promtool backfilling' } }, async (request, reply) => {
+    const org = request.organizationId;
+    const [live] = await controlPlane.query<{ started: Date | null }>("SELECT min(started_at) AS started FROM poll_watermarks WHERE organization_id = $1 AND feed LIKE '%usage%'", [org]);
+    const fallback = live?.started ?? now();
+    const to = request.query.to ? Date.parse(request.query.to) / 1000 : Math.floor(fallback.getTime() / 1000 / HOUR) * HOUR;
+    const from = request.query.from ? Date.parse(request.query.from) / 1000 : to - HISTORY_DEFAULT_DAYS * DAY;
+    if (from >= to) throw new ApiError('VALIDATION_ERROR', `from (${new Date(from * 1000).toISOString()}) is not before to (${new Date(to * 1000).toISOString()})`, { field: 'querystring/from' });
+    if (to - from > HISTORY_MAX_DAYS * DAY) throw new ApiError('VALIDATION_ERROR', `at most ${HISTORY_MAX_DAYS} days per request`, { field: 'querystring' });
+    const body = await metricsHistory(costs, org, await budgets.list(org), { from, to, stepSeconds: request.query.step ?? 900, labels: parseLabels(request.query.labels) });
+    return reply.type('application/openmetrics-text; version=1.0.0; charset=utf-8').send(body);
+  });
+};
