@@ -37,7 +37,7 @@ export function grafanaRule(r: AlertRule, datasourceUid: string) {
     const c = r.conditions[0]!;
     builder.withQuery(new QueryBuilder(condition).datasourceUid(EXPR).model(new TypeThresholdBuilder().refId(condition).expression(parts[0]!.ref).conditions([{ evaluator: { type: OPS[c.op], params: [c.threshold] } }])));
   } else {
-    const expression = r.conditions.map((c, i) => `$${parts[i]!.ref} ${c.op} ${c.threshold}`).join(' && ');
+    const expression = r.conditions.map((c, i) => `\${${parts[i]!.ref}} ${c.op} ${c.threshold}`).join(' && ');
     builder.withQuery(new QueryBuilder(condition).datasourceUid(EXPR).model(new TypeMathBuilder().refId(condition).expression(expression)));
   }
   const built = builder

@@ -9,7 +9,7 @@ import { vendorToProvider } from './instruments.generated';
 const HOUR = 3600;
 
 export interface HistoryWindow {
-  /** Unix seconds, whole hours; `to` exclusive. */
+  /** Unix seconds, whole hours: samples run from `from` to `to`, and count the hour buckets between. */
   from: number;
   to: number;
   stepSeconds: number;
@@ -42,7 +42,7 @@ function counterSamples(name: string, s: Series, w: HistoryWindow): string[] {
   const lines: string[] = [];
   let total = 0;
   let i = 0;
-  for (let t = w.from; t < w.to; t += w.stepSeconds) {
+  for (let t = w.from; t <= w.to; t += w.stepSeconds) {
     while (i < hours.length && hours[i]! + HOUR <= t) total += s.hours.get(hours[i++]!)!;
     lines.push(`${name}${labelText(s.labels)} ${total} ${t}`);
   }
@@ -91,7 +91,7 @@ export async function metricsHistory(costs: CostService, organizationId: string,
     const scoped = cells.filter((c) => (!b.vendor || c.vendor === b.vendor) && (!b.agentId || c.dim === b.agentId));
     const amount = Number(b.amount);
     const labels = labelText({ ...target, budget: b.name });
-    for (let t = w.from; t < w.to; t += w.stepSeconds) {
+    for (let t = w.from; t <= w.to; t += w.stepSeconds) {
       const p = periodWindow(b.period, new Date(t * 1000));
       const start = Date.parse(p.from) / 1000;
       const spent = scoped.reduce((sum, c) => {

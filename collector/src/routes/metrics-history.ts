@@ -15,7 +15,7 @@ const Hour = (description: string) => Type.Optional(Type.String({ pattern: '^\\d
 
 export const HistoryQuery = Type.Object({
   from: Hour(`First hour (default: ${HISTORY_DEFAULT_DAYS} days before \`to\`)`),
-  to: Hour('End, exclusive (default: the hour the live counters began, so the two never overlap)'),
+  to: Hour('Last sample (default: the hour the live counters began, so the two never overlap)'),
   step: Type.Optional(Type.Integer({ minimum: 60, maximum: DAY, default: 900, description: 'Seconds between samples' })),
   labels: Type.Optional(
     Type.String({
