@@ -68,7 +68,7 @@ export const costs = (): BuiltDashboard =>
         panels: [
           clickhouseTable({ title: 'Tokens by project, API key and model (every key, at vendor grain)', w: 24, h: 10,
             description: "Tokens and requests per vendor project, API key and model over the time range, from the vendors' own usage reports, for the selected organization.",
-            sql: "SELECT project_id, api_key_id, model, sum(input_tokens + cache_read_tokens + output_tokens) AS tokens, sum(requests) AS requests FROM vendor_usage FINAL WHERE organization_id = toUUID('${organization}') AND $__timeFilter(bucket_start) GROUP BY project_id, api_key_id, model ORDER BY tokens DESC LIMIT 100" }),
+            sql: "SELECT project_id, api_key_id, model, sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + output_tokens) AS tokens, sum(requests) AS requests FROM vendor_usage FINAL WHERE organization_id = toUUID('${organization}') AND $__timeFilter(bucket_start) GROUP BY project_id, api_key_id, model ORDER BY tokens DESC LIMIT 100" }),
         ],
       },
     ],
