@@ -6,7 +6,7 @@ import { Session } from 'chdb';
 import { catalogueSeriesNames, dashboards, panelQueries, promqlMetricNames, type PanelQuery } from '@ai-arm/dashboards';
 import { RULES } from '../src/rules';
 import { debianBinary } from './support/promtool';
-import { json, startDemoCollector, startPrometheus, until, type PromResult } from './support/live';
+import { AUTH, json, startDemoCollector, startPrometheus, until, type PromResult } from './support/live';
 
 const HOUR = 3600;
 
@@ -76,7 +76,7 @@ describe('dashboards and alert rules against a real Prometheus scraping the demo
 
     // The week of history the rules look back on, rebuilt by the collector, loaded by promtool.
     // Stamped with the scrape's target labels, so the history continues the scraped series.
-    const history = await (await fetch(`${url}/api/v1/metrics/history?step=3600&labels=${encodeURIComponent(`job=aiarm,instance=${new URL(url).host}`)}`)).text();
+    const history = await (await fetch(`${url}/api/v1/metrics/history?step=3600&labels=${encodeURIComponent(`job=aiarm,instance=${new URL(url).host}`)}`, { headers: AUTH })).text();
     expect(history).toMatch(/# EOF\n$/);
     const dir = mkdtempSync(join(tmpdir(), 'ai-arm-history-'));
     dirs.push(dir);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
@@ -11,8 +11,14 @@ import { loadPriceTable } from '@ai-arm/schemas';
 import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
 import { openApi } from './plugins/openapi';
-import { registerTenant, type TenantResolver } from './plugins/tenant';
-import { ensureDefaultOrganization } from './poller/organization';
+import { registerAuth, type Authenticator } from './plugins/auth';
+import { credentialAuthenticator } from './auth/authenticate';
+import { RateLimiter } from './auth/rate-limit';
+import { apiKeyRoutes } from './routes/auth/api-keys';
+import { sessionRoutes } from './routes/auth/session';
+import { userRoutes } from './routes/auth/users';
+import { auditRoutes } from './routes/governance/audit';
+import { organizationRoutes } from './routes/organizations';
 import { collectorStatsRoutes } from './routes/collector-stats';
 import { costPlanningRoutes } from './routes/costs/planning';
 import { costReportRoutes } from './routes/costs/reports';
@@ -31,8 +37,11 @@ export interface AppDeps {
   logger: Logger;
   /** The running poller's backfill jobs; absent when the app serves without polling. */
   backfill?: { jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] };
-  /** Which organisation a request acts for; by default the collector's default organisation. */
-  tenant?: TenantResolver;
+  /**
+   * Tests of other features only: every request acts as an admin of the organisation this
+   * returns, without credentials. Production authenticates API keys and sessions.
+   */
+  tenant?: (request: FastifyRequest) => Promise<string>;
   /** The cost engine the poller also uses; built here when absent. */
   costs?: CostService;
   /** The clock "today" is read from (tests pin it to the simulator's). */
@@ -58,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerErrorHandler(app);
   await openApi(app);
-  registerTenant(app, deps.tenant ?? defaultTenant(deps.stores));
+  registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), new RateLimiter(deps.config.api.rateLimitPerMinute));
   const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });
@@ -69,10 +78,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(costSettingsRoutes, { costs, now });
   await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(metricsHistoryRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
+  const controlPlane = deps.stores.controlPlane;
+  await app.register(sessionRoutes, { controlPlane, sessionHours: deps.config.api.sessionHours });
+  await app.register(apiKeyRoutes, { controlPlane });
+  await app.register(userRoutes, { controlPlane });
+  await app.register(organizationRoutes, { controlPlane });
+  await app.register(auditRoutes, { controlPlane });
   return app;
 }
 
-function defaultTenant(stores: Stores): TenantResolver {
-  let id: Promise<string> | undefined;
-  return () => (id ??= ensureDefaultOrganization(stores.controlPlane));
-}
+const trustedTenant =
+  (tenant: (request: FastifyRequest) => Promise<string>): Authenticator =>
+  async (request) => ({ organizationId: await tenant(request), role: 'admin', actorType: 'SYSTEM', actorId: 'test', actorName: 'test harness' });

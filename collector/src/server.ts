@@ -5,6 +5,7 @@ import { LiveUsageMeter } from './costs/live-usage';
 import { costStateRefresher } from './costs/after-poll';
 import { openActivityLog } from './logs/activity';
 import { seedDemo } from './costs/demo-seed';
+import { bootstrapBanner, ensureBootstrapKey } from './auth/bootstrap';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
@@ -46,9 +47,11 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   let simulator: Simulator | null = null;
   let poller: Poller;
   let logs: ReturnType<typeof openActivityLog> | undefined;
+  let createdKey: string | null = null;
   try {
     stores = await openStores(config, metrics, logger);
     const organizationId = await ensureDefaultOrganization(stores.controlPlane);
+    createdKey = await ensureBootstrapKey(stores.controlPlane, organizationId, config.api.bootstrapKey);
     let endpoints = endpointsFromConfig(config);
     if (config.demoMode) {
       simulator = await startSimulator({ demo: true });
@@ -97,6 +100,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       `no vendor credentials set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): running in demo mode, polling the built-in vendor simulator at ${simulator.url}`,
     );
   }
+  // Straight to stdout, not through the logger: a secret must not end up in log pipelines' structured fields.
+  if (createdKey) process.stdout.write(`${bootstrapBanner(createdKey, url)}\n`);
   poller.start();
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 

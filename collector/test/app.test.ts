@@ -17,8 +17,8 @@ describe('collector HTTP app (real PGlite and chdb, app.inject)', () => {
     const sink = new PrometheusSink();
     stores = await openStores(config, new Instruments(sink), quietLogger());
     app = await buildApp({ config, stores, sink, logger: quietLogger() });
-    app.post('/test/validated', { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }), count: Type.Integer() }) } }, async () => ({ ok: true }));
-    app.get('/test/boom', async () => {
+    app.post('/test/validated', { config: { public: true }, schema: { body: Type.Object({ name: Type.String({ minLength: 1 }), count: Type.Integer() }) } }, async () => ({ ok: true }));
+    app.get('/test/boom', { config: { public: true } }, async () => {
       throw new Error('internal detail that must not leak');
     });
   });

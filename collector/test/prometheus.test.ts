@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, waitForCollector, type CliRun } from './support/cli';
+import { AUTH, runCli, waitForCollector, type CliRun } from './support/cli';
 import { prometheus as prometheusBinary } from './support/promtool';
 import { until } from './support/wait';
 
@@ -19,7 +19,7 @@ const freePort = () =>
     srv.on('error', reject);
   });
 
-const json = async <T>(url: string, init?: RequestInit) => (await (await fetch(url, init)).json()) as T;
+const json = async <T>(url: string, init?: RequestInit) => (await (await fetch(url, { ...init, headers: { ...AUTH, ...(init?.headers as Record<string, string>) } })).json()) as T;
 
 /**
  * Debian's Prometheus scrapes the collector in demo mode; PromQL over the scraped series must

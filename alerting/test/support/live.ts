@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { debianBinary } from './promtool';
 
 const COLLECTOR_BIN = join(__dirname, '..', '..', '..', 'collector', 'bin', 'ai-arm.js');
+/** The admin key the test collector starts with (ARM_BOOTSTRAP_API_KEY). */
+export const AUTH = { authorization: 'Bearer arm_sk_live_AlertingLiveTestKeyAlertingLive01' };
 
 export const json = async <T>(url: string, init?: RequestInit) => {
   const res = await fetch(url, init);
@@ -49,7 +51,7 @@ export interface Running {
 export async function startDemoCollector(): Promise<Running & { simulator: string; output: () => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-arm-live-'));
   const child = spawn(process.execPath, ['--conditions=@ai-arm/source', COLLECTOR_BIN, 'start'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_DATA_DIR: dir, ARM_PORT: '0', ARM_LOG_LEVEL: 'info', ARM_POLL_INTERVAL_MS: '5000', ARM_HEALTH_INTERVAL_MS: '3000' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_DATA_DIR: dir, ARM_BOOTSTRAP_API_KEY: AUTH.authorization.slice('Bearer '.length), ARM_PORT: '0', ARM_LOG_LEVEL: 'info', ARM_POLL_INTERVAL_MS: '5000', ARM_HEALTH_INTERVAL_MS: '3000' },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -28,7 +28,7 @@ export async function runBackfill(config: Config, argv: string[]): Promise<numbe
     throw new BackfillUsageError((err as Error).message);
   }
   const holder = !config.postgresUrl || !config.clickhouseUrl ? readLiveLock(config.dataDir) : null;
-  if (holder) return throughApi(`http://${holder.host}:${holder.port}`, values.connection, since);
+  if (holder) return throughApi(`http://${holder.host}:${holder.port}`, config.api.cliKey, values.connection, since);
   return inProcess(config, values.connection, since);
 }
 
@@ -61,8 +61,12 @@ async function watch(targets: Target[]): Promise<number> {
   return 0;
 }
 
-async function throughApi(base: string, only: string | undefined, since: string): Promise<number> {
-  const list = (await (await fetch(`${base}/api/v1/poller/connections`)).json()) as { data: { id: string; vendor: string }[] };
+async function throughApi(base: string, apiKey: string | null, only: string | undefined, since: string): Promise<number> {
+  if (!apiKey) throw new BackfillUsageError(`a collector runs at ${base}: set ARM_API_KEY to an admin API key so backfill can ask it`);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const listed = await fetch(`${base}/api/v1/poller/connections`, { headers: auth });
+  if (listed.status === 401 || listed.status === 403) throw new BackfillUsageError(`the collector at ${base} refused ARM_API_KEY (${listed.status}): it needs an admin key of its organisation`);
+  const list = (await listed.json()) as { data: { id: string; vendor: string }[] };
   const connections = list.data.filter((c) => !only || c.id === only);
   if (connections.length === 0) throw new BackfillUsageError(only ? `the running collector polls no connection ${only}; it polls ${list.data.map((c) => `${c.id} (${c.vendor})`).join(', ') || 'none'}` : 'the running collector polls no connection');
   console.error(`backfilling ${connections.length} connection(s) from ${since} in the collector at ${base}`);
@@ -70,10 +74,10 @@ async function throughApi(base: string, only: string | undefined, since: string)
     connections.map((c) => ({
       ...c,
       async start() {
-        const res = await fetch(`${base}/api/v1/connections/${c.id}/backfill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
+        const res = await fetch(`${base}/api/v1/connections/${c.id}/backfill`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
         if (res.status !== 202) throw new Error(`collector refused the backfill of ${c.id}: ${await res.text()}`);
       },
-      state: async () => ((await (await fetch(`${base}/api/v1/connections/${c.id}/backfill`)).json()) as { data: BackfillState }).data,
+      state: async () => ((await (await fetch(`${base}/api/v1/connections/${c.id}/backfill`, { headers: auth })).json()) as { data: BackfillState }).data,
     })),
   );
 }

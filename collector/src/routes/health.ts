@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
   const started = Date.now();
   app.get(
     '/api/health',
-    { schema: { response: { 200: SuccessEnvelope(Health), 503: ErrorEnvelope } } },
+    { config: { public: true }, schema: { response: { 200: SuccessEnvelope(Health), 503: ErrorEnvelope } } },
     async (_request, reply) => {
       const stores = await opts.stores.check();
       const report = {

@@ -3,7 +3,7 @@ import type { PrometheusSink } from '../metrics/prometheus-sink';
 
 /** GET /metrics in the Prometheus text format, for scraping. */
 export const metricsRoutes: FastifyPluginAsync<{ sink: PrometheusSink }> = async (app, opts) => {
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: { public: true } }, async (_request, reply) => {
     const body = await opts.sink.render();
     return reply.type(opts.sink.contentType()).send(body);
   });

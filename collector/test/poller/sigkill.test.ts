@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { runCli, waitForCollector, type CliRun } from '../support/cli';
+import { AUTH, runCli, waitForCollector, type CliRun } from '../support/cli';
 import { DAY, HOUR, truthOf } from '../support/poller';
 import { sampleTotal, until } from '../support/wait';
 
@@ -69,7 +69,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     const truth = await truthOf(sim, start, end);
     const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
     const byModel = async () => {
-      const res = await fetch(`${url2}/api/v1/costs/breakdown?by=model&from=${day(start)}&to=${day(end - 1)}`);
+      const res = await fetch(`${url2}/api/v1/costs/breakdown?by=model&from=${day(start)}&to=${day(end - 1)}`, { headers: AUTH });
       const body = (await res.json()) as { data: { key: string; vendor: string; tokens: number }[] };
       return new Map(body.data.map((r) => [`${r.vendor.toLowerCase()}|${r.key}`, r.tokens]));
     };
@@ -84,7 +84,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     const days = [...new Set(truth.map((t) => t.day))];
     const computed = new Map<string, number>();
     for (const d of days) {
-      const res = (await (await fetch(`${url2}/api/v1/costs/breakdown?by=model&from=${d}&to=${d}`)).json()) as { data: { key: string; vendor: string; cost: string }[] };
+      const res = (await (await fetch(`${url2}/api/v1/costs/breakdown?by=model&from=${d}&to=${d}`, { headers: AUTH })).json()) as { data: { key: string; vendor: string; cost: string }[] };
       for (const r of res.data) computed.set(`${r.vendor.toLowerCase()}|${r.key}|${d}`, Math.round(Number(r.cost) * 100));
     }
     const wrong = truth.filter((t) => computed.get(`${t.vendor}|${t.model}|${t.day}`) !== Math.round(t.billedUsd * 100));

@@ -11,10 +11,14 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
-/** Runs `ai-arm <args>` as its own process, the way a user does. */
+/** The admin key test collectors start with (ARM_BOOTSTRAP_API_KEY), and the header that sends it. */
+export const TEST_API_KEY = 'arm_sk_live_TestKeyTestKeyTestKeyTestKey0001';
+export const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
+
+/** Runs `ai-arm <args>` as its own process, the way a user does; with TEST_API_KEY unless `env` says otherwise. */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, ['--conditions=@ai-arm/source', BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_BOOTSTRAP_API_KEY: TEST_API_KEY, ...env },
   });
   let out = '';
   let err = '';

@@ -15,15 +15,32 @@ function executor(db: PGliteLike): SqlExecutor {
   };
 }
 
-/** Embedded Postgres (WASM, in-process). `dataDir` null keeps it in memory. */
+/** Runs one task at a time, in call order. */
+function serial() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Embedded Postgres (WASM, in-process). `dataDir` null keeps it in memory. PGlite is one
+ * session: a statement sent while another caller's transaction is open would run inside it,
+ * so transactions and statements take turns.
+ */
 export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
+  const turn = serial();
+  const direct = executor(db);
   return {
     engine: 'pglite',
-    ...executor(db),
-    transaction: (fn) => db.transaction((tx) => fn(executor(tx))),
-    close: () => db.close(),
+    query: (sql, params) => turn(() => direct.query(sql, params)),
+    exec: (sql) => turn(() => direct.exec(sql)),
+    transaction: (fn) => turn(() => db.transaction((tx) => fn(executor(tx)))),
+    close: () => turn(() => db.close()),
   };
 }

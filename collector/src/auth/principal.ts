@@ -1,0 +1,21 @@
+import type { Role } from '@ai-arm/schemas';
+import { ApiError } from '../errors';
+
+/** Who a request acts as: the organisation every query is scoped to, and with which role. */
+export interface Principal {
+  organizationId: string;
+  role: Role;
+  actorType: 'API_KEY' | 'USER' | 'SYSTEM';
+  actorId: string;
+  actorName: string;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
+
+/** Throws FORBIDDEN unless the principal's role is at least `role`. */
+export function requireRole(p: Principal, role: Role): void {
+  if (RANK[p.role] < RANK[role]) throw new ApiError('FORBIDDEN', `this needs the ${role} role; the caller is ${p.role}`, { required: role, actual: p.role });
+}
+
+/** The principal of a collector-internal action (bootstrap, demo seeding). */
+export const systemPrincipal = (organizationId: string): Principal => ({ organizationId, role: 'admin', actorType: 'SYSTEM', actorId: 'collector', actorName: 'AI-ARM collector' });

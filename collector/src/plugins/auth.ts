@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app';
+import type { AuditContext } from '../audit/log';
+import type { Principal } from '../auth/principal';
+import type { RateLimiter } from '../auth/rate-limit';
+import { ApiError } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request acts as; set before any handler of a non-public route runs. */
+    principal: Principal;
+    /** The organisation every query of this request is scoped to (the principal's). */
+    organizationId: string;
+  }
+  interface FastifyContextConfig {
+    /** Served without credentials (health, metrics, login). */
+    public?: boolean;
+  }
+}
+
+export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+export const SESSION_COOKIE = 'arm_session';
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const h = request.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+}
+
+export function sessionToken(request: FastifyRequest): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=') || null;
+  }
+  return null;
+}
+
+export const auditContext = (request: FastifyRequest): AuditContext => ({
+  principal: request.principal,
+  ipAddress: request.ip ?? null,
+  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
+  requestId: String(request.id),
+});
+
+/**
+ * Every route but the public ones needs an API key (`Authorization: Bearer arm_sk_live_...`)
+ * or a session cookie; the principal found sets the organisation and the role. Callers are
+ * rate limited per key or user.
+ */
+export function registerAuth(app: App, authenticate: Authenticator, limiter: RateLimiter): void {
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('organizationId', '');
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Unknown paths fall through to the 404 handler; the API docs are public.
+    if (!request.routeOptions.url || request.routeOptions.config.public || request.routeOptions.url.startsWith('/api/docs')) return;
+    const principal = await authenticate(request);
+    if (!principal) throw new ApiError('UNAUTHENTICATED', 'send an API key as `Authorization: Bearer arm_sk_live_...`, or sign in with POST /api/auth/login');
+    request.principal = principal;
+    request.organizationId = principal.organizationId;
+    const wait = limiter.take(`${principal.actorType}:${principal.actorId}`);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new ApiError('RATE_LIMITED', `too many requests from this ${principal.actorType === 'API_KEY' ? 'API key' : 'user'}; retry in ${wait} s`, { retryAfterSeconds: wait });
+    }
+  });
+}

@@ -1,0 +1,59 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { appendAudit } from '../../audit/log';
+import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
+import { RateLimiter } from '../../auth/rate-limit';
+import { ApiKeyStore, SessionStore, UserStore } from '../../auth/store';
+import { ApiError } from '../../errors';
+import { SESSION_COOKIE, sessionToken } from '../../plugins/auth';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
+
+const Login = Type.Object({ email: Type.String({ format: 'email', maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+
+// Guessing passwords: a handful of tries per address and client a minute.
+const LOGINS_PER_MINUTE = 10;
+
+const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+
+/** Email and password sign-in for people; the session is an httpOnly cookie. */
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; sessionHours: number }> = async (app, { controlPlane, sessionHours }) => {
+  const users = new UserStore(controlPlane);
+  const sessions = new SessionStore(controlPlane);
+  const limiter = new RateLimiter(LOGINS_PER_MINUTE);
+
+  app.post('/api/auth/login', { config: { public: true }, schema: { body: Login, description: 'Sign in; sets the session cookie' } }, async (request, reply) => {
+    const wait = limiter.take(`${request.ip}|${request.body.email.toLowerCase()}`);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new ApiError('RATE_LIMITED', `too many sign-in attempts; retry in ${wait} s`, { retryAfterSeconds: wait });
+    }
+    const candidates = (await users.withEmail(request.body.email)).filter((u) => u.passwordHash);
+    let user: (typeof candidates)[number] | undefined;
+    for (const c of candidates) if (await verifyPassword(request.body.password, c.passwordHash!)) user = c;
+    // The same work when nobody has this email, so timing does not tell which emails exist.
+    if (candidates.length === 0) await verifyPassword(request.body.password, DUMMY_HASH);
+    if (!user) throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
+    const { passwordHash: _hidden, ...safe } = user;
+    const session = await controlPlane.transaction(async (tx) => {
+      const s = await new SessionStore(tx).create(safe, sessionHours);
+      const principal = { organizationId: safe.organizationId, role: safe.role, actorType: 'USER' as const, actorId: safe.id, actorName: safe.email };
+      await appendAudit(tx, { principal, ipAddress: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: String(request.id) }, { action: 'session.create', resourceType: 'user', resourceId: safe.id });
+      return s;
+    });
+    reply.header('set-cookie', cookie(session.token, sessionHours * 3600));
+    return { success: true as const, data: { user: safe, expiresAt: session.expiresAt.toISOString() } };
+  });
+
+  app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie' } }, async (request, reply) => {
+    const token = sessionToken(request);
+    if (token) await sessions.remove(token);
+    reply.header('set-cookie', cookie('', 0));
+    return { success: true as const, data: { signedOut: token !== null } };
+  });
+
+  app.get('/api/auth/me', { schema: { description: 'Who this request acts as: the user or API key, its role and organisation' } }, async (request) => {
+    const p = request.principal;
+    const detail = p.actorType === 'USER' ? await users.get(p.organizationId, p.actorId) : p.actorType === 'API_KEY' ? await new ApiKeyStore(controlPlane).get(p.organizationId, p.actorId) : null;
+    return { success: true as const, data: { organizationId: p.organizationId, role: p.role, actorType: p.actorType, actorId: p.actorId, name: p.actorName, detail } };
+  });
+};

@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { auditPage, auditRecords, exportLines } from '../../audit/query';
+import { verifyChain } from '../../audit/verify';
+import { requireRole } from '../../auth/principal';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
+
+const Filter = Type.Object({
+  action: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. connection.create' })),
+  resourceType: Type.Optional(Type.String({ maxLength: 100 })),
+  resourceId: Type.Optional(Type.String({ maxLength: 255 })),
+  actorId: Type.Optional(Type.String({ maxLength: 255 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'meta.nextCursor of the previous page' })),
+});
+const Page = Type.Intersect([Filter, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) })]);
+const Export = Type.Intersect([Filter, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { default: 'jsonl' })) })]);
+
+/** The audit trail: query, export and verify. Admins only: it names everyone's actions. */
+export const auditRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb }> = async (app, { controlPlane }) => {
+  const filter = (org: string, q: { action?: string; resourceType?: string; resourceId?: string; actorId?: string; from?: string; to?: string; cursor?: string }) => ({
+    organizationId: org, action: q.action, resourceType: q.resourceType, resourceId: q.resourceId, actorId: q.actorId, from: q.from, to: q.to, after: q.cursor ? Number(q.cursor) : undefined,
+  });
+
+  app.get('/api/v1/governance/audit', { schema: { querystring: Page, description: 'Audit records, oldest first, with cursor paging' } }, async (request) => {
+    requireRole(request.principal, 'admin');
+    const page = await auditPage(controlPlane, filter(request.organizationId, request.query), request.query.limit ?? 100);
+    return { success: true as const, data: page.records, meta: { nextCursor: page.nextCursor, limit: request.query.limit ?? 100 } };
+  });
+
+  app.get('/api/v1/governance/audit/export', { schema: { querystring: Export, description: 'Every matching record, streamed as CSV or JSON lines' } }, async (request, reply) => {
+    requireRole(request.principal, 'admin');
+    const format = request.query.format ?? 'jsonl';
+    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    reply.header('content-disposition', `attachment; filename="audit.${format}"`);
+    return reply.send(Readable.from(exportLines(auditRecords(controlPlane, filter(request.organizationId, request.query)), format)));
+  });
+
+  app.get('/api/v1/governance/audit/verify', { schema: { description: "Walk the organisation's hash chain and report the first broken link" } }, async (request) => {
+    requireRole(request.principal, 'admin');
+    return { success: true as const, data: await verifyChain(controlPlane, request.organizationId) };
+  });
+};
