@@ -24,7 +24,7 @@ import { costPlanningRoutes } from './routes/costs/planning';
 import { costReportRoutes } from './routes/costs/reports';
 import { metricsHistoryRoutes } from './routes/metrics-history';
 import { costSettingsRoutes } from './routes/costs/settings';
-import { backfillRoutes } from './routes/backfill';
+import { backfillRoutes, type PolledConnection } from './routes/backfill';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import type { Stores } from './stores';
@@ -36,7 +36,7 @@ export interface AppDeps {
   sink: PrometheusSink;
   logger: Logger;
   /** The running poller's backfill jobs; absent when the app serves without polling. */
-  backfill?: { jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[] };
+  backfill?: { jobs: BackfillJobs; connections: () => PolledConnection[] };
   /**
    * Tests of other features only: every request acts as an admin of the organisation this
    * returns, without credentials. Production authenticates API keys and sessions.

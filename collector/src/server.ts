@@ -78,7 +78,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // demo with POST <simulator>/_sim/clock (README, "Demo mode").
     const now = demo ? () => demo.state.now() : undefined;
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity }, connections);
-    const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source })) };
+    const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source })) };
     app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {

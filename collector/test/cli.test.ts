@@ -53,6 +53,27 @@ describe('ai-arm CLI as a process', () => {
     expect(second.stdout()).toMatch(/collector ready/);
   });
 
+  it('without ARM_BOOTSTRAP_API_KEY, the first start prints an admin key once, which works; a restart does not print it again', async () => {
+    const dataDir = join(TEST_ROOT, uniqueName('boot'));
+    const env = { ARM_DATA_DIR: dataDir, ARM_PORT: '0', ARM_BOOTSTRAP_API_KEY: '', ARM_POLL_INTERVAL_MS: '3600000' };
+    const first = track(runCli(['start'], env));
+    const url = await waitForCollector(dataDir, first);
+    const keys = first.stdout().match(/arm_sk_live_[A-Za-z0-9]{40}/g) ?? [];
+    expect(new Set(keys).size).toBe(1);
+    // Printed as a banner, never inside a structured log record.
+    expect(first.stdout().split('\n').filter((l) => l.startsWith('{') && l.includes(keys[0]!))).toEqual([]);
+    const me = (await (await fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${keys[0]}` } })).json()) as { data: { role: string } };
+    expect(me.data.role).toBe('admin');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = track(runCli(['start'], env));
+    await waitForCollector(dataDir, second);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.stdout()).not.toMatch(/arm_sk_live_/);
+  });
+
   it('ai-arm simulate serves the simulated vendors until stopped, and refuses a bad flag', async () => {
     const bad = track(runCli(['simulate', '--fault-rate', '2'], {}));
     expect(await bad.exited).toBe(2);

@@ -25,9 +25,18 @@ function toEnvelope(err: FastifyError | ApiError): ErrorEnvelope {
   if (err instanceof ApiError) return fail(err.code, err.message, err.details);
   if (err.validation) {
     // Name each bad field: "body/name must NOT have fewer than 1 characters".
-    const fields = err.validation.map((v) => ({
-      field: `${err.validationContext ?? 'request'}${v.instancePath || ''}${v.keyword === 'required' ? `/${(v.params as { missingProperty?: string }).missingProperty}` : ''}`,
-      message: v.message ?? 'is invalid',
+    // A union of literals (our enums) fails once per branch: say it once, with the choices.
+    const byField = new Map<string, { messages: string[]; allowed: unknown[] }>();
+    for (const v of err.validation) {
+      const field = `${err.validationContext ?? 'request'}${v.instancePath || ''}${v.keyword === 'required' ? `/${(v.params as { missingProperty?: string }).missingProperty}` : ''}`;
+      const f = byField.get(field) ?? { messages: [], allowed: [] };
+      byField.set(field, f);
+      if (v.keyword === 'const') f.allowed.push((v.params as { allowedValue?: unknown }).allowedValue);
+      else if (v.keyword !== 'anyOf') f.messages.push(v.message ?? 'is invalid');
+    }
+    const fields = [...byField].map(([field, f]) => ({
+      field,
+      message: [...f.messages, ...(f.allowed.length > 0 ? [`must be one of ${f.allowed.map((a) => JSON.stringify(a)).join(', ')}`] : [])].join(', ') || 'is invalid',
     }));
     return fail('VALIDATION_ERROR', fields.map((f) => `${f.field} ${f.message}`).join('; '), { fields });
   }

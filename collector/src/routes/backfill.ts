@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRole } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { BackfillJobs } from '../poller/backfill';
 import type { WatermarkStore } from '../poller/watermarks';
@@ -10,21 +11,31 @@ const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * Backfill a connection's history: POST starts it (or returns the one running), GET reports
  * progress and ETA. `ai-arm backfill` drives these when a collector is running.
  */
-export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => { id: string; vendor: string; source: string }[]; watermarks: WatermarkStore }> = async (
+export interface PolledConnection {
+  id: string;
+  organizationId: string;
+  vendor: string;
+  source: string;
+}
+
+export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => PolledConnection[]; watermarks: WatermarkStore }> = async (
   app,
   opts,
 ) => {
+  const own = (org: string) => opts.connections().filter((c) => c.organizationId === org);
+
   /** Polled connections with each feed's watermark: live counters start at a feed's startedAt. */
-  app.get('/api/v1/poller/connections', async () => ({
+  app.get('/api/v1/poller/connections', async (request) => ({
     success: true as const,
-    data: await Promise.all(opts.connections().map(async (c) => ({ ...c, feeds: await opts.watermarks.list(c.id) }))),
+    data: await Promise.all(own(request.organizationId).map(async ({ id, vendor, source }) => ({ id, vendor, source, feeds: await opts.watermarks.list(id) }))),
   }));
 
   app.post(
     '/api/v1/connections/:id/backfill',
     { schema: { params: Params, body: Type.Object({ since: Type.String({ minLength: 2, description: '90d, 12h, 2w or an RFC 3339 time' }) }) } },
     async (request, reply) => {
-      if (!opts.connections().some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
+      requireRole(request.principal, 'admin');
+      if (!own(request.organizationId).some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
       try {
         return reply.status(202).send({ success: true, data: opts.jobs.start(request.params.id, request.body.since) });
       } catch (err) {
@@ -34,6 +45,7 @@ export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; con
   );
 
   app.get('/api/v1/connections/:id/backfill', { schema: { params: Params } }, async (request) => {
+    if (!own(request.organizationId).some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
     const state = opts.jobs.get(request.params.id);
     if (!state) throw new ApiError('NOT_FOUND', `no backfill has run for connection ${request.params.id}`);
     return { success: true as const, data: state };

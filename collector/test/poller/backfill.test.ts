@@ -35,7 +35,7 @@ describe('backfill through the collector API (real stores, simulator)', () => {
   let stores: Stores;
   let app: App;
   let org: string;
-  let connections: { id: string; vendor: string; source: string }[];
+  let connections: { id: string; organizationId: string; vendor: string; source: string }[];
   beforeAll(async () => {
     sim = await startSimulator({ now: NOW, agents: 12 });
     const config = testConfig({ ARM_POLL_TRAILING_HOURS: '1' });
@@ -43,12 +43,12 @@ describe('backfill through the collector API (real stores, simulator)', () => {
     stores = await openStores(config, new Instruments(sink), quietLogger());
     const made = await simPoller(sim, stores, config, new Instruments(sink));
     org = made.org;
-    connections = made.poller.connections.map((c) => ({ id: c.id, vendor: c.vendor, source: c.source }));
+    connections = made.poller.connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source }));
     const jobs = new BackfillJobs(made.poller);
     // The jobs take "now" from the simulator's clock, as the poller does.
     const start = jobs.start.bind(jobs);
     jobs.start = (id, since) => start(id, since, NOW);
-    app = await buildApp({ config, stores, sink, logger: quietLogger(), backfill: { jobs, connections: () => connections } });
+    app = await buildApp({ config, stores, sink, logger: quietLogger(), tenant: async () => org, backfill: { jobs, connections: () => connections } });
   });
   afterAll(async () => {
     await app.close();
