@@ -19,6 +19,9 @@ import { sessionRoutes } from './routes/auth/session';
 import { userRoutes } from './routes/auth/users';
 import { auditRoutes } from './routes/governance/audit';
 import { organizationRoutes } from './routes/organizations';
+import { connectionRoutes, type ConnectionRuntime } from './routes/connections';
+import { checkingConnector } from './connections/check';
+import { CredentialVault } from './security/envelope-crypto';
 import { collectorStatsRoutes } from './routes/collector-stats';
 import { costPlanningRoutes } from './routes/costs/planning';
 import { costReportRoutes } from './routes/costs/reports';
@@ -44,6 +47,8 @@ export interface AppDeps {
   tenant?: (request: FastifyRequest) => Promise<string>;
   /** The cost engine the poller also uses; built here when absent. */
   costs?: CostService;
+  /** What the connections API needs of the running collector; by default it stores but does not poll. */
+  connections?: ConnectionRuntime;
   /** The clock "today" is read from (tests pin it to the simulator's). */
   now?: () => Date;
 }
@@ -75,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.backfill) await app.register(backfillRoutes, { ...deps.backfill, watermarks: new WatermarkStore(deps.stores.controlPlane) });
   const costs = deps.costs ?? new CostService(deps.stores, loadPriceTable());
   await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
-  await app.register(costSettingsRoutes, { costs, now });
+  await app.register(costSettingsRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(metricsHistoryRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   const controlPlane = deps.stores.controlPlane;
@@ -84,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(userRoutes, { controlPlane });
   await app.register(organizationRoutes, { controlPlane });
   await app.register(auditRoutes, { controlPlane });
+  const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
+  await app.register(connectionRoutes, { controlPlane, runtime: deps.connections ?? { vault, connector: checkingConnector } });
   return app;
 }
 

@@ -17,6 +17,9 @@ import { BackfillJobs } from './poller/backfill';
 import { endpointsFromConfig, openConnections, runtimeConnection, simulatorEndpoints } from './poller/connections';
 import { loadStoredConnections } from './poller/stored-connections';
 import { CredentialVault } from './security/envelope-crypto';
+import { masterKeyOf } from './security/master-key';
+import { checkingConnector } from './connections/check';
+import type { ConnectionRuntime } from './routes/connections';
 import { ensureDefaultOrganization } from './poller/organization';
 import { Poller } from './poller/poller';
 import { acquireDataLock } from './runtime/data-lock';
@@ -59,7 +62,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     }
     const connections = [
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),
-      ...(await storedConnections(config, stores, logger)).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
     ];
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
@@ -78,8 +81,14 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // demo with POST <simulator>/_sim/clock (README, "Demo mode").
     const now = demo ? () => demo.state.now() : undefined;
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity }, connections);
-    const backfill = { jobs: new BackfillJobs(poller), connections: () => connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source })) };
-    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    const backfill = { jobs: new BackfillJobs(poller), connections: () => poller.connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source })) };
+    const connectionRuntime: ConnectionRuntime = {
+      vault: new CredentialVault(stores.controlPlane, masterKeyOf(config)),
+      connector: checkingConnector,
+      started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+      stopped: (id) => poller.remove(id),
+    };
+    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();
@@ -128,14 +137,6 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       return closing;
     },
   };
-}
-
-/** Connections stored through the API; they need the master key to open their credentials. */
-async function storedConnections(config: Config, stores: Stores, logger: Logger) {
-  if (config.masterKey) return loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, config.masterKey));
-  const [row] = await stores.controlPlane.query<{ n: number }>("SELECT count(*) AS n FROM connections WHERE source = 'api' AND deleted_at IS NULL");
-  if (row && row.n > 0) logger.error({ connections: row.n }, 'ARM_MASTER_KEY is not set: stored vendor connections cannot be decrypted and are not polled');
-  return [];
 }
 
 /** SIGINT/SIGTERM close the collector; a second signal or the timeout forces the exit. */

@@ -148,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
   };
   if (config.api.bootstrapKey && !API_KEY_PATTERN.test(config.api.bootstrapKey)) problems.push('ARM_BOOTSTRAP_API_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');
   config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;
+  if (!config.demoMode && !config.masterKey && raw('ARM_MASTER_KEY') === '') {
+    problems.push('ARM_MASTER_KEY is required outside demo mode: it encrypts the vendor credentials stored through the API (generate one with `openssl rand -hex 32` and keep it safe)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -88,6 +88,8 @@ export interface Feed<R> {
 /** What the poller needs from a vendor; each implementation takes an injected SDK client. */
 export interface Connector {
   readonly vendor: Vendor;
+  /** One cheap admin call: rejects (with the vendor's status) when the key or URL does not work. */
+  verifyAccess(): Promise<void>;
   discoverAgents(): Promise<DiscoveredAgent[]>;
   checkHealth(agent: { vendorAgentId: string; model: string; activeProbe: boolean }): Promise<HealthProbe>;
   /** Forget lists shared between probes, so a health run sees the vendor as it is now. */

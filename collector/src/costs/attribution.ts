@@ -1,6 +1,6 @@
 import type { Vendor } from '@ai-arm/schemas';
 import { ApiError } from '../errors';
-import type { ControlPlaneDb } from '../stores/postgres/types';
+import { inTransaction, type SqlExecutor } from '../stores/postgres/types';
 
 /** Usage of an API key, or of a whole project (OpenAI) or workspace (Anthropic), belongs to an agent. */
 export interface AttributionRule {
@@ -12,7 +12,7 @@ export interface AttributionRule {
 
 /** An organisation's attribution rules, kept in the control plane and applied when costs are read. */
 export class AttributionStore {
-  constructor(private readonly db: ControlPlaneDb) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async list(organizationId: string): Promise<AttributionRule[]> {
     return this.db.query<AttributionRule>(
@@ -37,7 +37,7 @@ export class AttributionStore {
       const missing = agentIds.filter((id) => !known.has(id));
       if (missing.length > 0) throw new ApiError('VALIDATION_ERROR', `unknown agent ${missing.join(', ')}`, { field: 'body/rules', agentIds: missing });
     }
-    await this.db.transaction(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       await tx.query('DELETE FROM attribution_rules WHERE organization_id = $1', [organizationId]);
       for (const r of rules) {
         await tx.query('INSERT INTO attribution_rules (organization_id, vendor, match_kind, match_value, agent_id) VALUES ($1, $2, $3, $4, $5)', [

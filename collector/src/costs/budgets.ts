@@ -1,6 +1,6 @@
 import type { Budget } from '@ai-arm/schemas';
 import { ApiError } from '../errors';
-import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { SqlExecutor } from '../stores/postgres/types';
 import { periodWindow, type Period } from './periods';
 import type { CostService } from './service';
 import { spendCents } from './spend';
@@ -53,7 +53,7 @@ const toBudget = (organizationId: string, r: Row): Budget => ({
 
 /** Budgets of an organisation: a name is the key, so POSTing the same name again updates it. */
 export class BudgetStore {
-  constructor(private readonly db: ControlPlaneDb) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async list(organizationId: string): Promise<Budget[]> {
     const rows = await this.db.query<Row>('SELECT * FROM budgets WHERE organization_id = $1 ORDER BY name', [organizationId]);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
-import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { SqlExecutor } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
 import { judgeLatestHour } from './anomaly';
 import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
@@ -30,7 +30,7 @@ const SELECT = `SELECT id, name, agent_id AS "agentId", alert_type AS "alertType
 const fromRow = (r: Omit<CostAlertRow, 'triggeredAt'> & { triggeredAt: Date | null }): CostAlertRow => ({ ...r, triggeredAt: r.triggeredAt?.toISOString() ?? null });
 
 export class CostAlertStore {
-  constructor(private readonly db: ControlPlaneDb) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async list(organizationId: string): Promise<CostAlertRow[]> {
     return (await this.db.query<Parameters<typeof fromRow>[0]>(`${SELECT} WHERE organization_id = $1 ORDER BY name`, [organizationId])).map(fromRow);

@@ -1,5 +1,5 @@
 import type { PriceEntry, Vendor } from '@ai-arm/schemas';
-import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { SqlExecutor } from '../stores/postgres/types';
 import type { PriceOverride } from './price-book';
 
 export interface StoredOverride extends PriceOverride {
@@ -10,7 +10,7 @@ export interface StoredOverride extends PriceOverride {
 
 /** Contract rates an organisation set; each replaces the list price from its effective date. */
 export class PriceOverrideStore {
-  constructor(private readonly db: ControlPlaneDb) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async list(organizationId: string): Promise<StoredOverride[]> {
     const rows = await this.db.query<{ id: string; vendor: Vendor; model: string; entry: PriceEntry; note: string | null; created_at: Date }>(

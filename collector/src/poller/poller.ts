@@ -39,6 +39,7 @@ export class Poller {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
+  private started = false;
 
   constructor(
     private readonly deps: PollerDeps,
@@ -52,15 +53,32 @@ export class Poller {
   }
 
   start(): void {
+    this.started = true;
+    for (const conn of this.connections) this.schedule(conn);
+  }
+
+  /** A connection added while running (the connections API) is polled at once. */
+  add(conn: RuntimeConnection): void {
+    this.connections.push(conn);
+    if (this.started) this.schedule(conn);
+  }
+
+  /** Stops polling a connection; what it collected stays. Runs in flight finish. */
+  remove(id: string): boolean {
+    const i = this.connections.findIndex((c) => c.id === id);
+    if (i < 0) return false;
+    this.connections.splice(i, 1);
+    return true;
+  }
+
+  private schedule(conn: RuntimeConnection): void {
     const { poll } = this.deps.config;
-    for (const conn of this.connections) {
-      // Inventory first, so the first health run has agents to check.
-      void this.guard(conn, 'inventory', () => this.inventory(conn)).then(() => {
-        this.every(conn, 'inventory', poll.inventoryIntervalMs, () => this.inventory(conn), false);
-        this.every(conn, 'health', poll.healthIntervalMs, () => this.health(conn), true);
-      });
-      this.every(conn, 'reports', poll.intervalMs, () => this.reports(conn), true);
-    }
+    // Inventory first, so the first health run has agents to check.
+    void this.guard(conn, 'inventory', () => this.inventory(conn)).then(() => {
+      this.every(conn, 'inventory', poll.inventoryIntervalMs, () => this.inventory(conn), false);
+      this.every(conn, 'health', poll.healthIntervalMs, () => this.health(conn), true);
+    });
+    this.every(conn, 'reports', poll.intervalMs, () => this.reports(conn), true);
   }
 
   /** Stops the timers and waits for the runs in flight. */
@@ -140,10 +158,11 @@ export class Poller {
   }
 
   private every(conn: RuntimeConnection, task: Task, intervalMs: number, run: () => Promise<unknown>, immediately: boolean): void {
+    const polled = () => !this.stopped && this.connections.includes(conn);
     const tick = async () => {
-      if (this.stopped) return;
+      if (!polled()) return;
       await this.guard(conn, task, run);
-      if (!this.stopped) this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
+      if (polled()) this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
     };
     if (immediately) void tick();
     else this.timers.add(setTimeout(() => void tick(), intervalMs).unref());

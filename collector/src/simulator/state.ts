@@ -25,7 +25,7 @@ export const SIMULATOR_DEFAULTS: SimulatorOptions = {
   latencyMs: 0,
   rateLimit: { requests: 120, windowSeconds: 60 },
   revision: { windowSeconds: 3 * 3600 },
-  keys: { openaiAdmin: 'sk-admin-simulator-openai', anthropicAdmin: 'sk-ant-admin01-simulator' },
+  keys: { openaiAdmin: 'sk-admin-simulator-openai-0001', anthropicAdmin: 'sk-ant-admin01-simulator-anthropic' },
   demo: false,
   now: null,
 };

@@ -26,6 +26,10 @@ export class AnthropicConnector implements Connector {
     return new AnthropicConnector(new Anthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }));
   }
 
+  async verifyAccess(): Promise<void> {
+    await this.client.organization.workspaces.list({ limit: 1 });
+  }
+
   async discoverAgents(): Promise<DiscoveredAgent[]> {
     const agents: DiscoveredAgent[] = [];
     for await (const a of this.client.beta.agents.list({ limit: 100 })) {

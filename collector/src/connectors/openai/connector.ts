@@ -22,6 +22,10 @@ export class OpenAIConnector implements Connector {
     );
   }
 
+  async verifyAccess(): Promise<void> {
+    await this.client.admin.organization.projects.list({ limit: 1 });
+  }
+
   async discoverAgents(): Promise<DiscoveredAgent[]> {
     const agents: DiscoveredAgent[] = [];
     for await (const a of this.client.beta.assistants.list({ limit: 100, order: 'asc' })) {

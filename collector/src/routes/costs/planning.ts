@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Decimal, Vendor } from '@ai-arm/schemas';
+import { audited } from '../../audit/audited';
+import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
 import { BudgetStore, budgetStatus } from '../../costs/budgets';
 import { CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
@@ -55,7 +57,13 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       },
     },
     async (request, reply) => {
-      const budget = await budgets.put(request.organizationId, request.body);
+      requireRole(request.principal, 'member');
+      const budget = (await audited(controlPlane, request, async (tx) => {
+        const store = new BudgetStore(tx);
+        const before = (await store.list(request.organizationId)).find((b) => b.name === request.body.name) ?? null;
+        const after = await store.put(request.organizationId, request.body);
+        return { result: after, audit: { action: before ? 'budget.update' : 'budget.create', resourceType: 'budget', resourceId: after.id, before, after } };
+      }))!;
       return reply.status(201).send({ success: true as const, data: { ...budget, status: await budgetStatus(costs, budget, now()) } });
     },
   );
@@ -66,7 +74,14 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
   });
 
   app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    if (!(await budgets.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no budget ${request.params.id}`);
+    requireRole(request.principal, 'member');
+    const removed = await audited(controlPlane, request, async (tx) => {
+      const store = new BudgetStore(tx);
+      const before = (await store.list(request.organizationId)).find((b) => b.id === request.params.id);
+      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
+      return { result: before, audit: { action: 'budget.delete', resourceType: 'budget', resourceId: before.id, before } };
+    });
+    if (!removed) throw new ApiError('NOT_FOUND', `no budget ${request.params.id}`);
     return reply.status(204).send();
   });
 
@@ -92,6 +107,7 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       },
     },
     async (request, reply) => {
+      requireRole(request.principal, 'member');
       const body = request.body;
       if (body.alertType !== 'ANOMALY' && !body.threshold && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
       const budget = body.budgetId ? (await budgets.list(request.organizationId)).find((b) => b.id === body.budgetId) : undefined;
@@ -99,7 +115,10 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       if (body.agentId && (await controlPlane.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [request.organizationId, body.agentId])).length === 0) {
         throw new ApiError('VALIDATION_ERROR', `unknown agent ${body.agentId}`, { field: 'body/agentId' });
       }
-      const created = await alerts.create(request.organizationId, body);
+      const created = (await audited(controlPlane, request, async (tx) => {
+        const a = await new CostAlertStore(tx).create(request.organizationId, body);
+        return { result: a, audit: { action: 'cost_alert.create', resourceType: 'cost_alert', resourceId: a.id, after: a } };
+      }))!;
       // Evaluated at once, so the caller sees whether it fires on today's data.
       const v = await judgeAlert(costs, request.organizationId, created, now(), budget);
       await alerts.record(request.organizationId, created.id, v.firing, v.actual, v.message);
@@ -108,7 +127,14 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
   );
 
   app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    if (!(await alerts.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no cost alert ${request.params.id}`);
+    requireRole(request.principal, 'member');
+    const removed = await audited(controlPlane, request, async (tx) => {
+      const store = new CostAlertStore(tx);
+      const before = (await store.list(request.organizationId)).find((a) => a.id === request.params.id);
+      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
+      return { result: before, audit: { action: 'cost_alert.delete', resourceType: 'cost_alert', resourceId: before.id, before } };
+    });
+    if (!removed) throw new ApiError('NOT_FOUND', `no cost alert ${request.params.id}`);
     return reply.status(204).send();
   });
 

@@ -1,7 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PriceEntry, Vendor } from '@ai-arm/schemas';
+import { audited } from '../../audit/audited';
+import { requireRole } from '../../auth/principal';
+import { AttributionStore } from '../../costs/attribution';
+import { PriceOverrideStore } from '../../costs/price-overrides';
 import { ApiError } from '../../errors';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
 import type { CostService } from '../../costs/service';
 import { attoText } from '../../costs/money';
 import { isoDay } from '../../costs/periods';
@@ -23,7 +28,7 @@ const perMillion = (atto: bigint | undefined) => (atto === undefined ? null : at
  * The cost engine's settings: contract prices over the list, and the rules that attribute
  * vendor usage to agents (applied when costs are read, so a change re-attributes history).
  */
-export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; now: () => Date }> = async (app, { costs, now }) => {
+export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
   app.get('/api/v1/costs/prices', async (request) => {
     const book = await costs.priceBook(request.organizationId);
     const day = isoDay(now().getTime());
@@ -45,11 +50,25 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
         body: Type.Object({ vendor: Vendor, model: Type.String({ minLength: 1, maxLength: 255 }), entry: PriceEntry, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
       },
     },
-    async (request, reply) => reply.status(201).send({ success: true as const, data: await costs.overrides.put(request.organizationId, request.body) }),
+    async (request, reply) => {
+      requireRole(request.principal, 'admin');
+      const saved = await audited(controlPlane, request, async (tx) => {
+        const o = await new PriceOverrideStore(tx).put(request.organizationId, request.body);
+        return { result: o, audit: { action: 'price_override.set', resourceType: 'price_override', resourceId: o.id, after: o } };
+      });
+      return reply.status(201).send({ success: true as const, data: saved! });
+    },
   );
 
   app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
-    if (!(await costs.overrides.remove(request.organizationId, request.params.id))) throw new ApiError('NOT_FOUND', `no price override ${request.params.id}`);
+    requireRole(request.principal, 'admin');
+    const removed = await audited(controlPlane, request, async (tx) => {
+      const store = new PriceOverrideStore(tx);
+      const before = (await store.list(request.organizationId)).find((o) => o.id === request.params.id);
+      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
+      return { result: before, audit: { action: 'price_override.delete', resourceType: 'price_override', resourceId: before.id, before } };
+    });
+    if (!removed) throw new ApiError('NOT_FOUND', `no price override ${request.params.id}`);
     return reply.status(204).send();
   });
 
@@ -58,6 +77,15 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
   app.put(
     '/api/v1/costs/attribution',
     { schema: { description: 'Replaces the attribution rules; an API key rule beats a project rule', body: Type.Object({ rules: Type.Array(Rule, { maxItems: 100_000 }) }, { additionalProperties: false }) } },
-    async (request) => ({ success: true as const, data: await costs.attribution.replace(request.organizationId, request.body.rules) }),
+    async (request) => {
+      requireRole(request.principal, 'admin');
+      const rules = await audited(controlPlane, request, async (tx) => {
+        const store = new AttributionStore(tx);
+        const before = await store.list(request.organizationId);
+        const after = await store.replace(request.organizationId, request.body.rules);
+        return { result: after, audit: { action: 'attribution.replace', resourceType: 'attribution_rules', resourceId: null, before: { rules: before }, after: { rules: after } } };
+      });
+      return { success: true as const, data: rules! };
+    },
   );
 };

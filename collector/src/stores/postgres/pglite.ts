@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { ControlPlaneDb, SqlExecutor } from './types';
@@ -34,13 +35,19 @@ export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
-  const turn = serial();
+  const queue = serial();
+  const inTransaction = new AsyncLocalStorage<true>();
+  // Waiting for our own transaction to finish would never end: fail loudly instead.
+  const turn = <T>(task: () => Promise<T>) => {
+    if (inTransaction.getStore()) return Promise.reject(new Error('a statement on the database from inside one of its transactions would deadlock on PGlite: use the transaction executor'));
+    return queue(task);
+  };
   const direct = executor(db);
   return {
     engine: 'pglite',
     query: (sql, params) => turn(() => direct.query(sql, params)),
     exec: (sql) => turn(() => direct.exec(sql)),
-    transaction: (fn) => turn(() => db.transaction((tx) => fn(executor(tx)))),
+    transaction: (fn) => turn(() => inTransaction.run(true, () => db.transaction((tx) => fn(executor(tx))))),
     close: () => turn(() => db.close()),
   };
 }

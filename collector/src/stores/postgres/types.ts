@@ -10,3 +10,6 @@ export interface ControlPlaneDb extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** Runs `fn` in a transaction of its own, or in the one `db` already is. */
+export const inTransaction = <T>(db: SqlExecutor | ControlPlaneDb, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => ('transaction' in db ? db.transaction(fn) : fn(db));

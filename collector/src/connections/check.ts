@@ -1,0 +1,38 @@
+import { AnthropicConnector } from '../connectors/anthropic/connector';
+import { OpenAIConnector } from '../connectors/openai/connector';
+import type { Connector } from '../connectors/types';
+
+export interface AccessCheck {
+  ok: boolean;
+  latencyMs: number;
+  /** The vendor's HTTP status when it answered with an error. */
+  status: number | null;
+  error: string | null;
+}
+
+/** One admin call through the connector, with what went wrong in words a person can act on. */
+export async function checkAccess(connector: Connector, baseUrl: string, timeoutMs = 15_000): Promise<AccessCheck> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([connector.verifyAccess(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs)))]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started), status: null, error: null };
+  } catch (err) {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : null;
+    const error =
+      status === 401 || status === 403
+        ? `the vendor refused this admin key (HTTP ${status}): check that it is an organisation admin key and not revoked`
+        : status !== null
+          ? `the vendor answered HTTP ${status}`
+          : `could not reach ${baseUrl}: ${(err as Error).message}`;
+    return { ok: false, latencyMs: Math.round(performance.now() - started), status, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A connector to check credentials with: no retries, since someone waits for the answer. */
+export function checkingConnector(spec: { vendor: 'OPENAI' | 'ANTHROPIC'; adminKey: string; baseUrl: string }): Connector {
+  const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, maxRetries: 0 };
+  return spec.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
+}
