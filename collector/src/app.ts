@@ -20,6 +20,7 @@ import { userRoutes } from './routes/auth/users';
 import { auditRoutes } from './routes/governance/audit';
 import { organizationRoutes } from './routes/organizations';
 import { connectionRoutes, type ConnectionRuntime } from './routes/connections';
+import { agentRoutes, type AgentRuntime } from './routes/agents';
 import { checkingConnector } from './connections/check';
 import { CredentialVault } from './security/envelope-crypto';
 import { collectorStatsRoutes } from './routes/collector-stats';
@@ -49,6 +50,8 @@ export interface AppDeps {
   costs?: CostService;
   /** What the connections API needs of the running collector; by default it stores but does not poll. */
   connections?: ConnectionRuntime;
+  /** The poller behind agent discovery and health checks on demand; absent, those answer 503. */
+  agents?: AgentRuntime;
   /** The clock "today" is read from (tests pin it to the simulator's). */
   now?: () => Date;
 }
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(organizationRoutes, { controlPlane });
   await app.register(auditRoutes, { controlPlane });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
+  await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now });
   await app.register(connectionRoutes, { controlPlane, runtime: deps.connections ?? { vault, connector: checkingConnector } });
   return app;
 }

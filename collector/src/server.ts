@@ -62,7 +62,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     }
     const connections = [
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),
-      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
     ];
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
@@ -88,7 +88,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
       stopped: (id) => poller.remove(id),
     };
-    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();

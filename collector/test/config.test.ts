@@ -13,7 +13,9 @@ describe('configuration from the environment', () => {
   });
 
   it('leaves demo mode when a vendor key is set', () => {
-    expect(loadConfig({ ANTHROPIC_ADMIN_KEY: 'sk-ant-admin01-x' }).demoMode).toBe(false);
+    expect(loadConfig({ ANTHROPIC_ADMIN_KEY: 'sk-ant-admin01-x', ARM_MASTER_KEY: 'a'.repeat(64) }).demoMode).toBe(false);
+    // Outside demo mode, credentials stored through the API need the master key.
+    expect(() => loadConfig({ ANTHROPIC_ADMIN_KEY: 'sk-ant-admin01-x' })).toThrow(/ARM_MASTER_KEY is required outside demo mode/);
   });
 
   it('resolves a relative data directory against where npm was started', () => {

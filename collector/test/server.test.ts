@@ -100,7 +100,7 @@ describe('ai-arm CLI, in process', () => {
   it('backfill runs in this process, with progress, when no collector is running', async () => {
     const sim = await startSimulator({ agents: 6 });
     try {
-      Object.assign(process.env, { OPENAI_ADMIN_KEY: sim.state.opts.keys.openaiAdmin, OPENAI_BASE_URL: sim.openaiBaseUrl, ANTHROPIC_ADMIN_KEY: sim.state.opts.keys.anthropicAdmin, ANTHROPIC_BASE_URL: sim.anthropicBaseUrl });
+      Object.assign(process.env, { ARM_MASTER_KEY: 'b'.repeat(64), OPENAI_ADMIN_KEY: sim.state.opts.keys.openaiAdmin, OPENAI_BASE_URL: sim.openaiBaseUrl, ANTHROPIC_ADMIN_KEY: sim.state.opts.keys.anthropicAdmin, ANTHROPIC_BASE_URL: sim.anthropicBaseUrl });
       const written: string[] = [];
       jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
       expect(await main(['backfill', '--since', '2d'])).toBe(0);

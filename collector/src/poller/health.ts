@@ -22,6 +22,8 @@ export interface HealthTarget {
   connectionId: string;
   provider: GenAiProviderName;
   connector: Connector;
+  /** Check only these agents (a health check asked for through the API). */
+  agentIds?: string[];
 }
 
 const STATUSES: HealthStatus[] = ['HEALTHY', 'DEGRADED', 'DOWN', 'UNKNOWN'];
@@ -36,8 +38,8 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
   target.connector.startHealthRun();
   const agents = await deps.db.query<{ id: string; vendor: string; vendor_agent_id: string; model: string; active_probe: boolean; consecutive_failures: number; health: HealthStatus }>(
     `SELECT id, vendor, vendor_agent_id, config->>'model' AS model, active_probe, consecutive_failures, health FROM agents
-      WHERE organization_id = $1 AND connection_id = $2 AND status <> 'PAUSED' AND vanished_at IS NULL ORDER BY id`,
-    [target.organizationId, target.connectionId],
+      WHERE organization_id = $1 AND connection_id = $2 AND status <> 'PAUSED' AND vanished_at IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) ORDER BY id`,
+    [target.organizationId, target.connectionId, target.agentIds ?? null],
   );
   const history = new Map(
     (
@@ -99,10 +101,12 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
       [JSON.stringify(verdicts), timestamp, target.organizationId],
     );
   }
-  const vanished = await deps.db.query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 AND vanished_at IS NOT NULL', [target.organizationId, target.connectionId]);
-  for (const a of vanished) {
-    reportHealth(deps.metrics, target.provider, a.id, 'DOWN');
-  }
+  const idle = await deps.db.query<{ id: string; paused: boolean }>(
+    "SELECT id, status = 'PAUSED' AS paused FROM agents WHERE organization_id = $1 AND connection_id = $2 AND (vanished_at IS NOT NULL OR status = 'PAUSED')",
+    [target.organizationId, target.connectionId],
+  );
+  // A paused agent is in no health state, so no health alert fires for it.
+  for (const a of idle) reportHealth(deps.metrics, target.provider, a.id, a.paused ? null : 'DOWN');
   deps.log.debug({ connection: target.connectionId, ...counts }, 'health checks done');
   return counts;
 }
@@ -118,7 +122,7 @@ function probeErrorType(status: number | undefined): ErrorType {
   return '_OTHER';
 }
 
-/** The health state set of one agent: 1 on its status, 0 on the others. */
-function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus): void {
+/** The health state set of one agent: 1 on its status, 0 on the others (all 0 when paused). */
+function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus | null): void {
   for (const s of STATUSES) metrics.agentHealth.set(s === status ? 1 : 0, { gen_ai_provider_name: provider, gen_ai_agent_id: agentId, health_status: healthToLabel(s) });
 }

@@ -140,12 +140,30 @@ export class Poller {
     return results;
   }
 
-  health(conn: RuntimeConnection) {
+  health(conn: RuntimeConnection, agentIds?: string[]) {
     const { health } = this.deps.config;
     return runHealthChecks(
       { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
-      { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector },
+      { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector, ...(agentIds ? { agentIds } : {}) },
     );
+  }
+
+  /** Inventory sync of every connection of an organisation, now (POST /api/v1/agents/discover). */
+  async discover(organizationId: string): Promise<InventoryChange> {
+    const total: InventoryChange = { discovered: 0, added: 0, changed: 0, vanished: 0 };
+    for (const conn of this.connections.filter((c) => c.organizationId === organizationId)) {
+      const c = await this.inventory(conn);
+      for (const k of Object.keys(total) as (keyof InventoryChange)[]) total[k] += c[k];
+    }
+    return total;
+  }
+
+  /** One agent's health check, now; false when no polled connection holds the agent. */
+  async checkAgent(organizationId: string, connectionId: string | null, agentId: string): Promise<boolean> {
+    const conn = this.connections.find((c) => c.organizationId === organizationId && c.id === connectionId);
+    if (!conn) return false;
+    await this.health(conn, [agentId]);
+    return true;
   }
 
   private async reportAgentCounts(organizationId: string): Promise<void> {

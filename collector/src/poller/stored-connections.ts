@@ -26,15 +26,24 @@ export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c
   return id;
 }
 
-/** Every stored connection still in use, with its secret opened for the connector. */
-export async function loadStoredConnections(db: SqlExecutor, vault: CredentialVault): Promise<StoredConnection[]> {
+/**
+ * Every stored connection still in use, with its secret opened for the connector. One that
+ * this master key cannot open (the key changed) is reported and left unpolled, not fatal.
+ */
+export async function loadStoredConnections(db: SqlExecutor, vault: CredentialVault, onUnreadable: (id: string, err: Error) => void = () => undefined): Promise<StoredConnection[]> {
   const rows = await db.query<{ id: string; organization_id: string; vendor: 'OPENAI' | 'ANTHROPIC'; base_url: string | null; credentials_encrypted: Uint8Array }>(
     `SELECT id, organization_id, vendor, base_url, credentials_encrypted FROM connections
       WHERE source = 'api' AND deleted_at IS NULL AND status <> 'DISABLED' AND vendor IN ('OPENAI', 'ANTHROPIC') AND credentials_encrypted IS NOT NULL`,
   );
   const out: StoredConnection[] = [];
   for (const r of rows) {
-    const { adminKey } = await vault.open<{ adminKey: string }>(r.organization_id, r.id, Buffer.from(r.credentials_encrypted));
+    let adminKey: string;
+    try {
+      ({ adminKey } = await vault.open<{ adminKey: string }>(r.organization_id, r.id, Buffer.from(r.credentials_encrypted)));
+    } catch (err) {
+      onUnreadable(r.id, err as Error);
+      continue;
+    }
     out.push({ id: r.id, organizationId: r.organization_id, vendor: r.vendor, adminKey, baseUrl: r.base_url ?? DEFAULT_BASE_URL[r.vendor] });
   }
   return out;

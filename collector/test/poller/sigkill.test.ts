@@ -38,6 +38,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
       ARM_LOG_LEVEL: 'warn',
       ARM_POLL_BACKFILL_DAYS: String(BACKFILL_DAYS),
       ARM_POLL_INTERVAL_MS: '2000',
+      ARM_MASTER_KEY: 'c'.repeat(64),
       OPENAI_ADMIN_KEY: keys.openaiAdmin,
       OPENAI_BASE_URL: `${sim.url}/openai/v1`,
       ANTHROPIC_ADMIN_KEY: keys.anthropicAdmin,

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
+
+// The contrib entry ships ESM-only typings; its CommonJS build is what loads here.
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 import type { ControlPlaneDb, SqlExecutor } from './types';
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
@@ -33,7 +36,8 @@ function serial() {
  */
 export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  // pg_trgm backs the agent name search (migration 007).
+  const db = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await db.waitReady;
   const queue = serial();
   const inTransaction = new AsyncLocalStorage<true>();

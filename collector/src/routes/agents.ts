@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
+import { countByVendor, decodeCursor, listAgents, SORTS, type SortKey } from '../agents/list';
+import { AgentStore, type AgentView } from '../agents/store';
+import { audited } from '../audit/audited';
+import { requireRole } from '../auth/principal';
+import { ApiError } from '../errors';
+import type { InventoryChange } from '../poller/inventory';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { TelemetryDb } from '../stores/clickhouse/client';
+
+/** What the agents API needs from the running poller. */
+export interface AgentRuntime {
+  discover(organizationId: string): Promise<InventoryChange>;
+  /** Runs the agent's health check now; false when no polled connection holds it. */
+  checkAgent(organizationId: string, connectionId: string | null, agentId: string): Promise<boolean>;
+}
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const SORT_VALUES = Object.keys(SORTS).flatMap((k) => [k, `-${k}`]);
+const ListQuery = Type.Object({
+  vendor: Type.Optional(Vendor),
+  status: Type.Optional(AgentStatus),
+  type: Type.Optional(AgentType),
+  health: Type.Optional(HealthStatus),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Part of the name, any case' })),
+  sort: Type.Optional(Type.Union(SORT_VALUES.map((s) => Type.Literal(s)), { default: 'name', description: 'A leading - sorts descending' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'meta.nextCursor of the previous page' })),
+});
+const Json = Type.Record(Type.String(), Type.Unknown());
+const CreateAgent = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 255 }),
+    type: Type.Optional(AgentType),
+    vendorAgentId: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Your own id for it (default: generated)" })),
+    config: Type.Optional(Json),
+    metadata: Type.Optional(Json),
+  },
+  { additionalProperties: false },
+);
+const PatchAgent = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), type: Type.Optional(AgentType), config: Type.Optional(Json), metadata: Type.Optional(Json), activeProbe: Type.Optional(Type.Boolean({ description: 'Opt in to a one-token probe request per check (costs money)' })) },
+  { additionalProperties: false, minProperties: 1 },
+);
+const RangeQuery = Type.Object({ range: Type.Optional(Type.String({ pattern: '^\\d{1,3}[hd]$', default: '24h', description: 'How far back: 24h, 7d, ...' })) });
+
+/**
+ * The agent inventory: list with filters, search, sort, cursor paging and counts per vendor;
+ * custom agents; pause and resume; health now and over time.
+ */
+export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; telemetry: TelemetryDb; runtime: AgentRuntime | null; now: () => Date }> = async (app, { controlPlane, telemetry, runtime, now }) => {
+  const agents = new AgentStore(controlPlane);
+  const found = async (org: string, id: string): Promise<AgentView> => {
+    const a = await agents.get(org, id);
+    if (!a) throw new ApiError('NOT_FOUND', `no agent ${id}`);
+    return a;
+  };
+  const poller = () => {
+    if (!runtime) throw new ApiError('UNAVAILABLE', 'this collector serves the API without polling vendors');
+    return runtime;
+  };
+  const change = (action: string, fields: Parameters<AgentStore['update']>[2]) =>
+    async function (request: { organizationId: string; params: { id: string } } & Parameters<typeof audited>[1]) {
+      const updated = await audited(controlPlane, request, async (tx) => {
+        const store = new AgentStore(tx);
+        const before = await store.get(request.organizationId, request.params.id);
+        if (!before) return null;
+        const after = (await store.update(request.organizationId, before.id, fields))!;
+        return { result: after, audit: { action, resourceType: 'agent', resourceId: after.id, before, after } };
+      });
+      if (!updated) throw new ApiError('NOT_FOUND', `no agent ${request.params.id}`);
+      return { success: true as const, data: updated };
+    };
+
+  app.get('/api/v1/agents', { schema: { querystring: ListQuery, description: 'Agents, filtered and sorted, a page at a time; meta has counts per vendor and the next cursor' } }, async (request) => {
+    const { vendor, status, type, health, q, sort = 'name', limit = 50, cursor } = request.query;
+    const after = cursor ? decodeCursor(cursor) : null;
+    if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
+    const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
+    const [page, counts] = await Promise.all([
+      listAgents(controlPlane, filter, { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit }, after),
+      countByVendor(controlPlane, filter),
+    ]);
+    return { success: true as const, data: page.agents, meta: { total: counts.total, countsByVendor: counts.byVendor, limit, nextCursor: page.nextCursor } };
+  });
+
+  app.post('/api/v1/agents', { schema: { body: CreateAgent, description: 'Register a custom (in-house) agent' } }, async (request, reply) => {
+    requireRole(request.principal, 'member');
+    const b = request.body;
+    const created = await audited(controlPlane, request, async (tx) => {
+      const a = await new AgentStore(tx).create(request.organizationId, { name: b.name, type: b.type ?? 'CUSTOM', vendorAgentId: b.vendorAgentId ?? `custom-${randomUUID()}`, config: b.config ?? {}, metadata: b.metadata ?? {} });
+      return { result: a, audit: { action: 'agent.create', resourceType: 'agent', resourceId: a.id, after: a } };
+    }).catch((err: { code?: string }) => {
+      if (err.code === '23505') throw new ApiError('CONFLICT', `a custom agent with vendorAgentId ${b.vendorAgentId} exists`, { field: 'body/vendorAgentId' });
+      throw err;
+    });
+    return reply.code(201).send({ success: true as const, data: created! });
+  });
+
+  app.post('/api/v1/agents/discover', { schema: { description: "Sync every connection's agent inventory now" } }, async (request) => {
+    requireRole(request.principal, 'member');
+    return { success: true as const, data: await poller().discover(request.organizationId) };
+  });
+
+  app.get('/api/v1/agents/:id', { schema: { params: IdParams } }, async (request) => ({ success: true as const, data: await found(request.organizationId, request.params.id) }));
+
+  app.patch('/api/v1/agents/:id', { schema: { params: IdParams, body: PatchAgent } }, async (request) => {
+    requireRole(request.principal, 'member');
+    return change('agent.update', request.body)(request);
+  });
+
+  app.delete('/api/v1/agents/:id', { schema: { params: IdParams, description: 'Remove a custom agent; a vendor agent is paused instead (the next sync would bring it back)' } }, async (request) => {
+    requireRole(request.principal, 'member');
+    const removed = await audited(controlPlane, request, async (tx) => {
+      const store = new AgentStore(tx);
+      const before = await store.get(request.organizationId, request.params.id);
+      if (!before) return null;
+      if (before.vendor !== 'CUSTOM') throw new ApiError('CONFLICT', `agent ${before.id} comes from ${before.vendor}: delete it there, or pause it here`);
+      await store.remove(request.organizationId, before.id);
+      return { result: before, audit: { action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before } };
+    });
+    if (!removed) throw new ApiError('NOT_FOUND', `no agent ${request.params.id}`);
+    return { success: true as const, data: { id: removed.id, deleted: true } };
+  });
+
+  app.post('/api/v1/agents/:id/pause', { schema: { params: IdParams, description: 'Pause: health checks and health alerts stop, metrics show it paused' } }, async (request) => {
+    requireRole(request.principal, 'member');
+    return change('agent.pause', { status: 'PAUSED' })(request);
+  });
+
+  app.post('/api/v1/agents/:id/resume', { schema: { params: IdParams } }, async (request) => {
+    requireRole(request.principal, 'member');
+    return change('agent.resume', { status: 'ACTIVE' })(request);
+  });
+
+  app.post('/api/v1/agents/:id/health-check', { schema: { params: IdParams, description: 'Run the health check now and return the result' } }, async (request) => {
+    requireRole(request.principal, 'member');
+    const a = await found(request.organizationId, request.params.id);
+    if (a.status === 'PAUSED') throw new ApiError('CONFLICT', `agent ${a.id} is paused: resume it to check its health`);
+    if (!(await poller().checkAgent(request.organizationId, a.connectionId, a.id))) throw new ApiError('CONFLICT', `agent ${a.id} has no polled connection to check it through`);
+    return { success: true as const, data: await found(request.organizationId, a.id) };
+  });
+
+  app.get('/api/v1/agents/:id/health', { schema: { params: IdParams, querystring: RangeQuery, description: "The agent's health checks over a range, newest first, with its last error" } }, async (request) => {
+    const a = await found(request.organizationId, request.params.id);
+    const range = request.query.range ?? '24h';
+    const seconds = Number(range.slice(0, -1)) * (range.endsWith('d') ? 86_400 : 3_600);
+    const checks = await telemetry.query<{ at: string; status: string; latency_ms: number; error_rate: number; details: string }>(
+      `SELECT toString(timestamp) AS at, status, latency_ms, error_rate, details FROM {db:Identifier}.agent_health_checks
+        WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
+        ORDER BY timestamp DESC LIMIT 2000`,
+      { db: telemetry.database, org: request.organizationId, agent: a.id, from: now().getTime() - seconds * 1000 },
+    );
+    return {
+      success: true as const,
+      data: {
+        agent: { id: a.id, status: a.status, health: a.health, healthScore: a.healthScore, lastHealthCheck: a.lastHealthCheck, lastError: a.lastError },
+        checks: checks.map((c) => ({ timestamp: `${c.at.replace(' ', 'T')}Z`, status: c.status, latencyMs: Number(c.latency_ms), errorRate: Number(c.error_rate), details: safeJson(c.details) })),
+      },
+      meta: { range },
+    };
+  });
+
+  app.get('/api/v1/metrics/health', { schema: { description: 'Agents by health and vendor, the average health score, and the agents that are down' } }, async (request) => {
+    const org = request.organizationId;
+    const byHealth = await controlPlane.query<{ vendor: string; health: string; n: string | number }>('SELECT vendor, health, sum(n) AS n FROM agent_counts WHERE organization_id = $1 GROUP BY vendor, health HAVING sum(n) > 0 ORDER BY vendor, health', [org]);
+    const [score] = await controlPlane.query<{ avg: string | number | null }>("SELECT avg(health_score) AS avg FROM agents WHERE organization_id = $1 AND status <> 'PAUSED'", [org]);
+    const down = await controlPlane.query<{ id: string; name: string; vendor: string; last_error: string | null; last_health_check: Date | null }>(
+      "SELECT id, name, vendor, last_error, last_health_check FROM agents WHERE organization_id = $1 AND health = 'DOWN' AND status <> 'PAUSED' ORDER BY name LIMIT 100",
+      [org],
+    );
+    return {
+      success: true as const,
+      data: {
+        byHealth: byHealth.map((r) => ({ vendor: r.vendor, health: r.health, agents: Number(r.n) })),
+        averageHealthScore: score?.avg === null || score?.avg === undefined ? null : Math.round(Number(score.avg) * 10) / 10,
+        down: down.map((d) => ({ id: d.id, name: d.name, vendor: d.vendor, lastError: d.last_error, lastHealthCheck: d.last_health_check?.toISOString() ?? null })),
+      },
+    };
+  });
+};
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
