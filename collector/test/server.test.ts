@@ -7,7 +7,12 @@ import { startSimulator } from '../src/simulator/server';
 import { openStores } from '../src/stores';
 import { acquireDataLock, DataDirBusyError, readLiveLock } from '../src/runtime/data-lock';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
-import { uniqueName, workerDataDir } from './support/paths';
+import { TEST_ROOT, uniqueName, workerDataDir } from './support/paths';
+import { appendAudit } from '../src/audit/log';
+import { ensureBootstrapKey } from '../src/auth/bootstrap';
+import { systemPrincipal } from '../src/auth/principal';
+import { ensureDefaultOrganization } from '../src/poller/organization';
+import { openPGlite } from '../src/stores/postgres/pglite';
 
 const ORG = '99999999-9999-4999-8999-999999999999';
 
@@ -95,6 +100,36 @@ describe('ai-arm CLI, in process', () => {
     expect(await main(['migrate'])).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`postgres: nothing to apply; ${readMigrations('postgres').length} migration\\(s\\) in place`));
     expect(out.join('\n')).toMatch(/clickhouse: nothing to apply/);
+  });
+
+  it('audit verify checks every organisation chain, and exits 1 naming the first broken record', async () => {
+    const dataDir = join(TEST_ROOT, uniqueName('audit'));
+    process.env.ARM_DATA_DIR = dataDir;
+    expect(await main(['migrate'])).toBe(0);
+    const db = await openPGlite(join(dataDir, 'pglite'));
+    try {
+      const org = await ensureDefaultOrganization(db);
+      await ensureBootstrapKey(db, org, 'arm_sk_live_AuditCliAuditCliAuditCliAuditCli01');
+      for (const name of ['a', 'b', 'c']) await db.transaction((tx) => appendAudit(tx, { principal: systemPrincipal(org), ipAddress: null, userAgent: null, requestId: name }, { action: 'thing.create', resourceType: 'thing', resourceId: name }));
+    } finally {
+      await db.close();
+    }
+    out.length = 0;
+    expect(await main(['audit', 'verify'])).toBe(0);
+    expect(out).toEqual(['default: 4 record(s), chain intact']);
+
+    const again = await openPGlite(join(dataDir, 'pglite'));
+    await again.transaction(async (tx) => {
+      await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await tx.query("UPDATE audit_log SET resource_id = 'z' WHERE sequence = 3");
+      await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    });
+    await again.close();
+    out.length = 0;
+    expect(await main(['audit', 'verify', '--organization', 'default'])).toBe(1);
+    expect(out).toEqual(['default: BROKEN at record 3 (altered): record 3 was altered after it was written; 2 record(s) before it verified']);
+    expect(await main(['audit', 'check'])).toBe(2);
+    expect(err.join('\n')).toMatch(/usage: ai-arm audit verify/);
   });
 
   it('backfill runs in this process, with progress, when no collector is running', async () => {

@@ -1,3 +1,4 @@
+import { UsageError } from './usage-error';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/env';
 import { createLogger } from '../logger';
@@ -17,7 +18,6 @@ Re-reads a connection's usage and cost reports from --since (90d, 12h, 2w or an 
 default 30d) to now, with a progress bar and an ETA. Without --connection, every connection.
 With a collector running on this data directory the backfill runs inside it, through its API.`;
 
-export class BackfillUsageError extends Error {}
 
 export async function runBackfill(config: Config, argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { connection: { type: 'string' }, since: { type: 'string', default: '30d' } }, strict: true });
@@ -25,7 +25,7 @@ export async function runBackfill(config: Config, argv: string[]): Promise<numbe
   try {
     parseSince(since, 0); // fail on a bad value before any work starts
   } catch (err) {
-    throw new BackfillUsageError((err as Error).message);
+    throw new UsageError((err as Error).message);
   }
   const holder = !config.postgresUrl || !config.clickhouseUrl ? readLiveLock(config.dataDir) : null;
   if (holder) return throughApi(`http://${holder.host}:${holder.port}`, config.api.cliKey, values.connection, since);
@@ -62,13 +62,13 @@ async function watch(targets: Target[]): Promise<number> {
 }
 
 async function throughApi(base: string, apiKey: string | null, only: string | undefined, since: string): Promise<number> {
-  if (!apiKey) throw new BackfillUsageError(`a collector runs at ${base}: set ARM_API_KEY to an admin API key so backfill can ask it`);
+  if (!apiKey) throw new UsageError(`a collector runs at ${base}: set ARM_API_KEY to an admin API key so backfill can ask it`);
   const auth = { authorization: `Bearer ${apiKey}` };
   const listed = await fetch(`${base}/api/v1/poller/connections`, { headers: auth });
-  if (listed.status === 401 || listed.status === 403) throw new BackfillUsageError(`the collector at ${base} refused ARM_API_KEY (${listed.status}): it needs an admin key of its organisation`);
+  if (listed.status === 401 || listed.status === 403) throw new UsageError(`the collector at ${base} refused ARM_API_KEY (${listed.status}): it needs an admin key of its organisation`);
   const list = (await listed.json()) as { data: { id: string; vendor: string }[] };
   const connections = list.data.filter((c) => !only || c.id === only);
-  if (connections.length === 0) throw new BackfillUsageError(only ? `the running collector polls no connection ${only}; it polls ${list.data.map((c) => `${c.id} (${c.vendor})`).join(', ') || 'none'}` : 'the running collector polls no connection');
+  if (connections.length === 0) throw new UsageError(only ? `the running collector polls no connection ${only}; it polls ${list.data.map((c) => `${c.id} (${c.vendor})`).join(', ') || 'none'}` : 'the running collector polls no connection');
   console.error(`backfilling ${connections.length} connection(s) from ${since} in the collector at ${base}`);
   return watch(
     connections.map((c) => ({
@@ -85,7 +85,7 @@ async function throughApi(base: string, apiKey: string | null, only: string | un
 async function inProcess(config: Config, only: string | undefined, since: string): Promise<number> {
   const endpoints = endpointsFromConfig(config);
   if (endpoints.length === 0) {
-    throw new BackfillUsageError('no vendor credentials are set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): nothing to backfill. In demo mode, start the collector and run backfill against it.');
+    throw new UsageError('no vendor credentials are set (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY): nothing to backfill. In demo mode, start the collector and run backfill against it.');
   }
   const lock = !config.postgresUrl || !config.clickhouseUrl ? acquireDataLock(config.dataDir, config.host, config.port) : null;
   const metrics = new Instruments(new PrometheusSink({ processMetrics: false }));
@@ -94,7 +94,7 @@ async function inProcess(config: Config, only: string | undefined, since: string
   try {
     const org = await ensureDefaultOrganization(stores.controlPlane);
     const connections = (await openConnections(stores.controlPlane, org, 'env', endpoints, metrics, config.poll.vendorMaxRetries)).filter((c) => !only || c.id === only);
-    if (connections.length === 0) throw new BackfillUsageError(`no connection ${only}`);
+    if (connections.length === 0) throw new UsageError(`no connection ${only}`);
     // The same jobs the collector's API runs, here in this process.
     const jobs = new BackfillJobs(new Poller({ config, stores, metrics, log }, connections));
     return await watch(

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { DataDirBusyError } from '../runtime/data-lock';
-import { BackfillUsageError, BACKFILL_USAGE, runBackfill } from './backfill';
+import { AUDIT_USAGE, runAudit } from './audit';
+import { BACKFILL_USAGE, runBackfill } from './backfill';
+import { UsageError } from './usage-error';
 import { runMigrate } from './migrate';
 import { runSimulate } from './simulate';
 import { runStart } from './start';
@@ -11,12 +13,14 @@ commands:
   start     run the collector (API, /metrics, polling) on the configured stores
   migrate   apply pending store migrations and report the schema versions
   backfill  re-read usage and cost history (--connection ID --since 90d), with progress
+  audit     verify the audit trail's hash chains (audit verify [--organization slug])
   simulate  serve the vendor simulator (simulated OpenAI and Anthropic admin APIs)
   help      show this text
 
 Configuration comes from the environment; see README.md for every variable.`;
 
-const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<number>> = { start: runStart, migrate: runMigrate, backfill: runBackfill };
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<number>> = { start: runStart, migrate: runMigrate, backfill: runBackfill, audit: runAudit };
+const USAGES: Record<string, string> = { backfill: BACKFILL_USAGE, audit: AUDIT_USAGE };
 
 export async function main(argv: string[]): Promise<number> {
   const [command = 'help'] = argv;
@@ -38,8 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ai-arm: ${err.message}`);
       return 78; // EX_CONFIG
     }
-    if (err instanceof BackfillUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`ai-arm ${command}: ${(err as Error).message}\n\n${BACKFILL_USAGE}`);
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`ai-arm ${command}: ${(err as Error).message}\n\n${USAGES[command] ?? USAGE}`);
       return 2;
     }
     console.error(`ai-arm ${command} failed: ${(err as Error).stack ?? String(err)}`);

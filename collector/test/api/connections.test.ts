@@ -1,6 +1,8 @@
+import { buildApp } from '../../src/app';
 import { ApiKeyStore } from '../../src/auth/store';
+import { quietLogger, testConfig } from '../support/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { ADMIN_KEY, authedApp } from './support';
+import { authedApp } from './support';
 
 const MASTER_KEY = 'a'.repeat(64);
 
@@ -14,13 +16,13 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   beforeAll(async () => {
     sim = await startSimulator({ agents: 6 });
     t = await authedApp({ ARM_MASTER_KEY: MASTER_KEY });
-    viewer = (await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'v', role: 'viewer' } })).body.data.key;
+    viewer = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'v', role: 'viewer' } })).body.data.key;
   });
   afterAll(async () => {
     await t.close();
     await sim.close();
   });
-  const audits = async (action: string) => (await t.call(ADMIN_KEY, { url: `/api/v1/governance/audit?action=${action}&limit=1000` })).body.data as { resourceId: string; after: Record<string, unknown> }[];
+  const audits = async (action: string) => (await t.call(t.admin, { url: `/api/v1/governance/audit?action=${action}&limit=1000` })).body.data as { resourceId: string; after: Record<string, unknown> }[];
 
   it('lists the vendors this build supports with the credential fields each needs', async () => {
     const res = await t.call(viewer, { url: '/api/v1/connections/vendors' });
@@ -36,22 +38,22 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   });
 
   it('checks the key format, then the vendor, without ever echoing the key', async () => {
-    const badFormat = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload: openai('sk-proj-notanadminkey0000000000') });
+    const badFormat = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: openai('sk-proj-notanadminkey0000000000') });
     expect(badFormat.status).toBe(400);
     expect(badFormat.body.error).toEqual(expect.objectContaining({ code: 'VALIDATION_ERROR', details: { field: 'body/credentials/adminKey' } }));
     expect(badFormat.raw).not.toContain('notanadminkey');
 
-    const refused = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload: openai('sk-admin-wrongwrongwrongwrong') });
+    const refused = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: openai('sk-admin-wrongwrongwrongwrong') });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/refused this admin key \(HTTP 401\)/);
     expect(refused.raw).not.toContain('wrongwrongwrong');
 
-    const unreachable = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(), baseUrl: 'http://127.0.0.1:1/v1' } });
+    const unreachable = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(), baseUrl: 'http://127.0.0.1:1/v1' } });
     expect(unreachable.status).toBe(502);
     expect(unreachable.body.error.code).toBe('VENDOR_ERROR');
     expect(unreachable.body.error.message).toMatch(/could not reach http:\/\/127\.0\.0\.1:1\/v1/);
 
-    const unsupported = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(), vendor: 'GOOGLE' } });
+    const unsupported = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(), vendor: 'GOOGLE' } });
     expect(unsupported.status).toBe(400);
     expect(unsupported.body.error.message).toMatch(/no connector for GOOGLE; it supports OPENAI, ANTHROPIC/);
     expect(await audits('connection.create')).toEqual([]);
@@ -59,7 +61,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
 
   it('stores a working connection sealed with AES-256-GCM, shows only a hint, audits it without the key', async () => {
     for (const payload of [openai(), { vendor: 'ANTHROPIC', name: 'Anthropic', credentials: { adminKey: keys().anthropicAdmin }, baseUrl: `${sim.url}/anthropic` }]) {
-      const res = await t.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload });
+      const res = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload });
       expect(res.status).toBe(201);
       expect(res.body.data).toEqual(expect.objectContaining({ vendor: payload.vendor, status: 'CONNECTED', credentialHint: `…${payload.credentials.adminKey.slice(-4)}`, lastSyncAt: null }));
       expect(res.raw).not.toContain(payload.credentials.adminKey);
@@ -75,17 +77,17 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   });
 
   it('tests a stored connection now, and reports a key the vendor stopped accepting', async () => {
-    const [c] = (await t.call(ADMIN_KEY, { url: '/api/v1/connections' })).body.data;
-    const ok = await t.call(ADMIN_KEY, { method: 'POST', url: `/api/v1/connections/${c.id}/test` });
+    const [c] = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data;
+    const ok = await t.call(t.admin, { method: 'POST', url: `/api/v1/connections/${c.id}/test` });
     expect(ok.body.data).toEqual(expect.objectContaining({ ok: true, connectionStatus: 'CONNECTED', latencyMs: expect.any(Number) }));
     // The vendor rotates its admin key: the stored one no longer works.
     const before = keys().openaiAdmin;
     sim.state.opts.keys.openaiAdmin = 'sk-admin-rotated-rotated-rotated';
     try {
-      const failed = await t.call(ADMIN_KEY, { method: 'POST', url: `/api/v1/connections/${c.id}/test` });
+      const failed = await t.call(t.admin, { method: 'POST', url: `/api/v1/connections/${c.id}/test` });
       expect(failed.status).toBe(200);
       expect(failed.body.data).toEqual(expect.objectContaining({ ok: false, status: 401, connectionStatus: 'ERROR' }));
-      expect((await t.call(ADMIN_KEY, { url: `/api/v1/connections/${c.id}` })).body.data.status).toBe('ERROR');
+      expect((await t.call(t.admin, { url: `/api/v1/connections/${c.id}` })).body.data.status).toBe('ERROR');
     } finally {
       sim.state.opts.keys.openaiAdmin = before;
     }
@@ -93,28 +95,28 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   });
 
   it('deletes a connection (soft: its history stays), and another organisation cannot see or delete it (404)', async () => {
-    const [c] = (await t.call(ADMIN_KEY, { url: '/api/v1/connections' })).body.data;
+    const [c] = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data;
     const [other] = await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other-conn') RETURNING id");
     const otherKey = (await new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'x', 'admin', null)).key;
     expect((await t.call(otherKey, { url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await t.call(otherKey, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await t.call(otherKey, { url: '/api/v1/connections' })).body.data).toEqual([]);
 
-    const del = await t.call(ADMIN_KEY, { method: 'DELETE', url: `/api/v1/connections/${c.id}` });
+    const del = await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${c.id}` });
     expect(del.body.data).toEqual({ id: c.id, deleted: true, historyKept: true });
-    expect((await t.call(ADMIN_KEY, { url: '/api/v1/connections' })).body.data.map((x: { id: string }) => x.id)).not.toContain(c.id);
+    expect((await t.call(t.admin, { url: '/api/v1/connections' })).body.data.map((x: { id: string }) => x.id)).not.toContain(c.id);
     const [row] = await t.stores.controlPlane.query<{ deleted_at: Date | null }>('SELECT deleted_at FROM connections WHERE id = $1', [c.id]);
     expect(row!.deleted_at).not.toBeNull();
-    expect((await t.call(ADMIN_KEY, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
+    expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await audits('connection.delete')).map((a) => a.resourceId)).toEqual([c.id]);
   });
 
   it('without ARM_MASTER_KEY it refuses to store credentials, saying how to fix it', async () => {
-    const bare = await authedApp();
+    const bare = await buildApp({ config: testConfig(), stores: t.stores, sink: t.sink, logger: quietLogger() });
     try {
-      const res = await bare.call(ADMIN_KEY, { method: 'POST', url: '/api/v1/connections', payload: openai() });
-      expect(res.status).toBe(503);
-      expect(res.body.error.message).toMatch(/ARM_MASTER_KEY/);
+      const res = await bare.inject({ method: 'POST', url: '/api/v1/connections', payload: openai(), headers: { authorization: `Bearer ${t.admin}` } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.message).toMatch(/ARM_MASTER_KEY/);
     } finally {
       await bare.close();
     }
