@@ -4,6 +4,12 @@
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX agents_name_trgm ON agents USING gin (name gin_trgm_ops);
+-- The list's usual filters (vendor and status or health, or either alone) read their first page
+-- straight off one of these in name order, however rare the match (PAUSED, DOWN).
+CREATE INDEX agents_org_vendor_status_name ON agents (organization_id, vendor, status, name, id);
+CREATE INDEX agents_org_vendor_health_name ON agents (organization_id, vendor, health, name, id);
+CREATE INDEX agents_org_status_name ON agents (organization_id, status, name, id);
+CREATE INDEX agents_org_health_name ON agents (organization_id, health, name, id);
 
 CREATE TABLE agent_counts (
   organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,

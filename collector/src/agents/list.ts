@@ -51,12 +51,21 @@ function where(f: AgentFilter, params: unknown[]): string {
   return parts.join(' AND ');
 }
 
-/** One page of agents, sorted, and the cursor of the next page (null on the last). */
-export async function listAgents(db: SqlExecutor, f: AgentFilter, o: ListOptions, after: [string | number, string] | null): Promise<{ agents: AgentView[]; nextCursor: string | null }> {
+/**
+ * Sorted by anything but the name (which has indexes per filter, migration 007), a page of
+ * fewer than this many matches is found by fetching the matches and sorting them; above it, by
+ * reading the sort order's index until the page is full. Walking an index for a filter that
+ * matches almost nothing would read every agent; sorting a huge match set would too.
+ */
+export const SORT_AFTER_FETCH_BELOW = 20_000;
+
+/** One page of agents, sorted, and the cursor of the next page (null on the last). `matches` is the count, when known. */
+export async function listAgents(db: SqlExecutor, f: AgentFilter, o: ListOptions, after: [string | number, string] | null, matches?: number): Promise<{ agents: AgentView[]; nextCursor: string | null }> {
   const params: unknown[] = [];
-  let sql = `SELECT ${AGENT_COLUMNS} FROM agents WHERE ${where(f, params)}`;
   const col = SORTS[o.sort];
   const dir = o.descending ? 'DESC' : 'ASC';
+  let sql = `SELECT ${AGENT_COLUMNS} FROM agents WHERE ${where(f, params)}`;
+  if (o.sort !== 'name' && matches !== undefined && matches < SORT_AFTER_FETCH_BELOW) sql = `WITH m AS MATERIALIZED (${sql}) SELECT * FROM m WHERE true`;
   if (after) {
     params.push(after[0], after[1]);
     sql += ` AND (${col}, id) ${o.descending ? '<' : '>'} ($${params.length - 1}, $${params.length})`;
@@ -70,15 +79,24 @@ export async function listAgents(db: SqlExecutor, f: AgentFilter, o: ListOptions
   return { agents, nextCursor: last ? encodeCursor(value, last.id) : null };
 }
 
+/** Past this many name matches the counts stop and say so: "10,000+" is answer enough. */
+export const SEARCH_COUNT_CAP = 10_000;
+
 /**
  * Matching agents per vendor. Without a name search the trigger-kept agent_counts table
- * answers (a few hundred rows at most); with one, the matching rows are counted.
+ * answers (a few hundred rows at most); with one, the matches are counted up to the cap.
  */
-export async function countByVendor(db: SqlExecutor, f: AgentFilter): Promise<{ byVendor: Record<string, number>; total: number }> {
+export async function countByVendor(db: SqlExecutor, f: AgentFilter): Promise<{ byVendor: Record<string, number>; total: number; capped: boolean }> {
   const params: unknown[] = [];
-  const rows = f.q
-    ? await db.query<{ vendor: string; n: string | number }>(`SELECT vendor, count(*) AS n FROM agents WHERE ${where(f, params)} GROUP BY vendor`, params)
-    : await db.query<{ vendor: string; n: string | number }>(`SELECT vendor, sum(n) AS n FROM agent_counts WHERE ${where(f, params)} GROUP BY vendor HAVING sum(n) > 0`, params);
+  let rows: { vendor: string; n: string | number }[];
+  if (f.q) {
+    const w = where(f, params);
+    params.push(SEARCH_COUNT_CAP + 1);
+    rows = await db.query(`SELECT vendor, count(*) AS n FROM (SELECT vendor FROM agents WHERE ${w} LIMIT $${params.length}) m GROUP BY vendor`, params);
+  } else {
+    rows = await db.query(`SELECT vendor, sum(n) AS n FROM agent_counts WHERE ${where(f, params)} GROUP BY vendor HAVING sum(n) > 0`, params);
+  }
   const byVendor = Object.fromEntries(rows.map((r) => [r.vendor, Number(r.n)]));
-  return { byVendor, total: Object.values(byVendor).reduce((s, n) => s + n, 0) };
+  const total = Object.values(byVendor).reduce((s, n) => s + n, 0);
+  return { byVendor, total: Math.min(total, f.q ? SEARCH_COUNT_CAP : total), capped: Boolean(f.q) && total > SEARCH_COUNT_CAP };
 }

@@ -34,6 +34,11 @@ const USER_COLUMNS = 'id, organization_id, email, name, role, last_login_at, cre
 
 // last_used_at is written at most this often per key, so reads do not turn into writes.
 const LAST_USED_RESOLUTION_MS = 60_000;
+// A key's principal is remembered this long, saving a query on every request. Revoking through
+// this process forgets it at once; another replica notices within this time.
+const KEY_CACHE_MS = 10_000;
+const KEY_CACHE_SIZE = 10_000;
+const keyCache = new Map<string, { principal: Principal; until: number }>();
 
 /** API keys: stored as sha256 of the key, shown once when created. */
 export class ApiKeyStore {
@@ -56,6 +61,7 @@ export class ApiKeyStore {
   }
 
   async revoke(organizationId: string, id: string): Promise<ApiKey | null> {
+    for (const [hash, c] of keyCache) if (c.principal.actorId === id) keyCache.delete(hash);
     const [row] = await this.db.query<KeyRow>(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE organization_id = $1 AND id = $2 RETURNING ${KEY_COLUMNS}`, [organizationId, id]);
     return row ? toApiKey(row) : null;
   }
@@ -65,10 +71,16 @@ export class ApiKeyStore {
   }
 
   async authenticate(key: string): Promise<Principal | null> {
-    const [row] = await this.db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [tokenHash(key)]);
+    const hash = tokenHash(key);
+    const cached = keyCache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const [row] = await this.db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]);
     if (!row) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) await this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]);
-    return { organizationId: row.organization_id, role: row.role, actorType: 'API_KEY', actorId: row.id, actorName: row.name };
+    const principal: Principal = { organizationId: row.organization_id, role: row.role, actorType: 'API_KEY', actorId: row.id, actorName: row.name };
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+    keyCache.set(hash, { principal, until: Date.now() + KEY_CACHE_MS });
+    return principal;
   }
 }
 

@@ -80,11 +80,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     const after = cursor ? decodeCursor(cursor) : null;
     if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
     const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
-    const [page, counts] = await Promise.all([
-      listAgents(controlPlane, filter, { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit }, after),
-      countByVendor(controlPlane, filter),
-    ]);
-    return { success: true as const, data: page.agents, meta: { total: counts.total, countsByVendor: counts.byVendor, limit, nextCursor: page.nextCursor } };
+    // Counts first: how many match decides how the page is best found.
+    const counts = await countByVendor(controlPlane, filter);
+    const page = await listAgents(controlPlane, filter, { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit }, after, counts.capped ? undefined : counts.total);
+    return { success: true as const, data: page.agents, meta: { total: counts.total, totalCapped: counts.capped, countsByVendor: counts.byVendor, limit, nextCursor: page.nextCursor } };
   });
 
   app.post('/api/v1/agents', { schema: { body: CreateAgent, description: 'Register a custom (in-house) agent' } }, async (request, reply) => {
