@@ -80,9 +80,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     const after = cursor ? decodeCursor(cursor) : null;
     if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
     const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
-    // Counts first: how many match decides how the page is best found.
-    const counts = await countByVendor(controlPlane, filter);
-    const page = await listAgents(controlPlane, filter, { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit }, after, counts.capped ? undefined : counts.total);
+    const order = { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit };
+    // In name order the indexes serve any filter, so counts and page go together; otherwise how
+    // many match decides how the page is best found.
+    const [counts, early] = await Promise.all([countByVendor(controlPlane, filter), order.sort === 'name' ? listAgents(controlPlane, filter, order, after) : null]);
+    const page = early ?? (await listAgents(controlPlane, filter, order, after, counts.capped ? undefined : counts.total));
     return { success: true as const, data: page.agents, meta: { total: counts.total, totalCapped: counts.capped, countsByVendor: counts.byVendor, limit, nextCursor: page.nextCursor } };
   });
 
