@@ -110,6 +110,14 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     expect(renamed.body.data.name).toBe('Root');
     expect((await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'admin@example.com', password: 'Another-Strong-Pass-7' } })).status).toBe(200);
     expect((await t.call(t.admin, { method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', payload: { name: 'x' } })).status).toBe(404);
+    // List, read and remove a user.
+    const listed = await t.call(t.admin, { url: '/api/v1/users' });
+    expect(listed.body.data.map((u: { email: string }) => u.email)).toEqual(['admin@example.com', 'ops@example.com']);
+    const ops = listed.body.data.find((u: { email: string }) => u.email === 'ops@example.com');
+    expect((await t.call(t.admin, { url: `/api/v1/users/${ops.id}` })).body.data).toEqual(ops);
+    expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/users/${ops.id}` })).body.data).toEqual({ id: ops.id, deleted: true });
+    expect((await t.call(t.admin, { url: `/api/v1/users/${ops.id}` })).status).toBe(404);
+    expect((await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'ops@example.com', password: PASSWORD } })).status).toBe(401);
   });
 
   it('scopes to the caller: another organisation is not found; a member may not change the organisation', async () => {
@@ -128,7 +136,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   it('audits every successful mutation with actor, before and after, IP, user agent and request id; secrets removed', async () => {
     const page = await t.call(t.admin, { url: '/api/v1/governance/audit?limit=1000', headers: {} });
     const actions = page.body.data.map((r: { action: string }) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(['api_key.create', 'api_key.revoke', 'user.create', 'user.update', 'session.create', 'organization.update']));
+    expect(actions).toEqual(expect.arrayContaining(['api_key.create', 'api_key.revoke', 'user.create', 'user.update', 'user.delete', 'session.create', 'organization.update']));
     const update = page.body.data.find((r: { action: string }) => r.action === 'organization.update');
     expect(update).toEqual(expect.objectContaining({ actorType: 'API_KEY', resourceId: t.org, ipAddress: '127.0.0.1', userAgent: 'lightMyRequest', requestId: expect.any(String) }));
     expect(update.before.name).not.toBe('Acme');
