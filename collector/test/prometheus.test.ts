@@ -1,23 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUTH, runCli, waitForCollector, type CliRun } from './support/cli';
 import { prometheus as prometheusBinary } from './support/promtool';
-import { until } from './support/wait';
+import { freePort, until } from './support/wait';
 
 const HOUR = 3600;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 const json = async <T>(url: string, init?: RequestInit) => (await (await fetch(url, { ...init, headers: { ...AUTH, ...(init?.headers as Record<string, string>) } })).json()) as T;
 
