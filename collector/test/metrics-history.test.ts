@@ -2,17 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type App } from '../src/app';
+import type { App } from '../src/app';
 import { costStateRefresher } from '../src/costs/after-poll';
 import { CostService } from '../src/costs/service';
 import type { PrometheusSink } from '../src/metrics/prometheus-sink';
 import type { Instruments } from '../src/metrics/instruments.generated';
-import { openStores, type Stores } from '../src/stores';
-import { startSimulator, type Simulator } from '../src/simulator/server';
+import type { Stores } from '../src/stores';
 import { loadPriceTable } from '@ai-arm/schemas';
-import { simPoller } from './support/poller';
+import { polledApp, type PolledApp } from './support/polled-app';
 import { promtool } from './support/promtool';
-import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { quietLogger } from './support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const FROM = '2026-11-12T00:00:00Z';
@@ -31,29 +30,19 @@ function lastSamples(text: string, name: string): Map<string, { value: number; a
 const sum = (m: Map<string, { value: number }>) => [...m.values()].reduce((s, x) => s + x.value, 0);
 
 describe('GET /api/v1/metrics/history: counters and budget gauges rebuilt for promtool backfill (real chdb, PGlite, promtool)', () => {
-  let sim: Simulator;
-  let stores: Stores;
+  let t: PolledApp;
   let app: App;
   let org: string;
+  let stores: Stores;
   let sink: PrometheusSink;
   let metrics: Instruments;
   const get = async (url: string) => app.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: NOW, agents: 12 });
-    const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '12' });
-    ({ sink, metrics } = testMetrics());
-    stores = await openStores(config, metrics, quietLogger());
-    const polled = await simPoller(sim, stores, config, metrics);
-    org = polled.org;
-    await polled.poller.runOnce();
-    app = await buildApp({ config, stores, sink, logger: quietLogger(), tenant: async () => org, now: () => new Date(NOW * 1000) });
+    t = await polledApp({ now: NOW, agents: 12, backfillDays: 12 });
+    ({ app, org, stores, sink, metrics } = t);
   });
-  afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-    await stores?.close();
-  });
+  afterAll(async () => t?.close());
 
   it('ends each counter at the window total the cost API reports, tokens exact and cost to the cent', async () => {
     const res = await get(`/api/v1/metrics/history?from=${FROM}&to=${TO}&step=3600`);

@@ -1,5 +1,5 @@
 import { loadPriceTable } from '@ai-arm/schemas';
-import { buildApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { costStateRefresher } from '../../src/costs/after-poll';
 import { judgeLatestHour } from '../../src/costs/anomaly';
 import { attoToNumber } from '../../src/costs/money';
@@ -8,41 +8,32 @@ import { PriceBook } from '../../src/costs/price-book';
 import { CostService } from '../../src/costs/service';
 import type { PrometheusSink } from '../../src/metrics/prometheus-sink';
 import type { Instruments } from '../../src/metrics/instruments.generated';
-import { openStores, type Stores } from '../../src/stores';
-import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { simPoller } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import type { Stores } from '../../src/stores';
+import type { Simulator } from '../../src/simulator/server';
+import { polledApp, type PolledApp } from '../support/polled-app';
+import { quietLogger } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const cents = (s: string | null) => Math.round(Number(s) * 100);
 
 describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite, simulator data)', () => {
-  let sim: Simulator;
-  let stores: Stores;
+  let t: PolledApp;
   let app: App;
   let org: string;
+  let stores: Stores;
   let sink: PrometheusSink;
   let metrics: Instruments;
+  let sim: Simulator;
   const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.json() };
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: NOW, agents: 24 });
-    const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '21' });
-    ({ sink, metrics } = testMetrics());
-    stores = await openStores(config, metrics, quietLogger());
-    const polled = await simPoller(sim, stores, config, metrics);
-    org = polled.org;
-    await polled.poller.runOnce();
-    app = await buildApp({ config, stores, sink, logger: quietLogger(), tenant: async () => org, now: () => new Date(NOW * 1000) });
+    t = await polledApp({ now: NOW, agents: 24, backfillDays: 21 });
+    ({ app, org, stores, sink, metrics, sim } = t);
   });
-  afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-    await stores?.close();
-  });
+  afterAll(async () => t?.close());
 
   it('forecasts the next 7 and 30 days with an interval around the point forecast', async () => {
     const { status, body } = await call('GET', '/api/v1/costs/forecast');
