@@ -166,7 +166,8 @@ export class Poller {
     return true;
   }
 
-  private async reportAgentCounts(organizationId: string): Promise<void> {
+  /** ai_arm_agents for an organisation, now: after a sync, or when the API pauses, resumes, adds or removes an agent. */
+  async reportAgentCounts(organizationId: string): Promise<void> {
     const rows = await this.deps.stores.controlPlane.query<{ vendor: 'OPENAI' | 'ANTHROPIC' | 'GOOGLE' | 'AZURE' | 'CUSTOM'; status: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNOWN'; n: number }>(
       'SELECT vendor, status, count(*) AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL GROUP BY vendor, status',
       [organizationId],

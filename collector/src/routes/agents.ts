@@ -16,6 +16,8 @@ export interface AgentRuntime {
   discover(organizationId: string): Promise<InventoryChange>;
   /** Runs the agent's health check now; false when no polled connection holds it. */
   checkAgent(organizationId: string, connectionId: string | null, agentId: string): Promise<boolean>;
+  /** Re-counts the organisation's agents by status for /metrics. */
+  reportAgentCounts(organizationId: string): Promise<void>;
 }
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -72,6 +74,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
         return { result: after, audit: { action, resourceType: 'agent', resourceId: after.id, before, after } };
       });
       if (!updated) throw new ApiError('NOT_FOUND', `no agent ${request.params.id}`);
+      // A pause shows in ai_arm_agents at once, not at the next inventory sync.
+      await runtime?.reportAgentCounts(request.organizationId);
       return { success: true as const, data: updated };
     };
 
