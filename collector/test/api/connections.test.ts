@@ -74,6 +74,8 @@ describe('connections API against the vendor simulator (real PGlite, official SD
     const created = await audits('connection.create');
     expect(created).toHaveLength(2);
     expect(JSON.stringify(created)).not.toMatch(/sk-admin-|sk-ant-admin/);
+    expect(t.logs().length).toBeGreaterThan(0);
+    expect(t.logs()).not.toMatch(/sk-admin-|sk-ant-admin/);
   });
 
   it('tests a stored connection now, and reports a key the vendor stopped accepting', async () => {
