@@ -68,7 +68,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     if (!supported) throw new ApiError('VALIDATION_ERROR', `this collector has no connector for ${vendor}; it supports ${SUPPORTED_VENDORS.map((v) => v.vendor).join(', ')}`, { field: 'body/vendor' });
     const pattern = supported.fields.find((f) => f.name === 'adminKey')?.pattern;
     // The message never repeats the key.
-    if (pattern && !new RegExp(pattern).test(credentials.adminKey)) throw new ApiError('VALIDATION_ERROR', `that is not a ${supported.name} admin key (${supported.fields[0]!.placeholder})`, { field: 'body/credentials/adminKey' });
+    if (pattern && !new RegExp(pattern).test(credentials.adminKey)) throw new ApiError('VALIDATION_ERROR', `that is not an ${supported.name} admin key (${supported.fields[0]!.placeholder})`, { field: 'body/credentials/adminKey' });
     if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot store credentials; set it (openssl rand -hex 32) and restart');
     const spec = { vendor: supported.vendor as 'OPENAI' | 'ANTHROPIC', adminKey: credentials.adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
     const check = await checkAccess(runtime.connector(spec), spec.baseUrl);

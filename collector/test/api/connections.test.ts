@@ -75,7 +75,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
     expect(created).toHaveLength(2);
     expect(JSON.stringify(created)).not.toMatch(/sk-admin-|sk-ant-admin/);
     expect(t.logs().length).toBeGreaterThan(0);
-    expect(t.logs()).not.toMatch(/sk-admin-|sk-ant-admin/);
+    for (const secret of [keys().openaiAdmin, keys().anthropicAdmin, 'notanadminkey', 'wrongwrongwrong']) expect(t.logs()).not.toContain(secret);
   });
 
   it('tests a stored connection now, and reports a key the vendor stopped accepting', async () => {
