@@ -178,13 +178,21 @@ export class Poller {
 
   private every(conn: RuntimeConnection, task: Task, intervalMs: number, run: () => Promise<unknown>, immediately: boolean): void {
     const polled = () => !this.stopped && this.connections.includes(conn);
+    // A fired timer leaves the set, so it holds only what stop() has to cancel.
+    const later = () => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void tick();
+      }, intervalMs).unref();
+      this.timers.add(timer);
+    };
     const tick = async () => {
       if (!polled()) return;
       await this.guard(conn, task, run);
-      if (polled()) this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
+      if (polled()) later();
     };
     if (immediately) void tick();
-    else this.timers.add(setTimeout(() => void tick(), intervalMs).unref());
+    else later();
   }
 
   private async guard(conn: RuntimeConnection, task: Task, run: () => Promise<unknown>): Promise<void> {

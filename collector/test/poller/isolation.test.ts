@@ -44,4 +44,38 @@ describe('poller scheduling', () => {
     );
     expect(mark!.last_error).toBeNull();
   });
+
+  it('stops polling a connection removed while running, and polls one added while running', async () => {
+    sim = await startSimulator({ now: NOW, agents: 6 });
+    const sink = new PrometheusSink({ processMetrics: false });
+    const metrics = new Instruments(sink);
+    const config = testConfig({ ARM_POLL_INTERVAL_MS: '1000', ARM_HEALTH_INTERVAL_MS: '1000', ARM_INVENTORY_INTERVAL_MS: '1000', ARM_POLL_BACKFILL_DAYS: '1' });
+    stores = await openStores(config, metrics, quietLogger());
+    const { poller } = await simPoller(sim, stores, config, metrics);
+    const polls = async (provider: string) => Number(new RegExp(`ai_arm_collector_polls_total\\{gen_ai_provider_name="${provider}",result="success"\\} (\\d+)`).exec(await sink.render())?.[1] ?? 0);
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await ok())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    poller.start();
+    await until('two polls of each', async () => (await polls('openai')) >= 2 && (await polls('anthropic')) >= 2);
+
+    const openai = poller.connections.find((c) => c.vendor === 'OPENAI')!;
+    expect(poller.remove(openai.id)).toBe(true);
+    expect(poller.remove(openai.id)).toBe(false);
+    // One run may have been in flight; after it, nothing more.
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopped = await polls('openai');
+    const anthropicBefore = await polls('anthropic');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await polls('openai')).toBe(stopped);
+    expect(await polls('anthropic')).toBeGreaterThan(anthropicBefore);
+
+    poller.add(openai);
+    await until('polls of the connection added back', async () => (await polls('openai')) >= stopped + 2);
+    await poller.stop();
+  });
 });
