@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });
   await app.register(collectorStatsRoutes, { sink: deps.sink });
-  if (deps.backfill) await app.register(backfillRoutes, { ...deps.backfill, watermarks: new WatermarkStore(deps.stores.controlPlane) });
+  if (deps.backfill) await app.register(backfillRoutes, { ...deps.backfill, watermarks: new WatermarkStore(deps.stores.controlPlane), controlPlane: deps.stores.controlPlane });
   const costs = deps.costs ?? new CostService(deps.stores, loadPriceTable());
   await app.register(costReportRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(costSettingsRoutes, { costs, controlPlane: deps.stores.controlPlane, now });

@@ -44,6 +44,7 @@ BEGIN
 END;
 $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
 -- Agent listing: filters, name search and keyset paging at a million agents.
 CREATE INDEX agents_org_name ON agents (organization_id, name, id);

@@ -24,10 +24,18 @@ export interface ListOptions {
 // The cursor is the last row's sort value and id: the next page starts after them, whatever
 // was added or removed meanwhile (keyset paging, no OFFSET).
 const encodeCursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
-export function decodeCursor(cursor: string): [string | number, string] | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VALUE_OK: Record<SortKey, (v: unknown) => boolean> = {
+  name: (v) => typeof v === 'string',
+  created: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  healthScore: (v) => Number.isInteger(v),
+};
+
+/** A cursor this API gave out for this sort, or null (which the route answers with a 400). */
+export function decodeCursor(cursor: string, sort: SortKey): [string | number, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    return Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && (typeof v[0] === 'string' || typeof v[0] === 'number') ? [v[0], v[1]] : null;
+    return Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && UUID.test(v[1]) && VALUE_OK[sort](v[0]) ? [v[0] as string | number, v[1]] : null;
   } catch {
     return null;
   }
@@ -64,18 +72,20 @@ export async function listAgents(db: SqlExecutor, f: AgentFilter, o: ListOptions
   const params: unknown[] = [];
   const col = SORTS[o.sort];
   const dir = o.descending ? 'DESC' : 'ASC';
-  let sql = `SELECT ${AGENT_COLUMNS} FROM agents WHERE ${where(f, params)}`;
+  // created_at as Postgres writes it: microseconds, which a JS Date would round to milliseconds.
+  let sql = `SELECT ${AGENT_COLUMNS}, created_at::text AS created_cursor FROM agents WHERE ${where(f, params)}`;
   if (o.sort !== 'name' && matches !== undefined && matches < SORT_AFTER_FETCH_BELOW) sql = `WITH m AS MATERIALIZED (${sql}) SELECT * FROM m WHERE true`;
   if (after) {
     params.push(after[0], after[1]);
-    sql += ` AND (${col}, id) ${o.descending ? '<' : '>'} ($${params.length - 1}, $${params.length})`;
+    const cast = o.sort === 'created' ? '::timestamptz' : o.sort === 'healthScore' ? '::int' : '::text';
+    sql += ` AND (${col}, id) ${o.descending ? '<' : '>'} ($${params.length - 1}${cast}, $${params.length}::uuid)`;
   }
   params.push(o.limit + 1);
   sql += ` ORDER BY ${col} ${dir}, id ${dir} LIMIT $${params.length}`;
-  const rows = await db.query<AgentRow>(sql, params);
+  const rows = await db.query<AgentRow & { created_cursor: string }>(sql, params);
   const agents = rows.slice(0, o.limit).map(toAgent);
   const last = rows.length > o.limit ? rows[o.limit - 1]! : null;
-  const value = last ? (o.sort === 'created' ? last.created_at.toISOString() : o.sort === 'healthScore' ? last.health_score : last.name) : null;
+  const value = last ? (o.sort === 'created' ? last.created_cursor : o.sort === 'healthScore' ? last.health_score : last.name) : null;
   return { agents, nextCursor: last ? encodeCursor(value, last.id) : null };
 }
 

@@ -72,9 +72,17 @@ export const toAuditLog = (r: AuditRow): AuditLog => {
  * change: the record exists exactly when the change does. The advisory lock orders concurrent
  * appends of one organisation so every record links to the one before it.
  */
+/**
+ * Serialises the organisation's audited changes until the transaction ends: the audit chain's
+ * appends, and checks such as "the last admin" that must not race. Re-entrant in a transaction.
+ */
+export async function lockOrganization(tx: SqlExecutor, organizationId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${organizationId}`]);
+}
+
 export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: AuditEntry): Promise<AuditLog> {
   const org = ctx.principal.organizationId;
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${org}`]);
+  await lockOrganization(tx, org);
   const [head] = await tx.query<{ sequence: string | number | bigint; hash: string }>('SELECT sequence, hash FROM audit_log WHERE organization_id = $1 ORDER BY sequence DESC LIMIT 1', [org]);
   const fields: ChainedFields = {
     organizationId: org,

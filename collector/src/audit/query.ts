@@ -40,7 +40,9 @@ export async function* auditRecords(db: SqlExecutor, f: AuditFilter, pageSize = 
 
 const CSV_COLUMNS = ['sequence', 'id', 'timestamp', 'actorType', 'actorId', 'actorName', 'action', 'resourceType', 'resourceId', 'before', 'after', 'metadata', 'ipAddress', 'userAgent', 'requestId', 'prevHash', 'hash'] as const;
 const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // A cell a spreadsheet would run as a formula (a user agent, a key name) is kept as text.
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -60,8 +60,13 @@ export class ApiKeyStore {
     return row ? toApiKey(row) : null;
   }
 
-  async revoke(organizationId: string, id: string): Promise<ApiKey | null> {
+  /** Drops a key's cached principal; call it once the revocation is committed. */
+  static forget(id: string): void {
     for (const [hash, c] of keyCache) if (c.principal.actorId === id) keyCache.delete(hash);
+  }
+
+  async revoke(organizationId: string, id: string): Promise<ApiKey | null> {
+    ApiKeyStore.forget(id);
     const [row] = await this.db.query<KeyRow>(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE organization_id = $1 AND id = $2 RETURNING ${KEY_COLUMNS}`, [organizationId, id]);
     return row ? toApiKey(row) : null;
   }
@@ -148,5 +153,9 @@ export class SessionStore {
 
   async remove(token: string): Promise<void> {
     await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+  }
+
+  async removeForUser(userId: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 }

@@ -5,6 +5,8 @@ import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
 import { countByVendor, decodeCursor, listAgents, SORTS, type SortKey } from '../agents/list';
 import { AgentStore, type AgentView } from '../agents/store';
 import { audited } from '../audit/audited';
+import { appendAudit } from '../audit/log';
+import { auditContext } from '../plugins/auth';
 import { requireRole } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { InventoryChange } from '../poller/inventory';
@@ -81,10 +83,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
 
   app.get('/api/v1/agents', { schema: { querystring: ListQuery, description: 'Agents, filtered and sorted, a page at a time; meta has counts per vendor and the next cursor' } }, async (request) => {
     const { vendor, status, type, health, q, sort = 'name', limit = 50, cursor } = request.query;
-    const after = cursor ? decodeCursor(cursor) : null;
-    if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
-    const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
     const order = { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit };
+    const after = cursor ? decodeCursor(cursor, order.sort) : null;
+    if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out for this sort', { field: 'querystring/cursor' });
+    const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
     // In name order the indexes serve any filter, so counts and page go together; otherwise how
     // many match decides how the page is best found.
     const [counts, early] = await Promise.all([countByVendor(controlPlane, filter), order.sort === 'name' ? listAgents(controlPlane, filter, order, after) : null]);
@@ -107,7 +109,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
 
   app.post('/api/v1/agents/discover', { schema: { description: "Sync every connection's agent inventory now" } }, async (request) => {
     requireRole(request.principal, 'member');
-    return { success: true as const, data: await poller().discover(request.organizationId) };
+    const change = await poller().discover(request.organizationId);
+    await controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'agent.discover', resourceType: 'agent', resourceId: null, after: { ...change } }));
+    return { success: true as const, data: change };
   });
 
   app.get('/api/v1/agents/:id', { schema: { params: IdParams } }, async (request) => ({ success: true as const, data: await found(request.organizationId, request.params.id) }));
@@ -146,7 +150,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     const a = await found(request.organizationId, request.params.id);
     if (a.status === 'PAUSED') throw new ApiError('CONFLICT', `agent ${a.id} is paused: resume it to check its health`);
     if (!(await poller().checkAgent(request.organizationId, a.connectionId, a.id))) throw new ApiError('CONFLICT', `agent ${a.id} has no polled connection to check it through`);
-    return { success: true as const, data: await found(request.organizationId, a.id) };
+    const after = await found(request.organizationId, a.id);
+    await controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'agent.health_check', resourceType: 'agent', resourceId: a.id, before: { health: a.health }, after: { health: after.health } }));
+    return { success: true as const, data: after };
   });
 
   app.get('/api/v1/agents/:id/health', { schema: { params: IdParams, querystring: RangeQuery, description: "The agent's health checks over a range, newest first, with its last error" } }, async (request) => {

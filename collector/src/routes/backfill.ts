@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { appendAudit } from '../audit/log';
 import { requireRole } from '../auth/principal';
+import { auditContext } from '../plugins/auth';
+import type { ControlPlaneDb } from '../stores/postgres/types';
 import { ApiError } from '../errors';
 import type { BackfillJobs } from '../poller/backfill';
 import type { WatermarkStore } from '../poller/watermarks';
@@ -18,7 +21,7 @@ export interface PolledConnection {
   source: string;
 }
 
-export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => PolledConnection[]; watermarks: WatermarkStore }> = async (
+export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; connections: () => PolledConnection[]; watermarks: WatermarkStore; controlPlane: ControlPlaneDb }> = async (
   app,
   opts,
 ) => {
@@ -36,11 +39,14 @@ export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; con
     async (request, reply) => {
       requireRole(request.principal, 'admin');
       if (!own(request.organizationId).some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
+      let job;
       try {
-        return reply.status(202).send({ success: true, data: opts.jobs.start(request.params.id, request.body.since) });
+        job = opts.jobs.start(request.params.id, request.body.since);
       } catch (err) {
         throw new ApiError('VALIDATION_ERROR', (err as Error).message, { field: 'body/since' });
       }
+      await opts.controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'connection.backfill', resourceType: 'connection', resourceId: request.params.id, metadata: { since: request.body.since } }));
+      return reply.status(202).send({ success: true, data: job });
     },
   );
 

@@ -71,6 +71,12 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
     }
     const names = (await list('?limit=200&sort=-name')).data.map((a) => a.name);
     expect(names).toEqual([...names].sort((x, y) => (x < y ? 1 : x > y ? -1 : 0)));
+    // A cursor for another sort, or crafted, is a 400, never a database error.
+    const forName = (await list('?limit=2&sort=name')).meta.nextCursor!;
+    for (const cursor of [forName, Buffer.from(JSON.stringify(['x', 'nope'])).toString('base64url')]) {
+      const res = await t.call(viewer, { url: `/api/v1/agents?sort=healthScore&cursor=${cursor}` });
+      expect({ status: res.status, field: res.body.error?.details?.field }).toEqual({ status: 400, field: 'querystring/cursor' });
+    }
     const bad = await t.call(viewer, { url: '/api/v1/agents?cursor=not-ours&sort=sideways' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['querystring/sort']);

@@ -106,8 +106,13 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     const demote = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { role: 'viewer' } });
     expect(demote.status).toBe(409);
     expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/users/${id}` })).status).toBe(409);
+    const opened = await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'admin@example.com', password: PASSWORD } });
+    const oldSession = String(opened.headers['set-cookie']).split(';')[0]!;
+    expect((await t.call(null, { url: '/api/auth/me', headers: { cookie: oldSession } })).status).toBe(200);
     const renamed = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/users/${id}`, payload: { name: 'Root', password: 'Another-Strong-Pass-7' } });
     expect(renamed.body.data.name).toBe('Root');
+    // A new password ends the sessions the old one opened.
+    expect((await t.call(null, { url: '/api/auth/me', headers: { cookie: oldSession } })).status).toBe(401);
     expect((await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'admin@example.com', password: 'Another-Strong-Pass-7' } })).status).toBe(200);
     expect((await t.call(t.admin, { method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', payload: { name: 'x' } })).status).toBe(404);
     // List, read and remove a user.
@@ -167,6 +172,23 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     const logs = t.logs();
     expect(logs.length).toBeGreaterThan(1000);
     for (const s of [...secrets, PASSWORD, 'Another-Strong-Pass-7']) expect(logs).not.toContain(s);
+  });
+});
+
+describe('sign-in limits', () => {
+  it('limits attempts per address whatever the client, and per client whatever the address', async () => {
+    const t = await authedApp();
+    try {
+      const attempt = (email: string, ip: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'Wrong-Horse-42-battery' }, remoteAddress: ip });
+      const oneAddress = [];
+      for (let i = 0; i < 11; i++) oneAddress.push((await attempt('target@example.com', `10.0.0.${i + 1}`)).statusCode);
+      expect(oneAddress).toEqual([...Array(10).fill(401), 429]);
+      const oneClient = [];
+      for (let i = 0; i < 11; i++) oneClient.push((await attempt(`user${i}@example.com`, '10.9.9.9')).statusCode);
+      expect(oneClient).toEqual([...Array(10).fill(401), 429]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -56,6 +56,8 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
     await write(org, 1);
     await expect(db.query("UPDATE audit_log SET action = 'x' WHERE organization_id = $1", [org])).rejects.toThrow(/append-only/);
     await expect(db.query('DELETE FROM audit_log WHERE organization_id = $1', [org])).rejects.toThrow(/append-only/);
+    // Wiping the whole table would leave a "valid" empty chain: refused too.
+    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
   });
 
   it('finds an edited record', async () => {

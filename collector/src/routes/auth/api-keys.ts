@@ -39,6 +39,8 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlan
       return { result: after, audit: { action: 'api_key.revoke', resourceType: 'api_key', resourceId: after.id, before, after } };
     });
     if (!revoked) throw new ApiError('NOT_FOUND', `no API key ${request.params.id}`);
+    // Again after the commit: a request in between may have cached the key once more.
+    ApiKeyStore.forget(revoked.id);
     return { success: true as const, data: revoked };
   });
 };

@@ -5,7 +5,7 @@ import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
 import { RateLimiter } from '../../auth/rate-limit';
 import { ApiKeyStore, SessionStore, UserStore } from '../../auth/store';
 import { ApiError } from '../../errors';
-import { SESSION_COOKIE, sessionToken } from '../../plugins/auth';
+import { auditContext, SESSION_COOKIE, sessionToken } from '../../plugins/auth';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
 const Login = Type.Object({ email: Type.String({ format: 'email', maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
@@ -18,11 +18,13 @@ const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE}=${va
 /** Email and password sign-in for people; the session is an httpOnly cookie. */
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; sessionHours: number }> = async (app, { controlPlane, sessionHours }) => {
   const users = new UserStore(controlPlane);
-  const sessions = new SessionStore(controlPlane);
   const limiter = new RateLimiter(LOGINS_PER_MINUTE);
 
   app.post('/api/auth/login', { config: { public: true }, schema: { body: Login, description: 'Sign in; sets the session cookie' } }, async (request, reply) => {
-    const wait = limiter.take(`${request.ip}|${request.body.email.toLowerCase()}`);
+    // Per client and per address, so neither many emails from one client (spraying, or
+    // scrypt as a CPU sink) nor many clients against one address get far.
+    const email = request.body.email.toLowerCase();
+    const wait = Math.max(limiter.take(`ip|${request.ip}`), limiter.take(`email|${email}`));
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many sign-in attempts; retry in ${wait} s`, { retryAfterSeconds: wait });
@@ -37,7 +39,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
     const session = await controlPlane.transaction(async (tx) => {
       const s = await new SessionStore(tx).create(safe, sessionHours);
       const principal = { organizationId: safe.organizationId, role: safe.role, actorType: 'USER' as const, actorId: safe.id, actorName: safe.email };
-      await appendAudit(tx, { principal, ipAddress: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: String(request.id) }, { action: 'session.create', resourceType: 'user', resourceId: safe.id });
+      await appendAudit(tx, { ...auditContext(request), principal }, { action: 'session.create', resourceType: 'user', resourceId: safe.id });
       return s;
     });
     reply.header('set-cookie', cookie(session.token, sessionHours * 3600));
@@ -46,7 +48,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
 
   app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie' } }, async (request, reply) => {
     const token = sessionToken(request);
-    if (token) await sessions.remove(token);
+    if (token) {
+      await controlPlane.transaction(async (tx) => {
+        await new SessionStore(tx).remove(token);
+        await appendAudit(tx, auditContext(request), { action: 'session.delete', resourceType: 'user', resourceId: request.principal.actorId });
+      });
+    }
     reply.header('set-cookie', cookie('', 0));
     return { success: true as const, data: { signedOut: token !== null } };
   });

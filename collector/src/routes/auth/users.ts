@@ -4,7 +4,8 @@ import { Role } from '@ai-arm/schemas';
 import { audited } from '../../audit/audited';
 import { hashPassword, passwordProblems } from '../../auth/passwords';
 import { requireRole } from '../../auth/principal';
-import { UserStore } from '../../auth/store';
+import { SessionStore, UserStore } from '../../auth/store';
+import { lockOrganization } from '../../audit/log';
 import { ApiError } from '../../errors';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
@@ -57,6 +58,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
   app.patch('/api/v1/users/:id', { schema: { params: IdParams, body: PatchUser, description: "Change a user's name, role or password" } }, async (request) => {
     requireRole(request.principal, 'admin');
     const user = await audited(controlPlane, request, async (tx) => {
+      await lockOrganization(tx, request.organizationId);
       const store = new UserStore(tx);
       const before = await store.get(request.organizationId, request.params.id);
       if (!before) return null;
@@ -66,6 +68,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
       }
       const passwordHash = request.body.password === undefined ? undefined : await hashPassword(request.body.password);
       const after = (await store.update(request.organizationId, request.params.id, { name: request.body.name, role: request.body.role, passwordHash }))!;
+      // A new password ends every session the old one opened.
+      if (passwordHash !== undefined) await new SessionStore(tx).removeForUser(after.id);
       return { result: after, audit: { action: 'user.update', resourceType: 'user', resourceId: after.id, before, after, metadata: { passwordChanged: passwordHash !== undefined } } };
     });
     if (!user) throw new ApiError('NOT_FOUND', `no user ${request.params.id}`);
@@ -75,6 +79,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
   app.delete('/api/v1/users/:id', { schema: { params: IdParams } }, async (request) => {
     requireRole(request.principal, 'admin');
     const removed = await audited(controlPlane, request, async (tx) => {
+      await lockOrganization(tx, request.organizationId);
       const store = new UserStore(tx);
       const before = await store.get(request.organizationId, request.params.id);
       if (!before) return null;
