@@ -5,6 +5,11 @@ import { chainedFields, type AuditRow } from './log';
 export interface VerifyResult {
   ok: boolean;
   checked: number;
+  /**
+   * The newest record verified: keep it elsewhere (a ticket, a log pipeline) and compare next
+   * time, since removing records from the end leaves no successor to notice.
+   */
+  head: { sequence: number; hash: string } | null;
   /** The first place the chain breaks, or null when it holds. */
   firstBroken: { sequence: number; reason: 'missing' | 'altered' | 'relinked'; message: string } | null;
 }
@@ -31,8 +36,8 @@ export async function verifyChain(db: SqlExecutor, organizationId: string): Prom
       expected = seq + 1;
       checked++;
     }
-    if (rows.length < PAGE) return { ok: true, checked, firstBroken: null };
+    if (rows.length < PAGE) return { ok: true, checked, head: checked > 0 ? { sequence: expected - 1, hash: prev } : null, firstBroken: null };
   }
 }
 
-const broken = (checked: number, sequence: number, reason: 'missing' | 'altered' | 'relinked', message: string): VerifyResult => ({ ok: false, checked, firstBroken: { sequence, reason, message } });
+const broken = (checked: number, sequence: number, reason: 'missing' | 'altered' | 'relinked', message: string): VerifyResult => ({ ok: false, checked, head: null, firstBroken: { sequence, reason, message } });

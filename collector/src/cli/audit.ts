@@ -11,7 +11,7 @@ import { UsageError } from './usage-error';
 export const AUDIT_USAGE = 'usage: ai-arm audit verify [--organization <slug>]   (exit 0: every chain intact, 1: a chain is broken)';
 
 const report = (name: string, r: VerifyResult) =>
-  r.ok ? `${name}: ${r.checked} record(s), chain intact` : `${name}: BROKEN at record ${r.firstBroken!.sequence} (${r.firstBroken!.reason}): ${r.firstBroken!.message}; ${r.checked} record(s) before it verified`;
+  r.ok ? `${name}: ${r.checked} record(s), chain intact${r.head ? `; head ${r.head.sequence} ${r.head.hash}` : ''}` : `${name}: BROKEN at record ${r.firstBroken!.sequence} (${r.firstBroken!.reason}): ${r.firstBroken!.message}; ${r.checked} record(s) before it verified`;
 
 /**
  * Verifies the audit trail's hash chains: through the running collector's API when one holds

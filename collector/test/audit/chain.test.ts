@@ -48,7 +48,7 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
     expect(rows.map((r) => Number(r.sequence))).toEqual([1, 2, 3, 4, 5]);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
     expect(rows[0]!.after.password).toBe('[redacted]');
-    expect(await verifyChain(db, org)).toEqual({ ok: true, checked: 5, firstBroken: null });
+    expect(await verifyChain(db, org)).toEqual({ ok: true, checked: 5, head: { sequence: 5, hash: rows[4]!.hash }, firstBroken: null });
   });
 
   it('is append-only: an UPDATE or DELETE through the database fails', async () => {
@@ -64,7 +64,7 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
     const org = await newOrg();
     await write(org, 6);
     await tamper("UPDATE audit_log SET after = '{\"n\": 99}' WHERE organization_id = $1 AND sequence = 4", [org]);
-    expect(await verifyChain(db, org)).toEqual({ ok: false, checked: 3, firstBroken: { sequence: 4, reason: 'altered', message: 'record 4 was altered after it was written' } });
+    expect(await verifyChain(db, org)).toEqual({ ok: false, checked: 3, head: null, firstBroken: { sequence: 4, reason: 'altered', message: 'record 4 was altered after it was written' } });
   });
 
   it('finds a deleted record', async () => {
@@ -88,6 +88,6 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
   it('keeps one chain per organisation under concurrent appends', async () => {
     const org = await newOrg();
     await Promise.all(Array.from({ length: 8 }, () => write(org, 2)));
-    expect(await verifyChain(db, org)).toEqual({ ok: true, checked: 16, firstBroken: null });
+    expect(await verifyChain(db, org)).toEqual(expect.objectContaining({ ok: true, checked: 16, firstBroken: null, head: expect.objectContaining({ sequence: 16 }) }));
   });
 });
