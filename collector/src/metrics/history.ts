@@ -5,6 +5,7 @@ import { attoToNumber } from '../costs/money';
 import { periodWindow } from '../costs/periods';
 import type { CostService } from '../costs/service';
 import { vendorToProvider } from './instruments.generated';
+import { escapeValue } from './prometheus-sink';
 
 const HOUR = 3600;
 
@@ -24,7 +25,6 @@ interface Series {
   hours: Map<number, number>;
 }
 
-const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const labelText = (l: Labels) => `{${Object.entries(l).map(([k, v]) => `${k}="${escapeValue(v)}"`).join(',')}}`;
 const hourOf = (c: LedgerCell) => Date.parse(`${c.day.replace(' ', 'T')}Z`) / 1000;
 
@@ -88,16 +88,24 @@ export async function metricsHistory(costs: CostService, organizationId: string,
   family('ai_arm_budget_spent_ratio', 'gauge', "Spend in the budget's period so far divided by its amount.");
   const periods: string[] = [];
   for (const b of budgets) {
-    const scoped = cells.filter((c) => (!b.vendor || c.vendor === b.vendor) && (!b.agentId || c.dim === b.agentId));
+    const hours = new Map<number, number>();
+    for (const c of cells) if ((!b.vendor || c.vendor === b.vendor) && (!b.agentId || c.dim === b.agentId)) hours.set(hourOf(c), (hours.get(hourOf(c)) ?? 0) + attoToNumber(c.cost));
+    const sorted = [...hours.keys()].sort((x, y) => x - y);
     const amount = Number(b.amount);
     const labels = labelText({ ...target, budget: b.name });
+    // One pass over steps and hours together: the spend so far restarts with each period.
+    let i = 0;
+    let spent = 0;
+    let periodStart = -Infinity;
     for (let t = w.from; t <= w.to; t += w.stepSeconds) {
       const p = periodWindow(b.period, new Date(t * 1000));
       const start = Date.parse(p.from) / 1000;
-      const spent = scoped.reduce((sum, c) => {
-        const h = hourOf(c);
-        return h >= start && h + HOUR <= t ? sum + attoToNumber(c.cost) : sum;
-      }, 0);
+      if (start !== periodStart) {
+        periodStart = start;
+        spent = 0;
+        while (i < sorted.length && sorted[i]! < start) i++;
+      }
+      while (i < sorted.length && sorted[i]! + HOUR <= t) spent += hours.get(sorted[i++]!)!;
       out.push(`ai_arm_budget_spent_ratio${labels} ${amount > 0 ? spent / amount : 0} ${t}`);
       periods.push(`ai_arm_budget_period_seconds${labels} ${Date.parse(p.to) / 1000 - start} ${t}`);
     }
