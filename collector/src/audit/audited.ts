@@ -15,3 +15,11 @@ export async function audited<T>(db: ControlPlaneDb, request: FastifyRequest, ch
     return done.result;
   });
 }
+
+/**
+ * The audit record of an action whose effect is not a row this transaction writes (a backfill
+ * job started, an inventory sync or health check run through the poller).
+ */
+export function recordAudit(db: ControlPlaneDb, request: FastifyRequest, entry: AuditEntry): Promise<void> {
+  return db.transaction((tx) => appendAudit(tx, auditContext(request), entry));
+}

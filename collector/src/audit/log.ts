@@ -80,7 +80,7 @@ export async function lockOrganization(tx: SqlExecutor, organizationId: string):
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${organizationId}`]);
 }
 
-export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: AuditEntry): Promise<AuditLog> {
+export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: AuditEntry): Promise<void> {
   const org = ctx.principal.organizationId;
   await lockOrganization(tx, org);
   const [head] = await tx.query<{ sequence: string | number | bigint; hash: string }>('SELECT sequence, hash FROM audit_log WHERE organization_id = $1 ORDER BY sequence DESC LIMIT 1', [org]);
@@ -111,7 +111,6 @@ export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: Aud
     [org, fields.sequence, fields.id, fields.timestamp, fields.actorType, fields.actorId, fields.actorName, fields.action, fields.resourceType, fields.resourceId,
       json(fields.before), json(fields.after), json(fields.metadata), fields.ipAddress, fields.userAgent, fields.requestId, prevHash, hash],
   );
-  return { ...fields, actorType: fields.actorType as AuditLog['actorType'], before: fields.before as AuditLog['before'], after: fields.after as AuditLog['after'], metadata: fields.metadata as AuditLog['metadata'], prevHash, hash };
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));

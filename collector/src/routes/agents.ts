@@ -4,9 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
 import { countByVendor, decodeCursor, listAgents, SORTS, type SortKey } from '../agents/list';
 import { AgentStore, type AgentView } from '../agents/store';
-import { audited } from '../audit/audited';
-import { appendAudit } from '../audit/log';
-import { auditContext } from '../plugins/auth';
+import { audited, recordAudit } from '../audit/audited';
 import { requireRole } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { InventoryChange } from '../poller/inventory';
@@ -110,7 +108,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
   app.post('/api/v1/agents/discover', { schema: { description: "Sync every connection's agent inventory now" } }, async (request) => {
     requireRole(request.principal, 'member');
     const change = await poller().discover(request.organizationId);
-    await controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'agent.discover', resourceType: 'agent', resourceId: null, after: { ...change } }));
+    await recordAudit(controlPlane, request, { action: 'agent.discover', resourceType: 'agent', resourceId: null, after: { ...change } });
     return { success: true as const, data: change };
   });
 
@@ -151,7 +149,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     if (a.status === 'PAUSED') throw new ApiError('CONFLICT', `agent ${a.id} is paused: resume it to check its health`);
     if (!(await poller().checkAgent(request.organizationId, a.connectionId, a.id))) throw new ApiError('CONFLICT', `agent ${a.id} has no polled connection to check it through`);
     const after = await found(request.organizationId, a.id);
-    await controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'agent.health_check', resourceType: 'agent', resourceId: a.id, before: { health: a.health }, after: { health: after.health } }));
+    await recordAudit(controlPlane, request, { action: 'agent.health_check', resourceType: 'agent', resourceId: a.id, before: { health: a.health }, after: { health: after.health } });
     return { success: true as const, data: after };
   });
 

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { appendAudit } from '../audit/log';
+import { recordAudit } from '../audit/audited';
 import { requireRole } from '../auth/principal';
-import { auditContext } from '../plugins/auth';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { ApiError } from '../errors';
 import type { BackfillJobs } from '../poller/backfill';
@@ -45,7 +44,7 @@ export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; con
       } catch (err) {
         throw new ApiError('VALIDATION_ERROR', (err as Error).message, { field: 'body/since' });
       }
-      await opts.controlPlane.transaction((tx) => appendAudit(tx, auditContext(request), { action: 'connection.backfill', resourceType: 'connection', resourceId: request.params.id, metadata: { since: request.body.since } }));
+      await recordAudit(opts.controlPlane, request, { action: 'connection.backfill', resourceType: 'connection', resourceId: request.params.id, metadata: { since: request.body.since } });
       return reply.status(202).send({ success: true, data: job });
     },
   );

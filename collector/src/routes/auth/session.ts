@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { audited } from '../../audit/audited';
 import { appendAudit } from '../../audit/log';
 import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
 import { RateLimiter } from '../../auth/rate-limit';
@@ -49,9 +50,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
   app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie' } }, async (request, reply) => {
     const token = sessionToken(request);
     if (token) {
-      await controlPlane.transaction(async (tx) => {
+      await audited(controlPlane, request, async (tx) => {
         await new SessionStore(tx).remove(token);
-        await appendAudit(tx, auditContext(request), { action: 'session.delete', resourceType: 'user', resourceId: request.principal.actorId });
+        return { result: null, audit: { action: 'session.delete', resourceType: 'user', resourceId: request.principal.actorId } };
       });
     }
     reply.header('set-cookie', cookie('', 0));
