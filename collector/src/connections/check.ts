@@ -1,6 +1,5 @@
-import { AnthropicConnector } from '../connectors/anthropic/connector';
-import { OpenAIConnector } from '../connectors/openai/connector';
 import type { Connector } from '../connectors/types';
+import { createConnector, type VendorEndpoint } from '../poller/connections';
 
 export interface AccessCheck {
   ok: boolean;
@@ -32,7 +31,4 @@ export async function checkAccess(connector: Connector, baseUrl: string, timeout
 }
 
 /** A connector to check credentials with: no retries, since someone waits for the answer. */
-export function checkingConnector(spec: { vendor: 'OPENAI' | 'ANTHROPIC'; adminKey: string; baseUrl: string }): Connector {
-  const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, maxRetries: 0 };
-  return spec.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
-}
+export const checkingConnector = (spec: VendorEndpoint): Connector => createConnector(spec.vendor, { adminKey: spec.adminKey, baseUrl: spec.baseUrl, maxRetries: 0 });

@@ -4,6 +4,7 @@ import { AnthropicConnector } from '../connectors/anthropic/connector';
 import { instrumentedFetch } from '../connectors/instrumented-fetch';
 import { OpenAIConnector } from '../connectors/openai/connector';
 import { rateGate } from '../connectors/rate-gate';
+import type { ConnectorOptions } from '../connectors/feed';
 import type { Connector } from '../connectors/types';
 import { vendorToProvider, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
@@ -68,12 +69,17 @@ export async function openConnections(
   return out;
 }
 
+/** The connector for a vendor on its official SDK. */
+export function createConnector(vendor: VendorEndpoint['vendor'], opts: ConnectorOptions): Connector {
+  return vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
+}
+
 /** A connector on the official SDK, behind the rate gate and the instrumented fetch. */
 export function runtimeConnection(spec: VendorEndpoint & { id: string; organizationId: string; source: ConnectionSource }, metrics: Instruments, maxRetries: number): RuntimeConnection {
   const provider = vendorToProvider(spec.vendor);
   const fetch = rateGate(instrumentedFetch(provider, metrics));
   const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, fetch, maxRetries };
-  const connector = spec.vendor === 'OPENAI' ? OpenAIConnector.create(opts) : AnthropicConnector.create(opts);
+  const connector = createConnector(spec.vendor, opts);
   return { id: spec.id, organizationId: spec.organizationId, vendor: spec.vendor, provider, source: spec.source, connector };
 }
 

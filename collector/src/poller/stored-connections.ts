@@ -1,6 +1,8 @@
 import type { CredentialVault } from '../security/envelope-crypto';
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../stores/postgres/types';
+import { ConnectionStore } from '../connections/store';
+import { supportedVendor } from '../connections/vendors';
 import { credentialHint, type VendorEndpoint } from './connections';
 
 export interface StoredConnection extends VendorEndpoint {
@@ -8,21 +10,15 @@ export interface StoredConnection extends VendorEndpoint {
   organizationId: string;
 }
 
-const DEFAULT_BASE_URL = { OPENAI: 'https://api.openai.com/v1', ANTHROPIC: 'https://api.anthropic.com' } as const;
-
 /**
- * A vendor connection kept in the control plane: the admin key sealed under the
- * organisation's data key, only a hint in clear. (The connections API uses this.)
+ * Stores a vendor connection: the admin key sealed to the new row under the organisation's
+ * data key, only a hint in clear (what the connections API does, outside its audit).
  */
 export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c: { organizationId: string; vendor: 'OPENAI' | 'ANTHROPIC'; name: string; adminKey: string; baseUrl?: string | null }): Promise<string> {
   // The id is chosen first so the secret can be sealed to its row before the one insert.
   const id = randomUUID();
   const sealed = await vault.seal(c.organizationId, id, { adminKey: c.adminKey });
-  await db.query(
-    `INSERT INTO connections (id, organization_id, vendor, name, credentials_encrypted, credential_hint, base_url, status, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', 'api')`,
-    [id, c.organizationId, c.vendor, c.name, sealed, credentialHint(c.adminKey), c.baseUrl ?? null],
-  );
+  await new ConnectionStore(db).create({ id, organizationId: c.organizationId, vendor: c.vendor, name: c.name, sealed, hint: credentialHint(c.adminKey), baseUrl: c.baseUrl ?? null, status: 'PENDING' });
   return id;
 }
 
@@ -44,7 +40,7 @@ export async function loadStoredConnections(db: SqlExecutor, vault: CredentialVa
       onUnreadable(r.id, err as Error);
       continue;
     }
-    out.push({ id: r.id, organizationId: r.organization_id, vendor: r.vendor, adminKey, baseUrl: r.base_url ?? DEFAULT_BASE_URL[r.vendor] });
+    out.push({ id: r.id, organizationId: r.organization_id, vendor: r.vendor, adminKey, baseUrl: r.base_url ?? supportedVendor(r.vendor)!.defaultBaseUrl });
   }
   return out;
 }
