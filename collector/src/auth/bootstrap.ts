@@ -2,7 +2,7 @@ import { appendAudit } from '../audit/log';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { systemPrincipal } from './principal';
 import { ApiKeyStore } from './store';
-import { newApiKey, tokenHash } from './tokens';
+import { apiKeyParts, newApiKey } from './tokens';
 
 /**
  * The first way in. With ARM_BOOTSTRAP_API_KEY set, that key is an admin key of the default
@@ -15,8 +15,9 @@ export async function ensureBootstrapKey(db: ControlPlaneDb, organizationId: str
     const keys = new ApiKeyStore(tx);
     const ctx = { principal: systemPrincipal(organizationId), ipAddress: null, userAgent: null, requestId: 'bootstrap' };
     if (configured) {
-      if (await keys.exists(tokenHash(configured))) return null;
-      const { apiKey } = await keys.create(organizationId, 'bootstrap (ARM_BOOTSTRAP_API_KEY)', 'admin', null, { key: configured, prefix: `${configured.slice(0, 16)}...`, hash: tokenHash(configured) });
+      const given = apiKeyParts(configured);
+      if (await keys.exists(given.hash)) return null;
+      const { apiKey } = await keys.create(organizationId, 'bootstrap (ARM_BOOTSTRAP_API_KEY)', 'admin', null, given);
       await appendAudit(tx, ctx, { action: 'api_key.create', resourceType: 'api_key', resourceId: apiKey.id, after: apiKey });
       return null;
     }

@@ -18,7 +18,7 @@ export function randomToken(length = 40): string {
  */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function newApiKey(): { key: string; prefix: string; hash: string } {
-  const key = `${API_KEY_PREFIX}${randomToken()}`;
-  return { key, prefix: `${key.slice(0, API_KEY_PREFIX.length + 4)}...`, hash: tokenHash(key) };
-}
+/** A key as it is stored: the hash, and a prefix enough to recognise it by. */
+export const apiKeyParts = (key: string): { key: string; prefix: string; hash: string } => ({ key, prefix: `${key.slice(0, API_KEY_PREFIX.length + 4)}...`, hash: tokenHash(key) });
+
+export const newApiKey = () => apiKeyParts(`${API_KEY_PREFIX}${randomToken()}`);
