@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../errors';
 import { auditContext } from '../plugins/auth';
 import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import { appendAudit, type AuditEntry } from './log';
@@ -22,4 +23,24 @@ export async function audited<T>(db: ControlPlaneDb, request: FastifyRequest, ch
  */
 export function recordAudit(db: ControlPlaneDb, request: FastifyRequest, entry: AuditEntry): Promise<void> {
   return db.transaction((tx) => appendAudit(tx, auditContext(request), entry));
+}
+
+/**
+ * Removes one resource of the caller's organisation, its audit record in the same transaction
+ * (action `<resourceType>.delete`, the resource as it was). `find` reads it, null being a 404
+ * that names `what`; `remove` deletes it, throws to refuse, or returns false if it was gone.
+ */
+export async function auditedRemoval<T extends { id: string }>(
+  db: ControlPlaneDb,
+  request: FastifyRequest,
+  id: string,
+  o: { what: string; resourceType: string; find: (tx: SqlExecutor, organizationId: string, id: string) => Promise<T | null | undefined>; remove: (tx: SqlExecutor, before: T) => Promise<unknown> },
+): Promise<T> {
+  const removed = await audited(db, request, async (tx) => {
+    const before = await o.find(tx, request.organizationId, id);
+    if (!before || (await o.remove(tx, before)) === false) return null;
+    return { result: before, audit: { action: `${o.resourceType}.delete`, resourceType: o.resourceType, resourceId: before.id, before } };
+  });
+  if (!removed) throw new ApiError('NOT_FOUND', `no ${o.what} ${id}`);
+  return removed;
 }

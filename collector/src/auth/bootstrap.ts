@@ -36,7 +36,7 @@ export const bootstrapBanner = (key: string, url: string) =>
     '',
     `    ${key}`,
     '',
-    `Send it as "Authorization: Bearer <key>" (curl -H "Authorization: Bearer ${key.slice(0, 16)}..." ${url}/api/auth/me).`,
+    `Send it as "Authorization: Bearer <key>" (curl -H "Authorization: Bearer ${apiKeyParts(key).prefix}" ${url}/api/auth/me).`,
     'Create keys and users with POST /api/v1/api-keys and /api/v1/users, then revoke this one. Lost it? Set ARM_BOOTSTRAP_API_KEY.',
     '',
   ].join('\n');

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
 import { countByVendor, decodeCursor, listAgents, SORTS, type SortKey } from '../agents/list';
 import { AgentStore, type AgentView } from '../agents/store';
-import { audited, recordAudit } from '../audit/audited';
+import { audited, auditedRemoval, recordAudit } from '../audit/audited';
 import { requireRole } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { InventoryChange } from '../poller/inventory';
@@ -121,15 +121,15 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
 
   app.delete('/api/v1/agents/:id', { schema: { params: IdParams, description: 'Remove a custom agent; a vendor agent is paused instead (the next sync would bring it back)' } }, async (request) => {
     requireRole(request.principal, 'member');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      const store = new AgentStore(tx);
-      const before = await store.get(request.organizationId, request.params.id);
-      if (!before) return null;
-      if (before.vendor !== 'CUSTOM') throw new ApiError('CONFLICT', `agent ${before.id} comes from ${before.vendor}: delete it there, or pause it here`);
-      await store.remove(request.organizationId, before.id);
-      return { result: before, audit: { action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before } };
+    const removed = await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'agent',
+      resourceType: 'agent',
+      find: (tx, org, id) => new AgentStore(tx).get(org, id),
+      remove: async (tx, a) => {
+        if (a.vendor !== 'CUSTOM') throw new ApiError('CONFLICT', `agent ${a.id} comes from ${a.vendor}: delete it there, or pause it here`);
+        await new AgentStore(tx).remove(a.organizationId, a.id);
+      },
     });
-    if (!removed) throw new ApiError('NOT_FOUND', `no agent ${request.params.id}`);
     return { success: true as const, data: { id: removed.id, deleted: true } };
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Vendor } from '@ai-arm/schemas';
-import { audited } from '../audit/audited';
+import { audited, auditedRemoval } from '../audit/audited';
 import { requireRole } from '../auth/principal';
 import { checkAccess } from '../connections/check';
 import { ConnectionStore } from '../connections/store';
@@ -108,15 +108,15 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
 
   app.delete('/api/v1/connections/:id', { schema: { params: IdParams, description: 'Stop polling a connection; what it collected stays' } }, async (request) => {
     requireRole(request.principal, 'admin');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      const s = new ConnectionStore(tx);
-      const before = await s.get(request.organizationId, request.params.id);
-      if (!before) return null;
-      if (before.source !== 'api') throw new ApiError('CONFLICT', `connection ${before.id} comes from the ${before.source === 'demo' ? 'demo simulator' : 'environment'}: remove its variables and restart instead`);
-      await s.softDelete(request.organizationId, before.id);
-      return { result: before, audit: { action: 'connection.delete', resourceType: 'connection', resourceId: before.id, before } };
+    const removed = await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'connection',
+      resourceType: 'connection',
+      find: (tx, org, id) => new ConnectionStore(tx).get(org, id),
+      remove: async (tx, c) => {
+        if (c.source !== 'api') throw new ApiError('CONFLICT', `connection ${c.id} comes from the ${c.source === 'demo' ? 'demo simulator' : 'environment'}: remove its variables and restart instead`);
+        await new ConnectionStore(tx).softDelete(c.organizationId, c.id);
+      },
     });
-    if (!removed) throw notFound(request.params.id);
     runtime.stopped?.(removed.id);
     return { success: true as const, data: { id: removed.id, deleted: true, historyKept: true } };
   });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Role } from '@ai-arm/schemas';
-import { audited } from '../../audit/audited';
+import { audited, auditedRemoval } from '../../audit/audited';
 import { hashPassword, passwordProblems } from '../../auth/passwords';
 import { requireRole } from '../../auth/principal';
 import { SessionStore, UserStore } from '../../auth/store';
@@ -78,16 +78,20 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
 
   app.delete('/api/v1/users/:id', { schema: { params: IdParams } }, async (request) => {
     requireRole(request.principal, 'admin');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      await lockOrganization(tx, request.organizationId);
-      const store = new UserStore(tx);
-      const before = await store.get(request.organizationId, request.params.id);
-      if (!before) return null;
-      if (before.role === 'admin' && (await store.countAdmins(request.organizationId)) <= 1) throw new ApiError('CONFLICT', 'this is the last admin: make another user admin first');
-      await store.remove(request.organizationId, before.id);
-      return { result: before, audit: { action: 'user.delete', resourceType: 'user', resourceId: before.id, before } };
+    const removed = await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'user',
+      resourceType: 'user',
+      find: async (tx, org, id) => {
+        // Before counting admins, so two removals cannot both see another admin left.
+        await lockOrganization(tx, org);
+        return new UserStore(tx).get(org, id);
+      },
+      remove: async (tx, u) => {
+        const store = new UserStore(tx);
+        if (u.role === 'admin' && (await store.countAdmins(u.organizationId)) <= 1) throw new ApiError('CONFLICT', 'this is the last admin: make another user admin first');
+        await store.remove(u.organizationId, u.id);
+      },
     });
-    if (!removed) throw new ApiError('NOT_FOUND', `no user ${request.params.id}`);
     return { success: true as const, data: { id: removed.id, deleted: true } };
   });
 };

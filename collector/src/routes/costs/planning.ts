@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Decimal, Vendor } from '@ai-arm/schemas';
-import { audited } from '../../audit/audited';
+import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
 import { BudgetStore, budgetStatus } from '../../costs/budgets';
@@ -75,13 +75,12 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
 
   app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams } }, async (request, reply) => {
     requireRole(request.principal, 'member');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      const store = new BudgetStore(tx);
-      const before = (await store.list(request.organizationId)).find((b) => b.id === request.params.id);
-      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
-      return { result: before, audit: { action: 'budget.delete', resourceType: 'budget', resourceId: before.id, before } };
+    await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'budget',
+      resourceType: 'budget',
+      find: async (tx, org, id) => (await new BudgetStore(tx).list(org)).find((b) => b.id === id),
+      remove: (tx, b) => new BudgetStore(tx).remove(b.organizationId, b.id),
     });
-    if (!removed) throw new ApiError('NOT_FOUND', `no budget ${request.params.id}`);
     return reply.status(204).send();
   });
 
@@ -128,13 +127,12 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
 
   app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams } }, async (request, reply) => {
     requireRole(request.principal, 'member');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      const store = new CostAlertStore(tx);
-      const before = (await store.list(request.organizationId)).find((a) => a.id === request.params.id);
-      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
-      return { result: before, audit: { action: 'cost_alert.delete', resourceType: 'cost_alert', resourceId: before.id, before } };
+    await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'cost alert',
+      resourceType: 'cost_alert',
+      find: async (tx, org, id) => (await new CostAlertStore(tx).list(org)).find((a) => a.id === id),
+      remove: (tx, a) => new CostAlertStore(tx).remove(request.organizationId, a.id),
     });
-    if (!removed) throw new ApiError('NOT_FOUND', `no cost alert ${request.params.id}`);
     return reply.status(204).send();
   });
 

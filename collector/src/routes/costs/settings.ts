@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PriceEntry, Vendor } from '@ai-arm/schemas';
-import { audited } from '../../audit/audited';
+import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { AttributionStore } from '../../costs/attribution';
 import { PriceOverrideStore } from '../../costs/price-overrides';
@@ -62,13 +62,12 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
 
   app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
-    const removed = await audited(controlPlane, request, async (tx) => {
-      const store = new PriceOverrideStore(tx);
-      const before = (await store.list(request.organizationId)).find((o) => o.id === request.params.id);
-      if (!before || !(await store.remove(request.organizationId, before.id))) return null;
-      return { result: before, audit: { action: 'price_override.delete', resourceType: 'price_override', resourceId: before.id, before } };
+    await auditedRemoval(controlPlane, request, request.params.id, {
+      what: 'price override',
+      resourceType: 'price_override',
+      find: async (tx, org, id) => (await new PriceOverrideStore(tx).list(org)).find((o) => o.id === id),
+      remove: (tx, o) => new PriceOverrideStore(tx).remove(request.organizationId, o.id),
     });
-    if (!removed) throw new ApiError('NOT_FOUND', `no price override ${request.params.id}`);
     return reply.status(204).send();
   });
 
