@@ -8,4 +8,8 @@ module.exports = {
   ...base,
   // d3-color and friends ship ESM as .mjs, which the scaffold's transform does not match.
   transform: { ...base.transform, '^.+\\.mjs$': swc },
+  // One real demo collector for the run (chdb and PGlite cannot run under jsdom).
+  globalSetup: '<rootDir>/src/test-support/global-setup.ts',
+  globalTeardown: '<rootDir>/src/test-support/global-teardown.ts',
+  testTimeout: 30000,
 };

@@ -1,24 +1,24 @@
-import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import React, { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { LoadingPlaceholder } from '@grafana/ui';
 import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
 
-function App(props: AppRootProps) {
+// One chunk per page: opening the agent list does not load the costs page.
+const AgentsPage = lazy(() => import('../../pages/Agents/AgentsPage'));
+const AgentDetailPage = lazy(() => import('../../pages/AgentDetail/AgentDetailPage'));
+const CostsPage = lazy(() => import('../../pages/Costs/CostsPage'));
+
+function App(_props: AppRootProps) {
   return (
-    <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
-      {/* Default page */}
-      <Route path="*" element={<PageOne />} />
-    </Routes>
+    <Suspense fallback={<LoadingPlaceholder text="Loading…" />}>
+      <Routes>
+        <Route path={ROUTES.Agents} element={<AgentsPage />} />
+        <Route path={`${ROUTES.Agents}/:id`} element={<AgentDetailPage />} />
+        <Route path={ROUTES.Costs} element={<CostsPage />} />
+        <Route path="*" element={<Navigate to={ROUTES.Agents} replace />} />
+      </Routes>
+    </Suspense>
   );
 }
 

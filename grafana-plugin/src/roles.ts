@@ -1,0 +1,12 @@
+import { config } from '@grafana/runtime';
+
+const RANK: Record<string, number> = { Viewer: 1, Editor: 2, Admin: 3 };
+
+/**
+ * Whether the signed-in user's org role reaches `role`. The plugin routes enforce the same rule
+ * (reqRole); this only hides buttons a user could not use.
+ */
+export function hasRole(role: 'Viewer' | 'Editor' | 'Admin'): boolean {
+  const user = config.bootData?.user;
+  return Boolean(user?.isGrafanaAdmin) || (RANK[user?.orgRole ?? ''] ?? 0) >= RANK[role];
+}

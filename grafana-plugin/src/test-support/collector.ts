@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The admin key the test collector starts with (ARM_BOOTSTRAP_API_KEY); the app's settings hold it. */
+export const TEST_API_KEY = 'arm_sk_live_GrafanaPluginTestKeyGrafanaPlug01';
+const BIN = join(__dirname, '..', '..', '..', 'collector', 'bin', 'ai-arm.js');
+
+export interface TestCollector {
+  url: string;
+  simulator: string;
+  stop(): Promise<void>;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) {
+        return v;
+      }
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}; collector output:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The real collector in demo mode (as `npm start` runs it), in its own data directory, started
+ * once for the whole jest run: its stores cannot run under jsdom, so the pages reach it over HTTP.
+ * Resolves once the demo agents and a month of costs are in.
+ */
+export async function startTestCollector(): Promise<TestCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'aiarm-plugin-'));
+  const child = spawn(process.execPath, ['--conditions=@ai-arm/source', BIN, 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ARM_DATA_DIR: dir,
+      ARM_PORT: '0',
+      ARM_BOOTSTRAP_API_KEY: TEST_API_KEY,
+      ARM_LOG_LEVEL: 'info',
+      ARM_HEALTH_INTERVAL_MS: '3000',
+    },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const output = () => out.slice(-4000);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+    }
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = await until(
+      'the demo collector to answer /api/health',
+      async () => {
+        if (child.exitCode !== null) {
+          throw new Error(`collector exited with ${child.exitCode}`);
+        }
+        const { port } = JSON.parse(readFileSync(join(dir, 'collector.lock'), 'utf8')) as { port: number };
+        if (!(port > 0)) {
+          return undefined;
+        }
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        return res.status === 200 ? `http://127.0.0.1:${port}` : undefined;
+      },
+      90_000,
+      output
+    );
+    const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+    await until(
+      'the demo agents and their costs',
+      async () => {
+        const agents = (await (await fetch(`${url}/api/v1/agents?limit=1`, { headers: auth })).json()) as { meta: { total: number } };
+        const summary = (await (await fetch(`${url}/api/v1/costs/summary`, { headers: auth })).json()) as { data: Array<{ period: string; computedCost: string }> };
+        const month = summary.data.find((p) => p.period === 'month');
+        return agents.meta.total >= 50 && month && Number(month.computedCost) > 0 ? true : undefined;
+      },
+      90_000,
+      output
+    );
+    const simulator = /"simulator":"(http:\/\/[^"]+)"/.exec(out)?.[1];
+    if (!simulator) {
+      throw new Error(`no simulator URL in the collector's log:\n${output()}`);
+    }
+    return { url, simulator, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,32 @@
+import React from 'react';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
+import { render } from '@testing-library/react';
+import type { AppRootProps } from '@grafana/data';
+import App from '../components/App/App';
+import { PLUGIN_BASE_URL } from '../constants';
+
+/** Where the app has navigated to, for assertions on URL state. */
+export const location = { pathname: '', search: '' };
+
+function LocationProbe() {
+  const l = useLocation();
+  location.pathname = l.pathname;
+  location.search = l.search;
+  return null;
+}
+
+/** The app as Grafana mounts it under /a/<plugin id>/, opened at `path` (relative to that). */
+export function renderApp(path: string) {
+  const props = { basename: PLUGIN_BASE_URL, meta: {}, query: {}, path: '', onNavChanged: () => {} } as unknown as AppRootProps;
+  return render(
+    <MemoryRouter initialEntries={[`${PLUGIN_BASE_URL}/${path}`]}>
+      <LocationProbe />
+      <Routes>
+        <Route path={`${PLUGIN_BASE_URL}/*`} element={<App {...props} />} />
+      </Routes>
+    </MemoryRouter>
+  );
+}
+
+/** The query parameters of the current location. */
+export const searchParams = () => Object.fromEntries(new URLSearchParams(location.search));
