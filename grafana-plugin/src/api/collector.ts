@@ -43,7 +43,8 @@ export function describeFailure(err: unknown): CollectorError {
   const body = (typeof f.data === 'object' && f.data ? f.data : {}) as Envelope;
   if (body.error?.message) {
     const hint = status === 401 ? ' The collector did not accept the API key saved on the configuration page.' : '';
-    return new CollectorError(`${body.error.message}.${hint}`.replace(/\.\./g, '.'), status, body.error.code, body.error.details);
+    const sentence = /[.!?]$/.test(body.error.message) ? body.error.message : `${body.error.message}.`;
+    return new CollectorError(`${sentence}${hint}`, status, body.error.code, body.error.details);
   }
   if (status === 500 && body.message === 'Failed to fetch plugin settings') {
     return new CollectorError('AI-ARM is not set up yet: a Grafana admin enters the collector URL and API key on the app configuration page.', status, 'NOT_CONFIGURED');

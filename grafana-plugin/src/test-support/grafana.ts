@@ -105,6 +105,8 @@ export class GrafanaEmulator {
   readonly forwarded: Forwarded[] = [];
   /** Every URL a page fetched that is neither a plugin route nor the settings API. */
   readonly outside: string[] = [];
+  /** The bodies of the settings saves, as the config page sent them. */
+  readonly saves: Array<Partial<PluginSettings>> = [];
 
   /** A configured app (collector URL and key saved), seen by a user of `role`. */
   reset(settings: PluginSettings | null, role: Role = 'Admin') {
@@ -112,6 +114,7 @@ export class GrafanaEmulator {
     this.role = role;
     this.forwarded.length = 0;
     this.outside.length = 0;
+    this.saves.length = 0;
   }
 
   readonly backendSrv = {
@@ -190,6 +193,7 @@ export class GrafanaEmulator {
       return [403, 'Forbidden', { message: 'Permission denied' }];
     }
     const body = data as Partial<PluginSettings>;
+    this.saves.push(body);
     const secure = { ...(this.settings?.secureJsonData ?? {}) };
     for (const [k, v] of Object.entries(body.secureJsonData ?? {})) {
       if (v === '') {

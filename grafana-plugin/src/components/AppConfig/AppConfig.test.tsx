@@ -1,38 +1,113 @@
 import React from 'react';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { PluginType } from '@grafana/data';
-import AppConfig, { AppConfigProps } from './AppConfig';
-import { testIds } from 'components/testIds';
+import type { Connection } from '../../api/types';
+import { collectorApi, configured, grafana } from '../../test-support/grafana';
+import AppConfig, { type AppConfigProps } from './AppConfig';
 
-describe('Components/AppConfig', () => {
-  let props: AppConfigProps;
+const SIMULATOR_OPENAI_KEY = 'sk-admin-simulator-openai-0001';
 
-  beforeEach(() => {
-    jest.resetAllMocks();
+function renderConfig(meta: { jsonData?: Record<string, unknown>; secureJsonFields?: Record<string, boolean> }) {
+  const plugin = { meta: { id: 'aiarm-app', name: 'AI-ARM', type: PluginType.app, enabled: true, pinned: true, ...meta } };
+  return render(<AppConfig plugin={plugin as unknown as AppConfigProps['plugin']} query={{}} />);
+}
 
-    props = {
-      plugin: {
-        meta: {
-          id: 'sample-app',
-          name: 'Sample App',
-          type: PluginType.app,
-          enabled: true,
-          jsonData: {},
-        },
-      },
-      query: {},
-    } as unknown as AppConfigProps;
+const savedMeta = () => ({ jsonData: configured().jsonData, secureJsonFields: { apiKey: true } });
+const connectionRows = () => within(screen.getByRole('table', { name: 'Vendor connections' })).getAllByRole('row').slice(1);
+
+describe('Config page against the real collector', () => {
+  test('a first save stores the URL and the key, enables the app, and proves the key with the collector', async () => {
+    grafana.reset(null);
+    renderConfig({});
+    const save = screen.getByRole('button', { name: /Save and test/ });
+    expect(save).toBeDisabled();
+
+    fireEvent.change(screen.getByLabelText('Collector URL'), { target: { value: 'ftp://collector' } });
+    expect(screen.getByText(/starts with http/)).toBeInTheDocument();
+    expect(save).toBeDisabled();
+
+    const { collectorUrl } = configured().jsonData;
+    const { apiKey } = configured().secureJsonData;
+    fireEvent.change(screen.getByLabelText('Collector URL'), { target: { value: `${String(collectorUrl)}/` } });
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: apiKey } });
+    fireEvent.click(save);
+
+    expect(await screen.findByText(/Signed in as bootstrap/)).toBeInTheDocument();
+    expect(grafana.saves).toEqual([{ enabled: true, pinned: true, jsonData: { collectorUrl }, secureJsonData: { apiKey } }]);
+    // The key is write-only: the field shows it as configured and the page never renders it.
+    expect(document.body.textContent).not.toContain(apiKey);
+    expect(screen.getByRole('button', { name: 'Reset' })).toBeInTheDocument();
+    // Saved settings open the vendor connections, read through the admin key.
+    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    expect(screen.getAllByText(/The demo simulator/).length).toBeGreaterThanOrEqual(2);
   });
 
-  test('renders the "API Settings" fieldset with API key, API url inputs and button', () => {
-    const plugin = { meta: { ...props.plugin.meta, enabled: false } };
+  test('changing only the URL keeps the stored key; reset and replace with a wrong key says so', async () => {
+    renderConfig(savedMeta());
+    fireEvent.change(screen.getByLabelText('Collector URL'), { target: { value: String(configured().jsonData.collectorUrl) } });
+    fireEvent.click(screen.getByRole('button', { name: /Save and test/ }));
+    expect(await screen.findByText(/Signed in as/)).toBeInTheDocument();
+    expect(grafana.saves[0]).not.toHaveProperty('secureJsonData');
+    expect(grafana.settings?.secureJsonData.apiKey).toBe(configured().secureJsonData.apiKey);
 
-    // @ts-ignore - We don't need to provide `addConfigPage()` and `setChannelSupport()` for these tests
-    render(<AppConfig plugin={plugin} query={props.query} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(screen.getByRole('button', { name: /Save and test/ })).toBeDisabled();
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01' } });
+    fireEvent.click(screen.getByRole('button', { name: /Save and test/ }));
+    const failed = await screen.findByText('The collector could not be used');
+    expect(failed.closest('[role="alert"]')?.textContent).toMatch(/did not accept the API key saved on the configuration page/);
+    expect(grafana.settings?.secureJsonData.apiKey).toBe('arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01');
+  });
 
-    expect(screen.queryByRole('group', { name: /api settings/i })).toBeInTheDocument();
-    expect(screen.queryByTestId(testIds.appConfig.apiKey)).toBeInTheDocument();
-    expect(screen.queryByTestId(testIds.appConfig.apiUrl)).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: /save api settings/i })).toBeInTheDocument();
+  test('adds a vendor connection with the fields the collector asks for, tests it and removes it', async () => {
+    const simulator = process.env.AIARM_TEST_SIMULATOR_URL!;
+    const name = `OpenAI staging ${Date.now()}`;
+    renderConfig(savedMeta());
+    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    const add = screen.getByRole('button', { name: /Check and add/ });
+
+    fireEvent.click(screen.getByLabelText('OpenAI'));
+    fireEvent.change(screen.getByLabelText('Connection name'), { target: { value: name } });
+    fireEvent.change(screen.getByLabelText('API base URL'), { target: { value: `${simulator}/openai/v1` } });
+    fireEvent.change(screen.getByLabelText('Admin API key'), { target: { value: 'sk-proj-not-an-admin-key' } });
+    expect(screen.getByText(/does not look like a key of the form sk-admin-/)).toBeInTheDocument();
+    expect(add).toBeDisabled();
+
+    // Right shape, wrong key: the collector asks the vendor, and its refusal is shown.
+    fireEvent.change(screen.getByLabelText('Admin API key'), { target: { value: 'sk-admin-ThisKeyWasNeverIssuedByTheVendor' } });
+    fireEvent.click(add);
+    const refused = await screen.findByText('The connection was not added');
+    expect(refused.closest('[role="alert"]')?.textContent).toMatch(/key|401|auth/i);
+    expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).some((c) => c.name === name)).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('Admin API key'), { target: { value: SIMULATOR_OPENAI_KEY } });
+    fireEvent.click(add);
+    expect(await screen.findByText(`${name} added; its agents appear after the first sync`)).toBeInTheDocument();
+    const stored = (await collectorApi<Connection[]>('GET', '/api/v1/connections')).find((c) => c.name === name);
+    expect(stored).toMatchObject({ vendor: 'OPENAI', status: 'CONNECTED', source: 'api', credentialHint: expect.stringContaining('0001') });
+    const row = await screen.findByRole('row', { name: new RegExp(name) });
+    expect(document.body.textContent).not.toContain(SIMULATOR_OPENAI_KEY);
+
+    fireEvent.click(within(row).getByRole('button', { name: `Test ${name}` }));
+    expect(await screen.findByText(new RegExp(`${name}: the vendor accepted the key`))).toBeInTheDocument();
+
+    fireEvent.click(within(row).getByLabelText(`Remove ${name}`));
+    fireEvent.click(await within(row).findByRole('button', { name: 'Remove' }));
+    expect(await screen.findByText(`${name} removed: polling stopped, what it collected stays`)).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('row', { name: new RegExp(name) })).not.toBeInTheDocument());
+    expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).some((c) => c.name === name)).toBe(false);
+    expect(grafana.forwarded.filter((f) => f.method !== 'GET').map((f) => [f.method, f.path.replace(/[0-9a-f-]{36}/, ':id'), f.status])).toEqual([
+      ['POST', 'collector/api/v1/connections', 400],
+      ['POST', 'collector/api/v1/connections', 201],
+      ['POST', 'collector/api/v1/connections/:id/test', 200],
+      ['DELETE', 'collector/api/v1/connections/:id', 200],
+    ]);
+  });
+
+  test('when the collector is unreachable the connections section says so', async () => {
+    grafana.reset({ ...configured(), jsonData: { collectorUrl: 'http://127.0.0.1:9' } });
+    renderConfig(savedMeta());
+    expect(await screen.findByText('Connections could not be loaded')).toBeInTheDocument();
+    expect(screen.getAllByText(/Grafana could not reach the AI-ARM collector/).length).toBeGreaterThan(0);
   });
 });
