@@ -83,7 +83,8 @@ function match(routePath: string, proxyPath: string): string | null {
 
 const joinPath = (a: string, b: string) => (b ? `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}` : a);
 
-function send(target: URL, method: string, headers: Record<string, string>, body: string | undefined) {
+/** One HTTP exchange over node:http (jsdom has no fetch); JSON bodies are parsed. */
+export function send(target: URL, method: string, headers: Record<string, string>, body: string | undefined) {
   return new Promise<{ status: number; statusText: string; data: unknown }>((resolve, reject) => {
     const req = http.request(target, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
