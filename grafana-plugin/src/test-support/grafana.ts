@@ -213,7 +213,7 @@ export const grafana = new GrafanaEmulator();
 /** The signed-in user's org role, for the proxy's reqRole checks and for the pages (config.bootData). */
 export function signInAs(role: Role) {
   grafana.role = role;
-  config.bootData.user.orgRole = role;
+  config.bootData.user.orgRole = role as typeof config.bootData.user.orgRole;
 }
 
 /** The settings an admin saves for the test collector. */

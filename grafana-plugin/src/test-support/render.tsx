@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useEffect } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { render } from '@testing-library/react';
 import type { AppRootProps } from '@grafana/data';
@@ -10,8 +10,9 @@ export const location = { pathname: '', search: '' };
 
 function LocationProbe() {
   const l = useLocation();
-  location.pathname = l.pathname;
-  location.search = l.search;
+  useEffect(() => {
+    Object.assign(location, { pathname: l.pathname, search: l.search });
+  }, [l]);
   return null;
 }
 

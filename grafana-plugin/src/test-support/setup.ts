@@ -3,7 +3,11 @@
  * test collector), config.bootData.user.orgRole follows the emulator's role, and each test starts
  * as an Admin of a configured app.
  */
+import { configure } from '@testing-library/react';
 import { configured, grafana, signInAs } from './grafana';
+
+// Pages wait on a real collector over HTTP, on two cores shared with it: give answers time.
+configure({ asyncUtilTimeout: 10_000 });
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),

@@ -38,7 +38,7 @@ describe('Config page against the real collector', () => {
     expect(document.body.textContent).not.toContain(apiKey);
     expect(screen.getByRole('button', { name: 'Reset' })).toBeInTheDocument();
     // Saved settings open the vendor connections, read through the admin key.
-    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 15000 });
     expect(screen.getAllByText(/The demo simulator/).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -63,8 +63,8 @@ describe('Config page against the real collector', () => {
     const simulator = process.env.AIARM_TEST_SIMULATOR_URL!;
     const name = `OpenAI staging ${Date.now()}`;
     renderConfig(savedMeta());
-    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
-    const add = screen.getByRole('button', { name: /Check and add/ });
+    await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 15000 });
+    const add = await screen.findByRole('button', { name: /Check and add/ }, { timeout: 10000 });
 
     fireEvent.click(screen.getByLabelText('OpenAI'));
     fireEvent.change(screen.getByLabelText('Connection name'), { target: { value: name } });

@@ -14,6 +14,12 @@ const SEARCH_DELAY_MS = 300;
 export function AgentFiltersBar({ filters, onChange }: { filters: AgentFilters; onChange: (change: Partial<AgentFilters>) => void }) {
   const s = useStyles2(getStyles);
   const [text, setText] = useState(filters.q ?? '');
+  // The URL can change the search too (Clear filters, back button): follow it.
+  const [urlQ, setUrlQ] = useState(filters.q);
+  if (urlQ !== filters.q) {
+    setUrlQ(filters.q);
+    setText(filters.q ?? '');
+  }
   // Typing does not fire a request per key: the search waits for a pause.
   useEffect(() => {
     if (text === (filters.q ?? '')) {
@@ -22,7 +28,6 @@ export function AgentFiltersBar({ filters, onChange }: { filters: AgentFilters; 
     const t = setTimeout(() => onChange({ q: text.trim() || undefined }), SEARCH_DELAY_MS);
     return () => clearTimeout(t);
   }, [text, filters.q, onChange]);
-  useEffect(() => setText(filters.q ?? ''), [filters.q]);
 
   return (
     <div className={s.bar}>

@@ -24,7 +24,7 @@ async function rows(expected?: string[]): Promise<string[]> {
       }
       return shown;
     },
-    { timeout: 5000 }
+    { timeout: 15000 }
   );
 }
 

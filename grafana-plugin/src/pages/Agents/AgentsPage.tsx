@@ -1,4 +1,4 @@
-import React, { useCallback, useRef, useState } from 'react';
+import React, { useCallback, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -23,23 +23,26 @@ function AgentsPage() {
   const { vendor, status, type, q, cursor } = filters;
   const agents = useCollector<Agent[], AgentsMeta>('/api/v1/agents', { vendor, status, type, q, cursor, limit: PAGE_SIZE });
   // Cursors of the pages before this one, so "Previous" needs no backwards cursor from the API.
-  const previous = useRef<Array<string | undefined>>([]);
+  const [previous, setPrevious] = useState<Array<string | undefined>>([]);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<CollectorError | null>(null);
   const canChange = hasRole('Editor');
 
   const changeFilters = useCallback(
     (change: Parameters<typeof setFilters>[0]) => {
-      previous.current = [];
+      setPrevious([]);
       setFilters(change);
     },
     [setFilters]
   );
   const next = () => {
-    previous.current.push(cursor);
+    setPrevious([...previous, cursor]);
     setFilters({ cursor: agents.meta?.nextCursor ?? undefined });
   };
-  const back = () => setFilters({ cursor: previous.current.pop() });
+  const back = () => {
+    setPrevious(previous.slice(0, -1));
+    setFilters({ cursor: previous[previous.length - 1] });
+  };
   const toggle = async (agent: Agent) => {
     setBusy(agent.id);
     setActionError(null);
@@ -56,8 +59,8 @@ function AgentsPage() {
   const meta = agents.meta;
   const filtered = Boolean(vendor || status || type || q);
   // A page opened from a shared link has no history of earlier pages, so its offset is unknown.
-  const offsetKnown = !cursor || previous.current.length > 0;
-  const shownFrom = previous.current.length * PAGE_SIZE + 1;
+  const offsetKnown = !cursor || previous.length > 0;
+  const shownFrom = previous.length * PAGE_SIZE + 1;
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
