@@ -11,7 +11,13 @@ import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
  */
 const config = async (env: Env): Promise<Configuration> =>
   merge(await grafanaConfig(env), {
-    plugins: [new CopyWebpackPlugin({ patterns: [{ from: path.resolve(__dirname, '..', 'dashboards', 'json', '*.json'), to: 'dashboards/[name][ext]' }] })],
+    plugins: [
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: path.resolve(__dirname, '..', 'dashboards', 'json', '*.json'), to: 'dashboards/[name][ext]' },
+        ],
+      }),
+    ],
   });
 
 export default config;

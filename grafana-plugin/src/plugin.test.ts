@@ -8,7 +8,9 @@ import { collectorApi, grafana, signInAs, type Role } from './test-support/grafa
 const proxied = async (role: Role, method: string, path: string, data?: unknown) => {
   signInAs(role);
   try {
-    const res = await lastValueFrom(grafana.backendSrv.fetch<{ data: unknown }>({ url: `/api/plugin-proxy/aiarm-app/collector${path}`, method, data }));
+    const res = await lastValueFrom(
+      grafana.backendSrv.fetch<{ data: unknown }>({ url: `/api/plugin-proxy/aiarm-app/collector${path}`, method, data })
+    );
     return { status: res.status, data: res.data as unknown };
   } catch (err) {
     const e = err as { status: number; data: unknown };
@@ -27,25 +29,41 @@ describe('plugin.json routes, applied as Grafana applies them, to the real colle
   test('the collector sees the injected key: /api/auth/me through the proxy is the app key', async () => {
     const res = await proxied('Viewer', 'GET', '/api/auth/me');
     expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({ success: true, data: { role: 'admin', name: 'bootstrap (ARM_BOOTSTRAP_API_KEY)' } });
+    expect(res.data).toMatchObject({
+      success: true,
+      data: { role: 'admin', name: 'bootstrap (ARM_BOOTSTRAP_API_KEY)' },
+    });
   });
 
   test('viewers read; editors pause agents and manage budgets; only admins change vendor connections', async () => {
     const [agent] = await collectorApi<Agent[]>('GET', '/api/v1/agents?vendor=OPENAI&status=ACTIVE&limit=1');
     expect((await proxied('Viewer', 'GET', '/api/v1/agents?limit=1')).status).toBe(200);
-    expect(await proxied('Viewer', 'POST', `/api/v1/agents/${agent.id}/pause`)).toEqual({ status: 403, data: { message: 'plugin proxy route access denied' } });
+    expect(await proxied('Viewer', 'POST', `/api/v1/agents/${agent.id}/pause`)).toEqual({
+      status: 403,
+      data: { message: 'plugin proxy route access denied' },
+    });
     expect((await proxied('Editor', 'POST', `/api/v1/agents/${agent.id}/pause`)).status).toBe(200);
     expect((await proxied('Editor', 'POST', `/api/v1/agents/${agent.id}/resume`)).status).toBe(200);
-    expect((await proxied('Viewer', 'DELETE', '/api/v1/costs/budget/00000000-0000-4000-8000-000000000000')).status).toBe(403);
+    expect(
+      (await proxied('Viewer', 'DELETE', '/api/v1/costs/budget/00000000-0000-4000-8000-000000000000')).status
+    ).toBe(403);
     // An editor's delete reaches the collector, which knows no such budget.
-    expect((await proxied('Editor', 'DELETE', '/api/v1/costs/budget/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(
+      (await proxied('Editor', 'DELETE', '/api/v1/costs/budget/00000000-0000-4000-8000-000000000000')).status
+    ).toBe(404);
 
     const body = { vendor: 'OPENAI', name: 'x', credentials: { adminKey: 'sk-admin-not-checked-here' } };
     expect((await proxied('Editor', 'POST', '/api/v1/connections', body)).status).toBe(403);
-    expect((await proxied('Editor', 'POST', '/api/v1/connections/00000000-0000-4000-8000-000000000000/test')).status).toBe(403);
-    expect((await proxied('Editor', 'DELETE', '/api/v1/connections/00000000-0000-4000-8000-000000000000')).status).toBe(403);
+    expect(
+      (await proxied('Editor', 'POST', '/api/v1/connections/00000000-0000-4000-8000-000000000000/test')).status
+    ).toBe(403);
+    expect((await proxied('Editor', 'DELETE', '/api/v1/connections/00000000-0000-4000-8000-000000000000')).status).toBe(
+      403
+    );
     // Admins get through to the collector, which answers for itself.
-    expect((await proxied('Admin', 'DELETE', '/api/v1/connections/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await proxied('Admin', 'DELETE', '/api/v1/connections/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404
+    );
     // No route lets a PATCH through (nothing in the app needs one).
     expect((await proxied('Admin', 'PATCH', `/api/v1/agents/${agent.id}`, { name: 'renamed' })).status).toBe(404);
   });
@@ -63,7 +81,9 @@ describe('plugin.json routes, applied as Grafana applies them, to the real colle
       }
     };
     walk(__dirname);
-    const callers = files.filter((f) => /getBackendSrv\(|\bfetch\(|XMLHttpRequest|axios/.test(readFileSync(f, 'utf8'))).map((f) => f.slice(__dirname.length + 1));
+    const callers = files
+      .filter((f) => /getBackendSrv\(|\bfetch\(|XMLHttpRequest|axios/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(__dirname.length + 1));
     expect(callers.sort()).toEqual(['api/collector.ts', 'components/AppConfig/settings.ts']);
   });
 });

@@ -47,23 +47,43 @@ export function describeFailure(err: unknown): CollectorError {
     return new CollectorError(`${sentence}${hint}`, status, body.error.code, body.error.details);
   }
   if (status === 500 && body.message === 'Failed to fetch plugin settings') {
-    return new CollectorError('AI-ARM is not set up yet: a Grafana admin enters the collector URL and API key on the app configuration page.', status, 'NOT_CONFIGURED');
+    return new CollectorError(
+      'AI-ARM is not set up yet: a Grafana admin enters the collector URL and API key on the app configuration page.',
+      status,
+      'NOT_CONFIGURED'
+    );
   }
   if (status === 403) {
-    return new CollectorError('Your Grafana role does not allow this: viewers read, editors pause agents and set budgets, admins manage vendor connections.', status, 'FORBIDDEN');
+    return new CollectorError(
+      'Your Grafana role does not allow this: viewers read, editors pause agents and set budgets, admins manage vendor connections.',
+      status,
+      'FORBIDDEN'
+    );
   }
   if (status === 502 || status === 503 || status === 504) {
-    return new CollectorError('Grafana could not reach the AI-ARM collector. Check that it is running and that the collector URL on the configuration page is right.', status, 'UNREACHABLE');
+    return new CollectorError(
+      'Grafana could not reach the AI-ARM collector. Check that it is running and that the collector URL on the configuration page is right.',
+      status,
+      'UNREACHABLE'
+    );
   }
   if (status === 0) {
     return new CollectorError(`The request did not complete: ${err instanceof Error ? err.message : String(err)}`, 0);
   }
-  return new CollectorError(`The collector answered ${status} ${f.statusText ?? ''}`.trim() + (body.message ? `: ${body.message}` : ''), status);
+  return new CollectorError(
+    `The collector answered ${status} ${f.statusText ?? ''}`.trim() + (body.message ? `: ${body.message}` : ''),
+    status
+  );
 }
 
 /** One call to the collector through the plugin proxy; resolves to the envelope's data and meta. */
-export async function collector<T, M = undefined>(path: string, options: { method?: 'GET' | 'POST' | 'DELETE' | 'PATCH'; params?: Params; data?: unknown } = {}): Promise<CollectorResult<T, M>> {
-  const params = Object.fromEntries(Object.entries(options.params ?? {}).filter(([, v]) => v !== undefined && v !== ''));
+export async function collector<T, M = undefined>(
+  path: string,
+  options: { method?: 'GET' | 'POST' | 'DELETE' | 'PATCH'; params?: Params; data?: unknown } = {}
+): Promise<CollectorResult<T, M>> {
+  const params = Object.fromEntries(
+    Object.entries(options.params ?? {}).filter(([, v]) => v !== undefined && v !== '')
+  );
   try {
     const res = await lastValueFrom(
       getBackendSrv().fetch<{ data: T; meta: M }>({

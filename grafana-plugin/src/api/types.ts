@@ -128,7 +128,13 @@ export interface Budget {
   amount: string;
   currency: string;
   alertThresholds: number[];
-  status: { period: { from: string; to: string }; spent: string; remaining: string; spentRatio: number; crossed: number | null };
+  status: {
+    period: { from: string; to: string };
+    spent: string;
+    remaining: string;
+    spentRatio: number;
+    crossed: number | null;
+  };
 }
 
 export interface Optimization {

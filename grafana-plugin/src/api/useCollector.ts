@@ -19,7 +19,10 @@ interface Answer<T, M> {
 }
 
 /** A collector GET that reloads when its path or params change, or on reload(). */
-export function useCollector<T, M = undefined>(path: string | null, params?: Record<string, string | number | undefined>): Loaded<T, M> {
+export function useCollector<T, M = undefined>(
+  path: string | null,
+  params?: Record<string, string | number | undefined>
+): Loaded<T, M> {
   const [answer, setAnswer] = useState<Answer<T, M>>({ request: '' });
   const [generation, setGeneration] = useState(0);
   const query = JSON.stringify(params ?? {});

@@ -13,7 +13,12 @@ export interface TestCollector {
   stop(): Promise<void>;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  output: () => string
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -26,7 +31,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}; collector output:\n${output()}`);
+      throw new Error(
+        `timed out waiting for ${what}${last ? ` (${String(last)})` : ''}; collector output:\n${output()}`
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -83,8 +90,12 @@ export async function startTestCollector(): Promise<TestCollector> {
     await until(
       'the demo agents and their costs',
       async () => {
-        const agents = (await (await fetch(`${url}/api/v1/agents?limit=1`, { headers: auth })).json()) as { meta: { total: number } };
-        const summary = (await (await fetch(`${url}/api/v1/costs/summary`, { headers: auth })).json()) as { data: Array<{ period: string; computedCost: string }> };
+        const agents = (await (await fetch(`${url}/api/v1/agents?limit=1`, { headers: auth })).json()) as {
+          meta: { total: number };
+        };
+        const summary = (await (await fetch(`${url}/api/v1/costs/summary`, { headers: auth })).json()) as {
+          data: Array<{ period: string; computedCost: string }>;
+        };
         const month = summary.data.find((p) => p.period === 'month');
         return agents.meta.total >= 50 && month && Number(month.computedCost) > 0 ? true : undefined;
       },

@@ -92,7 +92,11 @@ export function send(target: URL, method: string, headers: Record<string, string
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const json = (res.headers['content-type'] ?? '').includes('json');
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', data: json && text ? JSON.parse(text) : text });
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          data: json && text ? JSON.parse(text) : text,
+        });
       });
     });
     req.on('error', reject);
@@ -130,7 +134,17 @@ export class GrafanaEmulator {
       if (status >= 400) {
         throw new HttpError(status, statusText, data, options);
       }
-      return { data: data as T, status, statusText, ok: true, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options };
+      return {
+        data: data as T,
+        status,
+        statusText,
+        ok: true,
+        headers: new Headers(),
+        redirected: false,
+        type: 'basic',
+        url: options.url,
+        config: options,
+      };
     };
 
     if (path === SETTINGS) {
@@ -141,7 +155,8 @@ export class GrafanaEmulator {
       return respond(404, 'Not Found', { message: 'Not found' });
     }
     const proxyPath = path.slice(PROXY.length);
-    const log = (target: string | null, status: number) => this.forwarded.push({ method, path: proxyPath + search, target, status });
+    const log = (target: string | null, status: number) =>
+      this.forwarded.push({ method, path: proxyPath + search, target, status });
     if (!this.settings) {
       log(null, 500);
       return respond(500, 'Internal Server Error', { message: 'Failed to fetch plugin settings' });
@@ -188,7 +203,11 @@ export class GrafanaEmulator {
     if (method === 'GET') {
       const s = this.settings ?? { enabled: false, pinned: false, jsonData: {}, secureJsonData: {} };
       const secureJsonFields = Object.fromEntries(Object.entries(s.secureJsonData).map(([k, v]) => [k, v !== '']));
-      return [200, 'OK', { id: pluginJson.id, enabled: s.enabled, pinned: s.pinned, jsonData: s.jsonData, secureJsonFields }];
+      return [
+        200,
+        'OK',
+        { id: pluginJson.id, enabled: s.enabled, pinned: s.pinned, jsonData: s.jsonData, secureJsonFields },
+      ];
     }
     if (this.role !== 'Admin') {
       return [403, 'Forbidden', { message: 'Permission denied' }];
@@ -203,7 +222,12 @@ export class GrafanaEmulator {
         secure[k] = v;
       }
     }
-    this.settings = { enabled: body.enabled ?? false, pinned: body.pinned ?? false, jsonData: body.jsonData ?? {}, secureJsonData: secure };
+    this.settings = {
+      enabled: body.enabled ?? false,
+      pinned: body.pinned ?? false,
+      jsonData: body.jsonData ?? {},
+      secureJsonData: secure,
+    };
     return [200, 'OK', { message: 'Plugin settings updated' }];
   }
 }
@@ -221,23 +245,35 @@ export function configured(): PluginSettings {
   const url = process.env.AIARM_TEST_COLLECTOR_URL;
   const apiKey = process.env.AIARM_TEST_API_KEY;
   if (!url || !apiKey) {
-    throw new Error('no test collector: run the plugin tests through jest.config.js, whose globalSetup starts one (npm test in grafana-plugin/)');
+    throw new Error(
+      'no test collector: run the plugin tests through jest.config.js, whose globalSetup starts one (npm test in grafana-plugin/)'
+    );
   }
   return { enabled: true, pinned: true, jsonData: { collectorUrl: url }, secureJsonData: { apiKey } };
 }
 
 /** The collector itself, straight (not through the proxy), for test setup and for checking what a page did. */
-export async function collectorEnvelope<T, M = unknown>(method: string, path: string, body?: unknown): Promise<{ data: T; meta: M }> {
+export async function collectorEnvelope<T, M = unknown>(
+  method: string,
+  path: string,
+  body?: unknown
+): Promise<{ data: T; meta: M }> {
   const { jsonData, secureJsonData } = configured();
   const headers: Record<string, string> = { authorization: `Bearer ${secureJsonData.apiKey}` };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
   }
-  const res = await send(new URL(`${String(jsonData.collectorUrl)}${path}`), method, headers, body === undefined ? undefined : JSON.stringify(body));
+  const res = await send(
+    new URL(`${String(jsonData.collectorUrl)}${path}`),
+    method,
+    headers,
+    body === undefined ? undefined : JSON.stringify(body)
+  );
   if (res.status >= 400) {
     throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.data)}`);
   }
   return res.data as { data: T; meta: M };
 }
 
-export const collectorApi = async <T,>(method: string, path: string, body?: unknown): Promise<T> => (await collectorEnvelope<T>(method, path, body)).data;
+export const collectorApi = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+  (await collectorEnvelope<T>(method, path, body)).data;

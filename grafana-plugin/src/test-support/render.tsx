@@ -18,7 +18,13 @@ function LocationProbe() {
 
 /** The app as Grafana mounts it under /a/<plugin id>/, opened at `path` (relative to that). */
 export function renderApp(path: string) {
-  const props = { basename: PLUGIN_BASE_URL, meta: {}, query: {}, path: '', onNavChanged: () => {} } as unknown as AppRootProps;
+  const props = {
+    basename: PLUGIN_BASE_URL,
+    meta: {},
+    query: {},
+    path: '',
+    onNavChanged: () => {},
+  } as unknown as AppRootProps;
   return render(
     <MemoryRouter initialEntries={[`${PLUGIN_BASE_URL}/${path}`]}>
       <LocationProbe />

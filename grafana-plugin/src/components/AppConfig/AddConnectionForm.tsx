@@ -24,7 +24,12 @@ export function AddConnectionForm({ vendors, onAdded }: { vendors: VendorSpec[];
       if (!v) {
         return [f.name, f.required ? `${f.label} is required` : null];
       }
-      return [f.name, f.pattern && !new RegExp(f.pattern).test(v) ? `That does not look like ${f.placeholder ? `a key of the form ${f.placeholder}` : `a valid ${f.label}`}` : null];
+      return [
+        f.name,
+        f.pattern && !new RegExp(f.pattern).test(v)
+          ? `That does not look like ${f.placeholder ? `a key of the form ${f.placeholder}` : `a valid ${f.label}`}`
+          : null,
+      ];
     })
   );
   const touched = (field: string) => values[field] !== undefined;
@@ -33,9 +38,16 @@ export function AddConnectionForm({ vendors, onAdded }: { vendors: VendorSpec[];
   const add = async () => {
     setSaving(true);
     setError(null);
-    const { adminKey, baseUrl, ...rest } = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v));
+    const { adminKey, baseUrl, ...rest } = Object.fromEntries(
+      Object.entries(values)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([, v]) => v)
+    );
     try {
-      const created = await collector<Connection>('/api/v1/connections', { method: 'POST', data: { vendor, name: name.trim(), credentials: { adminKey, ...rest }, ...(baseUrl ? { baseUrl } : {}) } });
+      const created = await collector<Connection>('/api/v1/connections', {
+        method: 'POST',
+        data: { vendor, name: name.trim(), credentials: { adminKey, ...rest }, ...(baseUrl ? { baseUrl } : {}) },
+      });
       setValues({});
       setName('');
       onAdded(created.data);
@@ -66,11 +78,32 @@ export function AddConnectionForm({ vendors, onAdded }: { vendors: VendorSpec[];
         const problem = touched(f.name) ? problems[f.name] : null;
         const set = (v: string) => setValues((prev) => ({ ...prev, [f.name]: v }));
         return (
-          <Field key={`${vendor}-${f.name}`} label={f.label} description={f.help} required={f.required} invalid={Boolean(problem)} error={problem}>
+          <Field
+            key={`${vendor}-${f.name}`}
+            label={f.label}
+            description={f.help}
+            required={f.required}
+            invalid={Boolean(problem)}
+            error={problem}
+          >
             {f.secret ? (
-              <SecretInput aria-label={f.label} width={60} isConfigured={false} placeholder={f.placeholder} value={values[f.name] ?? ''} onChange={(e) => set(e.currentTarget.value)} onReset={() => set('')} />
+              <SecretInput
+                aria-label={f.label}
+                width={60}
+                isConfigured={false}
+                placeholder={f.placeholder}
+                value={values[f.name] ?? ''}
+                onChange={(e) => set(e.currentTarget.value)}
+                onReset={() => set('')}
+              />
             ) : (
-              <Input aria-label={f.label} width={60} placeholder={f.placeholder} value={values[f.name] ?? ''} onChange={(e) => set(e.currentTarget.value)} />
+              <Input
+                aria-label={f.label}
+                width={60}
+                placeholder={f.placeholder}
+                value={values[f.name] ?? ''}
+                onChange={(e) => set(e.currentTarget.value)}
+              />
             )}
           </Field>
         );

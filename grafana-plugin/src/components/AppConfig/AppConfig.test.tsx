@@ -8,12 +8,17 @@ import AppConfig, { type AppConfigProps } from './AppConfig';
 const SIMULATOR_OPENAI_KEY = 'sk-admin-simulator-openai-0001';
 
 function renderConfig(meta: { jsonData?: Record<string, unknown>; secureJsonFields?: Record<string, boolean> }) {
-  const plugin = { meta: { id: 'aiarm-app', name: 'AI-ARM', type: PluginType.app, enabled: true, pinned: true, ...meta } };
+  const plugin = {
+    meta: { id: 'aiarm-app', name: 'AI-ARM', type: PluginType.app, enabled: true, pinned: true, ...meta },
+  };
   return render(<AppConfig plugin={plugin as unknown as AppConfigProps['plugin']} query={{}} />);
 }
 
 const savedMeta = () => ({ jsonData: configured().jsonData, secureJsonFields: { apiKey: true } });
-const connectionRows = () => within(screen.getByRole('table', { name: 'Vendor connections' })).getAllByRole('row').slice(1);
+const connectionRows = () =>
+  within(screen.getByRole('table', { name: 'Vendor connections' }))
+    .getAllByRole('row')
+    .slice(1);
 
 describe('Config page against the real collector', () => {
   test('a first save stores the URL and the key, enables the app, and proves the key with the collector', async () => {
@@ -33,7 +38,9 @@ describe('Config page against the real collector', () => {
     fireEvent.click(save);
 
     expect(await screen.findByText(/Signed in as bootstrap/)).toBeInTheDocument();
-    expect(grafana.saves).toEqual([{ enabled: true, pinned: true, jsonData: { collectorUrl }, secureJsonData: { apiKey } }]);
+    expect(grafana.saves).toEqual([
+      { enabled: true, pinned: true, jsonData: { collectorUrl }, secureJsonData: { apiKey } },
+    ]);
     // The key is write-only: the field shows it as configured and the page never renders it.
     expect(document.body.textContent).not.toContain(apiKey);
     expect(screen.getByRole('button', { name: 'Reset' })).toBeInTheDocument();
@@ -44,7 +51,9 @@ describe('Config page against the real collector', () => {
 
   test('changing only the URL keeps the stored key; reset and replace with a wrong key says so', async () => {
     renderConfig(savedMeta());
-    fireEvent.change(screen.getByLabelText('Collector URL'), { target: { value: String(configured().jsonData.collectorUrl) } });
+    fireEvent.change(screen.getByLabelText('Collector URL'), {
+      target: { value: String(configured().jsonData.collectorUrl) },
+    });
     fireEvent.click(screen.getByRole('button', { name: /Save and test/ }));
     expect(await screen.findByText(/Signed in as/)).toBeInTheDocument();
     expect(grafana.saves[0]).not.toHaveProperty('secureJsonData');
@@ -52,10 +61,14 @@ describe('Config page against the real collector', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(screen.getByRole('button', { name: /Save and test/ })).toBeDisabled();
-    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01' } });
+    fireEvent.change(screen.getByLabelText('API key'), {
+      target: { value: 'arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01' },
+    });
     fireEvent.click(screen.getByRole('button', { name: /Save and test/ }));
     const failed = await screen.findByText('The collector could not be used');
-    expect(failed.closest('[role="alert"]')?.textContent).toMatch(/did not accept the API key saved on the configuration page/);
+    expect(failed.closest('[role="alert"]')?.textContent).toMatch(
+      /did not accept the API key saved on the configuration page/
+    );
     expect(grafana.settings?.secureJsonData.apiKey).toBe('arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01');
   });
 
@@ -74,7 +87,9 @@ describe('Config page against the real collector', () => {
     expect(add).toBeDisabled();
 
     // Right shape, wrong key: the collector asks the vendor, and its refusal is shown.
-    fireEvent.change(screen.getByLabelText('Admin API key'), { target: { value: 'sk-admin-ThisKeyWasNeverIssuedByTheVendor' } });
+    fireEvent.change(screen.getByLabelText('Admin API key'), {
+      target: { value: 'sk-admin-ThisKeyWasNeverIssuedByTheVendor' },
+    });
     fireEvent.click(add);
     const refused = await screen.findByText('The connection was not added');
     expect(refused.closest('[role="alert"]')?.textContent).toMatch(/key|401|auth/i);
@@ -84,7 +99,12 @@ describe('Config page against the real collector', () => {
     fireEvent.click(add);
     expect(await screen.findByText(`${name} added; its agents appear after the first sync`)).toBeInTheDocument();
     const stored = (await collectorApi<Connection[]>('GET', '/api/v1/connections')).find((c) => c.name === name);
-    expect(stored).toMatchObject({ vendor: 'OPENAI', status: 'CONNECTED', source: 'api', credentialHint: expect.stringContaining('0001') });
+    expect(stored).toMatchObject({
+      vendor: 'OPENAI',
+      status: 'CONNECTED',
+      source: 'api',
+      credentialHint: expect.stringContaining('0001'),
+    });
     const row = await screen.findByRole('row', { name: new RegExp(name) });
     expect(document.body.textContent).not.toContain(SIMULATOR_OPENAI_KEY);
 
@@ -96,7 +116,11 @@ describe('Config page against the real collector', () => {
     expect(await screen.findByText(`${name} removed: polling stopped, what it collected stays`)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('row', { name: new RegExp(name) })).not.toBeInTheDocument());
     expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).some((c) => c.name === name)).toBe(false);
-    expect(grafana.forwarded.filter((f) => f.method !== 'GET').map((f) => [f.method, f.path.replace(/[0-9a-f-]{36}/, ':id'), f.status])).toEqual([
+    expect(
+      grafana.forwarded
+        .filter((f) => f.method !== 'GET')
+        .map((f) => [f.method, f.path.replace(/[0-9a-f-]{36}/, ':id'), f.status])
+    ).toEqual([
       ['POST', 'collector/api/v1/connections', 400],
       ['POST', 'collector/api/v1/connections', 201],
       ['POST', 'collector/api/v1/connections/:id/test', 200],

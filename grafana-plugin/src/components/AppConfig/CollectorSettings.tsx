@@ -47,10 +47,25 @@ export function CollectorSettings({ collectorUrl: savedUrl, keySaved, onSaved }:
 
   return (
     <FieldSet label="Collector">
-      <Field label="Collector URL" description="As Grafana's server reaches it (the browser never calls it directly)" invalid={Boolean(urlError)} error={urlError}>
-        <Input id="collector-url" aria-label="Collector URL" width={60} placeholder="http://ai-arm-collector:8080" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
+      <Field
+        label="Collector URL"
+        description="As Grafana's server reaches it (the browser never calls it directly)"
+        invalid={Boolean(urlError)}
+        error={urlError}
+      >
+        <Input
+          id="collector-url"
+          aria-label="Collector URL"
+          width={60}
+          placeholder="http://ai-arm-collector:8080"
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+        />
       </Field>
-      <Field label="API key" description="An AI-ARM API key (arm_sk_live_…): Grafana stores it encrypted and adds it to each request; it never reaches the browser">
+      <Field
+        label="API key"
+        description="An AI-ARM API key (arm_sk_live_…): Grafana stores it encrypted and adds it to each request; it never reaches the browser"
+      >
         <SecretInput
           id="collector-api-key"
           aria-label="API key"

@@ -8,6 +8,7 @@ import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
 import { ago } from '../../format';
 import { LoadError } from '../shared/LoadError';
+import { getTableStyles } from '../shared/tableStyles';
 import { AddConnectionForm } from './AddConnectionForm';
 
 const SOURCE: Record<Connection['source'], string | null> = {
@@ -30,7 +31,11 @@ export function VendorConnections() {
     try {
       if (what === 'test') {
         const r = await collector<ConnectionCheck>(`/api/v1/connections/${c.id}/test`, { method: 'POST' });
-        setNotice(r.data.ok ? { ok: true, text: `${c.name}: the vendor accepted the key (${Math.round(r.data.latencyMs ?? 0)} ms)` } : { ok: false, text: `${c.name}: ${r.data.error ?? 'the vendor refused the key'}` });
+        setNotice(
+          r.data.ok
+            ? { ok: true, text: `${c.name}: the vendor accepted the key (${Math.round(r.data.latencyMs ?? 0)} ms)` }
+            : { ok: false, text: `${c.name}: ${r.data.error ?? 'the vendor refused the key'}` }
+        );
       } else {
         await collector(`/api/v1/connections/${c.id}`, { method: 'DELETE' });
         setNotice({ ok: true, text: `${c.name} removed: polling stopped, what it collected stays` });
@@ -71,7 +76,11 @@ export function VendorConnections() {
                 <td>{c.name}</td>
                 <td>{VENDOR_NAMES[c.vendor] ?? c.vendor}</td>
                 <td>
-                  <Badge color={c.status === 'CONNECTED' ? 'green' : 'red'} text={c.status.toLowerCase()} tooltip={c.lastError ?? undefined} />
+                  <Badge
+                    color={c.status === 'CONNECTED' ? 'green' : 'red'}
+                    text={c.status.toLowerCase()}
+                    tooltip={c.lastError ?? undefined}
+                  />
                   {c.lastError && <div className={s.error}>{c.lastError}</div>}
                 </td>
                 <td>{c.credentialHint ?? '—'}</td>
@@ -81,10 +90,22 @@ export function VendorConnections() {
                     <span className={s.note}>{SOURCE[c.source]}</span>
                   ) : (
                     <Stack gap={1}>
-                      <Button size="sm" variant="secondary" disabled={busy === c.id} onClick={() => act(c, 'test')} aria-label={`Test ${c.name}`}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={busy === c.id}
+                        onClick={() => act(c, 'test')}
+                        aria-label={`Test ${c.name}`}
+                      >
                         Test
                       </Button>
-                      <ConfirmButton size="sm" confirmText="Remove" confirmVariant="destructive" onConfirm={() => act(c, 'remove')} disabled={busy === c.id}>
+                      <ConfirmButton
+                        size="sm"
+                        confirmText="Remove"
+                        confirmVariant="destructive"
+                        onConfirm={() => act(c, 'remove')}
+                        disabled={busy === c.id}
+                      >
                         <span aria-label={`Remove ${c.name}`}>Remove</span>
                       </ConfirmButton>
                     </Stack>
@@ -96,7 +117,11 @@ export function VendorConnections() {
         </table>
       )}
       {notice && (
-        <Alert severity={notice.ok ? 'success' : 'error'} title={notice.ok ? 'Done' : 'That did not work'} onRemove={() => setNotice(null)}>
+        <Alert
+          severity={notice.ok ? 'success' : 'error'}
+          title={notice.ok ? 'Done' : 'That did not work'}
+          onRemove={() => setNotice(null)}
+        >
           {notice.text}
         </Alert>
       )}
@@ -116,12 +141,7 @@ export function VendorConnections() {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    marginBottom: theme.spacing(2),
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left', verticalAlign: 'top' },
-  }),
+  table: getTableStyles(theme),
   note: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   error: css({ color: theme.colors.error.text, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -25,7 +25,9 @@ export async function saveSettings(jsonData: AppSettings, apiKey: string | null)
     );
   } catch (err) {
     const f = err as { status?: number; data?: { message?: string } };
-    throw f.status ? new Error(`Grafana did not save the settings (${f.status}${f.data?.message ? `: ${f.data.message}` : ''})`) : describeFailure(err);
+    throw f.status
+      ? new Error(`Grafana did not save the settings (${f.status}${f.data?.message ? `: ${f.data.message}` : ''})`)
+      : describeFailure(err);
   }
 }
 

@@ -1,12 +1,12 @@
 import React from 'react';
-import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
+import { Stack, useStyles2 } from '@grafana/ui';
 import type { BreakdownRow, UsageDay } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
 import { compact, daysAgo, percent, usd } from '../../format';
-import { LoadError } from '../../components/shared/LoadError';
+import { Loadable } from '../../components/shared/Loadable';
 import { ShareBar } from '../../components/shared/ShareBar';
+import { getTableStyles } from '../../components/shared/tableStyles';
 import { DailyBars } from './DailyBars';
 
 export const TREND_DAYS = 30;
@@ -23,57 +23,67 @@ export function AgentCosts({ agentId }: { agentId: string }) {
   const tokens = days.reduce((sum, d) => sum + d.totalTokens, 0);
   return (
     <Stack direction="column" gap={2}>
-      {usage.error ? (
-        <LoadError title="Usage could not be loaded" error={usage.error} onRetry={usage.reload} />
-      ) : !usage.data ? (
-        <LoadingPlaceholder text="Loading usage…" />
-      ) : days.length === 0 ? (
-        <p>No usage priced for this agent in the last {TREND_DAYS} days.</p>
-      ) : (
-        <>
-          <span aria-label="Usage totals">
-            Last {TREND_DAYS} days: <strong>{usd(total)}</strong> for {compact(tokens)} tokens
-          </span>
-          <Stack gap={2} wrap="wrap">
-            <DailyBars title="Cost per day (USD)" days={days.map((d) => ({ day: d.timestamp.slice(0, 10), value: Number(d.totalCost), label: usd(d.totalCost) }))} />
-            <DailyBars title="Tokens per day" days={days.map((d) => ({ day: d.timestamp.slice(0, 10), value: d.totalTokens, label: `${compact(d.totalTokens)} tokens` }))} />
-          </Stack>
-        </>
-      )}
-      {models.error ? (
-        <LoadError title="Cost by model could not be loaded" error={models.error} onRetry={models.reload} />
-      ) : models.data && models.data.length > 0 ? (
-        <table className={s.table} aria-label="Cost by model">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Cost</th>
-              <th>Share</th>
-              <th>Tokens</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.data.map((m) => (
-              <tr key={m.key}>
-                <td>{m.name}</td>
-                <td>{usd(m.cost)}</td>
-                <td>
-                  <ShareBar ratio={m.share} label={`${m.name} share ${percent(m.share)}`} />
-                </td>
-                <td>{compact(m.tokens)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <Loadable state={usage} what="Usage">
+        {() =>
+          days.length === 0 ? (
+            <p>No usage priced for this agent in the last {TREND_DAYS} days.</p>
+          ) : (
+            <>
+              <span aria-label="Usage totals">
+                Last {TREND_DAYS} days: <strong>{usd(total)}</strong> for {compact(tokens)} tokens
+              </span>
+              <Stack gap={2} wrap="wrap">
+                <DailyBars
+                  title="Cost per day (USD)"
+                  days={days.map((d) => ({
+                    day: d.timestamp.slice(0, 10),
+                    value: Number(d.totalCost),
+                    label: usd(d.totalCost),
+                  }))}
+                />
+                <DailyBars
+                  title="Tokens per day"
+                  days={days.map((d) => ({
+                    day: d.timestamp.slice(0, 10),
+                    value: d.totalTokens,
+                    label: `${compact(d.totalTokens)} tokens`,
+                  }))}
+                />
+              </Stack>
+            </>
+          )
+        }
+      </Loadable>
+      <Loadable state={models} what="Cost by model">
+        {(rows) =>
+          rows.length === 0 ? null : (
+            <table className={s.table} aria-label="Cost by model">
+              <thead>
+                <tr>
+                  <th>Model</th>
+                  <th className="num">Cost</th>
+                  <th>Share</th>
+                  <th className="num">Tokens</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((m) => (
+                  <tr key={m.key}>
+                    <td>{m.name}</td>
+                    <td className="num">{usd(m.cost)}</td>
+                    <td>
+                      <ShareBar ratio={m.share} label={`${m.name} share ${percent(m.share)}`} />
+                    </td>
+                    <td className="num">{compact(m.tokens)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loadable>
     </Stack>
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.5, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-  }),
-});
+const getStyles = (theme: GrafanaTheme2) => ({ table: getTableStyles(theme) });

@@ -14,7 +14,10 @@ describe('Agent detail page against the real collector', () => {
     const history = await collectorApi<HealthHistory>('GET', `/api/v1/agents/${agent.id}/health?range=24h`);
     const from = daysAgo(TREND_DAYS - 1);
     const usage = await collectorApi<UsageDay[]>('GET', `/api/v1/costs/usage?agentId=${agent.id}&from=${from}`);
-    const models = await collectorApi<BreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=model&agentId=${agent.id}&from=${from}`);
+    const models = await collectorApi<BreakdownRow[]>(
+      'GET',
+      `/api/v1/costs/breakdown?by=model&agentId=${agent.id}&from=${from}`
+    );
     expect(history.checks.length).toBeGreaterThan(0);
     expect(usage.length).toBeGreaterThan(0);
 
@@ -22,28 +25,45 @@ describe('Agent detail page against the real collector', () => {
     await screen.findByLabelText('Agent facts');
     expect(facts().getByText(agent.vendorAgentId)).toBeInTheDocument();
     expect(facts().getByText('OpenAI')).toBeInTheDocument();
-    expect(within(screen.getByLabelText('Agent configuration')).getByText(String(agent.config.model))).toBeInTheDocument();
+    expect(
+      within(screen.getByLabelText('Agent configuration')).getByText(String(agent.config.model))
+    ).toBeInTheDocument();
 
     const checks = await screen.findByRole('table', { name: 'Health checks' });
     expect(within(checks).getAllByRole('row').length - 1).toBeGreaterThanOrEqual(Math.min(history.checks.length, 50));
 
     const total = usage.reduce((sum, d) => sum + Number(d.totalCost), 0);
     expect(await screen.findByLabelText('Usage totals')).toHaveTextContent(usd(total));
-    const costBars = within(screen.getByRole('img', { name: 'Cost per day (USD)' })).getAllByText(/^\d{4}-\d{2}-\d{2}: /);
-    expect(costBars.map((b) => b.textContent)).toEqual(usage.map((d) => `${d.timestamp.slice(0, 10)}: ${usd(d.totalCost)}`).sort());
+    const costBars = within(screen.getByRole('img', { name: 'Cost per day (USD)' })).getAllByText(
+      /^\d{4}-\d{2}-\d{2}: /
+    );
+    expect(costBars.map((b) => b.textContent)).toEqual(
+      usage.map((d) => `${d.timestamp.slice(0, 10)}: ${usd(d.totalCost)}`).sort()
+    );
     const byModel = await screen.findByRole('table', { name: 'Cost by model' });
     expect(
       within(byModel)
         .getAllByRole('row')
         .slice(1)
-        .map((r) => within(r).getAllByRole('cell').slice(0, 2).map((c) => c.textContent))
+        .map((r) =>
+          within(r)
+            .getAllByRole('cell')
+            .slice(0, 2)
+            .map((c) => c.textContent)
+        )
     ).toEqual(models.map((m) => [m.name, usd(m.cost)]));
   });
 
   test('"Run health check now" finds an agent deleted at the vendor and shows it down with the error', async () => {
     const [agent] = await agentsOf('vendor=ANTHROPIC&status=ACTIVE&health=HEALTHY&sort=-name&limit=1');
-    const before = (await collectorApi<HealthHistory>('GET', `/api/v1/agents/${agent.id}/health?range=24h`)).checks.length;
-    const deleted = await send(new URL(`${process.env.AIARM_TEST_SIMULATOR_URL}/_sim/agents/${agent.vendorAgentId}/delete`), 'POST', {}, undefined);
+    const before = (await collectorApi<HealthHistory>('GET', `/api/v1/agents/${agent.id}/health?range=24h`)).checks
+      .length;
+    const deleted = await send(
+      new URL(`${process.env.AIARM_TEST_SIMULATOR_URL}/_sim/agents/${agent.vendorAgentId}/delete`),
+      'POST',
+      {},
+      undefined
+    );
     expect(deleted.status).toBe(200);
 
     renderApp(`agents/${agent.id}`);
@@ -57,8 +77,12 @@ describe('Agent detail page against the real collector', () => {
     await waitFor(() => expect(facts().getByText(/^Down/)).toBeInTheDocument());
     const after = await collectorApi<HealthHistory>('GET', `/api/v1/agents/${agent.id}/health?range=24h`);
     expect(after.checks.length).toBeGreaterThan(before);
-    await waitFor(() => expect(screen.getByLabelText('Health summary')).toHaveTextContent(`${after.checks.length} checks`));
-    expect(grafana.forwarded.filter((f) => f.method === 'POST').map((f) => [f.path, f.status])).toEqual([[`collector/api/v1/agents/${agent.id}/health-check`, 200]]);
+    await waitFor(() =>
+      expect(screen.getByLabelText('Health summary')).toHaveTextContent(`${after.checks.length} checks`)
+    );
+    expect(grafana.forwarded.filter((f) => f.method === 'POST').map((f) => [f.path, f.status])).toEqual([
+      [`collector/api/v1/agents/${agent.id}/health-check`, 200],
+    ]);
   });
 
   test('a paused agent cannot be checked until resumed; viewers get neither button', async () => {

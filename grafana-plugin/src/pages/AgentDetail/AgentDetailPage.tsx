@@ -48,7 +48,11 @@ function AgentDetailPage() {
       <PluginPage>
         <Stack direction="column" gap={2}>
           <div>{back}</div>
-          <LoadError title={agent.error.status === 404 ? 'No such agent' : 'The agent could not be loaded'} error={agent.error} onRetry={agent.reload} />
+          <LoadError
+            title={agent.error.status === 404 ? 'No such agent' : 'The agent could not be loaded'}
+            error={agent.error}
+            onRetry={agent.reload}
+          />
         </Stack>
       </PluginPage>
     );
@@ -64,10 +68,21 @@ function AgentDetailPage() {
             {back}
             {canChange && (
               <>
-                <Button size="sm" icon="heart-rate" disabled={busy !== null || a.status === 'PAUSED'} onClick={() => run('check')}>
+                <Button
+                  size="sm"
+                  icon="heart-rate"
+                  disabled={busy !== null || a.status === 'PAUSED'}
+                  onClick={() => run('check')}
+                >
                   {busy === 'check' ? 'Checking…' : 'Run health check now'}
                 </Button>
-                <Button size="sm" variant="secondary" icon={a.status === 'PAUSED' ? 'play' : 'pause'} disabled={busy !== null} onClick={() => run('pause')}>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  icon={a.status === 'PAUSED' ? 'play' : 'pause'}
+                  disabled={busy !== null}
+                  onClick={() => run('pause')}
+                >
                   {a.status === 'PAUSED' ? 'Resume' : 'Pause'}
                 </Button>
               </>

@@ -18,7 +18,12 @@ export function AgentSummary({ agent }: { agent: Agent }) {
     ['Type', agent.type.toLowerCase()],
     ['Status', agent.status.toLowerCase()],
     ['Health', <HealthBadge key="h" health={agent.health} score={agent.healthScore} />],
-    ['Last check', <span key="c" title={agent.lastHealthCheck ?? undefined}>{ago(agent.lastHealthCheck)}</span>],
+    [
+      'Last check',
+      <span key="c" title={agent.lastHealthCheck ?? undefined}>
+        {ago(agent.lastHealthCheck)}
+      </span>,
+    ],
     ['Active probe', agent.activeProbe ? 'on (one-token request per check)' : 'off (checks spend nothing)'],
   ];
   return (

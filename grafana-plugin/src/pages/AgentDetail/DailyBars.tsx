@@ -23,7 +23,14 @@ export function DailyBars({ title, days }: { title: string; days: DayValue[] }) 
         {days.map((d, i) => {
           const h = max > 0 ? (d.value / max) * (HEIGHT - 2) : 0;
           return (
-            <rect key={d.day} x={i * width + width * 0.1} width={width * 0.8} y={HEIGHT - h} height={h} className={s.bar}>
+            <rect
+              key={d.day}
+              x={i * width + width * 0.1}
+              width={width * 0.8}
+              y={HEIGHT - h}
+              height={h}
+              className={s.bar}
+            >
               <title>{`${d.day}: ${d.label}`}</title>
             </rect>
           );

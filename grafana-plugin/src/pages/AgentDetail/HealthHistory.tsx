@@ -7,6 +7,7 @@ import { useCollector } from '../../api/useCollector';
 import { percent } from '../../format';
 import { HealthBadge } from '../../components/shared/HealthBadge';
 import { LoadError } from '../../components/shared/LoadError';
+import { getTableStyles } from '../../components/shared/tableStyles';
 
 const RANGES = [
   { label: '24 hours', value: '24h' },
@@ -72,16 +73,16 @@ export function HealthHistory({ agentId, generation }: { agentId: string; genera
           </tbody>
         </table>
       )}
-      {checks.length > SHOWN && <span className={s.note}>The latest {SHOWN} of {checks.length} checks.</span>}
+      {checks.length > SHOWN && (
+        <span className={s.note}>
+          The latest {SHOWN} of {checks.length} checks.
+        </span>
+      )}
     </Stack>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.5, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-  }),
+  table: getTableStyles(theme),
   note: css({ color: theme.colors.text.secondary }),
 });

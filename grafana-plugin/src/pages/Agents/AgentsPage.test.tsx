@@ -6,7 +6,11 @@ import { PAGE_SIZE } from './AgentsPage';
 
 const EXTRA = 60;
 
-const list = (query: string) => collectorEnvelope<Agent[], { total: number; countsByVendor: Record<string, number> }>('GET', `/api/v1/agents?${query}`);
+const list = (query: string) =>
+  collectorEnvelope<Agent[], { total: number; countsByVendor: Record<string, number> }>(
+    'GET',
+    `/api/v1/agents?${query}`
+  );
 
 const names = (agents: Agent[]) => agents.map((a) => a.name);
 
@@ -62,7 +66,12 @@ describe('Agents page against the real collector (through the plugin.json routes
     fireEvent.click(screen.getByRole('button', { name: /Previous/ }));
     await rows(second);
     // Every page came through the GET route with the key from secureJsonData.
-    expect(grafana.forwarded.every((f) => f.method === 'GET' && f.target?.startsWith(String(configured().jsonData.collectorUrl)) && f.status === 200)).toBe(true);
+    expect(
+      grafana.forwarded.every(
+        (f) =>
+          f.method === 'GET' && f.target?.startsWith(String(configured().jsonData.collectorUrl)) && f.status === 200
+      )
+    ).toBe(true);
   });
 
   test('filters by vendor, status and type, keeps them in the URL, and returns to page one', async () => {
@@ -103,9 +112,13 @@ describe('Agents page against the real collector (through the plugin.json routes
     renderApp(`agents?vendor=OPENAI&q=${encodeURIComponent(target.name)}`);
     await rows();
     fireEvent.click(screen.getAllByRole('button', { name: `Pause ${target.name}` })[0]);
-    await waitFor(async () => expect((await collectorApi<Agent>('GET', `/api/v1/agents/${target.id}`)).status).toBe('PAUSED'));
+    await waitFor(async () =>
+      expect((await collectorApi<Agent>('GET', `/api/v1/agents/${target.id}`)).status).toBe('PAUSED')
+    );
     fireEvent.click(await screen.findByRole('button', { name: `Resume ${target.name}` }));
-    await waitFor(async () => expect((await collectorApi<Agent>('GET', `/api/v1/agents/${target.id}`)).status).toBe('ACTIVE'));
+    await waitFor(async () =>
+      expect((await collectorApi<Agent>('GET', `/api/v1/agents/${target.id}`)).status).toBe('ACTIVE')
+    );
     expect(grafana.forwarded.filter((f) => f.method === 'POST').map((f) => [f.path, f.status])).toEqual([
       [`collector/api/v1/agents/${target.id}/pause`, 200],
       [`collector/api/v1/agents/${target.id}/resume`, 200],

@@ -21,7 +21,14 @@ function AgentsPage() {
   const s = useStyles2(getStyles);
   const [filters, setFilters] = useAgentFilters();
   const { vendor, status, type, q, cursor } = filters;
-  const agents = useCollector<Agent[], AgentsMeta>('/api/v1/agents', { vendor, status, type, q, cursor, limit: PAGE_SIZE });
+  const agents = useCollector<Agent[], AgentsMeta>('/api/v1/agents', {
+    vendor,
+    status,
+    type,
+    q,
+    cursor,
+    limit: PAGE_SIZE,
+  });
   // Cursors of the pages before this one, so "Previous" needs no backwards cursor from the API.
   const [previous, setPrevious] = useState<Array<string | undefined>>([]);
   const [busy, setBusy] = useState<string | null>(null);
@@ -47,7 +54,9 @@ function AgentsPage() {
     setBusy(agent.id);
     setActionError(null);
     try {
-      await collector(`/api/v1/agents/${agent.id}/${agent.status === 'PAUSED' ? 'resume' : 'pause'}`, { method: 'POST' });
+      await collector(`/api/v1/agents/${agent.id}/${agent.status === 'PAUSED' ? 'resume' : 'pause'}`, {
+        method: 'POST',
+      });
       agents.reload();
     } catch (err) {
       setActionError(err as CollectorError);
@@ -86,7 +95,11 @@ function AgentsPage() {
         ) : agents.data.length === 0 ? (
           filtered ? (
             <Alert severity="info" title="No agents match these filters">
-              <Button size="sm" variant="secondary" onClick={() => changeFilters({ vendor: undefined, status: undefined, type: undefined, q: undefined })}>
+              <Button
+                size="sm"
+                variant="secondary"
+                onClick={() => changeFilters({ vendor: undefined, status: undefined, type: undefined, q: undefined })}
+              >
                 Clear filters
               </Button>
             </Alert>
@@ -103,7 +116,10 @@ function AgentsPage() {
             <AgentsTable agents={agents.data} onToggle={canChange ? toggle : undefined} busy={busy} />
             <Stack alignItems="center" gap={2}>
               <span aria-live="polite" hidden={agents.loading}>
-                {offsetKnown ? `${count(shownFrom)}–${count(shownFrom + agents.data.length - 1)}` : count(agents.data.length)} of {meta?.totalCapped ? 'more than ' : ''}
+                {offsetKnown
+                  ? `${count(shownFrom)}–${count(shownFrom + agents.data.length - 1)}`
+                  : count(agents.data.length)}{' '}
+                of {meta?.totalCapped ? 'more than ' : ''}
                 {count(meta?.total ?? 0)}
               </span>
               <Button size="sm" variant="secondary" icon="angle-left" disabled={!cursor} onClick={back}>

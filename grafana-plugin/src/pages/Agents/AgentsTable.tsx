@@ -1,12 +1,12 @@
 import React from 'react';
 import { Link } from 'react-router-dom';
-import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, useStyles2 } from '@grafana/ui';
 import type { Agent } from '../../api/types';
 import { PLUGIN_BASE_URL, ROUTES, VENDOR_NAMES } from '../../constants';
 import { ago } from '../../format';
 import { HealthBadge } from '../../components/shared/HealthBadge';
+import { getTableStyles } from '../../components/shared/tableStyles';
 
 interface Props {
   agents: Agent[];
@@ -45,7 +45,14 @@ export function AgentsTable({ agents, onToggle, busy }: Props) {
             <td title={a.lastHealthCheck ?? undefined}>{ago(a.lastHealthCheck)}</td>
             {onToggle && (
               <td>
-                <Button size="sm" variant="secondary" disabled={busy === a.id} icon={a.status === 'PAUSED' ? 'play' : 'pause'} onClick={() => onToggle(a)} aria-label={`${a.status === 'PAUSED' ? 'Resume' : 'Pause'} ${a.name}`}>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  disabled={busy === a.id}
+                  icon={a.status === 'PAUSED' ? 'play' : 'pause'}
+                  onClick={() => onToggle(a)}
+                  aria-label={`${a.status === 'PAUSED' ? 'Resume' : 'Pause'} ${a.name}`}
+                >
                   {a.status === 'PAUSED' ? 'Resume' : 'Pause'}
                 </Button>
               </td>
@@ -57,11 +64,4 @@ export function AgentsTable({ agents, onToggle, busy }: Props) {
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
-});
+const getStyles = (theme: GrafanaTheme2) => ({ table: getTableStyles(theme) });

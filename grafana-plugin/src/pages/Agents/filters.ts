@@ -18,7 +18,10 @@ const KEYS = ['vendor', 'status', 'type', 'q', 'cursor'] as const;
  */
 export function useAgentFilters(): [AgentFilters, (change: Partial<AgentFilters>) => void] {
   const [search, setSearch] = useSearchParams();
-  const filters = useMemo(() => Object.fromEntries(KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AgentFilters, [search]);
+  const filters = useMemo(
+    () => Object.fromEntries(KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AgentFilters,
+    [search]
+  );
   const update = useCallback(
     (change: Partial<AgentFilters>) => {
       setSearch(

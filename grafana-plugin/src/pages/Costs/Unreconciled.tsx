@@ -1,0 +1,106 @@
+import React from 'react';
+import { cx } from '@emotion/css';
+import { Alert, useStyles2 } from '@grafana/ui';
+import type { Reconciliation } from '../../api/types';
+import { useCollector } from '../../api/useCollector';
+import { VENDOR_NAMES } from '../../constants';
+import { usd } from '../../format';
+import { Figure } from './Figure';
+import { sumUsd } from './money';
+import { Loadable } from '../../components/shared/Loadable';
+import { Section } from './Section';
+import { getCostStyles } from './styles';
+import { rangeParams } from './view';
+
+type Totals = Record<'computed' | 'billed' | 'unpriced' | 'unattributed', number>;
+
+function totals(rows: Reconciliation[]): Totals {
+  return {
+    computed: sumUsd(rows.map((r) => r.computedCost)),
+    billed: sumUsd(rows.map((r) => r.billedCost)),
+    unpriced: sumUsd(rows.map((r) => r.unpricedCost)),
+    unattributed: sumUsd(rows.map((r) => r.unattributedCost)),
+  };
+}
+
+function byVendor(rows: Reconciliation[]): Array<[string, Totals]> {
+  const groups = new Map<string, Reconciliation[]>();
+  for (const r of rows) {
+    groups.set(r.vendor, [...(groups.get(r.vendor) ?? []), r]);
+  }
+  return [...groups.entries()].map(([vendor, list]) => [vendor, totals(list)]);
+}
+
+/**
+ * Spend the cost figures cannot account for: billed by a vendor for a model our price table
+ * lacks (unpriced), and usage no attribution rule assigns to an agent (unattributed).
+ */
+export function Unreconciled({ days }: { days: number }) {
+  const s = useStyles2(getCostStyles);
+  const records = useCollector<Reconciliation[]>('/api/v1/costs/reconciliation', rangeParams(days));
+  return (
+    <Section
+      title="Unpriced and unattributed spend"
+      busy={records.loading}
+      description={`Our computed cost beside the vendors' bills over the last ${days} days.`}
+    >
+      <Loadable state={records} what="The reconciliation">
+        {(rows) => {
+          if (rows.length === 0) {
+            return (
+              <Alert severity="info" title="Nothing to reconcile in this range">
+                Neither usage nor bills were recorded in the last {days} days.
+              </Alert>
+            );
+          }
+          const all = totals(rows);
+          return (
+            <div className={cx(records.loading && s.stale)}>
+              <div className={s.cards}>
+                <div className={s.card}>
+                  <Figure label="Unpriced" value={usd(all.unpriced)} large />
+                  <span className={s.muted}>
+                    Billed by the vendors for models missing from the price table, so not in the computed cost. A
+                    contract price for those models closes the gap.
+                  </span>
+                </div>
+                <div className={s.card}>
+                  <Figure label="Unattributed" value={usd(all.unattributed)} large />
+                  <span className={s.muted}>
+                    Priced usage no attribution rule assigns to an agent: in the totals, under no agent.
+                  </span>
+                </div>
+                <div className={s.card}>
+                  <Figure label="Computed" value={usd(all.computed)} />
+                  <Figure label="Billed" value={usd(all.billed)} />
+                </div>
+              </div>
+              <table className={s.table} aria-label="Reconciliation per vendor">
+                <thead>
+                  <tr>
+                    <th>Vendor</th>
+                    <th className="num">Computed</th>
+                    <th className="num">Billed</th>
+                    <th className="num">Unpriced</th>
+                    <th className="num">Unattributed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {byVendor(rows).map(([vendor, t]) => (
+                    <tr key={vendor}>
+                      <td>{VENDOR_NAMES[vendor] ?? vendor}</td>
+                      <td className="num">{usd(t.computed)}</td>
+                      <td className="num">{usd(t.billed)}</td>
+                      <td className="num">{usd(t.unpriced)}</td>
+                      <td className="num">{usd(t.unattributed)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          );
+        }}
+      </Loadable>
+    </Section>
+  );
+}
