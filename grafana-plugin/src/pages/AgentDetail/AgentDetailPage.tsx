@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { useParams } from 'react-router-dom';
+import { locationUtil } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
@@ -39,7 +40,12 @@ function AgentDetailPage() {
   };
 
   const back = (
-    <LinkButton variant="secondary" size="sm" icon="arrow-left" href={`${PLUGIN_BASE_URL}/${ROUTES.Agents}`}>
+    <LinkButton
+      variant="secondary"
+      size="sm"
+      icon="arrow-left"
+      href={locationUtil.assureBaseUrl(`${PLUGIN_BASE_URL}/${ROUTES.Agents}`)}
+    >
       All agents
     </LinkButton>
   );
@@ -87,7 +93,7 @@ function AgentDetailPage() {
                 </Button>
               </>
             )}
-            <LinkButton size="sm" variant="secondary" icon="apps" href="/d/aiarm-fleet">
+            <LinkButton size="sm" variant="secondary" icon="apps" href={locationUtil.assureBaseUrl('/d/aiarm-fleet')}>
               Fleet dashboard
             </LinkButton>
           </Stack>

@@ -1,6 +1,6 @@
 import React, { useCallback, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { locationUtil, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
@@ -106,7 +106,7 @@ function AgentsPage() {
           ) : (
             <Alert severity="info" title="No agents yet">
               Connect a vendor account and its agents appear here after the first sync.{' '}
-              <LinkButton size="sm" variant="secondary" href={`/plugins/${PLUGIN_ID}`}>
+              <LinkButton size="sm" variant="secondary" href={locationUtil.assureBaseUrl(`/plugins/${PLUGIN_ID}`)}>
                 Configure vendor connections
               </LinkButton>
             </Alert>
