@@ -2,8 +2,9 @@ import React, { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { locationUtil } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
-import { collector, type CollectorError } from '../../api/collector';
+import { Button, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { collector } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import type { Agent } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
 import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
@@ -17,27 +18,19 @@ import { HealthHistory } from './HealthHistory';
 function AgentDetailPage() {
   const { id = '' } = useParams();
   const agent = useCollector<Agent>(`/api/v1/agents/${id}`);
-  const [busy, setBusy] = useState<'check' | 'pause' | null>(null);
-  const [actionError, setActionError] = useState<CollectorError | null>(null);
+  const action = useAction<'check' | 'pause'>();
   // Bumped after a check so the history shows the new one.
   const [checks, setChecks] = useState(0);
   const canChange = hasRole('Editor');
 
-  const run = async (what: 'check' | 'pause') => {
-    const a = agent.data!;
-    setBusy(what);
-    setActionError(null);
-    try {
+  const run = (what: 'check' | 'pause') =>
+    action.run(what, async () => {
+      const a = agent.data!;
       const path = what === 'check' ? 'health-check' : a.status === 'PAUSED' ? 'resume' : 'pause';
       await collector<Agent>(`/api/v1/agents/${a.id}/${path}`, { method: 'POST' });
       agent.reload();
       setChecks((n) => n + 1);
-    } catch (err) {
-      setActionError(err as CollectorError);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   const back = (
     <LinkButton
@@ -77,16 +70,16 @@ function AgentDetailPage() {
                 <Button
                   size="sm"
                   icon="heart-rate"
-                  disabled={busy !== null || a.status === 'PAUSED'}
+                  disabled={action.busy !== null || a.status === 'PAUSED'}
                   onClick={() => run('check')}
                 >
-                  {busy === 'check' ? 'Checking…' : 'Run health check now'}
+                  {action.busy === 'check' ? 'Checking…' : 'Run health check now'}
                 </Button>
                 <Button
                   size="sm"
                   variant="secondary"
                   icon={a.status === 'PAUSED' ? 'play' : 'pause'}
-                  disabled={busy !== null}
+                  disabled={action.busy !== null}
                   onClick={() => run('pause')}
                 >
                   {a.status === 'PAUSED' ? 'Resume' : 'Pause'}
@@ -97,11 +90,7 @@ function AgentDetailPage() {
               Fleet dashboard
             </LinkButton>
           </Stack>
-          {actionError && (
-            <Alert severity="error" title="That did not work" onRemove={() => setActionError(null)}>
-              {actionError.message}
-            </Alert>
-          )}
+          {action.failure('That did not work')}
           <AgentSummary agent={a} />
           <section aria-label="Health history">
             <h3>Health history</h3>

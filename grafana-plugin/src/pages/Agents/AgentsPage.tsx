@@ -3,7 +3,8 @@ import { css } from '@emotion/css';
 import { locationUtil, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
-import { collector, type CollectorError } from '../../api/collector';
+import { collector } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import type { Agent, AgentsMeta } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
 import { PLUGIN_ID, VENDOR_NAMES } from '../../constants';
@@ -31,8 +32,7 @@ function AgentsPage() {
   });
   // Cursors of the pages before this one, so "Previous" needs no backwards cursor from the API.
   const [previous, setPrevious] = useState<Array<string | undefined>>([]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<CollectorError | null>(null);
+  const action = useAction<string>();
   const canChange = hasRole('Editor');
 
   const changeFilters = useCallback(
@@ -50,20 +50,13 @@ function AgentsPage() {
     setPrevious(previous.slice(0, -1));
     setFilters({ cursor: previous[previous.length - 1] });
   };
-  const toggle = async (agent: Agent) => {
-    setBusy(agent.id);
-    setActionError(null);
-    try {
+  const toggle = (agent: Agent) =>
+    action.run(agent.id, async () => {
       await collector(`/api/v1/agents/${agent.id}/${agent.status === 'PAUSED' ? 'resume' : 'pause'}`, {
         method: 'POST',
       });
       agents.reload();
-    } catch (err) {
-      setActionError(err as CollectorError);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   const meta = agents.meta;
   const filtered = Boolean(vendor || status || type || q);
@@ -83,11 +76,7 @@ function AgentsPage() {
             ))}
           </div>
         )}
-        {actionError && (
-          <Alert severity="error" title="The change did not go through" onRemove={() => setActionError(null)}>
-            {actionError.message}
-          </Alert>
-        )}
+        {action.failure('The change did not go through')}
         {agents.error ? (
           <LoadError title="Agents could not be loaded" error={agents.error} onRetry={agents.reload} />
         ) : !agents.data ? (
@@ -113,7 +102,7 @@ function AgentsPage() {
           )
         ) : (
           <>
-            <AgentsTable agents={agents.data} onToggle={canChange ? toggle : undefined} busy={busy} />
+            <AgentsTable agents={agents.data} onToggle={canChange ? toggle : undefined} busy={action.busy} />
             <Stack alignItems="center" gap={2}>
               <span aria-live="polite" hidden={agents.loading}>
                 {offsetKnown

@@ -1,6 +1,7 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Alert } from '@grafana/ui';
-import { collector, type CollectorError } from '../../api/collector';
+import { collector } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import type { Budget } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
 import { hasRole } from '../../roles';
@@ -13,29 +14,16 @@ import { Section } from './Section';
 export function Budgets() {
   const budgets = useCollector<Budget[]>('/api/v1/costs/budget');
   const canChange = hasRole('Editor');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<CollectorError | null>(null);
-
-  const remove = async (budget: Budget) => {
-    setBusy(budget.id);
-    setActionError(null);
-    try {
+  const action = useAction<string>();
+  const remove = (budget: Budget) =>
+    action.run(budget.id, async () => {
       await collector(`/api/v1/costs/budget/${budget.id}`, { method: 'DELETE' });
       budgets.reload();
-    } catch (err) {
-      setActionError(err as CollectorError);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   return (
     <Section title="Budgets" busy={budgets.loading}>
-      {actionError && (
-        <Alert severity="error" title="The budget was not deleted" onRemove={() => setActionError(null)}>
-          {actionError.message}
-        </Alert>
-      )}
+      {action.failure('The budget was not deleted')}
       <Loadable state={budgets} what="Budgets">
         {(list) => (
           <>
@@ -46,7 +34,7 @@ export function Budgets() {
                   : 'An editor can set budgets here; the collector then alerts when spend crosses their thresholds.'}
               </Alert>
             ) : (
-              <BudgetsTable budgets={list} onDelete={canChange ? remove : undefined} busy={busy} />
+              <BudgetsTable budgets={list} onDelete={canChange ? remove : undefined} busy={action.busy} />
             )}
             {/* Only once the list is in: a form under a failed list would fail the same way. */}
             {canChange && <BudgetForm onSaved={budgets.reload} />}
