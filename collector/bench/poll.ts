@@ -1,13 +1,14 @@
 /**
  * A 90-day hourly backfill of a 10,000-agent simulated organisation under the simulator's
  * default rate limit, into the embedded stores:
- *   npm run bench:poll [-- --agents 10000 --days 90]
+ *   npm run bench:poll [-- --agents 10000 --days 90 --trace FILE]
  * Prints requests, 429s and violations seen by the simulator, rows/s stored against a raw
  * insert of the same rows into the same engine (measured in this run), peak RSS above the
  * idle-store baseline, and whether the stored data equals the simulator's ground truth.
+ * `--trace FILE` also writes a memory timeline, twice a second.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,11 +25,13 @@ import { runCli } from '../test/support/cli';
 import { expectedDays, storedDays, toCents, truthOf } from '../test/support/poller';
 import { SIMULATOR_DEFAULTS } from '../src/simulator/state';
 
-const { values } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, days: { type: 'string', default: '90' } } });
+const { values } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, days: { type: 'string', default: '90' }, trace: { type: 'string' } } });
 const AGENTS = Number(values.agents);
 const DAYS = Number(values.days);
 const RAW_SAMPLE_ROWS = 1_000_000;
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+/** A field of /proc/self/status in MB: RssAnon (heap, engine) and RssFile (mapped code) split RSS. */
+const statusMb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024);
 
 /** The simulator in its own process (its memory is not ours), on a clock fixed at `now`. */
 async function startSimulatorProcess(now: number) {
@@ -68,6 +71,18 @@ async function main() {
       peakParts.heapTotal = Math.max(peakParts.heapTotal, m.heapTotal - idleMemory.heapTotal);
       peakParts.external = Math.max(peakParts.external, m.external - idleMemory.external);
     }, 100);
+    // --trace FILE: a memory timeline (JS heap, buffers, the engine's own tracker, merges) to see where a peak comes from.
+    const trace = values.trace;
+    if (trace) writeFileSync(trace, 't_s rss_mb heap_used_mb heap_total_mb external_mb engine_tracked_mb merges rss_anon rss_file\n');
+    const tracer = trace
+      ? setInterval(() => {
+          const m = process.memoryUsage();
+          void stores.telemetry
+            .query<{ tracked: number; merges: number }>("SELECT (SELECT value FROM system.metrics WHERE metric = 'MemoryTracking') AS tracked, (SELECT count() FROM system.merges) AS merges")
+            .then(([e]) => appendFileSync(trace, `${(performance.now() / 1000).toFixed(1)} ${[m.rss, m.heapUsed, m.heapTotal, m.external, e!.tracked].map((b) => Math.round(b / 1048576)).join(' ')} ${e!.merges} ${statusMb('RssAnon')} ${statusMb('RssFile')}\n`))
+            .catch(() => undefined);
+        }, 500)
+      : undefined;
 
     let stored = 0;
     let batchSize = 0;
@@ -102,6 +117,7 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    clearInterval(tracer);
     global.gc?.();
     const retained = process.memoryUsage();
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { requests: number; rateLimited: number; violations: number; faults: number };

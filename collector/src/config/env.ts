@@ -35,6 +35,7 @@ export const ENV_VARS = {
   ARM_INVENTORY_INTERVAL_MS: { default: '600000', doc: 'How often agent inventories are synced' },
   ARM_POLL_TRAILING_HOURS: { default: '48', doc: 'Recent hours re-polled every cycle, so revised buckets replace earlier values' },
   ARM_POLL_BACKFILL_DAYS: { default: '7', doc: 'History fetched when a connection is first polled' },
+  ARM_POLL_PAGE_ROWS: { default: '20000', doc: 'Rows a usage or cost page should hold: the poller asks for as many buckets per request as fit, judged from the last page (a single bucket can hold more)' },
   ARM_VENDOR_MAX_RETRIES: { default: '6', doc: 'Retries of a vendor call after 429, 5xx or a network error (the SDKs back off and honour retry-after)' },
   ARM_HEALTH_FAILURES_DOWN: { default: '3', doc: 'Consecutive failed checks that mark an agent DOWN' },
   ARM_HEALTH_DEGRADED_LATENCY_MS: { default: '2000', doc: 'Vendor latency (average over the last hour) above which an agent is DEGRADED' },
@@ -55,7 +56,7 @@ export interface Config {
   masterKey: Buffer | null;
   vendorKeys: { openai: string | null; anthropic: string | null };
   vendorBaseUrls: { openai: string; anthropic: string };
-  poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; vendorMaxRetries: number };
+  poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; pageRows: number; vendorMaxRetries: number };
   health: { failuresForDown: number; degradedLatencyMs: number };
   otel: { endpoint: string | null; serviceName: string; metricIntervalMs: number };
   api: { bootstrapKey: string | null; cliKey: string | null; rateLimitPerMinute: number; sessionHours: number };
@@ -139,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       inventoryIntervalMs: int('ARM_INVENTORY_INTERVAL_MS', 1000, 86_400_000),
       trailingHours: int('ARM_POLL_TRAILING_HOURS', 1, 24 * 31),
       backfillDays: int('ARM_POLL_BACKFILL_DAYS', 0, 3660),
+      pageRows: int('ARM_POLL_PAGE_ROWS', 100, 1_000_000),
       vendorMaxRetries: int('ARM_VENDOR_MAX_RETRIES', 0, 20),
     },
     health: { failuresForDown: int('ARM_HEALTH_FAILURES_DOWN', 1, 100), degradedLatencyMs: int('ARM_HEALTH_DEGRADED_LATENCY_MS', 1, 600_000) },

@@ -22,6 +22,12 @@ export interface CursorEnvelope {
 /**
  * A report endpoint paged by `next_page` cursors, as both vendors' usage and cost reports
  * are. Each page says how far it reached so the poller can checkpoint after storing it.
+ *
+ * Vendors page by buckets, not rows, and a bucket of a large organisation holds thousands
+ * of results. So the range is asked for in windows of as many buckets as the last page's
+ * density says fit in `rowsPerPage` (at least one, at most the vendor's page limit): the
+ * memory a page takes stays the same whatever the organisation's size, and a small one
+ * still gets the vendor's largest pages. Without `rowsPerPage`, every window is the largest.
  */
 export function cursorFeed<E extends CursorEnvelope, R>(spec: {
   name: string;
@@ -31,17 +37,38 @@ export function cursorFeed<E extends CursorEnvelope, R>(spec: {
   /** End (unix seconds) of the envelope's last bucket. */
   lastBucketEnd: (envelope: E) => number | undefined;
 }): Feed<R> {
+  const maxBuckets = spec.bucketSeconds >= 86400 ? DAILY_PAGE : HOURLY_PAGE;
+  // A function of its own so the vendor's envelope is garbage once normalised: a generator
+  // suspended at `yield` keeps its locals, and this one waits there while the page is stored.
+  const fetchNormalized = async (range: TimeRange, cursor: string | undefined) => {
+    const envelope = await spec.fetchPage(range, cursor);
+    const reached = envelope.has_more ? (spec.lastBucketEnd(envelope) ?? range.start) : range.end;
+    const next = envelope.has_more && envelope.next_page ? envelope.next_page : undefined;
+    return { page: { rows: spec.normalize(envelope), reached: Math.min(reached, range.end) }, next };
+  };
   return {
     name: spec.name,
     bucketSeconds: spec.bucketSeconds,
-    async *pages(range: TimeRange): AsyncGenerator<Page<R>> {
-      let cursor: string | undefined;
-      do {
-        const envelope = await spec.fetchPage(range, cursor);
-        const reached = envelope.has_more ? (spec.lastBucketEnd(envelope) ?? range.start) : range.end;
-        yield { rows: spec.normalize(envelope), reached: Math.min(reached, range.end) };
-        cursor = envelope.has_more && envelope.next_page ? envelope.next_page : undefined;
-      } while (cursor);
+    async *pages(range: TimeRange, opts: { rowsPerPage?: number } = {}): AsyncGenerator<Page<R>> {
+      const { rowsPerPage } = opts;
+      let buckets = maxBuckets;
+      let from = range.start;
+      while (from < range.end) {
+        const window = { start: from, end: Math.min(range.end, from + buckets * spec.bucketSeconds) };
+        let cursor: string | undefined;
+        do {
+          const { page, next } = await fetchNormalized(window, cursor);
+          const covered = Math.max(1, Math.ceil((page.reached - from) / spec.bucketSeconds));
+          if (rowsPerPage && page.rows.length > 0) buckets = Math.min(maxBuckets, Math.max(1, Math.floor((rowsPerPage * covered) / page.rows.length)));
+          from = page.reached;
+          yield page;
+          // The vendor's cursor is followed while the rest of the window fits the size the last
+          // page called for (or no bucket was passed); otherwise the next window starts here.
+          const rest = window.end - from;
+          cursor = next && (rest <= buckets * spec.bucketSeconds || from === window.start) ? next : undefined;
+        } while (cursor);
+        if (from === window.start) break; // nothing passed and no cursor: the vendor has no more
+      }
     },
   };
 }

@@ -82,7 +82,8 @@ export interface Feed<R> {
   name: string;
   /** Bucket length in seconds. */
   bucketSeconds: number;
-  pages(range: TimeRange): AsyncGenerator<Page<R>>;
+  /** `rowsPerPage` (ARM_POLL_PAGE_ROWS) sizes each request's time window; the vendor may still split it into pages. */
+  pages(range: TimeRange, opts?: { rowsPerPage?: number }): AsyncGenerator<Page<R>>;
 }
 
 /** What the poller needs from a vendor; each implementation takes an injected SDK client. */

@@ -108,7 +108,7 @@ export class Poller {
   async reports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void } = {}): Promise<FeedProgress[]> {
     const { poll } = this.deps.config;
     const end = alignDown(this.now(), HOUR);
-    const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY) };
+    const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY), rowsPerPage: poll.pageRows };
     const target = { organizationId: conn.organizationId, connectionId: conn.id };
     const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks, meter: this.deps.costs?.meter };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.

@@ -15,6 +15,8 @@ export interface PollWindow {
   trailingSeconds: number;
   /** Where a feed never polled before starts. */
   backfillFrom: number;
+  /** Rows a page should hold (the poller's memory goes with it); absent, the feed's default. */
+  rowsPerPage?: number;
 }
 
 export interface FeedProgress {
@@ -27,7 +29,6 @@ export interface FeedProgress {
 }
 
 const DAY = 86400;
-const LARGE_PAGE_ROWS = 5000;
 
 /**
  * Polls one feed from its watermark (or the trailing window, whichever is earlier) to the
@@ -49,7 +50,7 @@ export async function pollFeed<R extends object>(
   const progress: FeedProgress = { feed: feed.name, from, to: window.end, reached: from, rows: 0, pages: 0 };
   if (from >= window.end) return progress;
   onProgress?.({ ...progress });
-  const pages = feed.pages({ start: from, end: window.end });
+  const pages = feed.pages({ start: from, end: window.end }, { rowsPerPage: window.rowsPerPage });
   try {
     // The next page downloads while this one is inserted: two pages in memory at most.
     let upcoming = pages.next();
@@ -65,8 +66,6 @@ export async function pollFeed<R extends object>(
         const countLive = table === 'vendor_usage' && deps.meter ? await deps.meter.prepare(target, page.rows as unknown as UsageRow[], startedAt) : undefined;
         await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
         countLive?.();
-        // A big page leaves the embedded engine holding freed memory; give it back before the next.
-        if (page.rows.length >= LARGE_PAGE_ROWS) await deps.telemetry.releaseMemory();
       }
       await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
       progress.reached = page.reached;

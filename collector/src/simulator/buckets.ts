@@ -60,13 +60,18 @@ export function groupCells<K extends string>(
 ): { key: Record<K, string | boolean | null>; cells: UsageCell[] }[] {
   for (const g of groupBy) if (!(g in fields)) throw new ParamError(`group_by must be among ${Object.keys(fields).join(', ')}`, 'group_by');
   const groups = new Map<string, { key: Record<K, string | boolean | null>; cells: UsageCell[] }>();
+  const all = Object.keys(fields) as K[];
+  const grouped = all.filter((f) => groupBy.includes(f));
   for (const cell of input) {
-    const key = {} as Record<K, string | boolean | null>;
-    for (const f of Object.keys(fields) as K[]) key[f] = groupBy.includes(f) ? fields[f](cell) : null;
-    const id = JSON.stringify(key);
-    const group = groups.get(id) ?? { key, cells: [] };
+    // The key object is built once per group: this runs for every cell of every bucket.
+    const id = grouped.map((f) => String(fields[f](cell))).join('\u0001');
+    let group = groups.get(id);
+    if (!group) {
+      const key = {} as Record<K, string | boolean | null>;
+      for (const f of all) key[f] = groupBy.includes(f) ? fields[f](cell) : null;
+      groups.set(id, (group = { key, cells: [] }));
+    }
     group.cells.push(cell);
-    groups.set(id, group);
   }
   return [...groups.values()];
 }

@@ -61,6 +61,40 @@ describe('telemetry store on chdb', () => {
     expect(await db.query('SELECT count() AS n FROM {db:Identifier}.agent_health_checks')).toEqual(before);
   });
 
+  it('runs inserts into the embedded engine one at a time, in order, and a failed one does not hold up the next', async () => {
+    const org = '88888888-8888-4888-8888-888888888888';
+    const row = (i: number) => ({ organization_id: org, agent_id: org, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, timestamp: '2026-11-25T12:00:00.000Z', status: 'HEALTHY', latency_ms: 1, error_rate: 0, details: '{}' });
+    const settled: string[] = [];
+    const track = (name: string, p: Promise<void>) => p.then(() => settled.push(`${name} ok`), (e: Error) => settled.push(`${name} failed: ${/uuid|UUID/.test(e.message) ? 'bad uuid' : e.message}`));
+    // 6,000 rows are three INSERTs of 2,500 rows or fewer; the one-row inserts queue behind them.
+    await Promise.all([
+      track('big', db.insert('agent_health_checks', Array.from({ length: 6000 }, (_, i) => row(i)))),
+      track('bad', db.insert('agent_health_checks', [{ ...row(6000), id: 'not-a-uuid' }])),
+      track('small', db.insert('agent_health_checks', [row(6001)])),
+    ]);
+    expect(settled).toEqual(['big ok', 'bad failed: bad uuid', 'small ok']);
+    const [r] = await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
+    expect(r!.n).toBe(6001);
+  });
+
+  it('keeps vendor usage in compact parts past the size at which ClickHouse would go wide', async () => {
+    const org = '99999999-9999-4999-8999-999999999999';
+    const rows = Array.from({ length: 80_000 }, (_, i) => ({
+      organization_id: org, connection_id: org, vendor: 'OPENAI', bucket_start: '2026-11-01 00:00:00', bucket_width: '1h',
+      project_id: `proj_${'x'.repeat(40)}${i}`, api_key_id: `key_${'y'.repeat(40)}${i}`, model: 'gpt-4o-2024-08-06', operation: 'chat', service_tier: 'standard', context_window: '',
+      requests: i, input_tokens: i, cache_read_tokens: 0, cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, output_tokens: i, polled_at: '2026-11-02 00:00:00.000',
+    }));
+    await db.insert('vendor_usage', rows);
+    await db.command('OPTIMIZE TABLE {db:Identifier}.vendor_usage FINAL');
+    const parts = await db.query<{ part_type: string; bytes: number }>(
+      "SELECT part_type, data_uncompressed_bytes AS bytes FROM system.parts WHERE database = {db:String} AND table = 'vendor_usage' AND active",
+    );
+    expect(parts).toHaveLength(1);
+    // ClickHouse's default makes any part over 10 MB uncompressed wide (a file per column).
+    expect(parts[0]!.bytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(parts[0]!.part_type).toBe('Compact');
+  });
+
   it('splits migration files into statements at line-ending semicolons', () => {
     expect(splitStatements("-- comment\nCREATE TABLE a (x String DEFAULT ';');\n\nCREATE TABLE b (y UInt8);\n")).toEqual([
       "CREATE TABLE a (x String DEFAULT ';')",

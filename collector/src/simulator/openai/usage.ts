@@ -98,6 +98,7 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     const limit = intParam(query, 'limit', 7, 1, 180);
     for (const g of q.groupBy) if (!['project_id', 'line_item', 'api_key_id'].includes(g)) throw new ParamError('group_by must be among project_id, line_item, api_key_id', 'group_by');
     const models = new Map(state.world.models.map((m) => [m.id, m]));
+    const [byLineItem, byProject, byKey] = ['line_item', 'project_id', 'api_key_id'].map((g) => q.groupBy.includes(g));
     const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) => {
       const groups = new Map<string, { amount: number; quantity: number; line_item: string | null; project_id: string | null; api_key_id: string | null }>();
       for (const cell of cells.filter(q.keep)) {
@@ -105,15 +106,15 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
           const kind = LINE_ITEM_KIND[line.tokenType as keyof typeof LINE_ITEM_KIND];
           const lineItem = `${cell.model}, ${kind}${cell.batch ? ' (batch)' : ''}`;
           const key = {
-            line_item: q.groupBy.includes('line_item') ? lineItem : null,
-            project_id: q.groupBy.includes('project_id') ? cell.groupId : null,
-            api_key_id: q.groupBy.includes('api_key_id') ? cell.apiKeyId : null,
+            line_item: byLineItem ? lineItem : null,
+            project_id: byProject ? cell.groupId : null,
+            api_key_id: byKey ? cell.apiKeyId : null,
           };
-          const id = JSON.stringify(key);
-          const g = groups.get(id) ?? { ...key, amount: 0, quantity: 0 };
+          const id = `${key.line_item}|${key.project_id}|${key.api_key_id}`;
+          let g = groups.get(id);
+          if (!g) groups.set(id, (g = { ...key, amount: 0, quantity: 0 }));
           g.amount += line.amount;
           g.quantity += line.tokens;
-          groups.set(id, g);
         }
       }
       return [...groups.values()].map((g) => ({

@@ -29,8 +29,13 @@ const SETTINGS: ClickHouseSettings = {
   date_time_input_format: 'best_effort',
 };
 
-/** Rows per INSERT into embedded chdb (measured with bench:poll; see README, "Memory"). */
-export const EMBEDDED_INSERT_ROWS = 10000;
+/**
+ * Embedded chdb runs in the collector's process, so its insert memory is the collector's:
+ * rows go in as INSERTs of this many, one INSERT at a time, and the memory the engine freed
+ * is handed back to the system after every RELEASE_AFTER_ROWS rows (see README, "Memory").
+ */
+export const EMBEDDED_INSERT_ROWS = 2500;
+const RELEASE_AFTER_ROWS = 20_000;
 
 export interface TelemetryDbOptions {
   /** ClickHouse server URL; null opens chdb under `dataDir`. */
@@ -53,6 +58,23 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   }
   const db = opts.database;
   const withDb = (params?: Record<string, unknown>) => ({ db, ...params });
+  const insertRows = async (table: string, rows: readonly Record<string, unknown>[], chunk: number) => {
+    for (let i = 0; i < rows.length; i += chunk) {
+      await client.insert({ table: `${db}.${table}`, values: rows.slice(i, i + chunk) as Record<string, unknown>[], format: 'JSONEachRow' });
+    }
+  };
+  // Embedded: one insert at a time (a queue that a failed insert does not block), and the
+  // rows inserted since the engine last gave memory back.
+  let inserting: Promise<unknown> = Promise.resolve();
+  let sinceRelease = 0;
+  const insertEmbedded = async (table: string, rows: readonly Record<string, unknown>[]) => {
+    await insertRows(table, rows, EMBEDDED_INSERT_ROWS);
+    sinceRelease += rows.length;
+    if (sinceRelease >= RELEASE_AFTER_ROWS) {
+      sinceRelease = 0;
+      await store.releaseMemory();
+    }
+  };
   const store: TelemetryDb = {
     engine: opts.url ? 'clickhouse' : 'chdb',
     database: db,
@@ -65,12 +87,10 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     },
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
-      // In-process, the engine's parse buffers for one insert count against the collector's
-      // own memory: smaller inserts keep that peak down at little cost in throughput.
-      const chunk = opts.url ? rows.length : EMBEDDED_INSERT_ROWS;
-      for (let i = 0; i < rows.length; i += chunk) {
-        await client.insert({ table: `${db}.${table}`, values: rows.slice(i, i + chunk) as Record<string, unknown>[], format: 'JSONEachRow' });
-      }
+      if (opts.url) return insertRows(table, rows, rows.length);
+      const done = inserting.then(() => insertEmbedded(table, rows));
+      inserting = done.catch(() => undefined);
+      return done;
     },
     async ping() {
       const r = await client.ping();
