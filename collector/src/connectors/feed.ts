@@ -27,7 +27,8 @@ export interface CursorEnvelope {
  * of results. So the range is asked for in windows of as many buckets as the last page's
  * density says fit in `rowsPerPage` (at least one, at most the vendor's page limit): the
  * memory a page takes stays the same whatever the organisation's size, and a small one
- * still gets the vendor's largest pages. Without `rowsPerPage`, every window is the largest.
+ * still gets the vendor's largest pages after a first request of one bucket. Without
+ * `rowsPerPage`, every window is the largest.
  */
 export function cursorFeed<E extends CursorEnvelope, R>(spec: {
   name: string;
@@ -51,7 +52,9 @@ export function cursorFeed<E extends CursorEnvelope, R>(spec: {
     bucketSeconds: spec.bucketSeconds,
     async *pages(range: TimeRange, opts: { rowsPerPage?: number } = {}): AsyncGenerator<Page<R>> {
       const { rowsPerPage } = opts;
-      let buckets = maxBuckets;
+      // Sized by rows, the first window is one bucket: until a page has been seen the density is
+      // unknown, and the vendor's largest window of a large organisation is hundreds of MB.
+      let buckets = rowsPerPage ? 1 : maxBuckets;
       let from = range.start;
       while (from < range.end) {
         const window = { start: from, end: Math.min(range.end, from + buckets * spec.bucketSeconds) };
@@ -59,7 +62,8 @@ export function cursorFeed<E extends CursorEnvelope, R>(spec: {
         do {
           const { page, next } = await fetchNormalized(window, cursor);
           const covered = Math.max(1, Math.ceil((page.reached - from) / spec.bucketSeconds));
-          if (rowsPerPage && page.rows.length > 0) buckets = Math.min(maxBuckets, Math.max(1, Math.floor((rowsPerPage * covered) / page.rows.length)));
+          // An empty page says little about the next hours: widen fourfold rather than jump to the largest window.
+          if (rowsPerPage) buckets = Math.min(maxBuckets, page.rows.length > 0 ? Math.max(1, Math.floor((rowsPerPage * covered) / page.rows.length)) : buckets * 4);
           from = page.reached;
           yield page;
           // The vendor's cursor is followed while the rest of the window fits the size the last

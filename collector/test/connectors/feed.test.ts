@@ -47,32 +47,39 @@ describe('cursor feeds sized by rows per page', () => {
     const { feed, requests } = bucketVendor({ resultsPerBucket: () => 600 });
     const range = { start: START, end: START + 400 * HOUR };
     const pages = await drain(feed, range, 2000);
-    // The first request cannot know the density and takes the vendor's largest page; from then on 3 hours (1,800 rows) a page.
-    expect(pages[0]!.rows).toBe(HOURLY_PAGE * 600);
-    expect(requests.slice(1).map((r) => (r.end - r.start) / HOUR)).toEqual([...Array(77).fill(3), 1]);
+    // The first request cannot know the density and asks for one hour; from then on 3 hours (1,800 rows) a page.
+    expect(requests.map((r) => (r.end - r.start) / HOUR)).toEqual([1, ...Array(133).fill(3)]);
+    expect(pages.slice(1).every((p) => p.rows === 1800)).toBe(true);
     expect(pages.flatMap((p) => p.buckets)).toEqual(Array.from({ length: 400 }, (_, i) => START + i * HOUR));
     expect(pages.at(-1)!.reached).toBe(range.end);
   });
 
-  it('follows a vendor that cuts pages by results, then shrinks the windows to the density it saw', async () => {
-    const { feed, requests } = bucketVendor({ resultsPerBucket: () => 600, maxResults: 6000 });
-    const range = { start: START, end: START + 72 * HOUR };
+  it('follows the cursor of a vendor that cuts a window by results, every hour once and in order', async () => {
+    // Windows of 3 hours (1,800 rows) that the vendor cuts after 2 hours (1,000 results or more).
+    const { feed, requests } = bucketVendor({ resultsPerBucket: () => 600, maxResults: 1000 });
+    const range = { start: START, end: START + 31 * HOUR };
     const pages = await drain(feed, range, 2000);
-    expect(pages[0]!.rows).toBe(6000);
-    expect(pages.slice(1).every((p) => p.rows === 1800 || p.reached === range.end)).toBe(true);
-    const hours = pages.flatMap((p) => p.buckets);
-    expect(hours).toEqual(Array.from({ length: 72 }, (_, i) => START + i * HOUR));
-    expect(pages.at(-1)!.reached).toBe(range.end);
-    // After the first page no request spans more than 3 hours and none carries the vendor's cursor.
-    expect(requests.slice(1).every((r) => r.end - r.start <= 3 * HOUR && !r.cursor)).toBe(true);
-    expect(requests).toHaveLength(1 + Math.ceil((72 - 10) / 3));
+    expect(pages.flatMap((p) => p.buckets)).toEqual(Array.from({ length: 31 }, (_, i) => START + i * HOUR));
+    expect(pages.map((p) => p.rows)).toEqual([600, ...Array(10).fill([1200, 600]).flat()]);
+    expect(requests.filter((r) => r.cursor)).toHaveLength(10);
+  });
+
+  it('shrinks the windows as soon as the traffic grows', async () => {
+    const busyFrom = START + 48 * HOUR;
+    const { feed, requests } = bucketVendor({ resultsPerBucket: (b) => (b < busyFrom ? 1 : 600) });
+    const pages = await drain(feed, { start: START, end: START + 400 * HOUR }, 2000);
+    expect(requests.slice(0, 2).map((r) => (r.end - r.start) / HOUR)).toEqual([1, HOURLY_PAGE]);
+    // The window that first met the busy hours averaged them with the quiet ones (4 hours); every later one holds 3.
+    expect((requests[2]!.end - requests[2]!.start) / HOUR).toBe(4);
+    expect(requests.slice(3).every((r) => r.end - r.start <= 3 * HOUR)).toBe(true);
+    expect(pages.reduce((s, p) => s + p.rows, 0)).toBe(48 + 352 * 600);
   });
 
   it('keeps the vendor’s largest pages for a small organisation', async () => {
     const { feed, requests } = bucketVendor({ resultsPerBucket: () => 5 });
     const range = { start: START, end: START + 400 * HOUR };
     const pages = await drain(feed, range, 15000);
-    expect(requests.map((r) => (r.end - r.start) / HOUR)).toEqual([HOURLY_PAGE, HOURLY_PAGE, 400 - 2 * HOURLY_PAGE]);
+    expect(requests.map((r) => (r.end - r.start) / HOUR)).toEqual([1, HOURLY_PAGE, HOURLY_PAGE, 400 - 1 - 2 * HOURLY_PAGE]);
     expect(pages.reduce((s, p) => s + p.rows, 0)).toBe(400 * 5);
   });
 
@@ -81,10 +88,10 @@ describe('cursor feeds sized by rows per page', () => {
     const range = { start: START, end: START + 6 * HOUR };
     const pages = await drain(feed, range, 1000);
     expect(pages.map((p) => p.rows)).toEqual([3000, 3000, 3000, 3000, 3000, 3000]);
-    expect(requests.slice(1).map((r) => (r.end - r.start) / HOUR)).toEqual([1, 1, 1, 1, 1]);
+    expect(requests.map((r) => (r.end - r.start) / HOUR)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
-  it('grows the windows again when the traffic thins out', async () => {
+  it('widens fourfold after an empty page, and grows the windows again when the traffic thins out', async () => {
     // Busy for the first day, then almost idle.
     const { feed, requests } = bucketVendor({ resultsPerBucket: (b) => (b < START + 24 * HOUR ? 1000 : 10), maxResults: 4000 });
     const range = { start: START, end: START + 24 * 30 * HOUR };
@@ -92,5 +99,14 @@ describe('cursor feeds sized by rows per page', () => {
     expect(pages.reduce((s, p) => s + p.rows, 0)).toBe(24 * 1000 + (24 * 29) * 10);
     expect(Math.max(...requests.map((r) => r.end - r.start)) / HOUR).toBe(HOURLY_PAGE);
     expect(pages.at(-1)!.reached).toBe(range.end);
+    const { feed: idle, requests: idleRequests } = bucketVendor({ resultsPerBucket: () => 0 });
+    await drain(idle, { start: START, end: START + 48 * HOUR }, 4000);
+    expect(idleRequests.map((r) => (r.end - r.start) / HOUR)).toEqual([1, 4, 16, 27]);
+  });
+
+  it('asks for the vendor’s largest windows when no rowsPerPage is given', async () => {
+    const { feed, requests } = bucketVendor({ resultsPerBucket: () => 600 });
+    await drain(feed, { start: START, end: START + 200 * HOUR });
+    expect(requests.map((r) => (r.end - r.start) / HOUR)).toEqual([HOURLY_PAGE, 200 - HOURLY_PAGE]);
   });
 });
