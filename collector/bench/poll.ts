@@ -30,8 +30,12 @@ const AGENTS = Number(values.agents);
 const DAYS = Number(values.days);
 const RAW_SAMPLE_ROWS = 1_000_000;
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
-/** A field of /proc/self/status in MB: RssAnon (heap, engine) and RssFile (mapped code) split RSS. */
-const statusMb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024);
+/** RSS split from /proc/self/status, in MB: anonymous (heaps, the engine) and file-backed (mapped code). */
+function rssSplitMb(): [number, number] {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const field = (name: string) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024);
+  return [field('RssAnon'), field('RssFile')];
+}
 
 /** The simulator in its own process (its memory is not ours), on a clock fixed at `now`. */
 async function startSimulatorProcess(now: number) {
@@ -79,7 +83,7 @@ async function main() {
           const m = process.memoryUsage();
           void stores.telemetry
             .query<{ tracked: number; merges: number }>("SELECT (SELECT value FROM system.metrics WHERE metric = 'MemoryTracking') AS tracked, (SELECT count() FROM system.merges) AS merges")
-            .then(([e]) => appendFileSync(trace, `${(performance.now() / 1000).toFixed(1)} ${[m.rss, m.heapUsed, m.heapTotal, m.external, e!.tracked].map((b) => Math.round(b / 1048576)).join(' ')} ${e!.merges} ${statusMb('RssAnon')} ${statusMb('RssFile')}\n`))
+            .then(([e]) => appendFileSync(trace, `${(performance.now() / 1000).toFixed(1)} ${[m.rss, m.heapUsed, m.heapTotal, m.external, e!.tracked].map((b) => Math.round(b / 1048576)).join(' ')} ${e!.merges} ${rssSplitMb().join(' ')}\n`))
             .catch(() => undefined);
         }, 500)
       : undefined;

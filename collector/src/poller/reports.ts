@@ -15,7 +15,7 @@ export interface PollWindow {
   trailingSeconds: number;
   /** Where a feed never polled before starts. */
   backfillFrom: number;
-  /** Rows a page should hold (the poller's memory goes with it); absent, the feed's default. */
+  /** Rows a page should hold (the poller's memory goes with it); absent, the vendor's largest pages. */
   rowsPerPage?: number;
 }
 

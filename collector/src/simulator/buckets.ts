@@ -64,7 +64,7 @@ export function groupCells<K extends string>(
   const grouped = all.filter((f) => groupBy.includes(f));
   for (const cell of input) {
     // The key object is built once per group: this runs for every cell of every bucket.
-    const id = grouped.map((f) => String(fields[f](cell))).join('\u0001');
+    const id = JSON.stringify(grouped.map((f) => fields[f](cell)));
     let group = groups.get(id);
     if (!group) {
       const key = {} as Record<K, string | boolean | null>;
