@@ -106,11 +106,16 @@ async function main() {
     console.log(`backfilling ${DAYS} days of hourly usage and daily cost for ${AGENTS} agents (simulator rate limit ${SIMULATOR_DEFAULTS.rateLimit.requests}/${SIMULATOR_DEFAULTS.rateLimit.windowSeconds}s per key)`);
     const started = performance.now();
     let lastReport = 0;
+    const feeds: Record<string, { rows: number; pages: number; first: number; last: number }> = {};
     await Promise.all(
       connections.map((c) =>
         poller.reports(c, {
           since,
-          onProgress: () => {
+          onProgress: (p) => {
+            // Per feed: rows, pages, and from the first page to the last, to see which one a run waits for.
+            if (p.pages === 0) return;
+            const f = (feeds[`${c.vendor} ${p.feed}`] ??= { rows: 0, pages: 0, first: performance.now(), last: 0 });
+            Object.assign(f, { rows: p.rows, pages: p.pages, last: performance.now() });
             if (performance.now() - lastReport > 15_000) {
               lastReport = performance.now();
               console.log(`  ${Math.round((performance.now() - started) / 1000)}s: ${stored.toLocaleString('en-US')} rows stored`);
@@ -161,6 +166,7 @@ async function main() {
     console.log(`  raw insert RSS growth:  ${mb(raw.rssGrowth)} (the same engine taking the raw sample above; ratio ${((peak - baseline) / raw.rssGrowth).toFixed(2)})`);
     console.log(`  after the backfill:     RSS ${mb(retained.rss)}, JS heap in use after GC ${mb(retained.heapUsed)} (nothing held: a leak would show here)`);
     console.log(`  hourly buckets stored:  ${hours!.n} of ${2 * (end - since) / 3600} (vendor x hour)`);
+    for (const [name, f] of Object.entries(feeds)) console.log(`  ${name}: ${f.rows.toLocaleString('en-US')} rows in ${f.pages} pages, ${((f.first - started) / 1000).toFixed(0)}s to ${((f.last - started) / 1000).toFixed(0)}s`);
     console.log(`  days not matching truth: ${mismatched} of ${expected.length} (vendor x model x day; tokens exact, cost to the cent)`);
     await stores.close();
   } finally {

@@ -53,12 +53,9 @@ export async function pollFeed<R extends object>(
   const pages = feed.pages({ start: from, end: window.end }, { rowsPerPage: window.rowsPerPage });
   try {
     // The next page downloads while this one is inserted: two pages in memory at most.
-    let upcoming = pages.next();
     for (;;) {
-      const next = await upcoming;
+      const next = await pages.next();
       if (next.done) break;
-      upcoming = pages.next();
-      upcoming.catch(() => undefined); // surfaced when awaited above
       const page = next.value;
       if (page.rows.length > 0) {
         const polledAt = new Date().toISOString();

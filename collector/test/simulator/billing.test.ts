@@ -1,4 +1,4 @@
-import { bill } from '../../src/simulator/billing';
+import { bill, billedGroups } from '../../src/simulator/billing';
 import { SIM_MODELS } from '../../src/simulator/catalog';
 import type { UsageCell } from '../../src/simulator/traffic';
 
@@ -33,5 +33,25 @@ describe('simulator billing rules', () => {
 
   it('emits no line for a token type that was not used', () => {
     expect(bill(cell({ output: 10 }), model('claude-opus-4-1-20250805')).map((l) => l.tokenType)).toEqual(['output']);
+  });
+
+  it('sums a cost report’s groups to the same bits as billing line by line, itemised or not', () => {
+    const models = new Map(SIM_MODELS.map((m) => [m.id, m]));
+    const ids = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'];
+    // Many cells with awkward token counts, so the order of the additions shows in the last bits.
+    const cells = Array.from({ length: 500 }, (_, i) =>
+      cell({ groupId: `w${i % 3}`, model: ids[i % 2]!, batch: i % 5 === 0, longContext: i % 7 === 0, uncachedInput: 1 + ((i * 7919) % 100_003), cacheRead: (i * 104_729) % 9_973, cacheWrite5m: i % 4 ? 0 : 77 * i, cacheWrite1h: i % 6 ? 0 : 13 * i, output: (i * 31) % 5_003 }),
+    );
+    for (const byTokenType of [true, false]) {
+      const groupOf = (c: UsageCell) => `${byTokenType ? `${c.model}|${c.longContext}|${c.batch}` : ''}|${c.groupId}`;
+      const expected = new Map<string, number>();
+      for (const c of cells) for (const l of bill(c, models.get(c.model)!)) {
+        const id = `${groupOf(c)}|${byTokenType ? l.tokenType : ''}`;
+        expected.set(id, (expected.get(id) ?? 0) + l.amount);
+      }
+      const got = new Map(billedGroups(cells, models, groupOf, byTokenType).map((g) => [`${groupOf(g.cell)}|${g.tokenType ?? ''}`, g.amount]));
+      expect(got).toEqual(expected);
+      if (!byTokenType) expect(got.size).toBe(3); // one per workspace
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readMigrations } from '@ai-arm/schemas';
-import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { EMBEDDED_INSERT_ROWS, openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
 import { migrateClickHouse, splitStatements } from '../../src/stores/clickhouse/migrate';
 import { uniqueName, workerDataDir } from '../support/paths';
 
@@ -50,6 +50,16 @@ describe('telemetry store on chdb', () => {
     expect(r!.n).toBe(1);
   });
 
+  it('passes text through the embedded insert intact, and a failed insert carries ClickHouse’s error code', async () => {
+    const org = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+    const details = 'line one\nline "two" \\ tab\t ünïcödé 🚀 [{"not":"a row"}]';
+    await db.insert('agent_health_checks', [{ organization_id: org, agent_id: org, id: org, timestamp: '2026-11-25T13:00:00Z', status: 'HEALTHY', latency_ms: 1, error_rate: 0, details }]);
+    const [r] = await db.query<{ details: string; timestamp: string }>('SELECT details, timestamp FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
+    expect(r).toEqual({ details, timestamp: '2026-11-25 13:00:00.000' });
+    // The batch writer retries by this code (a missing table is 60, UNKNOWN_TABLE: not retried).
+    await expect(db.insert('no_such_table', [{ a: 1 }])).rejects.toMatchObject({ code: '60', message: expect.stringMatching(/no_such_table/) });
+  });
+
   it('reports a bad query as an error naming the problem', async () => {
     await expect(db.query('SELECT nope FROM {db:Identifier}.agent_health_checks')).rejects.toThrow(/nope/);
     await expect(db.insert('Bad-Name', [{ a: 1 }])).rejects.toThrow(/bad table name/);
@@ -66,15 +76,16 @@ describe('telemetry store on chdb', () => {
     const row = (i: number) => ({ organization_id: org, agent_id: org, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, timestamp: '2026-11-25T12:00:00.000Z', status: 'HEALTHY', latency_ms: 1, error_rate: 0, details: '{}' });
     const settled: string[] = [];
     const track = (name: string, p: Promise<void>) => p.then(() => settled.push(`${name} ok`), (e: Error) => settled.push(`${name} failed: ${/uuid|UUID/.test(e.message) ? 'bad uuid' : e.message}`));
-    // 6,000 rows are three INSERTs of 2,500 rows or fewer; the one-row inserts queue behind them.
+    // The big one is three INSERTs; the one-row inserts queue behind them.
+    const big = 2 * EMBEDDED_INSERT_ROWS + 1000;
     await Promise.all([
-      track('big', db.insert('agent_health_checks', Array.from({ length: 6000 }, (_, i) => row(i)))),
-      track('bad', db.insert('agent_health_checks', [{ ...row(6000), id: 'not-a-uuid' }])),
-      track('small', db.insert('agent_health_checks', [row(6001)])),
+      track('big', db.insert('agent_health_checks', Array.from({ length: big }, (_, i) => row(i)))),
+      track('bad', db.insert('agent_health_checks', [{ ...row(big), id: 'not-a-uuid' }])),
+      track('small', db.insert('agent_health_checks', [row(big + 1)])),
     ]);
     expect(settled).toEqual(['big ok', 'bad failed: bad uuid', 'small ok']);
     const [r] = await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
-    expect(r!.n).toBe(6001);
+    expect(r!.n).toBe(big + 1);
   });
 
   it('keeps vendor usage in compact parts past the size at which ClickHouse would go wide', async () => {

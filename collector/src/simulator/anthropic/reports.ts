@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bill, type BilledLine } from '../billing';
+import { billedGroups, type BilledLine } from '../billing';
 import { bucketPage, groupCells, sum } from '../buckets';
 import { arrayParam, bucketLimitParam, decodeCursor, encodeCursor, intParam, ParamError, parseRfc3339, rfc3339, stringParam } from '../http/params';
 import type { SimState } from '../state';
@@ -84,32 +84,19 @@ export function anthropicReportRoutes(app: FastifyInstance, state: SimState): vo
     const byWorkspace = w.groupBy.includes('workspace_id');
     const models = new Map(state.world.models.map((m) => [m.id, m]));
     const limit = intParam(query, 'limit', 7, 1, 31);
-    const page = bucketPage(state, { vendor: 'anthropic', start: w.start, end: w.end, width: stringParam(query, 'bucket_width') ?? '1d', limit, pageStart: w.pageStart, allowedWidths: ['1d'] }, (cells) => {
-      const groups = new Map<string, { usd: number; fields: Record<string, string | null> }>();
-      for (const cell of cells) {
-        const model = models.get(cell.model)!;
-        for (const line of bill(cell, model)) {
-          // Every field below follows from these; the fields are built once per group (this loop runs for every cell of a 10,000-agent day).
-          const id = `${byDescription ? `${cell.model}|${line.tokenType}|${cell.longContext}|${cell.batch}` : ''}|${byWorkspace ? cell.groupId : ''}`;
-          let g = groups.get(id);
-          if (!g) {
-            const fields = {
-              cost_type: byDescription ? 'tokens' : null,
-              token_type: byDescription ? TOKEN_TYPE[line.tokenType] : null,
-              description: byDescription ? `${model.displayName} Usage - ${TOKEN_WORDS[line.tokenType]}${cell.longContext ? ' (Long Context)' : ''}${cell.batch ? ' (Batch)' : ''}` : null,
-              model: byDescription ? cell.model : null,
-              service_tier: byDescription ? (cell.batch ? 'batch' : 'standard') : null,
-              context_window: byDescription ? FIELDS.context_window(cell) : null,
-              workspace_id: byWorkspace ? cell.groupId : null,
-            };
-            g = { usd: 0, fields };
-            groups.set(id, g);
-          }
-          g.usd += line.amount;
-        }
-      }
-      return [...groups.values()].map((g) => ({ currency: 'USD', amount: cents(g.usd), ...g.fields }));
-    });
+    const page = bucketPage(state, { vendor: 'anthropic', start: w.start, end: w.end, width: stringParam(query, 'bucket_width') ?? '1d', limit, pageStart: w.pageStart, allowedWidths: ['1d'] }, (cells) =>
+      billedGroups(cells, models, (c) => `${byDescription ? `${c.model}|${c.longContext}|${c.batch}` : ''}|${byWorkspace ? c.groupId : ''}`, byDescription).map(({ cell, tokenType, amount }) => ({
+        currency: 'USD',
+        amount: cents(amount),
+        cost_type: tokenType ? 'tokens' : null,
+        token_type: tokenType ? TOKEN_TYPE[tokenType] : null,
+        description: tokenType ? `${models.get(cell.model)!.displayName} Usage - ${TOKEN_WORDS[tokenType]}${cell.longContext ? ' (Long Context)' : ''}${cell.batch ? ' (Batch)' : ''}` : null,
+        model: tokenType ? cell.model : null,
+        service_tier: tokenType ? (cell.batch ? 'batch' : 'standard') : null,
+        context_window: tokenType ? FIELDS.context_window(cell) : null,
+        workspace_id: byWorkspace ? cell.groupId : null,
+      })),
+    );
     return envelope(page);
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bill } from '../billing';
+import { billedGroups } from '../billing';
 import { bucketPage, groupCells, sum } from '../buckets';
 import { arrayParam, bucketLimitParam, decodeCursor, encodeCursor, intParam, ParamError, stringParam } from '../http/params';
 import type { SimState } from '../state';
@@ -99,33 +99,16 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     for (const g of q.groupBy) if (!['project_id', 'line_item', 'api_key_id'].includes(g)) throw new ParamError('group_by must be among project_id, line_item, api_key_id', 'group_by');
     const models = new Map(state.world.models.map((m) => [m.id, m]));
     const [byLineItem, byProject, byKey] = ['line_item', 'project_id', 'api_key_id'].map((g) => q.groupBy.includes(g));
-    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) => {
-      const groups = new Map<string, { amount: number; quantity: number; line_item: string | null; project_id: string | null; api_key_id: string | null }>();
-      for (const cell of cells.filter(q.keep)) {
-        for (const line of bill(cell, models.get(cell.model)!)) {
-          const kind = LINE_ITEM_KIND[line.tokenType as keyof typeof LINE_ITEM_KIND];
-          const lineItem = `${cell.model}, ${kind}${cell.batch ? ' (batch)' : ''}`;
-          const key = {
-            line_item: byLineItem ? lineItem : null,
-            project_id: byProject ? cell.groupId : null,
-            api_key_id: byKey ? cell.apiKeyId : null,
-          };
-          const id = `${key.line_item}|${key.project_id}|${key.api_key_id}`;
-          let g = groups.get(id);
-          if (!g) groups.set(id, (g = { ...key, amount: 0, quantity: 0 }));
-          g.amount += line.amount;
-          g.quantity += line.tokens;
-        }
-      }
-      return [...groups.values()].map((g) => ({
+    const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) =>
+      billedGroups(cells.filter(q.keep), models, (c) => `${byLineItem ? `${c.model}|${c.batch}` : ''}|${byProject ? c.groupId : ''}|${byKey ? c.apiKeyId : ''}`, byLineItem).map((g) => ({
         object: 'organization.costs.result',
         amount: { value: g.amount, currency: 'usd' },
-        line_item: g.line_item,
-        project_id: g.project_id,
-        api_key_id: g.api_key_id,
-        quantity: g.line_item === null ? null : g.quantity,
-      }));
-    });
+        line_item: g.tokenType === null ? null : `${g.cell.model}, ${LINE_ITEM_KIND[g.tokenType as keyof typeof LINE_ITEM_KIND]}${g.cell.batch ? ' (batch)' : ''}`,
+        project_id: byProject ? g.cell.groupId : null,
+        api_key_id: byKey ? g.cell.apiKeyId : null,
+        quantity: g.tokenType === null ? null : g.tokens,
+      })),
+    );
     return envelope(page);
   });
 }
