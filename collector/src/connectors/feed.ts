@@ -66,10 +66,11 @@ export function cursorFeed<E extends CursorEnvelope, R>(spec: {
           if (rowsPerPage) buckets = Math.min(maxBuckets, page.rows.length > 0 ? Math.max(1, Math.floor((rowsPerPage * covered) / page.rows.length)) : buckets * 4);
           from = page.reached;
           yield page;
-          // The vendor's cursor is followed while the rest of the window fits the size the last
-          // page called for (or no bucket was passed); otherwise the next window starts here.
-          const rest = window.end - from;
-          cursor = next && (rest <= buckets * spec.bucketSeconds || from === window.start) ? next : undefined;
+          // A vendor that cut the page short (by results, as the simulator does) is asked again
+          // from where it stopped, in a window of the size the density calls for: following its
+          // cursor would make the next page the small rest of this window, one request for a few
+          // rows. Only a page that passed no bucket needs the cursor to move on.
+          cursor = next && from === window.start ? next : undefined;
         } while (cursor);
         if (from === window.start) break; // nothing passed and no cursor: the vendor has no more
       }

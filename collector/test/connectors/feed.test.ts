@@ -54,14 +54,37 @@ describe('cursor feeds sized by rows per page', () => {
     expect(pages.at(-1)!.reached).toBe(range.end);
   });
 
-  it('follows the cursor of a vendor that cuts a window by results, every hour once and in order', async () => {
+  it('asks again from where a vendor cut a window by results, so no page is the small rest of one; every hour once and in order', async () => {
     // Windows of 3 hours (1,800 rows) that the vendor cuts after 2 hours (1,000 results or more).
     const { feed, requests } = bucketVendor({ resultsPerBucket: () => 600, maxResults: 1000 });
     const range = { start: START, end: START + 31 * HOUR };
     const pages = await drain(feed, range, 2000);
     expect(pages.flatMap((p) => p.buckets)).toEqual(Array.from({ length: 31 }, (_, i) => START + i * HOUR));
-    expect(pages.map((p) => p.rows)).toEqual([600, ...Array(10).fill([1200, 600]).flat()]);
-    expect(requests.filter((r) => r.cursor)).toHaveLength(10);
+    // Following the cursor instead would have added a 600-row page after each of them.
+    expect(pages.map((p) => p.rows)).toEqual([600, ...Array(15).fill(1200)]);
+    expect(requests.filter((r) => r.cursor)).toHaveLength(0);
+  });
+
+  it('follows the cursor of a vendor that pages within one bucket', async () => {
+    // Pages of 500 results inside a 2,000-result hour: only the hour's last page says it passed the hour.
+    interface InBucket extends CursorEnvelope { rows: { n: number }[]; endOfHour?: number }
+    const cursors: (string | undefined)[] = [];
+    const feed = cursorFeed<InBucket, { n: number }>({
+      name: 'test.usage',
+      bucketSeconds: HOUR,
+      fetchPage: async (range, cursor) => {
+        cursors.push(cursor);
+        const offset = cursor ? Number(cursor) : 0;
+        const more = offset + 500 < 2000;
+        return { rows: Array.from({ length: 500 }, () => ({ n: range.start })), endOfHour: more ? undefined : range.start + HOUR, has_more: more, next_page: more ? String(offset + 500) : null };
+      },
+      normalize: (e) => e.rows,
+      lastBucketEnd: (e) => e.endOfHour,
+    });
+    const pages: number[] = [];
+    for await (const page of feed.pages({ start: START, end: START + HOUR }, { rowsPerPage: 1000 })) pages.push(page.rows.length);
+    expect(pages).toEqual([500, 500, 500, 500]);
+    expect(cursors).toEqual([undefined, '500', '1000', '1500']);
   });
 
   it('shrinks the windows as soon as the traffic grows', async () => {
