@@ -35,7 +35,7 @@ export const ENV_VARS = {
   ARM_INVENTORY_INTERVAL_MS: { default: '600000', doc: 'How often agent inventories are synced' },
   ARM_POLL_TRAILING_HOURS: { default: '48', doc: 'Recent hours re-polled every cycle, so revised buckets replace earlier values' },
   ARM_POLL_BACKFILL_DAYS: { default: '7', doc: 'History fetched when a connection is first polled' },
-  ARM_POLL_PAGE_ROWS: { default: '25000', doc: 'Rows a usage or cost page should hold: the poller asks for as many buckets per request as fit, judged from the last page (a single bucket can hold more)' },
+  ARM_POLL_PAGE_ROWS: { default: '20000', doc: 'Rows a usage or cost page should hold: the poller asks for as many buckets per request as fit, judged from the last page (a single bucket can hold more)' },
   ARM_VENDOR_MAX_RETRIES: { default: '6', doc: 'Retries of a vendor call after 429, 5xx or a network error (the SDKs back off and honour retry-after)' },
   ARM_HEALTH_FAILURES_DOWN: { default: '3', doc: 'Consecutive failed checks that mark an agent DOWN' },
   ARM_HEALTH_DEGRADED_LATENCY_MS: { default: '2000', doc: 'Vendor latency (average over the last hour) above which an agent is DEGRADED' },
