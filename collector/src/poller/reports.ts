@@ -55,10 +55,7 @@ export async function pollFeed<R extends object>(
     // One page in memory per feed: the next is asked for once this one is stored. Fetching it
     // during the insert gained nothing measurable (connections already overlap each other's
     // inserts) and held a second page.
-    for (;;) {
-      const next = await pages.next();
-      if (next.done) break;
-      const page = next.value;
+    for await (const page of pages) {
       if (page.rows.length > 0) {
         const polledAt = new Date().toISOString();
         for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });

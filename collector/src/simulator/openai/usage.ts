@@ -98,7 +98,9 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     const limit = intParam(query, 'limit', 7, 1, 180);
     for (const g of q.groupBy) if (!['project_id', 'line_item', 'api_key_id'].includes(g)) throw new ParamError('group_by must be among project_id, line_item, api_key_id', 'group_by');
     const models = new Map(state.world.models.map((m) => [m.id, m]));
-    const [byLineItem, byProject, byKey] = (['line_item', 'project_id', 'api_key_id'] as const).map((g) => q.groupBy.includes(g)) as [boolean, boolean, boolean];
+    const byLineItem = q.groupBy.includes('line_item');
+    const byProject = q.groupBy.includes('project_id');
+    const byKey = q.groupBy.includes('api_key_id');
     const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) =>
       billedGroups(cells.filter(q.keep), models, (c) => `${byLineItem ? `${c.model}|${c.batch}` : ''}|${byProject ? c.groupId : ''}|${byKey ? c.apiKeyId : ''}`, byLineItem).map((g) => ({
         object: 'organization.costs.result',

@@ -23,12 +23,10 @@ export interface TelemetryDb {
   close(): Promise<void>;
 }
 
+/** What an insert needs of both engines: timestamps read as the vendors write them. */
+const INSERT_SETTINGS = { date_time_input_format: 'best_effort' } as const;
 /** Both engines answer 64-bit integers as JSON numbers, not the server's default strings. */
-const SETTINGS: ClickHouseSettings = {
-  output_format_json_quote_64bit_integers: 0,
-  date_time_input_format: 'best_effort',
-};
-const INSERT_SETTINGS = { date_time_input_format: 'best_effort' };
+const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, ...INSERT_SETTINGS };
 
 /**
  * Embedded chdb runs in the collector's process, so its insert memory is the collector's:
@@ -60,22 +58,20 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   }
   const db = opts.database;
   const withDb = (params?: Record<string, unknown>) => ({ db, ...params });
+  // Embedded, the rows go to the engine as one JSON array in a Buffer, parsed natively:
+  // clickhouse-js would build a string per row, a stream, and the INSERT's text around them.
+  // A failure keeps the client's error shape (ClickHouse's code), for the writer's retry rules.
+  const insertChunk = chdb
+    ? (table: string, values: Record<string, unknown>[]) =>
+        chdb.chdb.rawInsert({ table, values: Buffer.from(JSON.stringify(values)), format: 'JSONEachRow', settings: INSERT_SETTINGS }).then(
+          () => undefined,
+          (err: Error) => {
+            throw Object.assign(parseError(err.message), { cause: err });
+          },
+        )
+    : (table: string, values: Record<string, unknown>[]) => client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
   const insertRows = async (table: string, rows: readonly Record<string, unknown>[], chunk: number) => {
-    for (let i = 0; i < rows.length; i += chunk) {
-      const values = rows.slice(i, i + chunk) as Record<string, unknown>[];
-      if (!chdb) {
-        await client.insert({ table: `${db}.${table}`, values, format: 'JSONEachRow' });
-        continue;
-      }
-      // Embedded, the rows go to the engine as one JSON array in a Buffer, parsed natively:
-      // clickhouse-js would build a string per row, a stream, and the INSERT's text around them.
-      await chdb.chdb
-        .rawInsert({ table: `${db}.${table}`, values: Buffer.from(JSON.stringify(values)), format: 'JSONEachRow', settings: INSERT_SETTINGS })
-        .catch((err: Error) => {
-          // The same error shape (ClickHouse's code) as the client's, for the writer's retry rules.
-          throw Object.assign(parseError(err.message), { cause: err });
-        });
-    }
+    for (let i = 0; i < rows.length; i += chunk) await insertChunk(`${db}.${table}`, rows.slice(i, i + chunk) as Record<string, unknown>[]);
   };
   // Embedded: one insert at a time (a queue that a failed insert does not block), and the
   // rows inserted since the engine last gave memory back.
