@@ -131,6 +131,15 @@ async function main() {
     const retained = process.memoryUsage();
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { requests: number; rateLimited: number; violations: number; faults: number };
 
+    // Asked before the baseline: its processes block this one for a minute or more, long enough for
+    // the simulator to close the idle keep-alive socket under a request sent on it.
+    const truth = await truthOf(fakeSim, since, end);
+    const expected = toCents(expectedDays(truth));
+    const got = toCents(await storedDays(stores, org));
+    const key = (r: { vendor: string; model: string; day: string }) => `${r.vendor}|${r.model}|${r.day}`;
+    const gotByKey = new Map(got.map((r) => [key(r), JSON.stringify(r)]));
+    const mismatched = expected.filter((r) => gotByKey.get(key(r)) !== JSON.stringify(r)).length;
+
     // The baseline: the same rows, read back as the objects the poller had, inserted in
     // batches of the size the poller wrote into fresh stores in a process of its own, so its
     // rows/s and its RSS growth are the engine's alone. Only the inserts are timed.
@@ -156,12 +165,6 @@ async function main() {
     const rawRate = raw.rowsPerSecond;
     const rate = stored / seconds;
 
-    const truth = await truthOf(fakeSim, since, end);
-    const expected = toCents(expectedDays(truth));
-    const got = toCents(await storedDays(stores, org));
-    const key = (r: { vendor: string; model: string; day: string }) => `${r.vendor}|${r.model}|${r.day}`;
-    const gotByKey = new Map(got.map((r) => [key(r), JSON.stringify(r)]));
-    const mismatched = expected.filter((r) => gotByKey.get(key(r)) !== JSON.stringify(r)).length;
     const [hours] = await stores.telemetry.query<{ n: number }>('SELECT uniqExact(vendor, bucket_start) AS n FROM {db:Identifier}.vendor_usage WHERE bucket_width = {w:String}', { w: '1h' });
 
     console.log(`\nresults (${AGENTS} agents, ${DAYS} days)`);
