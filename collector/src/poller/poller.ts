@@ -38,6 +38,8 @@ export class Poller {
   private readonly watermarks: WatermarkStore;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
+  /** The last cost refresh queued per organisation: the next one waits for it. */
+  private readonly costRefreshes = new Map<string, Promise<void>>();
   private stopped = false;
   private started = false;
 
@@ -133,11 +135,29 @@ export class Poller {
       durationMs: Math.round(performance.now() - started),
     });
     this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
-    // The data is stored; a failure to refresh the cost gauges and alerts is not a failed poll.
-    await this.deps.costs?.afterReports(conn.organizationId, new Date(this.now() * 1000)).catch((err: unknown) => {
-      this.deps.log.error({ connection: conn.id, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
-    });
+    await this.refreshCosts(conn);
     return results;
+  }
+
+  /**
+   * One refresh of an organisation's cost state at a time. Its connections often finish their
+   * polls together, and two refreshes side by side would both read an alert's old state and
+   * report the same change twice (or seed the demo budget twice).
+   */
+  private refreshCosts(conn: RuntimeConnection): Promise<void> {
+    const costs = this.deps.costs;
+    if (!costs) return Promise.resolve();
+    const org = conn.organizationId;
+    // The data is stored; a failure to refresh the cost gauges and alerts is not a failed poll.
+    const run = (this.costRefreshes.get(org) ?? Promise.resolve())
+      .then(() => costs.afterReports(org, new Date(this.now() * 1000)))
+      .catch((err: unknown) => {
+        this.deps.log.error({ connection: conn.id, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
+      });
+    this.costRefreshes.set(org, run);
+    return run.finally(() => {
+      if (this.costRefreshes.get(org) === run) this.costRefreshes.delete(org);
+    });
   }
 
   health(conn: RuntimeConnection, agentIds?: string[]) {
