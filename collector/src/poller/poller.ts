@@ -9,6 +9,7 @@ import { syncInventory, type InventoryChange } from './inventory';
 import type { LiveUsageMeter } from '../costs/live-usage';
 import type { ActivityLog } from '../logs/activity';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
+import { Turns } from './turns';
 import { WatermarkStore } from './watermarks';
 
 const HOUR = 3600;
@@ -38,8 +39,13 @@ export class Poller {
   private readonly watermarks: WatermarkStore;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
-  /** The last cost refresh queued per organisation: the next one waits for it. */
-  private readonly costRefreshes = new Map<string, Promise<void>>();
+  /**
+   * A connection's inventory, reports and health runs, and an organisation's cost refresh, each
+   * run one at a time: a backfill or a check asked for through the API waits for the scheduled
+   * run in flight. Side by side, two runs would read the same old state (a bucket not yet
+   * stored, an alert not yet firing, a failure count) and count what changed twice.
+   */
+  private readonly turns = new Turns();
   private stopped = false;
   private started = false;
 
@@ -99,7 +105,11 @@ export class Poller {
     }
   }
 
-  async inventory(conn: RuntimeConnection): Promise<InventoryChange> {
+  inventory(conn: RuntimeConnection): Promise<InventoryChange> {
+    return this.turns.take(`inventory:${conn.id}`, () => this.syncInventory(conn));
+  }
+
+  private async syncInventory(conn: RuntimeConnection): Promise<InventoryChange> {
     const change = await syncInventory(this.deps.stores.controlPlane, conn.organizationId, conn.id, await conn.connector.discoverAgents());
     if (change.added || change.changed || change.vanished) this.deps.log.info({ connection: conn.id, vendor: conn.vendor, ...change }, 'agent inventory changed');
     await this.reportAgentCounts(conn.organizationId);
@@ -107,7 +117,11 @@ export class Poller {
   }
 
   /** Usage and cost feeds from their watermarks (or the trailing window) to the last whole hour. */
-  async reports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void } = {}): Promise<FeedProgress[]> {
+  reports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void } = {}): Promise<FeedProgress[]> {
+    return this.turns.take(`reports:${conn.id}`, () => this.pollReports(conn, opts));
+  }
+
+  private async pollReports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void }): Promise<FeedProgress[]> {
     const { poll } = this.deps.config;
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY), rowsPerPage: poll.pageRows };
@@ -139,32 +153,24 @@ export class Poller {
     return results;
   }
 
-  /**
-   * One refresh of an organisation's cost state at a time. Its connections often finish their
-   * polls together, and two refreshes side by side would both read an alert's old state and
-   * report the same change twice (or seed the demo budget twice).
-   */
   private refreshCosts(conn: RuntimeConnection): Promise<void> {
     const costs = this.deps.costs;
     if (!costs) return Promise.resolve();
-    const org = conn.organizationId;
     // The data is stored; a failure to refresh the cost gauges and alerts is not a failed poll.
-    const run = (this.costRefreshes.get(org) ?? Promise.resolve())
-      .then(() => costs.afterReports(org, new Date(this.now() * 1000)))
+    return this.turns
+      .take(`costs:${conn.organizationId}`, () => costs.afterReports(conn.organizationId, new Date(this.now() * 1000)))
       .catch((err: unknown) => {
         this.deps.log.error({ connection: conn.id, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
       });
-    this.costRefreshes.set(org, run);
-    return run.finally(() => {
-      if (this.costRefreshes.get(org) === run) this.costRefreshes.delete(org);
-    });
   }
 
   health(conn: RuntimeConnection, agentIds?: string[]) {
     const { health } = this.deps.config;
-    return runHealthChecks(
-      { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
-      { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector, ...(agentIds ? { agentIds } : {}) },
+    return this.turns.take(`health:${conn.id}`, () =>
+      runHealthChecks(
+        { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
+        { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector, ...(agentIds ? { agentIds } : {}) },
+      ),
     );
   }
 

@@ -102,4 +102,30 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
     expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(now.tokens - atRestart.tokens);
     expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(now.cost - atRestart.cost, 6);
   });
+
+  it('a backfill asked for while the scheduled poll runs waits its turn and counts each new bucket once', async () => {
+    const third = await collector();
+    await third.poller.runOnce();
+    const before = await storedSince(START);
+    sim.state.setNow(NOW + 7 * HOUR);
+    // The backfill covers the trailing window the scheduled poll re-reads: side by side, both
+    // could read the same new bucket as not yet stored and count it. So they take turns.
+    const seen: string[] = [];
+    await Promise.all(
+      third.poller.connections.flatMap((c) => [
+        third.poller.reports(c, { onProgress: () => seen.push(`${c.vendor} scheduled`) }),
+        third.poller.reports(c, { since: sim.state.now() - 48 * HOUR, onProgress: () => seen.push(`${c.vendor} backfill`) }),
+      ]),
+    );
+    for (const vendor of ['OPENAI', 'ANTHROPIC']) {
+      const runs = seen.filter((s) => s.startsWith(vendor));
+      const turns = runs.filter((s, i) => i === 0 || s !== runs[i - 1]);
+      expect(turns).toEqual([`${vendor} scheduled`, `${vendor} backfill`]);
+    }
+    const after = await storedSince(START);
+    expect(after.tokens).toBeGreaterThan(before.tokens);
+    const text = await third.scrape();
+    expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(after.tokens - before.tokens);
+    expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(after.cost - before.cost, 6);
+  });
 });

@@ -112,6 +112,19 @@ describe('inventory sync and health checks against the simulator (real stores)',
     expect(rows.find((r) => r.id === paused!.id)!.health).toBe('UNKNOWN');
   });
 
+  it('a check asked for during a scheduled run waits its turn, so two failures in a row count as two', async () => {
+    const config = testConfig({ ARM_VENDOR_MAX_RETRIES: '0', ARM_HEALTH_FAILURES_DOWN: '2' });
+    const { poller } = await simPoller(sim, stores, config, new Instruments(sink));
+    const [conn] = poller.connections;
+    await poller.inventory(conn!);
+    sim.state.opts.faultRate = 1;
+    // Side by side, both runs would read no failures so far and both judge the agents DEGRADED.
+    const [first, second] = await Promise.all([poller.health(conn!), poller.health(conn!)]);
+    expect(first.DEGRADED).toBeGreaterThan(0);
+    expect(first.DOWN).toBe(0);
+    expect(second).toMatchObject({ DEGRADED: 0, DOWN: first.DEGRADED });
+  });
+
   it('inventory sync adds, updates, marks vanished and brings back, counting each', async () => {
     const [{ id: org }] = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('inv').replace(/_/g, '-')])) as [{ id: string }];
     const [{ id: conn }] = (await stores.controlPlane.query<{ id: string }>("INSERT INTO connections (organization_id, vendor, name, credential_hint, source) VALUES ($1, 'OPENAI', 'x', '…abcd', 'env') RETURNING id", [org])) as [{ id: string }];
