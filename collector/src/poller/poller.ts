@@ -9,8 +9,8 @@ import { syncInventory, type InventoryChange } from './inventory';
 import type { LiveUsageMeter } from '../costs/live-usage';
 import type { ActivityLog } from '../logs/activity';
 import { alignDown, pollFeed, type FeedProgress, type PollWindow } from './reports';
-import { Turns } from './turns';
 import { WatermarkStore } from './watermarks';
+import { Turns } from '../runtime/turns';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -29,6 +29,12 @@ export interface PollerDeps {
 }
 
 type Task = 'inventory' | 'reports' | 'health';
+
+/** A backfill's start and progress; a scheduled poll passes neither. */
+export interface ReportsOptions {
+  since?: number;
+  onProgress?: (p: FeedProgress) => void;
+}
 
 /**
  * Runs each connection on its own timers: inventory sync, usage and cost reports, health
@@ -117,11 +123,11 @@ export class Poller {
   }
 
   /** Usage and cost feeds from their watermarks (or the trailing window) to the last whole hour. */
-  reports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void } = {}): Promise<FeedProgress[]> {
+  reports(conn: RuntimeConnection, opts: ReportsOptions = {}): Promise<FeedProgress[]> {
     return this.turns.take(`reports:${conn.id}`, () => this.pollReports(conn, opts));
   }
 
-  private async pollReports(conn: RuntimeConnection, opts: { since?: number; onProgress?: (p: FeedProgress) => void }): Promise<FeedProgress[]> {
+  private async pollReports(conn: RuntimeConnection, opts: ReportsOptions): Promise<FeedProgress[]> {
     const { poll } = this.deps.config;
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY), rowsPerPage: poll.pageRows };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from './client';
 import { isTransientWriteError } from './errors';
+import { Turns } from '../../runtime/turns';
 
 export interface BatchWriterOptions {
   batchSize: number;
@@ -23,7 +24,7 @@ type Row = Record<string, unknown>;
  */
 export class BatchWriter {
   private readonly buffers = new Map<string, Row[]>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly flushes = new Turns();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -71,12 +72,7 @@ export class BatchWriter {
 
   private flushTable(table: string): Promise<void> {
     // One flush per table at a time keeps batches in order; a caller arriving mid-flush waits for it, then flushes again.
-    const previous = this.inFlight.get(table) ?? Promise.resolve();
-    const next = previous.then(() => this.drain(table));
-    this.inFlight.set(table, next);
-    return next.finally(() => {
-      if (this.inFlight.get(table) === next) this.inFlight.delete(table);
-    });
+    return this.flushes.take(table, () => this.drain(table));
   }
 
   private async drain(table: string): Promise<void> {

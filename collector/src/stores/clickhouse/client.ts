@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import { Turns } from '../../runtime/turns';
 
 /**
  * Telemetry SQL, embedded (chdb) or on a server, through one client API. Every table is
@@ -75,7 +76,7 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   };
   // Embedded: one insert at a time (a queue that a failed insert does not block), and the
   // rows inserted since the engine last gave memory back.
-  let inserting: Promise<unknown> = Promise.resolve();
+  const inserts = new Turns();
   let sinceRelease = 0;
   const insertEmbedded = async (table: string, rows: readonly Record<string, unknown>[]) => {
     await insertRows(table, rows, EMBEDDED_INSERT_ROWS);
@@ -98,9 +99,7 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
       if (opts.url) return insertRows(table, rows, rows.length);
-      const done = inserting.then(() => insertEmbedded(table, rows));
-      inserting = done.catch(() => undefined);
-      return done;
+      return inserts.take('chdb', () => insertEmbedded(table, rows));
     },
     async ping() {
       const r = await client.ping();

@@ -5,6 +5,7 @@ import { PGlite, type Extension } from '@electric-sql/pglite';
 // The contrib entry ships ESM-only typings; its CommonJS build is what loads here.
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 import type { ControlPlaneDb, SqlExecutor } from './types';
+import { Turns } from '../../runtime/turns';
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
 
@@ -19,16 +20,6 @@ function executor(db: PGliteLike): SqlExecutor {
   };
 }
 
-/** Runs one task at a time, in call order. */
-function serial() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 /**
  * Embedded Postgres (WASM, in-process). `dataDir` null keeps it in memory. PGlite is one
  * session: a statement sent while another caller's transaction is open would run inside it,
@@ -39,12 +30,12 @@ export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb
   // pg_trgm backs the agent name search (migration 007).
   const db = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await db.waitReady;
-  const queue = serial();
+  const statements = new Turns();
   const inTransaction = new AsyncLocalStorage<true>();
   // Waiting for our own transaction to finish would never end: fail loudly instead.
   const turn = <T>(task: () => Promise<T>) => {
     if (inTransaction.getStore()) return Promise.reject(new Error('a statement on the database from inside one of its transactions would deadlock on PGlite: use the transaction executor'));
-    return queue(task);
+    return statements.take('pglite', task);
   };
   const direct = executor(db);
   return {

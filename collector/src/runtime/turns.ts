@@ -1,6 +1,8 @@
 /**
  * Work that must not overlap itself, one queue per key: a run waits for the one before it
  * with the same key, whether that one succeeded or failed; runs under other keys go on.
+ * The poller's runs per connection, the writer's flushes per table and the embedded stores'
+ * statements all take turns through it.
  */
 export class Turns {
   private readonly last = new Map<string, Promise<unknown>>();
