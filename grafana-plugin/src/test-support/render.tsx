@@ -26,7 +26,11 @@ export function renderApp(path: string) {
     onNavChanged: () => {},
   } as unknown as AppRootProps;
   return render(
-    <MemoryRouter initialEntries={[`${PLUGIN_BASE_URL}/${path}`]}>
+    // Opting into react-router's v7 behaviour keeps its deprecation warnings out of the test output.
+    <MemoryRouter
+      initialEntries={[`${PLUGIN_BASE_URL}/${path}`]}
+      future={{ v7_startTransition: true, v7_relativeSplatPath: true }}
+    >
       <LocationProbe />
       <Routes>
         <Route path={`${PLUGIN_BASE_URL}/*`} element={<App {...props} />} />
