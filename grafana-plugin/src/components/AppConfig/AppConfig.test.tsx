@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { PluginType } from '@grafana/data';
 import type { Connection } from '../../api/types';
 import { collectorApi, configured, grafana } from '../../test-support/grafana';
+import { bodyRows } from '../../test-support/table';
 import AppConfig, { type AppConfigProps } from './AppConfig';
 
 const SIMULATOR_OPENAI_KEY = 'sk-admin-simulator-openai-0001';
@@ -15,10 +16,7 @@ function renderConfig(meta: { jsonData?: Record<string, unknown>; secureJsonFiel
 }
 
 const savedMeta = () => ({ jsonData: configured().jsonData, secureJsonFields: { apiKey: true } });
-const connectionRows = () =>
-  within(screen.getByRole('table', { name: 'Vendor connections' }))
-    .getAllByRole('row')
-    .slice(1);
+const connectionRows = () => bodyRows('Vendor connections');
 
 describe('Config page against the real collector', () => {
   test('a first save stores the URL and the key, enables the app, and proves the key with the collector', async () => {

@@ -3,6 +3,7 @@ import type { Agent, BreakdownRow, HealthHistory, UsageDay } from '../../api/typ
 import { daysAgo, usd } from '../../format';
 import { collectorApi, grafana, send, signInAs } from '../../test-support/grafana';
 import { renderApp } from '../../test-support/render';
+import { bodyRows, cellTexts } from '../../test-support/table';
 import { TREND_DAYS } from './AgentCosts';
 
 const agentsOf = async (query: string) => collectorApi<Agent[]>('GET', `/api/v1/agents?${query}`);
@@ -29,8 +30,8 @@ describe('Agent detail page against the real collector', () => {
       within(screen.getByLabelText('Agent configuration')).getByText(String(agent.config.model))
     ).toBeInTheDocument();
 
-    const checks = await screen.findByRole('table', { name: 'Health checks' });
-    expect(within(checks).getAllByRole('row').length - 1).toBeGreaterThanOrEqual(Math.min(history.checks.length, 50));
+    await screen.findByRole('table', { name: 'Health checks' });
+    expect(bodyRows('Health checks').length).toBeGreaterThanOrEqual(Math.min(history.checks.length, 50));
 
     const total = usage.reduce((sum, d) => sum + Number(d.totalCost), 0);
     expect(await screen.findByLabelText('Usage totals')).toHaveTextContent(usd(total));
@@ -40,18 +41,10 @@ describe('Agent detail page against the real collector', () => {
     expect(costBars.map((b) => b.textContent)).toEqual(
       usage.map((d) => `${d.timestamp.slice(0, 10)}: ${usd(d.totalCost)}`).sort()
     );
-    const byModel = await screen.findByRole('table', { name: 'Cost by model' });
-    expect(
-      within(byModel)
-        .getAllByRole('row')
-        .slice(1)
-        .map((r) =>
-          within(r)
-            .getAllByRole('cell')
-            .slice(0, 2)
-            .map((c) => c.textContent)
-        )
-    ).toEqual(models.map((m) => [m.name, usd(m.cost)]));
+    await screen.findByRole('table', { name: 'Cost by model' });
+    expect(bodyRows('Cost by model').map((r) => cellTexts(r).slice(0, 2))).toEqual(
+      models.map((m) => [m.name, usd(m.cost)])
+    );
   });
 
   test('"Run health check now" finds an agent deleted at the vendor and shows it down with the error', async () => {
@@ -82,7 +75,7 @@ describe('Agent detail page against the real collector', () => {
     await waitFor(() => expect(shownChecks()).toBeGreaterThan(before));
     const after = await collectorApi<HealthHistory>('GET', `/api/v1/agents/${agent.id}/health?range=24h`);
     expect(shownChecks()).toBeLessThanOrEqual(after.checks.length);
-    const newest = within(screen.getByRole('table', { name: 'Health checks' })).getAllByRole('row')[1];
+    const newest = bodyRows('Health checks')[0];
     expect(newest).toHaveTextContent(/Down/);
     expect(grafana.forwarded.filter((f) => f.method === 'POST').map((f) => [f.path, f.status])).toEqual([
       [`collector/api/v1/agents/${agent.id}/health-check`, 200],

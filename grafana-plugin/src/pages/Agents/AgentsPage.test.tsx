@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { Agent } from '../../api/types';
 import { collectorApi, collectorEnvelope, configured, grafana, signInAs } from '../../test-support/grafana';
 import { renderApp, searchParams } from '../../test-support/render';
+import { bodyRows, cellTexts } from '../../test-support/table';
 import { PAGE_SIZE } from './AgentsPage';
 
 const EXTRA = 60;
@@ -18,10 +19,7 @@ const names = (agents: Agent[]) => agents.map((a) => a.name);
 async function rows(expected?: string[]): Promise<string[]> {
   return waitFor(
     () => {
-      // Role queries over 50 rows of Grafana UI take seconds per retry in jsdom; the table is
-      // found by its accessible name, its rows read straight from the DOM.
-      const table = screen.getByRole('table', { name: 'Agents' }) as HTMLTableElement;
-      const shown = Array.from(table.tBodies[0]?.rows ?? [], (r) => r.cells[0]?.textContent ?? '');
+      const shown = bodyRows('Agents').map((r) => cellTexts(r)[0]);
       if (expected) {
         expect(shown).toEqual(expected);
       }
