@@ -25,9 +25,14 @@ export interface TelemetryDb {
 }
 
 /** What an insert needs of both engines: timestamps read as the vendors write them. */
-const INSERT_SETTINGS = { date_time_input_format: 'best_effort' } as const;
-/** Both engines answer 64-bit integers as JSON numbers, not the server's default strings. */
-const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, ...INSERT_SETTINGS };
+const INSERT_SETTINGS = { date_time_input_format: 'best_effort', session_timezone: 'UTC' } as const;
+/**
+ * Both engines answer 64-bit integers as JSON numbers, not the server's default strings, and
+ * read and write every DateTime without a zone of its own as UTC: chdb otherwise takes the
+ * collector process's TZ (and a server its own), so a timestamp parameter or `today()` would
+ * mean a different instant in Kolkata than in London.
+ */
+const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, session_timezone: 'UTC', ...INSERT_SETTINGS };
 
 /**
  * Embedded chdb runs in the collector's process, so its insert memory is the collector's:

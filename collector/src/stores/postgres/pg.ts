@@ -22,7 +22,8 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<ControlPlaneDb> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'ai-arm-collector' });
+  // Every session reads and writes time in UTC, whatever the server's or the process's zone.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'ai-arm-collector', options: '-c TimeZone=UTC' });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');

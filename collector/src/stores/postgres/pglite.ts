@@ -30,6 +30,8 @@ export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb
   // pg_trgm backs the agent name search (migration 007).
   const db = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await db.waitReady;
+  // PGlite is one session: set once, every timestamp it formats or parses is UTC.
+  await db.exec("SET TIME ZONE 'UTC'");
   const statements = new Turns();
   const inTransaction = new AsyncLocalStorage<true>();
   // Waiting for our own transaction to finish would never end: fail loudly instead.
