@@ -15,5 +15,5 @@ export { ENTITY_SCHEMAS } from './registry';
 export { migrationsDir, readMigrations } from './migrations';
 export type { Migration, MigrationEngine } from './migrations';
 export { SCHEMAS_ROOT } from './paths';
-export { loadPriceTable, checkPriceTable, LIST_PRICES_PATH, PriceEntry } from './prices';
-export type { PriceTable } from './prices';
+export { loadPriceTable, checkPriceTable, LIST_PRICES_PATH, PriceEntry, PriceOverrideEntry, PRICED_TIERS } from './prices';
+export type { PriceTable, PricedTier } from './prices';

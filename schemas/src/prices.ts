@@ -18,15 +18,52 @@ const Rates = {
   output: Rate,
 };
 
+/** Every rate optional: an override names the rates its contract changes and inherits the rest. */
+const PartialRates = {
+  input: Type.Optional(Rate),
+  cached_input: Type.Optional(Rate),
+  cache_write_5m: Type.Optional(Rate),
+  cache_write_1h: Type.Optional(Rate),
+  output: Type.Optional(Rate),
+};
+
+/** OpenAI's service tiers priced apart from standard; batch is a vendor-wide multiplier instead. */
+export const PRICED_TIERS = ['flex', 'priority'] as const;
+export type PricedTier = (typeof PRICED_TIERS)[number];
+
+const TIERS_DESCRIPTION = 'Rates for usage the vendor served at that service tier; usage at a tier with no rates here is unpriced';
+const Closed = { additionalProperties: false } as const;
+const TierRates = Type.Object(Rates, Closed);
+const PartialTierRates = Type.Object(PartialRates, Closed);
+
+/** One row of the list: rates in USD per million tokens from a date on, and where they were published. */
 export const PriceEntry = Type.Object(
   {
     effective_from: Day,
+    source: Type.String({ pattern: '^https://', description: "The vendor's page that publishes these rates" }),
     ...Rates,
-    long_context: Type.Optional(Type.Object({ context_window: Type.String({ minLength: 1 }), ...Rates }, { additionalProperties: false })),
+    long_context: Type.Optional(Type.Object({ context_window: Type.String({ minLength: 1 }), ...Rates }, Closed)),
+    tiers: Type.Optional(Type.Object({ flex: Type.Optional(TierRates), priority: Type.Optional(TierRates) }, { ...Closed, description: TIERS_DESCRIPTION })),
   },
   { additionalProperties: false, description: 'Rates in USD per million tokens from a date on' },
 );
 export type PriceEntry = Static<typeof PriceEntry>;
+
+/**
+ * A contract rate an organisation sets for one model from a date on. Rates it does not name
+ * are inherited from the list row in force on its effective date (long-context and tier
+ * rates included); with no list row to inherit from, it must name input and output.
+ */
+export const PriceOverrideEntry = Type.Object(
+  {
+    effective_from: Day,
+    ...PartialRates,
+    long_context: Type.Optional(Type.Object({ context_window: Type.String({ minLength: 1 }), ...PartialRates }, Closed)),
+    tiers: Type.Optional(Type.Object({ flex: Type.Optional(PartialTierRates), priority: Type.Optional(PartialTierRates) }, { ...Closed, description: TIERS_DESCRIPTION })),
+  },
+  { additionalProperties: false, description: 'Contract rates in USD per million tokens from a date on; rates left out are inherited from the list price in force on that date' },
+);
+export type PriceOverrideEntry = Static<typeof PriceOverrideEntry>;
 
 const PriceFile = Type.Object(
   {

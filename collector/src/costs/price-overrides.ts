@@ -1,4 +1,4 @@
-import type { PriceEntry, Vendor } from '@ai-arm/schemas';
+import type { PriceOverrideEntry, Vendor } from '@ai-arm/schemas';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { PriceOverride } from './price-book';
 
@@ -8,12 +8,16 @@ export interface StoredOverride extends PriceOverride {
   createdAt: string;
 }
 
-/** Contract rates an organisation set; each replaces the list price from its effective date. */
+/**
+ * Contract rates an organisation set; each replaces the list price from its effective date.
+ * Stored as sent: the rates it leaves out are inherited when the price book is built, from the
+ * list row in force on its date (PriceBook.inherit), so a corrected list corrects them too.
+ */
 export class PriceOverrideStore {
   constructor(private readonly db: SqlExecutor) {}
 
   async list(organizationId: string): Promise<StoredOverride[]> {
-    const rows = await this.db.query<{ id: string; vendor: Vendor; model: string; entry: PriceEntry; note: string | null; created_at: Date }>(
+    const rows = await this.db.query<{ id: string; vendor: Vendor; model: string; entry: PriceOverrideEntry; note: string | null; created_at: Date }>(
       'SELECT id, vendor, model, entry, note, created_at FROM price_overrides WHERE organization_id = $1 ORDER BY vendor, model, effective_from',
       [organizationId],
     );

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PriceEntry, Vendor } from '@ai-arm/schemas';
+import { PriceOverrideEntry, Vendor } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { AttributionStore } from '../../costs/attribution';
@@ -8,6 +8,7 @@ import { PriceOverrideStore } from '../../costs/price-overrides';
 import { ApiError } from '../../errors';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import type { CostService } from '../../costs/service';
+import type { Rates } from '../../costs/price-book';
 import { attoText } from '../../costs/money';
 import { isoDay } from '../../costs/periods';
 
@@ -23,6 +24,7 @@ const Rule = Type.Object(
 
 /** Rates per million tokens, as the API shows and takes them. */
 const perMillion = (atto: bigint | undefined) => (atto === undefined ? null : attoText(atto * 1_000_000n, 6).replace(/\.?0+$/, ''));
+const usdPerMillion = (r: Rates) => ({ input: perMillion(r.input), cachedInput: perMillion(r.cache_read), cacheWrite5m: perMillion(r.cache_write_5m), cacheWrite1h: perMillion(r.cache_write_1h), output: perMillion(r.output) });
 
 /**
  * The cost engine's settings: contract prices over the list, and the rules that attribute
@@ -37,26 +39,40 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       model: e.model,
       effectiveFrom: e.from,
       source: e.source,
-      usdPerMillion: { input: perMillion(e.rates.input), cachedInput: perMillion(e.rates.cache_read), cacheWrite5m: perMillion(e.rates.cache_write_5m), cacheWrite1h: perMillion(e.rates.cache_write_1h), output: perMillion(e.rates.output) },
+      sourceUrl: e.sourceUrl,
+      usdPerMillion: usdPerMillion(e.rates),
+      longContext: e.longContext ? { contextWindow: e.longContext.contextWindow, usdPerMillion: usdPerMillion(e.longContext.rates) } : null,
+      tiers: Object.fromEntries(Object.entries(e.tiers).map(([tier, r]) => [tier, usdPerMillion(r)])),
+      inherited: e.inherited,
     }));
-    return { success: true as const, data: { asOf: day, prices, overrides: await costs.overrides.list(request.organizationId) } };
+    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, inherited: book.inherit(o).card.inherited }));
+    return { success: true as const, data: { asOf: day, prices, overrides } };
   });
 
   app.post(
     '/api/v1/costs/prices',
     {
       schema: {
-        description: 'Sets a contract rate for a model from a date on; the same model and date again replaces it',
-        body: Type.Object({ vendor: Vendor, model: Type.String({ minLength: 1, maxLength: 255 }), entry: PriceEntry, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        description:
+          'Sets a contract rate for a model from a date on; the same model and date again replaces it. Rates left out are inherited from the list price in force on that date (the response names them); with nothing to inherit, input and output are required.',
+        body: Type.Object({ vendor: Vendor, model: Type.String({ minLength: 1, maxLength: 255 }), entry: PriceOverrideEntry, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {
       requireRole(request.principal, 'admin');
+      const { body } = request;
+      const { card, missing } = (await costs.priceBook(request.organizationId)).inherit(body);
+      if (missing.length > 0) {
+        throw new ApiError('VALIDATION_ERROR', `the price of ${body.vendor} ${body.model} from ${body.entry.effective_from} names no ${missing.join(', ')}, and no list price in force that day has them to inherit`, {
+          field: 'body/entry',
+          missing,
+        });
+      }
       const saved = await audited(controlPlane, request, async (tx) => {
         const o = await new PriceOverrideStore(tx).put(request.organizationId, request.body);
         return { result: o, audit: { action: 'price_override.set', resourceType: 'price_override', resourceId: o.id, after: o } };
       });
-      return reply.status(201).send({ success: true as const, data: saved! });
+      return reply.status(201).send({ success: true as const, data: { ...saved!, inherited: card.inherited } });
     },
   );
 
