@@ -44,6 +44,15 @@ export const ROLES = ['admin', 'member', 'viewer'] as const;
 export const Role = Enum('Role', ROLES, 'viewer reads; member also acts on agents and alerts; admin manages connections, keys, users, policies');
 export type Role = Static<typeof Role>;
 
+/** A key's role: a person's roles, or `grafana`, which reaches only what the Grafana app calls. */
+export const KEY_ROLES = [...ROLES, 'grafana'] as const;
+export const KeyRole = Enum(
+  'KeyRole',
+  KEY_ROLES,
+  "An API key's role: viewer, member or admin as for users; grafana is for the Grafana app's proxy and reaches only the calls its pages make (reading agents and costs, pausing agents, budgets, vendor connections), never users, keys, the organisation or the audit trail",
+);
+export type KeyRole = Static<typeof KeyRole>;
+
 export const CONNECTION_STATUSES = ['PENDING', 'CONNECTED', 'ERROR', 'DISABLED'] as const;
 export const ConnectionStatus = Enum('ConnectionStatus', CONNECTION_STATUSES, 'State of a vendor connection');
 export type ConnectionStatus = Static<typeof ConnectionStatus>;
@@ -63,6 +72,7 @@ export const ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   ContextType: CONTEXT_TYPES,
   ExportFormat: EXPORT_FORMATS,
   Role: ROLES,
+  KeyRole: KEY_ROLES,
   ConnectionStatus: CONNECTION_STATUSES,
   AlertStatus: ALERT_STATUSES,
 };

@@ -20,6 +20,11 @@ export interface AuditContext {
   ipAddress: string | null;
   userAgent: string | null;
   requestId: string;
+  /**
+   * The Grafana user the key's request said it acted for (X-Grafana-User from Grafana's proxy).
+   * Recorded as `metadata.grafanaUser` beside the key, the actor, so the chain's hash covers it.
+   */
+  grafanaUser?: string | null;
 }
 
 export interface AuditRow {
@@ -98,7 +103,7 @@ export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: Aud
     resourceId: entry.resourceId,
     before: entry.before === undefined ? null : redact(entry.before),
     after: entry.after === undefined ? null : redact(entry.after),
-    metadata: redact(entry.metadata ?? {}),
+    metadata: redact({ ...entry.metadata, ...(ctx.grafanaUser ? { grafanaUser: ctx.grafanaUser } : {}) }),
     ipAddress: ctx.ipAddress,
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,

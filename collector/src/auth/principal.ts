@@ -1,16 +1,20 @@
-import type { Role } from '@ai-arm/schemas';
+import type { KeyRole, Role } from '@ai-arm/schemas';
 import { ApiError } from '../errors';
 
 /** Who a request acts as: the organisation every query is scoped to, and with which role. */
 export interface Principal {
   organizationId: string;
-  role: Role;
+  /** A user's role, or a key's (which may be `grafana`). */
+  role: KeyRole;
   actorType: 'API_KEY' | 'USER' | 'SYSTEM';
   actorId: string;
   actorName: string;
 }
 
-const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
+// A grafana key gets no further than the calls in auth/grafana-role.ts (plugins/auth.ts refuses
+// the rest before any handler runs); among those, adding and removing vendor connections need the
+// admin rank, and Grafana's route roles decide which Grafana users may make them.
+const RANK: Record<KeyRole, number> = { viewer: 0, member: 1, admin: 2, grafana: 2 };
 
 /** Throws FORBIDDEN unless the principal's role is at least `role`. */
 export function requireRole(p: Principal, role: Role): void {

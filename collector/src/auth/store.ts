@@ -1,4 +1,4 @@
-import type { ApiKey, Role, User } from '@ai-arm/schemas';
+import type { ApiKey, KeyRole, Role, User } from '@ai-arm/schemas';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { Principal } from './principal';
 import { newApiKey, randomToken, tokenHash } from './tokens';
@@ -7,7 +7,7 @@ interface KeyRow {
   id: string;
   organization_id: string;
   name: string;
-  role: Role;
+  role: KeyRole;
   prefix: string;
   created_by: string | null;
   last_used_at: Date | null;
@@ -44,7 +44,7 @@ const keyCache = new Map<string, { principal: Principal; until: number }>();
 export class ApiKeyStore {
   constructor(private readonly db: SqlExecutor) {}
 
-  async create(organizationId: string, name: string, role: Role, createdBy: string | null, key = newApiKey()): Promise<{ apiKey: ApiKey; key: string }> {
+  async create(organizationId: string, name: string, role: KeyRole, createdBy: string | null, key = newApiKey()): Promise<{ apiKey: ApiKey; key: string }> {
     const [row] = await this.db.query<KeyRow>(`INSERT INTO api_keys (organization_id, name, role, prefix, key_hash, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${KEY_COLUMNS}`, [
       organizationId, name, role, key.prefix, key.hash, createdBy,
     ]);

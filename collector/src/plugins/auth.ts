@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app';
 import type { AuditContext } from '../audit/log';
+import { keyRoleAllows } from '../auth/grafana-role';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
 import { ApiError } from '../errors';
@@ -35,17 +36,34 @@ export function sessionToken(request: FastifyRequest): string | null {
   return null;
 }
 
+/** The header Grafana's plugin proxy sets to the signed-in user's login (`[dataproxy] send_user_header`). */
+export const GRAFANA_USER_HEADER = 'x-grafana-user';
+
+/**
+ * The Grafana user an API-key request says it acts for. Grafana's proxy replaces whatever the
+ * browser sent in this header, so it means something only as the word of the key's holder: taken
+ * from key requests alone (a session is its user already), and recorded beside the key.
+ */
+export function grafanaUser(request: FastifyRequest): string | null {
+  if (request.principal?.actorType !== 'API_KEY') return null;
+  const h = request.headers[GRAFANA_USER_HEADER];
+  const login = (Array.isArray(h) ? h[0] : h)?.trim();
+  // eslint-disable-next-line no-control-regex
+  return login && !/[\x00-\x1f\x7f]/.test(login) ? login.slice(0, 255) : null;
+}
+
 export const auditContext = (request: FastifyRequest): AuditContext => ({
   principal: request.principal,
   ipAddress: request.ip ?? null,
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
   requestId: String(request.id),
+  grafanaUser: grafanaUser(request),
 });
 
 /**
  * Every route but the public ones needs an API key (`Authorization: Bearer arm_sk_live_...`)
- * or a session cookie; the principal found sets the organisation and the role. Callers are
- * rate limited per key or user.
+ * or a session cookie; the principal found sets the organisation and the role, and a `grafana`
+ * key is held to the Grafana app's calls. Callers are rate limited per key or user.
  */
 export function registerAuth(app: App, authenticate: Authenticator, limiter: RateLimiter): void {
   app.decorateRequest('principal', null as unknown as Principal);
@@ -61,6 +79,11 @@ export function registerAuth(app: App, authenticate: Authenticator, limiter: Rat
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many requests from this ${principal.actorType === 'API_KEY' ? 'API key' : 'user'}; retry in ${wait} s`, { retryAfterSeconds: wait });
+    }
+    // A key made for Grafana reaches only the calls the Grafana app makes.
+    const route = `${request.method} ${request.routeOptions.url}`;
+    if (!keyRoleAllows(principal.role, request.method, request.routeOptions.url)) {
+      throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only what the Grafana app calls, not ${route}`, { actual: principal.role, route });
     }
   });
 }

@@ -1,3 +1,4 @@
+import { GRAFANA_CALLS } from '../../src/auth/grafana-role';
 import { authedApp } from './support';
 
 describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
@@ -136,6 +137,98 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     expect((await t.call(member, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'x' } })).status).toBe(403);
     const patched = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'Acme', settings: { currency: 'USD' } } });
     expect(patched.body.data).toEqual(expect.objectContaining({ name: 'Acme', settings: { currency: 'USD' } }));
+  });
+
+  describe('a grafana key (the role made for the Grafana app)', () => {
+    let grafana: string;
+    let keyId: string;
+    beforeAll(async () => {
+      const created = await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'Grafana app', role: 'grafana' } });
+      expect(created.status).toBe(201);
+      expect(created.body.data.role).toBe('grafana');
+      grafana = created.body.data.key as string;
+      keyId = created.body.data.id as string;
+      secrets.push(grafana);
+    });
+
+    it('cannot manage users, keys or the organisation, nor read them or the audit trail: 403, nothing recorded', async () => {
+      const before = await auditCount();
+      const refused = [
+        { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'escalate', role: 'admin' } },
+        { method: 'POST', url: '/api/v1/users', payload: { email: 'mallory@example.com', role: 'admin', password: PASSWORD } },
+        { method: 'GET', url: '/api/v1/api-keys' },
+        { method: 'GET', url: '/api/v1/users' },
+        { method: 'GET', url: '/api/v1/governance/audit' },
+        { method: 'GET', url: '/api/v1/governance/audit/export?format=jsonl' },
+        { method: 'GET', url: `/api/v1/organizations/${t.org}` },
+        { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'Taken' } },
+        { method: 'DELETE', url: `/api/v1/api-keys/${keyId}` },
+        { method: 'PATCH', url: '/api/v1/agents/00000000-0000-4000-8000-000000000000', payload: { name: 'x' } },
+      ] as const;
+      for (const r of refused) {
+        const res = await t.call(grafana, { ...r, headers: { 'x-grafana-user': 'mallory' } });
+        expect([`${r.method} ${r.url}`, res.status, res.body.error?.code]).toEqual([`${r.method} ${r.url}`, 403, 'FORBIDDEN']);
+        expect(res.body.error.details).toEqual({ actual: 'grafana', route: expect.stringMatching(new RegExp(`^${r.method} /api/`)) });
+      }
+      expect(await auditCount()).toBe(before);
+      expect((await t.call(t.admin, { url: '/api/v1/users' })).body.data.map((u: { email: string }) => u.email)).not.toContain('mallory@example.com');
+    });
+
+    it("reaches exactly the Grafana app's calls, and no other route of the collector", async () => {
+      const doc = (await t.call(null, { url: '/api/docs/openapi.json' })).body as { paths: Record<string, Record<string, unknown>> };
+      const table = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+      // Every call the key is allowed is a route the collector has.
+      for (const call of GRAFANA_CALLS) expect(table).toContain(call);
+      const reached: string[] = [];
+      for (const route of table) {
+        const [method, path] = route.split(' ') as [string, string];
+        // Harmless arguments: an unknown id (404) or an empty body (400); nothing changes.
+        const url = path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+        const res = await t.call(grafana, { method: method as 'GET', url, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
+        const refusedForRole = res.status === 403 && res.body?.error?.details?.actual === 'grafana';
+        if (!refusedForRole && !route.startsWith('GET /api/health') && route !== 'GET /metrics' && !route.startsWith('POST /api/auth/log')) reached.push(route);
+      }
+      expect(reached.sort()).toEqual([...GRAFANA_CALLS].sort());
+    });
+
+    it("does what the app does, and the audit record names the Grafana user beside the key", async () => {
+      const me = await t.call(grafana, { url: '/api/auth/me' });
+      expect(me.body.data).toEqual(expect.objectContaining({ role: 'grafana', actorType: 'API_KEY', name: 'Grafana app' }));
+      expect((await t.call(grafana, { url: '/api/v1/agents?limit=1' })).status).toBe(200);
+      expect((await t.call(grafana, { url: '/api/v1/costs/summary' })).status).toBe(200);
+      const budget = await t.call(grafana, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'grafana-made', period: 'MONTH', amount: '100' }, headers: { 'x-grafana-user': 'alice@example.com' } });
+      expect(budget.status).toBe(201);
+      const removed = await t.call(grafana, { method: 'DELETE', url: `/api/v1/costs/budget/${budget.body.data.id}` });
+      expect(removed.status).toBe(204);
+      const trail = (await t.call(t.admin, { url: `/api/v1/governance/audit?resourceType=budget&resourceId=${budget.body.data.id}` })).body.data;
+      expect(trail.map((r: { action: string }) => r.action)).toEqual(['budget.create', 'budget.delete']);
+      // Who the key said it acted for, when Grafana sent it; always which key it was.
+      expect(trail[0]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, actorName: 'Grafana app', metadata: { grafanaUser: 'alice@example.com' } }));
+      expect(trail[1]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, metadata: {} }));
+      expect((await t.call(t.admin, { url: '/api/v1/governance/audit/verify' })).body.data.ok).toBe(true);
+    });
+
+    it('is a role for keys only: a user cannot be made one', async () => {
+      const res = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'g@example.com', role: 'grafana', password: PASSWORD } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body/role']);
+    });
+  });
+
+  it('takes X-Grafana-User only from API keys: a signed-in user cannot name someone else', async () => {
+    const created = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'budgets@example.com', role: 'member', password: PASSWORD } });
+    expect(created.status).toBe(201);
+    const login = await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'budgets@example.com', password: PASSWORD } });
+    const session = String(login.headers['set-cookie']).split(';')[0]!;
+    secrets.push(session.split('=')[1]!);
+    const made = await t.call(null, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'by-session', period: 'DAY', amount: '5' }, headers: { cookie: session, 'x-grafana-user': 'someone-else' } });
+    expect(made.status).toBe(201);
+    const [record] = (await t.call(t.admin, { url: `/api/v1/governance/audit?resourceId=${made.body.data.id}` })).body.data;
+    expect(record).toEqual(expect.objectContaining({ actorType: 'USER', actorName: 'budgets@example.com', metadata: {} }));
+    // A control character is no login: nothing recorded rather than a forged line.
+    const odd = await t.call(t.admin, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'odd', period: 'DAY', amount: '5' }, headers: { 'x-grafana-user': 'eve\tadmin' } });
+    const [oddRecord] = (await t.call(t.admin, { url: `/api/v1/governance/audit?resourceId=${odd.body.data.id}` })).body.data;
+    expect(oddRecord.metadata).toEqual({});
   });
 
   it('audits every successful mutation with actor, before and after, IP, user agent and request id; secrets removed', async () => {

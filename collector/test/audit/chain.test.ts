@@ -67,6 +67,19 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
     expect(await verifyChain(db, org)).toEqual({ ok: false, checked: 3, head: null, firstBroken: { sequence: 4, reason: 'altered', message: 'record 4 was altered after it was written' } });
   });
 
+  it('keeps the Grafana user a key acted for beside the entry\'s own metadata, under the hash', async () => {
+    const org = await newOrg();
+    const viaGrafana: AuditContext = { ...ctx(org), grafanaUser: 'alice' };
+    await db.transaction((tx) => appendAudit(tx, viaGrafana, { action: 'budget.create', resourceType: 'budget', resourceId: 'b1', metadata: { source: 'api' } }));
+    await db.transaction((tx) => appendAudit(tx, ctx(org), { action: 'budget.delete', resourceType: 'budget', resourceId: 'b1' }));
+    const rows = await db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM audit_log WHERE organization_id = $1 ORDER BY sequence', [org]);
+    expect(rows.map((r) => r.metadata)).toEqual([{ source: 'api', grafanaUser: 'alice' }, {}]);
+    expect((await verifyChain(db, org)).ok).toBe(true);
+    // Pinning the change on someone else is an alteration like any other.
+    await tamper(`UPDATE audit_log SET metadata = '{"source": "api", "grafanaUser": "bob"}' WHERE organization_id = $1 AND sequence = 1`, [org]);
+    expect((await verifyChain(db, org)).firstBroken).toEqual(expect.objectContaining({ sequence: 1, reason: 'altered' }));
+  });
+
   it('finds a deleted record', async () => {
     const org = await newOrg();
     await write(org, 6);

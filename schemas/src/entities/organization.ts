@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Metadata, Nullable, Timestamp } from '../common';
-import { Role } from '../enums';
+import { KeyRole, Role } from '../enums';
 
 export const Organization = Type.Object(
   {
@@ -35,7 +35,7 @@ export const ApiKey = Type.Object(
     id: Id,
     organizationId: Id,
     name: Type.String({ minLength: 1, maxLength: 255 }),
-    role: Role,
+    role: KeyRole,
     prefix: Type.String({ description: 'First characters of the key, enough to recognise it (arm_sk_live_ab12...)' }),
     createdBy: Nullable(Id),
     lastUsedAt: Nullable(Timestamp),

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Role } from '@ai-arm/schemas';
+import { KeyRole } from '@ai-arm/schemas';
 import { audited } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiKeyStore } from '../../auth/store';
@@ -8,7 +8,7 @@ import { ApiError } from '../../errors';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const CreateKey = Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), role: Role }, { additionalProperties: false });
+const CreateKey = Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), role: KeyRole }, { additionalProperties: false });
 
 /** API keys: admins create (the key is in that one response only), list and revoke them. */
 export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb }> = async (app, { controlPlane }) => {
