@@ -14,7 +14,8 @@ export interface UsageRow {
   api_key_id: string;
   model: string;
   operation: 'chat' | 'embeddings';
-  service_tier: 'standard' | 'batch';
+  /** OpenAI's flex and priority tiers are priced at their own rates; any other tier a vendor names is kept as named (and unpriced). */
+  service_tier: ServiceTier;
   /** Anthropic's `0-200k` or `200k-1M`; empty where the vendor does not report one. */
   context_window: string;
   /** Anthropic's usage report has no request count: 0 there. */
@@ -36,10 +37,13 @@ export interface CostRow {
   line_item: string;
   model: string;
   token_type: '' | 'input' | 'cache_read' | 'cache_write_5m' | 'cache_write_1h' | 'output';
-  service_tier: '' | 'standard' | 'batch';
+  service_tier: '' | 'standard' | 'batch' | 'flex' | 'priority';
   context_window: string;
   amount_usd: string;
 }
+
+// `string & {}` keeps the known tiers in editors' completions while letting an unknown one through.
+export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority' | (string & {});
 
 export interface DiscoveredAgent {
   vendor: Vendor;

@@ -34,6 +34,21 @@ describe('connector golden files', () => {
     expect(row).toMatchObject({ input_tokens: 75000, cache_read_tokens: 45000, requests: 61, service_tier: 'standard' });
   });
 
+  it('OpenAI service_tier: default is standard, flex and priority kept for their own prices, batch wins, an unknown tier kept as named', () => {
+    const rows = normalizeOpenAIUsage(read('openai/usage_completions.json'), '1h');
+    expect(rows.map((r) => [r.model, r.service_tier])).toEqual([
+      ['gpt-4o-2024-08-06', 'standard'],
+      ['gpt-4o-mini-2024-07-18', 'batch'],
+      ['o4-mini-2025-04-16', 'flex'],
+      ['gpt-4.1-2025-04-14', 'priority'],
+      ['gpt-4.1-2025-04-14', 'scale'],
+    ]);
+    expect(normalizeOpenAICosts(read('openai/costs.json')).filter((r) => r.service_tier === 'flex' || r.service_tier === 'priority').map((r) => [r.model, r.token_type, r.service_tier])).toEqual([
+      ['o4-mini-2025-04-16', 'output', 'flex'],
+      ['gpt-4.1-2025-04-14', 'input', 'priority'],
+    ]);
+  });
+
   it('Anthropic cache writes come from the nested cache_creation object', () => {
     const [row] = normalizeAnthropicUsage(read('anthropic/usage_report_messages.json'), '1h');
     expect(row).toMatchObject({ cache_write_5m_tokens: 1000, cache_write_1h_tokens: 4000, cache_read_tokens: 200000, input_tokens: 1500 });

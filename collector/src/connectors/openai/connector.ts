@@ -67,7 +67,7 @@ export class OpenAIConnector implements Connector {
         name: 'openai.usage.completions',
         bucketSeconds: 3600,
         fetchPage: async (r, page) =>
-          (await usage.completions({ start_time: r.start, end_time: r.end, bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['project_id', 'api_key_id', 'model', 'batch'], ...(page ? { page } : {}) })) as OpenAIUsagePage,
+          (await usage.completions({ start_time: r.start, end_time: r.end, bucket_width: '1h', limit: HOURLY_PAGE, group_by: ['project_id', 'api_key_id', 'model', 'batch', 'service_tier'], ...(page ? { page } : {}) })) as OpenAIUsagePage,
         normalize: (e) => normalizeOpenAIUsage(e, '1h'),
         lastBucketEnd: lastEnd,
       }),

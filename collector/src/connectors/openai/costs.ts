@@ -6,13 +6,13 @@ export interface OpenAICostPage {
   next_page: string | null;
 }
 
-const LINE_ITEM = /^(.+), (input|cached input|output)( \(batch\))?$/;
+const LINE_ITEM = /^(.+), (input|cached input|output)(?: \((batch|flex|priority)\))?$/;
 const TOKEN_TYPE = { input: 'input', 'cached input': 'cache_read', output: 'output' } as const;
 
 /**
  * OpenAI cost buckets to rows. OpenAI does not document its line_item wording; items of the
- * form `<model>, input|cached input|output[ (batch)]` are split into model and token type,
- * anything else is kept whole with both empty.
+ * form `<model>, input|cached input|output[ (batch|flex|priority)]` are split into model, token
+ * type and service tier; anything else is kept whole with all three empty.
  */
 export function normalizeOpenAICosts(page: OpenAICostPage): CostRow[] {
   const rows: CostRow[] = [];
@@ -29,7 +29,7 @@ export function normalizeOpenAICosts(page: OpenAICostPage): CostRow[] {
         line_item: item,
         model: m ? m[1]! : '',
         token_type: m ? TOKEN_TYPE[m[2] as keyof typeof TOKEN_TYPE] : '',
-        service_tier: m ? (m[3] ? 'batch' : 'standard') : '',
+        service_tier: m ? ((m[3] as 'batch' | 'flex' | 'priority' | undefined) ?? 'standard') : '',
         context_window: '',
         amount_usd: usdDecimal(r.amount.value),
       });

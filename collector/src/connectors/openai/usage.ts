@@ -16,6 +16,19 @@ export interface OpenAIUsageResult {
   api_key_id?: string | null;
   model?: string | null;
   batch?: boolean | null;
+  service_tier?: string | null;
+}
+
+/**
+ * OpenAI's `service_tier` as the price table names it. `default` (and `auto`, or none: the
+ * tier was not grouped by) is standard; Batch API usage comes as the separate `batch` group
+ * and is `batch` whatever its tier says. Any other tier (`scale`, one not yet known) is kept
+ * as reported, so the price book reports it unpriced instead of pricing it as standard.
+ */
+export function openaiServiceTier(r: Pick<OpenAIUsageResult, 'batch' | 'service_tier'>): UsageRow['service_tier'] {
+  if (r.batch) return 'batch';
+  const tier = r.service_tier ?? 'default';
+  return tier === 'default' || tier === 'auto' ? 'standard' : tier;
 }
 
 /**
@@ -35,7 +48,7 @@ export function normalizeOpenAIUsage(page: OpenAIUsagePage, width: '1h' | '1d'):
         api_key_id: r.api_key_id ?? '',
         model: r.model ?? '',
         operation: r.object === 'organization.usage.embeddings.result' ? 'embeddings' : 'chat',
-        service_tier: r.batch ? 'batch' : 'standard',
+        service_tier: openaiServiceTier(r),
         context_window: '',
         requests: r.num_model_requests,
         input_tokens: r.input_tokens - cached,
