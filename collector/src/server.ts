@@ -86,7 +86,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       vault: new CredentialVault(stores.controlPlane, masterKeyOf(config)),
       connector: checkingConnector,
       started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
-      stopped: (id) => poller.remove(id),
+      stopped: (id, unwatched) => poller.retire(id, unwatched),
     };
     app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });

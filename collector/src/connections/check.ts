@@ -1,4 +1,4 @@
-import type { Connector } from '../connectors/types';
+import type { Connector, VendorAccount } from '../connectors/types';
 import { createConnector, type VendorEndpoint } from '../poller/connections';
 
 export interface AccessCheck {
@@ -7,6 +7,8 @@ export interface AccessCheck {
   /** The vendor's HTTP status when it answered with an error. */
   status: number | null;
   error: string | null;
+  /** The account the key reads, as the vendor reports it; null when it failed or the vendor did not say. */
+  account: VendorAccount | null;
 }
 
 /** One admin call through the connector, with what went wrong in words a person can act on. */
@@ -14,8 +16,8 @@ export async function checkAccess(connector: Connector, baseUrl: string, timeout
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([connector.verifyAccess(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs)))]);
-    return { ok: true, latencyMs: Math.round(performance.now() - started), status: null, error: null };
+    const account = await Promise.race([connector.verifyAccess(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs)))]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started), status: null, error: null, account };
   } catch (err) {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : null;
     const error =
@@ -24,7 +26,7 @@ export async function checkAccess(connector: Connector, baseUrl: string, timeout
         : status !== null
           ? `the vendor answered HTTP ${status}`
           : `could not reach ${baseUrl}: ${(err as Error).message}`;
-    return { ok: false, latencyMs: Math.round(performance.now() - started), status, error };
+    return { ok: false, latencyMs: Math.round(performance.now() - started), status, error, account: null };
   } finally {
     clearTimeout(timer);
   }

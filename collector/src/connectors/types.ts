@@ -90,11 +90,20 @@ export interface Feed<R> {
   pages(range: TimeRange, opts?: { rowsPerPage?: number }): AsyncGenerator<Page<R>>;
 }
 
+/** The vendor account (organisation) a key belongs to: two connections to one account would count its cost twice. */
+export interface VendorAccount {
+  id: string;
+  name: string | null;
+}
+
 /** What the poller needs from a vendor; each implementation takes an injected SDK client. */
 export interface Connector {
   readonly vendor: Vendor;
-  /** One cheap admin call: rejects (with the vendor's status) when the key or URL does not work. */
-  verifyAccess(): Promise<void>;
+  /**
+   * One cheap admin call: rejects (with the vendor's status) when the key or URL does not work,
+   * else resolves to the account the key reads, as the vendor reports it (null if it does not say).
+   */
+  verifyAccess(): Promise<VendorAccount | null>;
   discoverAgents(): Promise<DiscoveredAgent[]>;
   checkHealth(agent: { vendorAgentId: string; model: string; activeProbe: boolean }): Promise<HealthProbe>;
   /** Forget lists shared between probes, so a health run sees the vendor as it is now. */

@@ -123,6 +123,6 @@ function probeErrorType(status: number | undefined): ErrorType {
 }
 
 /** The health state set of one agent: 1 on its status, 0 on the others (all 0 when paused). */
-function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus | null): void {
+export function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus | null): void {
   for (const s of STATUSES) metrics.agentHealth.set(s === status ? 1 : 0, { gen_ai_provider_name: provider, gen_ai_agent_id: agentId, health_status: healthToLabel(s) });
 }

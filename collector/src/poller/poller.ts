@@ -4,7 +4,8 @@ import { agentStatusToLabel, vendorToProvider, type Instruments } from '../metri
 import type { Stores } from '../stores';
 import type { Feed } from '../connectors/types';
 import type { RuntimeConnection } from './connections';
-import { runHealthChecks } from './health';
+import { ConnectionStore } from '../connections/store';
+import { reportHealth, runHealthChecks } from './health';
 import { syncInventory, type InventoryChange } from './inventory';
 import type { LiveUsageMeter } from '../costs/live-usage';
 import type { ActivityLog } from '../logs/activity';
@@ -54,6 +55,8 @@ export class Poller {
   private readonly turns = new Turns();
   private stopped = false;
   private started = false;
+  /** Connections whose vendor account is recorded (identify). */
+  private readonly identified = new Set<string>();
 
   constructor(
     private readonly deps: PollerDeps,
@@ -82,7 +85,22 @@ export class Poller {
     const i = this.connections.findIndex((c) => c.id === id);
     if (i < 0) return false;
     this.connections.splice(i, 1);
+    this.identified.delete(id);
     return true;
+  }
+
+  /**
+   * Stops polling a removed (or re-keyed) connection and resolves once its runs in flight are
+   * done, so nothing it polled lands after its history is merged or deleted. Agents it leaves
+   * unwatched show UNKNOWN health at once rather than their last verdict.
+   */
+  async retire(id: string, unwatched: string[] = []): Promise<void> {
+    const conn = this.connections.find((c) => c.id === id);
+    if (!conn) return;
+    this.remove(id);
+    await Promise.all((['inventory', 'reports', 'health'] as const).map((task) => this.turns.take(`${task}:${id}`, async () => undefined)));
+    for (const agentId of unwatched) reportHealth(this.deps.metrics, conn.provider, agentId, 'UNKNOWN');
+    await this.reportAgentCounts(conn.organizationId);
   }
 
   private schedule(conn: RuntimeConnection): void {
@@ -116,10 +134,26 @@ export class Poller {
   }
 
   private async syncInventory(conn: RuntimeConnection): Promise<InventoryChange> {
+    if (!this.identified.has(conn.id)) await this.identify(conn);
     const change = await syncInventory(this.deps.stores.controlPlane, conn.organizationId, conn.id, await conn.connector.discoverAgents());
     if (change.added || change.changed || change.vanished) this.deps.log.info({ connection: conn.id, vendor: conn.vendor, ...change }, 'agent inventory changed');
     await this.reportAgentCounts(conn.organizationId);
     return change;
+  }
+
+  /**
+   * Records which vendor account the connection reads (a connection from the environment, or
+   * one stored before accounts were), so a second connection to it is refused. A failure is
+   * retried on the next inventory run; the sync itself goes on.
+   */
+  private async identify(conn: RuntimeConnection): Promise<void> {
+    try {
+      const account = await conn.connector.verifyAccess();
+      if (account) await new ConnectionStore(this.deps.stores.controlPlane).recordAccount(conn.organizationId, conn.id, account);
+      this.identified.add(conn.id);
+    } catch (err) {
+      this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, err: (err as Error).message }, 'could not ask the vendor which account this connection reads; retrying on the next inventory run');
+    }
   }
 
   /** Usage and cost feeds from their watermarks (or the trailing window) to the last whole hour. */

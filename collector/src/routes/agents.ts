@@ -147,6 +147,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     requireRole(request.principal, 'member');
     const a = await found(request.organizationId, request.params.id);
     if (a.status === 'PAUSED') throw new ApiError('CONFLICT', `agent ${a.id} is paused: resume it to check its health`);
+    // Its connection was removed and none reads its account: the agent says so (health UNKNOWN, lastError), nothing is in conflict.
+    if (a.connectionId === null && a.vendor !== 'CUSTOM') return { success: true as const, data: a };
     if (!(await poller().checkAgent(request.organizationId, a.connectionId, a.id))) throw new ApiError('CONFLICT', `agent ${a.id} has no polled connection to check it through`);
     const after = await found(request.organizationId, a.id);
     await recordAudit(controlPlane, request, { action: 'agent.health_check', resourceType: 'agent', resourceId: a.id, before: { health: a.health }, after: { health: after.health } });

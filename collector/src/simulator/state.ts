@@ -1,3 +1,5 @@
+import type { SimVendor } from './catalog';
+import { hash32, vendorId } from './random';
 import type { Revision, TrafficSource } from './traffic';
 import { buildWorld, type World } from './world';
 
@@ -13,6 +15,8 @@ export interface SimulatorOptions {
   rateLimit: { requests: number; windowSeconds: number };
   revision: Revision;
   keys: { openaiAdmin: string; anthropicAdmin: string };
+  /** Further admin keys of the same two organisations (an admin can create several): connecting both is connecting one account twice. */
+  extraAdminKeys: { openai: string[]; anthropic: string[] };
   demo: boolean;
   /** Fixed clock (unix seconds) for tests; null follows the wall clock. */
   now: number | null;
@@ -26,6 +30,7 @@ export const SIMULATOR_DEFAULTS: SimulatorOptions = {
   rateLimit: { requests: 120, windowSeconds: 60 },
   revision: { windowSeconds: 3 * 3600 },
   keys: { openaiAdmin: 'sk-admin-simulator-openai-0001', anthropicAdmin: 'sk-ant-admin01-simulator-anthropic' },
+  extraAdminKeys: { openai: [], anthropic: [] },
   demo: false,
   now: null,
 };
@@ -39,9 +44,16 @@ export interface SimStats {
   faults: number;
 }
 
+/** The organisation every admin key of a vendor belongs to, as that vendor names it. */
+export interface SimOrganization {
+  id: string;
+  name: string;
+}
+
 export interface SimState extends TrafficSource {
   opts: SimulatorOptions;
   world: World;
+  organizations: Record<SimVendor, SimOrganization>;
   retiredModels: Set<string>;
   stats: SimStats;
   now(): number;
@@ -61,11 +73,17 @@ export const isDeleted = (state: SimState, agentId: string) => {
 export const DEMO_AGENT_DOWN_AFTER_SECONDS = 120;
 
 export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
-  const opts: SimulatorOptions = { ...SIMULATOR_DEFAULTS, ...partial, keys: { ...SIMULATOR_DEFAULTS.keys, ...partial.keys } };
+  const opts: SimulatorOptions = {
+    ...SIMULATOR_DEFAULTS,
+    ...partial,
+    keys: { ...SIMULATOR_DEFAULTS.keys, ...partial.keys },
+    extraAdminKeys: { ...SIMULATOR_DEFAULTS.extraAdminKeys, ...partial.extraAdminKeys },
+  };
   let fixed = opts.now;
   const state: SimState = {
     opts,
     world: buildWorld({ seed: opts.seed, agents: opts.agents, demo: opts.demo }),
+    organizations: simOrganizations(opts.seed),
     revision: opts.revision,
     deletedAt: new Map(),
     retiredModels: new Set(),
@@ -82,4 +100,17 @@ export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
     if (doomed) state.deletedAt.set(doomed.id, state.now() + DEMO_AGENT_DOWN_AFTER_SECONDS);
   }
   return state;
+}
+
+/**
+ * Each seed is its own pair of organisations. Anthropic's id is a UUID (GET /v1/organizations/me);
+ * OpenAI names the organisation in an `openai-organization` header on every answer.
+ */
+export function simOrganizations(seed: string): Record<SimVendor, SimOrganization> {
+  const hex = [0, 1, 2, 3].map((i) => hash32(seed, 'anthropic-organization', i).toString(16).padStart(8, '0')).join('');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return {
+    openai: { id: vendorId('org-', 24, seed, 'openai-organization'), name: `Simulated (${seed})` },
+    anthropic: { id: uuid, name: `Simulated (${seed})` },
+  };
 }

@@ -1,26 +1,35 @@
 import { buildApp } from '../../src/app';
 import { ApiKeyStore } from '../../src/auth/store';
+import { ConnectionStore } from '../../src/connections/store';
+import { CredentialVault } from '../../src/security/envelope-crypto';
 import { quietLogger, testConfig } from '../support/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { authedApp } from './support';
 
 const MASTER_KEY = 'a'.repeat(64);
+const SECOND_OPENAI_KEY = 'sk-admin-simulator-openai-second-0002';
+const SECOND_ANTHROPIC_KEY = 'sk-ant-admin01-simulator-anthropic-second';
 
 describe('connections API against the vendor simulator (real PGlite, official SDKs, app.inject)', () => {
   let sim: Simulator;
+  let other: Simulator;
   let t: Awaited<ReturnType<typeof authedApp>>;
   let viewer: string;
   const keys = () => sim.state.opts.keys;
   const openai = (adminKey = keys().openaiAdmin) => ({ vendor: 'OPENAI', name: 'OpenAI prod', credentials: { adminKey }, baseUrl: `${sim.url}/openai/v1` });
 
   beforeAll(async () => {
-    sim = await startSimulator({ agents: 6 });
+    // A second admin key of each organisation: connecting both is connecting one account twice.
+    sim = await startSimulator({ agents: 6, extraAdminKeys: { openai: [SECOND_OPENAI_KEY], anthropic: [SECOND_ANTHROPIC_KEY] } });
+    // Another vendor organisation (another seed), whose admin key looks just like the first's.
+    other = await startSimulator({ agents: 2, seed: 'another-company' });
     t = await authedApp({ ARM_MASTER_KEY: MASTER_KEY });
     viewer = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'v', role: 'viewer' } })).body.data.key;
   });
   afterAll(async () => {
     await t.close();
     await sim.close();
+    await other.close();
   });
   const audits = async (action: string) => (await t.call(t.admin, { url: `/api/v1/governance/audit?action=${action}&limit=1000` })).body.data as { resourceId: string; after: Record<string, unknown> }[];
 
@@ -105,12 +114,72 @@ describe('connections API against the vendor simulator (real PGlite, official SD
     expect((await t.call(otherKey, { url: '/api/v1/connections' })).body.data).toEqual([]);
 
     const del = await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${c.id}` });
-    expect(del.body.data).toEqual({ id: c.id, deleted: true, historyKept: true });
+    // No other connection reads that account: what it polled stays, its agents are left unwatched.
+    expect(del.body.data).toEqual({ id: c.id, deleted: true, historyKept: true, history: { action: 'kept', into: null, usageRows: 0, costRows: 0 }, agents: { reassignedTo: null, reassigned: 0, unwatched: 0 } });
     expect((await t.call(t.admin, { url: '/api/v1/connections' })).body.data.map((x: { id: string }) => x.id)).not.toContain(c.id);
     const [row] = await t.stores.controlPlane.query<{ deleted_at: Date | null }>('SELECT deleted_at FROM connections WHERE id = $1', [c.id]);
     expect(row!.deleted_at).not.toBeNull();
     expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await audits('connection.delete')).map((a) => a.resourceId)).toEqual([c.id]);
+  });
+
+  it('refuses a second connection to an account already connected (409 naming it), knowing the account by what the vendor reports', async () => {
+    const anthropic = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data.find((c: { vendor: string }) => c.vendor === 'ANTHROPIC');
+    expect(anthropic.account).toEqual({ id: sim.state.organizations.anthropic.id, name: sim.state.organizations.anthropic.name });
+    // Another admin key, the same Anthropic organisation.
+    const twice = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: { vendor: 'ANTHROPIC', name: 'Anthropic again', credentials: { adminKey: SECOND_ANTHROPIC_KEY }, baseUrl: `${sim.url}/anthropic` } });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toEqual(expect.objectContaining({ code: 'CONFLICT', details: { connectionId: anthropic.id, name: anthropic.name, accountId: sim.state.organizations.anthropic.id } }));
+    expect(twice.body.error.message).toContain(`already connected as "${anthropic.name}" (${anthropic.id})`);
+    expect(twice.body.error.message).toContain(`PATCH /api/v1/connections/${anthropic.id}`);
+    expect(twice.raw).not.toContain(SECOND_ANTHROPIC_KEY);
+
+    // OpenAI names the organisation in a response header: the first key connects, the second is refused.
+    const first = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: openai() });
+    expect(first.status).toBe(201);
+    expect(first.body.data.account).toEqual({ id: sim.state.organizations.openai.id, name: null });
+    const second = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(SECOND_OPENAI_KEY), name: 'OpenAI twice' } });
+    expect(second.status).toBe(409);
+    expect(second.body.error.details.connectionId).toBe(first.body.data.id);
+    // A different organisation is a different account, even through the same kind of key.
+    const elsewhere = await t.call(t.admin, { method: 'POST', url: '/api/v1/connections', payload: { ...openai(), name: 'Another company', baseUrl: `${other.url}/openai/v1` } });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.data.account.id).toBe(other.state.organizations.openai.id);
+    const names = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data.map((c: { name: string }) => c.name);
+    expect(names).not.toContain('Anthropic again');
+    expect(names).not.toContain('OpenAI twice');
+    expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${elsewhere.body.data.id}` })).status).toBe(200);
+  });
+
+  it('rotates a key in place (PATCH): checked first, the same account only, the same id, audited without the key', async () => {
+    const c = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data.find((x: { vendor: string }) => x.vendor === 'OPENAI');
+    const patch = (key: string | null, payload: object) => t.call(key, { method: 'PATCH', url: `/api/v1/connections/${c.id}`, payload });
+    const secret = () => new ConnectionStore(t.stores.controlPlane).secret(new CredentialVault(t.stores.controlPlane, Buffer.from(MASTER_KEY, 'hex')), t.org, c.id);
+
+    expect((await patch(viewer, { credentials: { adminKey: SECOND_OPENAI_KEY } })).status).toBe(403);
+    const refused = await patch(t.admin, { credentials: { adminKey: 'sk-admin-revokedrevokedrevoked' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/refused this admin key \(HTTP 401\)/);
+    const foreign = await patch(t.admin, { credentials: { adminKey: keys().openaiAdmin }, baseUrl: `${other.url}/openai/v1` });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.message).toContain(`reads the OpenAI organisation ${other.state.organizations.openai.id}, not the OpenAI organisation ${sim.state.organizations.openai.id}`);
+    // Neither touched the working key.
+    expect(await secret()).toBe(keys().openaiAdmin);
+
+    const rotated = await patch(t.admin, { credentials: { adminKey: SECOND_OPENAI_KEY } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.data).toEqual(expect.objectContaining({ id: c.id, name: c.name, credentialHint: `…${SECOND_OPENAI_KEY.slice(-4)}`, status: 'CONNECTED', account: c.account, createdAt: c.createdAt }));
+    expect(rotated.raw).not.toContain(SECOND_OPENAI_KEY);
+    expect(await secret()).toBe(SECOND_OPENAI_KEY);
+    const renamed = await patch(t.admin, { name: 'OpenAI production' });
+    expect(renamed.body.data).toEqual(expect.objectContaining({ name: 'OpenAI production', credentialHint: `…${SECOND_OPENAI_KEY.slice(-4)}` }));
+    expect((await patch(t.admin, {})).status).toBe(400);
+
+    const updates = await audits('connection.update');
+    expect(updates.map((a) => a.resourceId)).toEqual([c.id, c.id]);
+    expect(JSON.stringify(updates)).not.toContain(SECOND_OPENAI_KEY);
+    expect(updates.map((a) => a.after.credentialHint)).toEqual(expect.arrayContaining([`…${SECOND_OPENAI_KEY.slice(-4)}`]));
+    for (const k of [SECOND_OPENAI_KEY, 'revokedrevoked']) expect(t.logs()).not.toContain(k);
   });
 
   it('without ARM_MASTER_KEY it refuses to store credentials, saying how to fix it', async () => {

@@ -11,6 +11,12 @@ export const Connection = Type.Object(
     status: ConnectionStatus,
     credentialHint: Type.String({ description: 'Last characters of the credential (…a1b2); the secret itself is never returned' }),
     baseUrl: Nullable(Type.String({ format: 'uri' })),
+    account: Nullable(
+      Type.Object(
+        { id: Type.String({ description: "The vendor's id of the organisation" }), name: Nullable(Type.String()) },
+        { description: 'The vendor account the key reads, as the vendor reports it (null until known); one account is connected at most once' },
+      ),
+    ),
     lastSyncAt: Nullable(Timestamp),
     lastError: Nullable(Type.String()),
     createdAt: Timestamp,

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
 import { idsOf, ListedInventory, probe } from '../probe';
-import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
+import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow, VendorAccount } from '../types';
 import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
 import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
 
@@ -26,8 +26,10 @@ export class AnthropicConnector implements Connector {
     return new AnthropicConnector(new Anthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }));
   }
 
-  async verifyAccess(): Promise<void> {
-    await this.client.organization.workspaces.list({ limit: 1 });
+  /** The Admin API's `GET /v1/organizations/me`: the key's organisation. */
+  async verifyAccess(): Promise<VendorAccount | null> {
+    const org = await this.client.organization.retrieve();
+    return { id: org.id, name: org.name };
   }
 
   async discoverAgents(): Promise<DiscoveredAgent[]> {

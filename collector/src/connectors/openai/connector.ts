@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { idsOf, ListedInventory } from '../probe';
 import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
-import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow } from '../types';
+import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow, VendorAccount } from '../types';
 import { normalizeOpenAICosts, type OpenAICostPage } from './costs';
 import { normalizeOpenAIUsage, type OpenAIUsagePage } from './usage';
 
@@ -22,8 +22,11 @@ export class OpenAIConnector implements Connector {
     );
   }
 
-  async verifyAccess(): Promise<void> {
-    await this.client.admin.organization.projects.list({ limit: 1 });
+  /** OpenAI has no endpoint that names the key's organisation; every answer names it in the `openai-organization` header. */
+  async verifyAccess(): Promise<VendorAccount | null> {
+    const { response } = await this.client.admin.organization.projects.list({ limit: 1 }).withResponse();
+    const id = response.headers.get('openai-organization');
+    return id ? { id, name: null } : null;
   }
 
   async discoverAgents(): Promise<DiscoveredAgent[]> {

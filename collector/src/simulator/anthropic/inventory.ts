@@ -6,9 +6,11 @@ import { isDeleted, type SimState } from '../state';
 
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
 
-/** Anthropic's inventory: workspaces, API keys, models, managed agents, and messages for health probes. */
+/** Anthropic's inventory: the organisation, workspaces, API keys, models, managed agents, and messages for health probes. */
 export function anthropicInventoryRoutes(app: FastifyInstance, state: SimState): void {
   const listParams = (q: Record<string, unknown>) => ({ limit: intParam(q, 'limit', 20, 1, 1000), after: stringParam(q, 'after_id'), before: stringParam(q, 'before_id') });
+
+  app.get('/anthropic/v1/organizations/me', async () => ({ id: state.organizations.anthropic.id, type: 'organization', name: state.organizations.anthropic.name }));
 
   app.get('/anthropic/v1/organizations/workspaces', async (request) => {
     const items = state.world.groups

@@ -19,13 +19,14 @@ export function gate(state: SimState) {
     // Anthropic documents x-api-key; its TypeScript SDK sends Authorization: Bearer. Both are accepted.
     const key = vendor === 'openai' ? bearer(request.headers.authorization) : (header(request.headers['x-api-key']) ?? bearer(request.headers.authorization));
     const expected = vendor === 'openai' ? state.opts.keys.openaiAdmin : state.opts.keys.anthropicAdmin;
-    if (!key || key !== expected) {
+    if (!key || (key !== expected && !state.opts.extraAdminKeys[vendor].includes(key))) {
       const shown = key ? `${key.slice(0, 7)}...${key.slice(-4)}` : '';
       return vendor === 'openai'
         ? vendorError(reply, vendor, 401, key ? `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.` : 'You did not provide an API key.')
         : vendorError(reply, vendor, 401, 'invalid x-api-key');
     }
 
+    if (vendor === 'openai') reply.header('openai-organization', state.organizations.openai.id);
     const limited = rateLimit(state, vendor, key, reply);
     if (limited) return limited;
 
