@@ -1,8 +1,8 @@
 import { buildApp, type App } from '../../src/app';
 import { checkingConnector } from '../../src/connections/check';
-import { runtimeConnection } from '../../src/poller/connections';
+import { runtimeConnection, type RuntimeConnection } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
-import { loadStoredConnections, storeConnection } from '../../src/poller/stored-connections';
+import { storeConnection } from '../../src/poller/stored-connections';
 import { CredentialVault } from '../../src/security/envelope-crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { openStores, type Stores } from '../../src/stores';
@@ -23,27 +23,36 @@ describe('removing a connection (real stores, the simulator, the API over a live
   let stores: Stores;
   let app: App;
   let poller: Poller;
-  let org: string;
+  let metrics: ReturnType<typeof testMetrics>['metrics'];
+  let vault: CredentialVault;
   const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '8', ARM_MASTER_KEY: MASTER_KEY, ARM_VENDOR_MAX_RETRIES: '0' });
-  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, tenant = org) => {
+  const call = async (tenant: string, method: 'GET' | 'POST' | 'DELETE', url: string) => {
     const res = await app.inject({ method, url, headers: { 'x-test-org': tenant } });
     return { status: res.statusCode, body: res.json() };
   };
-  const week = async () => cents((await call('GET', '/api/v1/costs/summary')).body.data.find((p: { period: string }) => p.period === 'week').computedCost);
-  const agentsOf = async (connectionId: string) => (await stores.controlPlane.query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 ORDER BY id', [org, connectionId])).map((a) => a.id);
+  const week = async (org: string) => cents((await call(org, 'GET', '/api/v1/costs/summary')).body.data.find((p: { period: string }) => p.period === 'week').computedCost);
+  const agentsOf = async (org: string, connectionId: string) => (await stores.controlPlane.query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 ORDER BY id', [org, connectionId])).map((a) => a.id);
+  /** A new organisation with the same OpenAI organisation stored twice, without the API's check (as before it existed). */
+  const connectedTwice = async (slug: string) => {
+    const org = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [`${slug}-${process.pid}-${Date.now()}`]))[0]!.id;
+    const spec = { organizationId: org, vendor: 'OPENAI' as const, adminKey: sim.state.opts.keys.openaiAdmin, baseUrl: sim.openaiBaseUrl };
+    const ids = [await storeConnection(stores.controlPlane, vault, { ...spec, name: 'OpenAI' }), await storeConnection(stores.controlPlane, vault, { ...spec, name: 'OpenAI (again)' })];
+    const [first, again] = ids.map((id) => runtimeConnection({ ...spec, id, source: 'api' }, metrics, 0)) as [RuntimeConnection, RuntimeConnection];
+    return { org, first, again };
+  };
 
   beforeAll(async () => {
     sim = await startSimulator({ now: NOW, agents: 8 });
-    const { sink, metrics } = testMetrics();
+    const made = testMetrics();
+    metrics = made.metrics;
     stores = await openStores(config, metrics, quietLogger());
-    org = (await stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Twice', $1) RETURNING id", [`twice-${NOW}-${process.pid}`]))[0]!.id;
-    const vault = new CredentialVault(stores.controlPlane, config.masterKey!);
+    vault = new CredentialVault(stores.controlPlane, config.masterKey!);
     poller = new Poller({ config, stores, metrics, log: quietLogger(), now: () => sim.state.now() }, []);
     const connect = (c: Parameters<typeof runtimeConnection>[0]) => runtimeConnection(c, metrics, config.poll.vendorMaxRetries);
     app = await buildApp({
       config,
       stores,
-      sink,
+      sink: made.sink,
       logger: quietLogger(),
       tenant: async (req) => String(req.headers['x-test-org']),
       now: () => new Date(NOW * 1000),
@@ -51,8 +60,6 @@ describe('removing a connection (real stores, the simulator, the API over a live
       // As server.ts wires the running collector.
       connections: { vault, connector: checkingConnector, started: (c) => poller.add(connect({ ...c, source: 'api' })), stopped: (id, unwatched) => poller.retire(id, unwatched) },
     });
-    // The same OpenAI organisation, stored twice without the API's check.
-    for (const name of ['OpenAI', 'OpenAI (again)']) await storeConnection(stores.controlPlane, vault, { organizationId: org, vendor: 'OPENAI', name, adminKey: sim.state.opts.keys.openaiAdmin, baseUrl: sim.openaiBaseUrl });
   }, 120_000);
   afterAll(async () => {
     await poller?.stop();
@@ -61,43 +68,59 @@ describe('removing a connection (real stores, the simulator, the API over a live
     await stores?.close();
   });
 
-  it("takes a removed duplicate's cost out of the week at once, and hands its agents to the connection left (health checks answer, no 409)", async () => {
-    const stored = (await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, config.masterKey!))).filter((c) => c.organizationId === org);
-    const byName = async (name: string) => (await stores.controlPlane.query<{ id: string }>('SELECT id FROM connections WHERE organization_id = $1 AND name = $2', [org, name]))[0]!.id;
-    const [first, again] = [await byName('OpenAI'), await byName('OpenAI (again)')];
-    const conn = (id: string) => runtimeConnection({ ...stored.find((c) => c.id === id)!, source: 'api' }, testMetrics().metrics, 0);
-
-    poller.add(conn(first));
+  it("defect 6: removing the duplicate of a connection takes its cost out of the week at once (merged into the one left); ?history=delete removes the rest", async () => {
+    const { org, first, again } = await connectedTwice('cost-twice');
+    poller.add(first);
     await poller.runOnce();
-    const single = await week();
+    const single = await week(org);
     expect(single).toBeGreaterThan(0);
-    poller.add(conn(again));
+    poller.add(again);
     await poller.runOnce();
-    // The defect: both connections report the same account's usage.
-    expect(Math.abs((await week()) - 2 * single)).toBeLessThanOrEqual(1);
-    // The last inventory run claimed every agent for the duplicate.
-    const agents = await agentsOf(again);
-    expect(agents.length).toBeGreaterThan(0);
+    // Both connections report the same account's usage (priced per line, so within rounding).
+    const doubled = await week(org);
+    expect(doubled).toBeGreaterThan(1.99 * single);
+    expect(doubled).toBeLessThan(2.01 * single);
 
-    const removed = await call('DELETE', `/api/v1/connections/${again}`);
+    const removed = await call(org, 'DELETE', `/api/v1/connections/${again.id}`);
     expect(removed.status).toBe(200);
-    expect(removed.body.data).toEqual(expect.objectContaining({ history: expect.objectContaining({ action: 'merged', into: first }), agents: { reassignedTo: first, reassigned: agents.length, unwatched: 0 } }));
-    expect(await week()).toBe(single);
-    expect(await agentsOf(first)).toEqual(agents);
-    const checked = await call('POST', `/api/v1/agents/${agents[0]}/health-check`);
-    expect(checked.status).toBe(200);
-    expect(checked.body.data).toEqual(expect.objectContaining({ connectionId: first, health: 'HEALTHY' }));
-    expect(poller.connections.map((c) => c.id)).toEqual([first]);
+    expect(await week(org)).toBe(single);
+    expect(removed.body.data).toEqual(expect.objectContaining({ historyKept: true, history: expect.objectContaining({ action: 'merged', into: first.id }) }));
+    expect(removed.body.data.history.usageRows).toBeGreaterThan(0);
+    expect(poller.connections.map((c) => c.id)).toEqual([first.id]);
 
-    // The last connection to the account: its history stays (it is all there is), its agents say why nothing checks them.
-    const last = await call('DELETE', `/api/v1/connections/${first}`);
-    expect(last.body.data).toEqual(expect.objectContaining({ historyKept: true, history: expect.objectContaining({ action: 'kept' }), agents: { reassignedTo: null, reassigned: 0, unwatched: agents.length } }));
-    expect(await week()).toBe(single);
-    const unwatched = await call('POST', `/api/v1/agents/${agents[0]}/health-check`);
-    expect(unwatched.status).toBe(200);
-    expect(unwatched.body.data).toEqual(expect.objectContaining({ connectionId: null, health: 'UNKNOWN', lastError: expect.stringContaining('its connection "OpenAI" was removed') }));
+    // The last connection to the account, its history deleted on request.
+    const purged = await call(org, 'DELETE', `/api/v1/connections/${first.id}?history=delete`);
+    expect(purged.body.data).toEqual(expect.objectContaining({ historyKept: false, history: expect.objectContaining({ action: 'deleted', into: null }) }));
+    expect(await week(org)).toBe(0);
     expect(poller.connections).toEqual([]);
   }, 180_000);
+
+  it('defect 7: the agents of a removed connection are checked through the connection left at once; with none left they say why (no 409)', async () => {
+    const { org, first, again } = await connectedTwice('agents-twice');
+    poller.add(first);
+    poller.add(again);
+    await poller.inventory(first);
+    await poller.inventory(again);
+    // The last inventory run claimed every agent for the duplicate.
+    const agents = await agentsOf(org, again.id);
+    expect(agents.length).toBeGreaterThan(0);
+
+    const removed = await call(org, 'DELETE', `/api/v1/connections/${again.id}`);
+    expect(removed.status).toBe(200);
+    const checked = await call(org, 'POST', `/api/v1/agents/${agents[0]}/health-check`);
+    expect(checked.status).toBe(200);
+    expect(checked.body.data).toEqual(expect.objectContaining({ connectionId: first.id, health: 'HEALTHY' }));
+    expect(await agentsOf(org, first.id)).toEqual(agents);
+    expect(removed.body.data.agents).toEqual({ reassignedTo: first.id, reassigned: agents.length, unwatched: 0 });
+
+    // The last connection to the account: nothing can check its agents, and they say so.
+    const last = await call(org, 'DELETE', `/api/v1/connections/${first.id}`);
+    const unwatched = await call(org, 'POST', `/api/v1/agents/${agents[0]}/health-check`);
+    expect(unwatched.status).toBe(200);
+    expect(unwatched.body.data).toEqual(expect.objectContaining({ connectionId: null, health: 'UNKNOWN', lastError: expect.stringContaining('its connection "OpenAI" was removed') }));
+    expect(last.body.data).toEqual(expect.objectContaining({ historyKept: true, history: expect.objectContaining({ action: 'kept' }), agents: { reassignedTo: null, reassigned: 0, unwatched: agents.length } }));
+    expect(poller.connections).toEqual([]);
+  }, 120_000);
 
   it('counts a connection from the environment: the API refuses a second connection to its account', async () => {
     const envPoller = await simPoller(sim, stores, config, testMetrics().metrics);
