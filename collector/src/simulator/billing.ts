@@ -11,17 +11,19 @@ export interface BilledLine {
 
 /**
  * The simulator's model of each vendor's bill for one usage cell: list prices, OpenAI's
- * cached-input column, Anthropic's cache write and read multipliers, the batch discount and
- * Anthropic's long-context tier. Written from the vendors' pricing pages, not from the
+ * cached-input column and its flex and priority tier prices, Anthropic's cache write and read
+ * multipliers, the batch discount and Anthropic's long-context tier. Written from the vendors' pricing pages, not from the
  * collector's engine.
  */
 export function bill(cell: UsageCell, model: SimModel): BilledLine[] {
   const tier = cell.batch ? R.batchDiscount : 1;
   const lines: BilledLine[] = [];
   if (cell.vendor === 'openai') {
-    line(lines, 'input', cell.uncachedInput, model.input, tier);
-    line(lines, 'cache_read', cell.cacheRead, model.cachedInput, tier);
-    line(lines, 'output', cell.output, model.output, tier);
+    const p = cell.tier === 'default' ? model : model[cell.tier];
+    if (!p) throw new Error(`${model.id} is not offered at the ${cell.tier} tier`);
+    line(lines, 'input', cell.uncachedInput, p.input, tier);
+    line(lines, 'cache_read', cell.cacheRead, p.cachedInput, tier);
+    line(lines, 'output', cell.output, p.output, tier);
     return lines;
   }
   const inMul = cell.longContext ? R.anthropicLongContextInput : 1;

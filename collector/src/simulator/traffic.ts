@@ -1,4 +1,4 @@
-import type { SimVendor } from './catalog';
+import type { SimTier, SimVendor } from './catalog';
 import { unit } from './random';
 import type { SimAgent, World } from './world';
 
@@ -10,6 +10,8 @@ export interface UsageCell {
   apiKeyId: string;
   model: string;
   batch: boolean;
+  /** OpenAI's service tier; Anthropic traffic is all `default`. */
+  tier: SimTier;
   longContext: boolean;
   requests: number;
   uncachedInput: number;
@@ -50,11 +52,13 @@ export function agentHour(world: World, agent: SimAgent, hour: number): UsageCel
   const requests = Math.round(p.requestsPerHour * diurnal * (0.5 + unit(seed, 'req', id, hour)));
   if (requests === 0) return [];
   const batch = Math.round(requests * p.batchShare);
-  const long = Math.round((requests - batch) * p.longContextShare);
+  const flex = Math.round((requests - batch) * p.flexShare);
+  const priority = Math.round((requests - batch - flex) * p.priorityShare);
+  const long = Math.round((requests - batch - flex - priority) * p.longContextShare);
   const cells: UsageCell[] = [];
-  const add = (n: number, isBatch: boolean, isLong: boolean) => {
+  const add = (n: number, isBatch: boolean, isLong: boolean, tier: SimTier) => {
     if (n <= 0) return;
-    const jitter = unit(seed, 'tok', id, hour, isBatch ? 'b' : 's', isLong ? 'l' : 'n');
+    const jitter = unit(seed, 'tok', id, hour, isBatch ? 'b' : tier === 'default' ? 's' : tier, isLong ? 'l' : 'n');
     const perRequest = isLong ? 200_001 + Math.floor(jitter * 150_000) : Math.floor(p.inputPerRequest * (0.8 + 0.4 * jitter));
     const input = n * perRequest;
     const cacheRead = Math.floor(input * p.cacheReadShare);
@@ -62,18 +66,20 @@ export function agentHour(world: World, agent: SimAgent, hour: number): UsageCel
     const cacheWrite1h = Math.floor(input * p.cacheWrite1hShare);
     const output = agent.model.embedding ? 0 : Math.floor(n * p.outputPerRequest * (0.7 + 0.6 * jitter));
     cells.push({
-      vendor: agent.vendor, hour, groupId: agent.groupId, apiKeyId: id, model: agent.model.id, batch: isBatch, longContext: isLong,
+      vendor: agent.vendor, hour, groupId: agent.groupId, apiKeyId: id, model: agent.model.id, batch: isBatch, tier, longContext: isLong,
       requests: n, uncachedInput: input - cacheRead - cacheWrite5m - cacheWrite1h, cacheRead, cacheWrite5m, cacheWrite1h, output, embedding: false,
     });
   };
-  add(requests - batch - long, false, false);
-  add(long, false, true);
-  add(batch, true, false);
+  add(requests - batch - flex - priority - long, false, false, 'default');
+  add(long, false, true, 'default');
+  add(batch, true, false, 'default');
+  add(flex, false, false, 'flex');
+  add(priority, false, false, 'priority');
   // Retrieval agents embed their queries too (OpenAI's embeddings usage endpoint).
   if (agent.vendor === 'openai' && unit(seed, 'rag', id) < 0.3) {
     const tokens = requests * (150 + Math.floor(unit(seed, 'emb', id, hour) * 300));
     cells.push({
-      vendor: 'openai', hour, groupId: agent.groupId, apiKeyId: id, model: 'text-embedding-3-small', batch: false, longContext: false,
+      vendor: 'openai', hour, groupId: agent.groupId, apiKeyId: id, model: 'text-embedding-3-small', batch: false, tier: 'default', longContext: false,
       requests, uncachedInput: tokens, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, embedding: true,
     });
   }

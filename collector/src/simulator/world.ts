@@ -25,6 +25,9 @@ export interface SimAgent {
     cacheWrite5mShare: number;
     cacheWrite1hShare: number;
     batchShare: number;
+    /** OpenAI only, on models offered at the tier: share of non-batch requests sent at flex, then at priority. */
+    flexShare: number;
+    priorityShare: number;
     longContextShare: number;
   };
 }
@@ -134,6 +137,8 @@ function makeAgent(seed: string, vendor: SimVendor, i: number, group: SimGroup, 
       cacheWrite5mShare: vendor === 'anthropic' ? 0.02 + r('cw5') * 0.08 : 0,
       cacheWrite1hShare: vendor === 'anthropic' && r('cw1h-on') < 0.3 ? 0.01 + r('cw1h') * 0.04 : 0,
       batchShare: r('batch-on') < 0.25 ? 0.2 + r('batch') * 0.5 : 0,
+      flexShare: model.flex && r('flex-on') < 0.3 ? 0.1 + r('flex') * 0.4 : 0,
+      priorityShare: model.priority && r('priority-on') < 0.25 ? 0.1 + r('priority') * 0.3 : 0,
       longContextShare: model.longContext && r('lc-on') < 0.3 ? 0.02 + r('lc') * 0.08 : 0,
     },
   };

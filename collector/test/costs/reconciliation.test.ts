@@ -41,10 +41,10 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
     return new Map(cells.map((c) => [`${c.vendor.toLowerCase()}|${c.model}|${c.day}`, { cents: c.cents, unpriced: c.unpricedTokens }]));
   };
 
-  it('the stored usage covers every billing rule: cache reads, 5m and 1h cache writes, batch, over-200k context, dated snapshots', async () => {
+  it('the stored usage covers every billing rule: cache reads, 5m and 1h cache writes, batch, flex and priority tiers, over-200k context, dated snapshots', async () => {
     const [row] = await stores.telemetry.query<Record<string, number>>(
       `SELECT countIf(cache_read_tokens > 0) AS cache_read, countIf(cache_write_5m_tokens > 0) AS write_5m, countIf(cache_write_1h_tokens > 0) AS write_1h,
-              countIf(service_tier = 'batch') AS batch, countIf(context_window = '200k-1M') AS long_context,
+              countIf(service_tier = 'batch') AS batch, countIf(service_tier = 'flex') AS flex, countIf(service_tier = 'priority') AS priority, countIf(context_window = '200k-1M') AS long_context,
               countIf(match(model, '-(\\\\d{4}-\\\\d{2}-\\\\d{2}|\\\\d{8})$')) AS snapshots
          FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID}`,
       { org },
@@ -79,6 +79,10 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
     const noLongContext = loadPriceTable();
     for (const m of Object.values(noLongContext.vendors.ANTHROPIC!.models)) for (const p of m.prices) delete p.long_context;
     expect(await differing(noLongContext)).toBeGreaterThan(0);
+    // Tier usage priced as standard (the table's flex and priority rows made standard) disagrees too.
+    const tiersAsStandard = loadPriceTable();
+    for (const m of Object.values(tiersAsStandard.vendors.OPENAI!.models)) for (const p of m.prices) if (p.tiers) p.tiers = { flex: p, priority: p };
+    expect(await differing(tiersAsStandard)).toBeGreaterThan(0);
   });
 
   it('logs a model the table cannot price once, with the way out, however often it refreshes', async () => {

@@ -72,6 +72,19 @@ describe('vendor simulator behaviour (app.inject)', () => {
     expect(unpriced.every((r) => r.billedUsd > 0)).toBe(true);
   });
 
+  it('serves OpenAI flex and priority traffic: grouped by service_tier in usage, itemised with its tier in costs', async () => {
+    const s = sim({ agents: 40 });
+    const start = NOW - 24 * HOUR;
+    const usage = (await s.app.inject({ url: `/openai/v1/organization/usage/completions?start_time=${start}&bucket_width=1d&group_by[]=service_tier&group_by[]=batch`, headers: s.o })).json();
+    const tiers = usage.data.flatMap((b: { results: { service_tier: string; batch: boolean; input_tokens: number }[] }) => b.results).filter((r: { input_tokens: number }) => r.input_tokens > 0);
+    expect(new Set(tiers.map((r: { service_tier: string }) => r.service_tier))).toEqual(new Set(['default', 'batch', 'flex', 'priority']));
+    expect(tiers.filter((r: { batch: boolean }) => r.batch).every((r: { service_tier: string }) => r.service_tier === 'batch')).toBe(true);
+    const costs = (await s.app.inject({ url: `/openai/v1/organization/costs?start_time=${start}&bucket_width=1d&group_by[]=line_item`, headers: s.o })).json();
+    const items: string[] = costs.data.flatMap((b: { results: { line_item: string }[] }) => b.results.map((r) => r.line_item));
+    expect(items.some((i) => / \(flex\)$/.test(i))).toBe(true);
+    expect(items.some((i) => / \(priority\)$/.test(i))).toBe(true);
+  });
+
   it('pages lists backwards with before_id as Anthropic does', async () => {
     const s = sim({ agents: 200 });
     const all = (await s.app.inject({ url: '/anthropic/v1/organizations/api_keys?limit=1000', headers: s.a })).json().data.map((k: { id: string }) => k.id);

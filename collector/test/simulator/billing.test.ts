@@ -4,7 +4,7 @@ import type { UsageCell } from '../../src/simulator/traffic';
 
 const model = (id: string) => SIM_MODELS.find((m) => m.id === id)!;
 const cell = (over: Partial<UsageCell>): UsageCell => ({
-  vendor: 'anthropic', hour: 0, groupId: 'w', apiKeyId: 'k', model: 'claude-sonnet-4-5-20250929', batch: false, longContext: false,
+  vendor: 'anthropic', hour: 0, groupId: 'w', apiKeyId: 'k', model: 'claude-sonnet-4-5-20250929', batch: false, tier: 'default', longContext: false,
   requests: 1, uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, embedding: false, ...over,
 });
 const total = (lines: ReturnType<typeof bill>) => lines.reduce((s, l) => s + l.amount, 0);
@@ -29,6 +29,14 @@ describe('simulator billing rules', () => {
   it('OpenAI: cached input at its own column, no charge for cache writes', () => {
     const lines = bill(cell({ vendor: 'openai', model: 'gpt-4o-2024-08-06', uncachedInput: 1_000_000, cacheRead: 1_000_000, cacheWrite5m: 1_000_000, output: 0 }), model('gpt-4o-2024-08-06'));
     expect(lines.map((l) => [l.tokenType, l.amount])).toEqual([['input', 2.5], ['cache_read', 1.25]]);
+  });
+
+  it('OpenAI flex and priority bill at their own published prices; a model not offered at a tier is refused', () => {
+    const o4 = (tier: UsageCell['tier']) => total(bill(cell({ vendor: 'openai', model: 'o4-mini-2025-04-16', tier, uncachedInput: 1_000_000, cacheRead: 1_000_000, output: 1_000_000 }), model('o4-mini-2025-04-16')));
+    expect(o4('default')).toBeCloseTo(1.1 + 0.275 + 4.4, 9);
+    expect(o4('flex')).toBeCloseTo(0.55 + 0.1375 + 2.2, 9);
+    expect(o4('priority')).toBeCloseTo(2 + 0.5 + 8, 9);
+    expect(() => bill(cell({ vendor: 'openai', model: 'gpt-4o-2024-08-06', tier: 'flex', output: 1 }), model('gpt-4o-2024-08-06'))).toThrow(/not offered at the flex tier/);
   });
 
   it('emits no line for a token type that was not used', () => {

@@ -11,15 +11,17 @@ const FIELDS = {
   api_key_id: (c: UsageCell) => c.apiKeyId,
   model: (c: UsageCell) => c.model,
   batch: (c: UsageCell) => c.batch,
-  service_tier: (c: UsageCell) => (c.batch ? 'batch' : 'default'),
+  service_tier: (c: UsageCell) => (c.batch ? 'batch' : c.tier),
 };
 
 /**
  * OpenAI line items as this simulator names them (OpenAI does not document the format):
  * `<model>, input`, `<model>, cached input`, `<model>, output`, with ` (batch)` appended for
- * Batch API traffic.
+ * Batch API traffic and ` (flex)` or ` (priority)` for traffic served at those tiers.
  */
 const LINE_ITEM_KIND = { input: 'input', cache_read: 'cached input', output: 'output' } as const;
+
+const lineItemTier = (c: UsageCell) => (c.batch ? ' (batch)' : c.tier === 'default' ? '' : ` (${c.tier})`);
 
 function common(state: SimState, query: Record<string, unknown>) {
   const start = intParam(query, 'start_time', -1, 0, Number.MAX_SAFE_INTEGER);
@@ -102,10 +104,10 @@ export function openaiUsageRoutes(app: FastifyInstance, state: SimState): void {
     const byProject = q.groupBy.includes('project_id');
     const byKey = q.groupBy.includes('api_key_id');
     const page = bucketPage(state, { vendor: 'openai', start: q.start, end: q.end, width, limit: Math.min(limit, 31), pageStart: q.pageStart, allowedWidths: ['1d'] }, (cells) =>
-      billedGroups(cells.filter(q.keep), models, (c) => `${byLineItem ? `${c.model}|${c.batch}` : ''}|${byProject ? c.groupId : ''}|${byKey ? c.apiKeyId : ''}`, byLineItem).map((g) => ({
+      billedGroups(cells.filter(q.keep), models, (c) => `${byLineItem ? `${c.model}|${c.batch}|${c.tier}` : ''}|${byProject ? c.groupId : ''}|${byKey ? c.apiKeyId : ''}`, byLineItem).map((g) => ({
         object: 'organization.costs.result',
         amount: { value: g.amount, currency: 'usd' },
-        line_item: g.tokenType === null ? null : `${g.cell.model}, ${LINE_ITEM_KIND[g.tokenType as keyof typeof LINE_ITEM_KIND]}${g.cell.batch ? ' (batch)' : ''}`,
+        line_item: g.tokenType === null ? null : `${g.cell.model}, ${LINE_ITEM_KIND[g.tokenType as keyof typeof LINE_ITEM_KIND]}${lineItemTier(g.cell)}`,
         project_id: byProject ? g.cell.groupId : null,
         api_key_id: byKey ? g.cell.apiKeyId : null,
         quantity: g.tokenType === null ? null : g.tokens,
