@@ -8,29 +8,35 @@ export const RECEIVERS = { slack: 'aiarm-slack', pagerduty: 'aiarm-pagerduty', e
 export const SECRET_VARIABLES = ['SLACK_WEBHOOK_URL', 'SLACK_CHANNEL', 'PAGERDUTY_KEY', 'ALERT_EMAILS'] as const;
 
 // Template bodies are not env-expanded by Grafana, so `{{ ... }}` is safe here; they use
-// `.Labels`/`.Annotations` rather than `$labels` for the same reason.
-const TEMPLATE = `{{ define "aiarm.title" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ end }}
+// `.Labels`/`.Annotations` rather than `$labels` for the same reason (and no `$` at all, so
+// envsubst leaves them alone in alertmanager.yml). Grafana and Alertmanager both run them.
+// `aiarm.summary` is a one-liner for pagers: the summary shows when the group has one alert.
+export const TEMPLATE = `{{ define "aiarm.title" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ end }}
+{{ define "aiarm.summary" }}{{ template "aiarm.title" . }}{{ with .CommonAnnotations.summary }}: {{ . }}{{ end }}{{ end }}
 {{ define "aiarm.message" }}{{ range .Alerts }}{{ .Annotations.summary }} ({{ .Labels.severity }}, team {{ .Labels.team }})
 {{ .Annotations.description }}
 Runbook: {{ .Annotations.runbook_url }}
 {{ end }}{{ end }}`;
+
+/** What each receiver says, in Grafana's contact points and Alertmanager's receivers alike. */
+export const MESSAGES = { title: '{{ template "aiarm.title" . }}', summary: '{{ template "aiarm.summary" . }}', text: '{{ template "aiarm.message" . }}' } as const;
 
 export function contactPoints() {
   const slack = new ContactPointBuilder()
     .uid(RECEIVERS.slack)
     .name(RECEIVERS.slack)
     .type('slack')
-    .settings({ url: '$SLACK_WEBHOOK_URL', recipient: '$SLACK_CHANNEL', title: '{{ template "aiarm.title" . }}', text: '{{ template "aiarm.message" . }}' });
+    .settings({ url: '$SLACK_WEBHOOK_URL', recipient: '$SLACK_CHANNEL', title: MESSAGES.title, text: MESSAGES.text });
   const pagerduty = new ContactPointBuilder()
     .uid(RECEIVERS.pagerduty)
     .name(RECEIVERS.pagerduty)
     .type('pagerduty')
-    .settings({ integrationKey: '$PAGERDUTY_KEY', severity: 'critical', summary: '{{ template "aiarm.title" . }}' });
+    .settings({ integrationKey: '$PAGERDUTY_KEY', severity: 'critical', summary: MESSAGES.summary });
   const email = new ContactPointBuilder()
     .uid(RECEIVERS.email)
     .name(RECEIVERS.email)
     .type('email')
-    .settings({ addresses: '$ALERT_EMAILS', subject: '{{ template "aiarm.title" . }}', message: '{{ template "aiarm.message" . }}' });
+    .settings({ addresses: '$ALERT_EMAILS', subject: MESSAGES.title, message: MESSAGES.text });
   // One receiver per contact point: a route names a contact point, so each stays routable alone.
   return [slack, pagerduty, email].map((b) => {
     const { name, uid, type, settings } = b.build();

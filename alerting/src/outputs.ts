@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { stringify, type ToStringOptions } from 'yaml';
+import { alertmanagerConfig, TEMPLATE_FILE, type AlertmanagerOptions } from './alertmanager';
 import { grafanaRuleFile } from './grafana';
-import { contactPoints, policyTree, templates } from './notifications';
+import { contactPoints, policyTree, TEMPLATE, templates } from './notifications';
 import { prometheusRuleFile, promtoolTests } from './prometheus';
 import { GROUPS } from './rules';
 
@@ -10,10 +11,10 @@ export const DEFAULT_DATASOURCE_UID = 'prometheus';
 
 const header = (what: string) => `# ${what}\n# Generated from alerting/src by \`npm run generate -w @ai-arm/alerting\`; edit the TypeScript, not this file.\n`;
 // The SDK's query models carry a marker method; a JSON round trip leaves only the data.
-const yaml = (what: string, doc: unknown) => header(what) + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 0 });
+const yaml = (what: string, doc: unknown, options: ToStringOptions = {}) => header(what) + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 0, ...options });
 
 /** Every generated file, relative to alerting/, with its content. */
-export function generatedFiles(datasourceUid = DEFAULT_DATASOURCE_UID): Record<string, string> {
+export function generatedFiles(datasourceUid = DEFAULT_DATASOURCE_UID, alertmanager: AlertmanagerOptions = {}): Record<string, string> {
   return {
     'grafana/rules.yaml': yaml(`Grafana alert rules (file provisioning); Prometheus datasource uid "${datasourceUid}".`, grafanaRuleFile(GROUPS, datasourceUid)),
     'grafana/contact-points.yaml': yaml('Contact points: Slack, PagerDuty and email. Secrets come from the environment ($SLACK_WEBHOOK_URL, $PAGERDUTY_KEY, $ALERT_EMAILS).', {
@@ -25,6 +26,13 @@ export function generatedFiles(datasourceUid = DEFAULT_DATASOURCE_UID): Record<s
       "Notification policy tree. Provisioning REPLACES an organisation's whole tree, so only the docker-compose stack loads this file; for an existing Grafana add the routes by hand (alerting/README.md).",
       { apiVersion: 1, policies: [{ orgId: 1, ...policyTree() }] },
     ),
+    'alertmanager/alertmanager.yml': yaml(
+      'Alertmanager configuration: the receivers and routes of grafana/contact-points.yaml and grafana/policies.yaml. Fill the ${...} settings with envsubst; secrets are read from files (alerting/README.md).',
+      alertmanagerConfig(alertmanager),
+      // Quoted, so what envsubst puts in stays a string: a `#channel` would start a YAML comment.
+      { defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN' },
+    ),
+    [`alertmanager/${TEMPLATE_FILE}`]: `{{/* Notification templates of alertmanager.yml, the same as grafana/templates.yaml. Generated from alerting/src; edit the TypeScript. */}}\n${TEMPLATE}\n`,
     // One rule file per group: promtool evaluates every rule of a file in each of its tests,
     // so the cost rules' week-long tests stay out of the others'.
     ...Object.fromEntries(

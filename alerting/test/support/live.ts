@@ -31,7 +31,7 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined>, t
   }
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -78,11 +78,21 @@ export async function startDemoCollector(): Promise<Running & { simulator: strin
   };
 }
 
-/** Debian's Prometheus scraping `target` every second, on a data directory that may hold backfilled blocks. */
-export async function startPrometheus(target: string, dataDir: string): Promise<Running & { query: (q: string) => Promise<PromResult> }> {
+/**
+ * Debian's Prometheus scraping `target` every second, on a data directory that may hold
+ * backfilled blocks; with `ruleFiles` and `alertmanager` (host:port) it also evaluates rules
+ * and sends their alerts there.
+ */
+export async function startPrometheus(target: string, dataDir: string, alerting: { ruleFiles: string[]; alertmanager: string } | undefined = undefined): Promise<Running & { query: (q: string) => Promise<PromResult> }> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-arm-prom-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: aiarm\n    static_configs: [{ targets: ['${target}'] }]\n`);
+  const config = {
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    scrape_configs: [{ job_name: 'aiarm', static_configs: [{ targets: [target] }] }],
+    ...(alerting ? { rule_files: alerting.ruleFiles, alerting: { alertmanagers: [{ static_configs: [{ targets: [alerting.alertmanager] }] }] } } : {}),
+  };
+  // JSON is YAML.
+  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
   const child: ChildProcess = spawn(debianBinary('prometheus'), [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const query = async (q: string) => {

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
-/** Path of one of Debian's Prometheus binaries; a clear failure when it is missing. */
-export function debianBinary(name: 'promtool' | 'prometheus'): string {
+const PACKAGES = { promtool: 'prometheus', prometheus: 'prometheus', amtool: 'prometheus-alertmanager', 'prometheus-alertmanager': 'prometheus-alertmanager' } as const;
+
+/** Path of one of Debian's Prometheus or Alertmanager binaries; a clear failure when it is missing. */
+export function debianBinary(name: keyof typeof PACKAGES): string {
   try {
     return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error(`${name} is not installed: run \`apt-get install -y --no-install-recommends prometheus\` (.ci/run does)`);
+    throw new Error(`${name} is not installed: run \`apt-get install -y --no-install-recommends ${PACKAGES[name]}\` (.ci/run does)`);
   }
 }
 
