@@ -107,6 +107,7 @@ describe('alert delivery end to end: Prometheus and Alertmanager to Slack and Pa
         `pagerduty: ${pagerduty().map((e) => `${e.event_action} ${e.payload.summary}`).join(' | ')}`,
         `mail: ${smtp.mails.map((m) => m.subject).join(' | ')}`,
         ...(await metrics()).split('\n').filter((l) => /^ai_arm_(agent_health\{.*down.*\} 1|cost_month_to_date\{.*unpriced)/.test(l)),
+        ...alertmanager.output().split('\n').filter((l) => /level=(error|warn)/.test(l)).slice(-10),
       ].join('\n');
     const mailSays = (status: 'FIRING' | 'RESOLVED', alert: string) => smtp.mails.find((m) => titled(m.subject)?.[1] === status && titled(m.subject)?.[2] === alert);
 

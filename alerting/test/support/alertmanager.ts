@@ -24,19 +24,25 @@ export async function startAlertmanager(configFile: string): Promise<Running & {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  await until('Alertmanager to be ready', async () => {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${out}`);
-    return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-  }, 30_000);
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await until('Alertmanager to be ready', async () => {
+      if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${out}`);
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    }, 30_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${out}`);
+  }
   return {
     url,
     address: `127.0.0.1:${port}`,
     dir,
     output: () => out,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
