@@ -59,9 +59,9 @@ describe('price overrides (real chdb and PGlite, simulator data)', () => {
     const entry = { effective_from: '2026-01-01', input: 3, cached_input: 0.3, cache_write_5m: 3.75, cache_write_1h: 6, output: 15 };
     const created = await post({ vendor: 'ANTHROPIC', model: 'claude-sonnet-4-5', entry, note: 'contract 2026' });
     expect(created.status).toBe(201);
-    expect(created.body.data.inherited).toEqual(['long_context.input', 'long_context.cached_input', 'long_context.cache_write_5m', 'long_context.cache_write_1h', 'long_context.output']);
     const after = await sonnetCost();
     expect({ cost: cents(after.cost), unpriced: after.unpricedTokens }).toEqual({ cost: cents(before.cost), unpriced: 0 });
+    expect(created.body.data.inherited).toEqual(['long_context.input', 'long_context.cached_input', 'long_context.cache_write_5m', 'long_context.cache_write_1h', 'long_context.output']);
 
     const listed = (await get('/api/v1/costs/prices')).body.data;
     expect(listed.prices.find((p: { model: string }) => p.model === 'claude-sonnet-4-5')).toMatchObject({
