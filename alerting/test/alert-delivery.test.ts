@@ -65,8 +65,9 @@ describe('alert delivery end to end: Prometheus and Alertmanager to Slack and Pa
     await post(simulator, '/_sim/clock', { now: new Date((now + 3600) * 1000).toISOString() });
     const down = await until('an agent DOWN and unpriced openai spend in /metrics', async () => {
       const text = await metrics();
-      const agents = [...text.matchAll(/ai_arm_agent_health\{([^}]*)health_status="down"[^}]*\} 1\n/g)].map((m) => /gen_ai_agent_id="([^"]+)"/.exec(m[1]!)![1]!);
-      return agents.length > 0 && /ai_arm_cost_month_to_date\{[^}]*cost_kind="unpriced"[^}]*gen_ai_provider_name="openai"[^}]*\} [1-9]|ai_arm_cost_month_to_date\{[^}]*gen_ai_provider_name="openai"[^}]*cost_kind="unpriced"[^}]*\} [1-9]/.test(text) ? agents : undefined;
+      const agents = [...text.matchAll(/ai_arm_agent_health\{([^}]*)\} 1\n/g)].filter((m) => m[1]!.includes('health_status="down"')).map((m) => /gen_ai_agent_id="([^"]+)"/.exec(m[1]!)![1]!);
+      const unpriced = text.split('\n').some((l) => l.startsWith('ai_arm_cost_month_to_date{') && l.includes('cost_kind="unpriced"') && l.includes('gen_ai_provider_name="openai"') && Number(l.split(' ').pop()) > 0);
+      return agents.length > 0 && unpriced ? agents : undefined;
     });
 
     // Alertmanager on the generated file: settings filled, secrets in files, PagerDuty's endpoint
