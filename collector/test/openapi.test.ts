@@ -16,8 +16,8 @@ describe('OpenAPI document', () => {
     await stores?.close();
   });
 
-  it('is served at /api/docs, generated from the route schemas', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/docs' });
+  it('is served at /api/docs/openapi.json, generated from the route schemas', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[] } }[]; requestBody?: unknown }>> };
     expect(doc.openapi).toBe('3.1.0');
@@ -27,6 +27,32 @@ describe('OpenAPI document', () => {
     const by = doc.paths['/api/v1/costs/breakdown']!.get!.parameters!.find((p) => p.name === 'by');
     expect(by).toMatchObject({ in: 'query' });
     expect(doc.paths['/api/v1/costs/budget']!.post!.requestBody).toBeDefined();
-    expect((await app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json()).toEqual(doc);
+    expect((await app.inject({ method: 'GET', url: '/api/docs/json' })).json()).toEqual(doc);
+    // A client that asks /api/docs for JSON still gets the document, as before the UI was there.
+    expect((await app.inject({ method: 'GET', url: '/api/docs', headers: { accept: 'application/json' } })).json()).toEqual(doc);
+  });
+
+  it('has a UI at /api/docs whose scripts and styles come from the collector itself (it works offline)', async () => {
+    for (const url of ['/api/docs', '/api/docs/']) {
+      const page = await app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).toContain('<div id="swagger-ui">');
+      const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(assets.length).toBeGreaterThanOrEqual(4);
+      for (const asset of assets) {
+        // Every asset is on this server: a relative or root path, never another host.
+        expect(asset).not.toMatch(/^(https?:)?\/\//);
+        const res = await app.inject({ method: 'GET', url: new URL(asset, `http://collector${url}`).pathname });
+        expect({ asset, status: res.statusCode }).toEqual({ asset, status: 200 });
+        expect(res.body.length).toBeGreaterThan(0);
+      }
+    }
+    // The page loads the document from ./json, next to it, and checks it with no outside validator.
+    const init = await app.inject({ method: 'GET', url: '/api/docs/static/swagger-initializer.js' });
+    expect(init.body).toContain("resolveUrl('./json')");
+    expect(init.body).toMatch(/validatorUrl: null/);
+    // Public, like the document: no key needed to read the API's description.
+    expect(init.statusCode).toBe(200);
   });
 });

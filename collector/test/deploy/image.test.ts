@@ -20,7 +20,7 @@ describe('the collector image (collector/Dockerfile, followed without a Docker e
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'ai-arm-image-'));
     image = stageImage({ repo: REPO, dockerfile: DOCKERFILE, work });
-  }, 180_000);
+  }, 240_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -47,11 +47,11 @@ describe('the collector image (collector/Dockerfile, followed without a Docker e
       return spawnSync(hc === 'node' ? process.execPath : hc!, hcArgs, { cwd: image.cwd, env, ...image.runAs, encoding: 'utf8', timeout: 10_000 });
     };
     try {
-      const deadline = Date.now() + 45_000;
+      const deadline = Date.now() + 90_000;
       let health: { success?: boolean; data?: { status?: string } } | undefined;
       while (!health) {
         if (exitCode !== undefined) throw new Error(`the image's CMD exited with ${exitCode} before /api/health answered:\n${output.slice(-4000)}`);
-        if (Date.now() > deadline) throw new Error(`/api/health did not answer within 45 s:\n${output.slice(-4000)}`);
+        if (Date.now() > deadline) throw new Error(`/api/health did not answer within 90 s:\n${output.slice(-4000)}`);
         const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
         if (res?.status === 200) health = (await res.json()) as typeof health;
         else await new Promise((r) => setTimeout(r, 200));
@@ -66,5 +66,5 @@ describe('the collector image (collector/Dockerfile, followed without a Docker e
     expect(await exited).toBe(0);
     // The HEALTHCHECK must be able to fail too: with nothing listening it reports unhealthy.
     expect(healthcheck().status).toBe(1);
-  }, 120_000);
+  }, 150_000);
 });

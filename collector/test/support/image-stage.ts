@@ -151,7 +151,7 @@ function run(command: string, host: (p: string) => string, repo: string, where: 
     return `npm ci: linked the installed packages the workspaces ${workspacesIn(host('.')).join(', ')} need`;
   }
   if (tool === 'npm' && sub === 'prune' && words.includes('--omit=dev')) {
-    rmSync(host('node_modules'), { recursive: true, force: true });
+    for (const dir of ['.', ...workspacesIn(host('.'))]) rmSync(join(host(dir), 'node_modules'), { recursive: true, force: true });
     const kept = linkPackages(host('.'), repo, workspacesIn(host('.')), false);
     return `npm prune --omit=dev: kept ${kept} production packages`;
   }
@@ -192,12 +192,11 @@ interface Manifest {
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
 
 /**
- * Fills `<root>/node_modules` with links to the repository's top-level packages that the
+ * Fills `<root>/node_modules` (and `<root>/<workspace>/node_modules`) with links to the repository's installed packages that the
  * stage's workspaces reach through their dependencies (and dev dependencies when `dev`), and
  * links each workspace under its name as npm does. Returns how many packages it linked.
  */
 function linkPackages(root: string, repo: string, workspaces: string[], dev: boolean): number {
-  const repoModules = join(repo, 'node_modules');
   const names = new Map<string, string>(workspaces.map((w) => [manifest(join(root, w)).name, w]));
   const top = new Set<string>();
   const seen = new Set<string>();
@@ -219,22 +218,25 @@ function linkPackages(root: string, repo: string, workspaces: string[], dev: boo
     const dir = resolvePackage(name, from, repo);
     if (!dir) {
       if (optional) continue;
-      throw new Error(`${name} (needed by ${relative(repo, from) || 'the root'}) is not installed in ${repoModules}: run npm ci`);
+      throw new Error(`${name} (needed by ${relative(repo, from) || 'the root'}) is not installed in ${repo}: run npm ci`);
     }
     const real = realpathSync(dir);
     if (seen.has(real)) continue;
     seen.add(real);
-    if (dir === join(repoModules, name)) {
-      if (!real.startsWith(repoModules)) throw new Error(`${name} is a workspace the image does not hold (${relative(repo, real)})`);
-      top.add(name);
+    // npm hoists packages to the root node_modules, or installs one in a workspace's own
+    // node_modules when versions conflict; both are linked at the same place in the stage.
+    const base = ['', ...workspaces].find((w) => dir === join(repo, w, 'node_modules', name));
+    if (base !== undefined) {
+      if (!real.startsWith(join(repo, base, 'node_modules'))) throw new Error(`${name} is a workspace the image does not hold (${relative(repo, real)})`);
+      top.add(join(base, 'node_modules', name));
     }
     want(manifest(real), real, false);
   }
-  const modules = join(root, 'node_modules');
-  for (const name of top) {
-    mkdirSync(dirname(join(modules, name)), { recursive: true, mode: 0o755 });
-    symlinkSync(join(repoModules, name), join(modules, name));
+  for (const path of top) {
+    mkdirSync(dirname(join(root, path)), { recursive: true, mode: 0o755 });
+    symlinkSync(join(repo, path), join(root, path));
   }
+  const modules = join(root, 'node_modules');
   for (const [name, w] of names) {
     mkdirSync(dirname(join(modules, name)), { recursive: true, mode: 0o755 });
     symlinkSync(relative(dirname(join(modules, name)), join(root, w)), join(modules, name));
