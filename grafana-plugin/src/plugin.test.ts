@@ -26,13 +26,11 @@ describe('plugin.json routes, applied as Grafana applies them, to the real colle
     }
   });
 
-  test('the collector sees the injected key: /api/auth/me through the proxy is the app key', async () => {
-    const res = await proxied('Viewer', 'GET', '/api/auth/me');
+  test('the collector sees the injected key: /api/auth/me through the proxy is the app key, for admins', async () => {
+    const res = await proxied('Admin', 'GET', '/api/auth/me');
     expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({
-      success: true,
-      data: { role: 'admin', name: 'bootstrap (ARM_BOOTSTRAP_API_KEY)' },
-    });
+    expect(res.data).toMatchObject({ success: true, data: { role: 'grafana', name: 'Grafana app' } });
+    expect((await proxied('Editor', 'GET', '/api/auth/me')).status).toBe(403);
   });
 
   test('viewers read; editors pause agents and manage budgets; only admins change vendor connections', async () => {

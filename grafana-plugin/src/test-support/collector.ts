@@ -3,13 +3,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The admin key the test collector starts with (ARM_BOOTSTRAP_API_KEY); the app's settings hold it. */
-export const TEST_API_KEY = 'arm_sk_live_GrafanaPluginTestKeyGrafanaPlug01';
+/**
+ * The admin key the test collector starts with (ARM_BOOTSTRAP_API_KEY): tests use it to set up and
+ * to check, straight; the app's settings hold a `grafana` key made with it, as the README says.
+ */
+export const TEST_ADMIN_KEY = 'arm_sk_live_GrafanaPluginTestKeyGrafanaPlug01';
 const BIN = join(__dirname, '..', '..', '..', 'collector', 'bin', 'ai-arm.js');
 
 export interface TestCollector {
   url: string;
   simulator: string;
+  /** A key of the `grafana` role, the one the README recommends for the app. */
+  grafanaKey: string;
   stop(): Promise<void>;
 }
 
@@ -52,7 +57,7 @@ export async function startTestCollector(): Promise<TestCollector> {
       HOME: process.env.HOME ?? '/tmp',
       ARM_DATA_DIR: dir,
       ARM_PORT: '0',
-      ARM_BOOTSTRAP_API_KEY: TEST_API_KEY,
+      ARM_BOOTSTRAP_API_KEY: TEST_ADMIN_KEY,
       ARM_LOG_LEVEL: 'info',
       ARM_HEALTH_INTERVAL_MS: '3000',
     },
@@ -86,7 +91,7 @@ export async function startTestCollector(): Promise<TestCollector> {
       90_000,
       output
     );
-    const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+    const auth = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
     await until(
       'the demo agents and their costs',
       async () => {
@@ -106,7 +111,16 @@ export async function startTestCollector(): Promise<TestCollector> {
     if (!simulator) {
       throw new Error(`no simulator URL in the collector's log:\n${output()}`);
     }
-    return { url, simulator, stop };
+    const created = await fetch(`${url}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Grafana app', role: 'grafana' }),
+    });
+    if (created.status !== 201) {
+      throw new Error(`could not create the grafana key: ${created.status} ${await created.text()}`);
+    }
+    const grafanaKey = ((await created.json()) as { data: { key: string } }).data.key;
+    return { url, simulator, grafanaKey, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,12 +1,22 @@
 /**
  * A stand-in for the two parts of Grafana the app talks to, since no Grafana server runs here:
  * the plugin proxy (`/api/plugin-proxy/<id>/...`), which applies the routes declared in
- * plugin.json the way Grafana's pkg/api/pluginproxy does (method, then path match, first match
- * wins; reqRole; `{{ .JsonData.k }}` / `{{ .SecureJsonData.k }}` templating of url and headers;
- * the browser's query string kept; cookies dropped), and the plugin settings API the config page
- * saves to. The requests it forwards go over real HTTP to the real collector.
+ * plugin.json the way Grafana's pkg/api/pluginproxy does, and the plugin settings API the config
+ * page saves to. The requests it forwards go over real HTTP to the real collector.
+ *
+ * What Grafana's proxy does, and so this: the path is cleaned (`path.Join("/", p)`: `.`, `..` and
+ * doubled slashes resolved, trailing slash dropped); the routes are tried in order, skipping those
+ * whose `method` is set and differs, and the first whose `path` matches (pkg/web's route tree:
+ * static segments compared after percent-decoding, a final `*` taking one or more remaining
+ * segments) is the one: its reqRole is checked there (403 "plugin proxy route access denied"),
+ * with no falling through to a later route; no match is 404 "plugin route match not found". What
+ * `*` took (decoded) is appended to the route's URL; a static match appends nothing. URL and
+ * headers are templated from `{{ .JsonData.k }}` / `{{ .SecureJsonData.k }}`; the browser's query
+ * string is kept; cookies are dropped; and with `[dataproxy] send_user_header = true` (off by
+ * default) X-Grafana-User carries the signed-in user's login, whatever the browser sent.
  */
 import http from 'node:http';
+import { posix } from 'node:path';
 import { from, type Observable } from 'rxjs';
 import { config, type BackendSrvRequest, type FetchResponse } from '@grafana/runtime';
 import pluginJson from '../plugin.json';
@@ -36,6 +46,8 @@ export interface Forwarded {
   /** Where the proxy sent it, or null when it answered itself (403, 404, 500, 502). */
   target: string | null;
   status: number;
+  /** The X-Grafana-User header sent with it, if any. */
+  user: string | null;
 }
 
 const PROXY = `/api/plugin-proxy/${pluginJson.id}/`;
@@ -72,21 +84,64 @@ function interpolate(template: string, settings: PluginSettings): string {
   });
 }
 
-/** Grafana's route tree: `a/b/*` matches `a/b/<anything>` and yields the rest; a static path only itself. */
-function match(routePath: string, proxyPath: string): string | null {
-  if (routePath.endsWith('/*')) {
-    const prefix = routePath.slice(0, -1);
-    return proxyPath.startsWith(prefix) ? proxyPath.slice(prefix.length) : null;
+/** Grafana's getProxyPath: `path.Join("/", p)` without its leading slash. */
+function cleanPath(raw: string): string {
+  return posix.normalize(`/${raw}`).replace(/^\/+|\/+$/g, '');
+}
+
+const decode = (segment: string): string | null => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
   }
-  return proxyPath === routePath ? '' : null;
+};
+
+/**
+ * pkg/web's tree for one route path, as the plugin proxy builds it: static segments match their
+ * decoded counterpart; a final `*` matches one or more segments and yields them decoded. Returns
+ * what is appended to the route URL ('' for a static match), or null for no match. Patterns this
+ * does not model (`:name`, a `*` before the end) are refused, since Grafana would forward them
+ * without the matched id.
+ */
+export function matchRoute(routePath: string, proxyPath: string): string | null {
+  const pattern = routePath.replace(/^\/+|\/+$/g, '').split('/');
+  if (pattern.some((p, i) => p.startsWith(':') || (p.includes('*') && (p !== '*' || i !== pattern.length - 1)))) {
+    throw new Error(`plugin.json route path ${routePath}: only static segments and a final * forward the path`);
+  }
+  const segments = proxyPath.split('/');
+  const glob = pattern[pattern.length - 1] === '*';
+  const fixed = glob ? pattern.length - 1 : pattern.length;
+  if (glob ? segments.length <= fixed : segments.length !== fixed) {
+    return null;
+  }
+  for (let i = 0; i < fixed; i++) {
+    if (decode(segments[i]) !== pattern[i]) {
+      return null;
+    }
+  }
+  return glob ? decode(segments.slice(fixed).join('/')) : '';
 }
 
 const joinPath = (a: string, b: string) => (b ? `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}` : a);
 
-/** One HTTP exchange over node:http (jsdom has no fetch); JSON bodies are parsed. */
-export function send(target: URL, method: string, headers: Record<string, string>, body: string | undefined) {
+/** Go's URL.EscapedPath for a path it holds decoded: `/` and `$&+,:;=@` stay, `.` segments too. */
+const escapePath = (p: string) =>
+  p
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/%(24|26|2B|2C|3A|3B|3D|40)/g, (e) => decodeURIComponent(e)))
+    .join('/');
+
+/** One HTTP exchange over node:http (jsdom has no fetch); JSON bodies are parsed; the path is sent as given. */
+export function send(target: string | URL, method: string, headers: Record<string, string>, body: string | undefined) {
+  const [, origin, rawPath] = /^(https?:\/\/[^/?#]+)(.*)$/.exec(String(target)) ?? [];
+  if (!origin) {
+    return Promise.reject(new Error(`not an http(s) URL: ${target}`));
+  }
+  const { hostname, port, protocol } = new URL(origin);
   return new Promise<{ status: number; statusText: string; data: unknown }>((resolve, reject) => {
-    const req = http.request(target, { method, headers }, (res) => {
+    const options = { protocol, hostname, port, path: rawPath || '/', method, headers };
+    const req = http.request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -107,6 +162,10 @@ export function send(target: URL, method: string, headers: Record<string, string
 export class GrafanaEmulator {
   settings: PluginSettings | null = null;
   role: Role = 'Admin';
+  /** The signed-in user's login, which X-Grafana-User carries. */
+  login = 'admin';
+  /** grafana.ini `[dataproxy] send_user_header` (Grafana's default: false). */
+  sendUserHeader = false;
   readonly forwarded: Forwarded[] = [];
   /** Every URL a page fetched that is neither a plugin route nor the settings API. */
   readonly outside: string[] = [];
@@ -117,6 +176,8 @@ export class GrafanaEmulator {
   reset(settings: PluginSettings | null, role: Role = 'Admin') {
     this.settings = settings;
     this.role = role;
+    this.login = role.toLowerCase();
+    this.sendUserHeader = false;
     this.forwarded.length = 0;
     this.outside.length = 0;
     this.saves.length = 0;
@@ -154,9 +215,10 @@ export class GrafanaEmulator {
       this.outside.push(`${method} ${options.url}`);
       return respond(404, 'Not Found', { message: 'Not found' });
     }
-    const proxyPath = path.slice(PROXY.length);
+    const proxyPath = cleanPath(path.slice(PROXY.length));
+    const user = this.sendUserHeader ? this.login : null;
     const log = (target: string | null, status: number) =>
-      this.forwarded.push({ method, path: proxyPath + search, target, status });
+      this.forwarded.push({ method, path: proxyPath + search, target, status, user: target ? user : null });
     if (!this.settings) {
       log(null, 500);
       return respond(500, 'Internal Server Error', { message: 'Failed to fetch plugin settings' });
@@ -165,7 +227,7 @@ export class GrafanaEmulator {
       if (route.method && route.method !== '*' && route.method !== method) {
         continue;
       }
-      const rest = match(route.path, proxyPath);
+      const rest = matchRoute(route.path, proxyPath);
       if (rest === null) {
         continue;
       }
@@ -180,8 +242,12 @@ export class GrafanaEmulator {
         log(null, 500);
         return respond(500, 'Internal Server Error', { message: 'Could not parse url' });
       }
-      const target = new URL(`${base.protocol}//${base.host}${joinPath(base.pathname, rest)}${search}`);
+      // As Go's client sends it: the joined path is not re-resolved (a decoded `..` stays).
+      const target = `${base.protocol}//${base.host}${escapePath(joinPath(base.pathname, rest))}${search}`;
       const headers: Record<string, string> = { accept: 'application/json' };
+      if (user) {
+        headers['x-grafana-user'] = user;
+      }
       const body = options.data === undefined ? undefined : JSON.stringify(options.data);
       if (body !== undefined) {
         headers['content-type'] = 'application/json';
@@ -190,7 +256,7 @@ export class GrafanaEmulator {
         headers[h.name.toLowerCase()] = interpolate(h.content, this.settings);
       }
       const res = await send(target, method, headers, body).catch(() => null);
-      log(target.toString(), res?.status ?? 502);
+      log(target, res?.status ?? 502);
       // Grafana's reverse proxy answers 502 with no body when the upstream is unreachable.
       return res ? respond(res.status, res.statusText, res.data) : respond(502, 'Bad Gateway', '');
     }
@@ -234,17 +300,19 @@ export class GrafanaEmulator {
 
 export const grafana = new GrafanaEmulator();
 
-/** The signed-in user's org role, for the proxy's reqRole checks and for the pages (config.bootData). */
-export function signInAs(role: Role) {
+/** The signed-in user's org role (and login), for the proxy and for the pages (config.bootData). */
+export function signInAs(role: Role, login = role.toLowerCase()) {
   grafana.role = role;
+  grafana.login = login;
   config.bootData.user.orgRole = role as typeof config.bootData.user.orgRole;
+  config.bootData.user.login = login;
 }
 
-/** The settings an admin saves for the test collector. */
+/** The settings an admin saves for the test collector: its URL and a key of the `grafana` role. */
 export function configured(): PluginSettings {
   const url = process.env.AIARM_TEST_COLLECTOR_URL;
   const apiKey = process.env.AIARM_TEST_API_KEY;
-  if (!url || !apiKey) {
+  if (!url || !apiKey || !process.env.AIARM_TEST_ADMIN_KEY) {
     throw new Error(
       'no test collector: run the plugin tests through jest.config.js, whose globalSetup starts one (npm test in grafana-plugin/)'
     );
@@ -252,19 +320,22 @@ export function configured(): PluginSettings {
   return { enabled: true, pinned: true, jsonData: { collectorUrl: url }, secureJsonData: { apiKey } };
 }
 
-/** The collector itself, straight (not through the proxy), for test setup and for checking what a page did. */
+/**
+ * The collector itself, straight (not through the proxy) with its admin key, for test setup and
+ * for checking what a page did.
+ */
 export async function collectorEnvelope<T, M = unknown>(
   method: string,
   path: string,
   body?: unknown
 ): Promise<{ data: T; meta: M }> {
-  const { jsonData, secureJsonData } = configured();
-  const headers: Record<string, string> = { authorization: `Bearer ${secureJsonData.apiKey}` };
+  const { jsonData } = configured();
+  const headers: Record<string, string> = { authorization: `Bearer ${process.env.AIARM_TEST_ADMIN_KEY}` };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
   }
   const res = await send(
-    new URL(`${String(jsonData.collectorUrl)}${path}`),
+    `${String(jsonData.collectorUrl)}${path}`,
     method,
     headers,
     body === undefined ? undefined : JSON.stringify(body)

@@ -35,7 +35,9 @@ describe('Config page against the real collector', () => {
     fireEvent.change(screen.getByLabelText('API key'), { target: { value: apiKey } });
     fireEvent.click(save);
 
-    expect(await screen.findByText(/Signed in as bootstrap/)).toBeInTheDocument();
+    expect(await screen.findByText('Signed in as Grafana app (grafana).')).toBeInTheDocument();
+    // The key the README recommends: nothing to warn about.
+    expect(screen.queryByText('This API key can do more than the app needs')).not.toBeInTheDocument();
     expect(grafana.saves).toEqual([
       { enabled: true, pinned: true, jsonData: { collectorUrl }, secureJsonData: { apiKey } },
     ]);
@@ -68,6 +70,24 @@ describe('Config page against the real collector', () => {
       /did not accept the API key saved on the configuration page/
     );
     expect(grafana.settings?.secureJsonData.apiKey).toBe('arm_sk_live_RevokedOrMistypedKeyRevokedOrMisty01');
+  });
+
+  test('a saved key broader than the grafana role is pointed out, on opening the page and after a save', async () => {
+    const admin = process.env.AIARM_TEST_ADMIN_KEY!;
+    grafana.reset({ ...configured(), secureJsonData: { apiKey: admin } });
+    renderConfig(savedMeta());
+    const warning = await screen.findByText('This API key can do more than the app needs');
+    expect(warning.closest('[role="alert"]')?.textContent).toMatch(
+      /collector role admin\. The app needs only a key with the grafana role.*cannot manage users, API keys or the organisation, nor read the audit trail/
+    );
+
+    // Replacing it with a grafana key clears the warning.
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: configured().secureJsonData.apiKey } });
+    fireEvent.click(screen.getByRole('button', { name: /Save and test/ }));
+    expect(await screen.findByText('Signed in as Grafana app (grafana).')).toBeInTheDocument();
+    expect(screen.queryByText('This API key can do more than the app needs')).not.toBeInTheDocument();
+    expect(document.body.textContent).not.toContain(admin);
   });
 
   test('adds a vendor connection with the fields the collector asks for, tests it and removes it', async () => {
