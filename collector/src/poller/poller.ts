@@ -149,8 +149,13 @@ export class Poller {
   private async identify(conn: RuntimeConnection): Promise<void> {
     try {
       const account = await conn.connector.verifyAccess();
-      if (account) await new ConnectionStore(this.deps.stores.controlPlane).recordAccount(conn.organizationId, conn.id, account);
       this.identified.add(conn.id);
+      if (!account) return;
+      const store = new ConnectionStore(this.deps.stores.controlPlane);
+      await store.recordAccount(conn.organizationId, conn.id, account);
+      // Two connections made before accounts were checked: say so, since both count the same cost.
+      const holder = await store.holderOf(conn.organizationId, conn.vendor, account.id, conn.id);
+      if (holder) this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, sameAccountAs: holder.id }, `this connection reads the same ${conn.vendor} account as connection "${holder.name}" (${holder.id}), so its usage and cost count twice: delete one of them (DELETE /api/v1/connections/:id merges its history into the other)`);
     } catch (err) {
       this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, err: (err as Error).message }, 'could not ask the vendor which account this connection reads; retrying on the next inventory run');
     }

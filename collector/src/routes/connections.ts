@@ -169,8 +169,9 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
         return { result: after, audit: { action: 'connection.update', resourceType: 'connection', resourceId: c.id, before: shown(c), after: shown(after), metadata: { keyRotated: credentials !== undefined, latencyMs } } };
       });
       if (rekeyed) {
-        // The same id: its watermarks carry on, its agents stay, nothing is polled twice.
-        await runtime.stopped?.(c.id);
+        // The same id: its watermarks carry on, its agents stay, and the new connector's runs take
+        // their turns after the old one's in flight (a backfill may hold one for minutes: not awaited).
+        void Promise.resolve(runtime.stopped?.(c.id)).catch((err: Error) => request.log.error({ connection: c.id, err: err.message }, 'retiring the old connector failed'));
         runtime.started?.({ id: c.id, organizationId: org, ...spec });
       }
       return { success: true as const, data: updated! };

@@ -55,6 +55,7 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
     agents: state.world.agents.map((a) => ({ vendor: a.vendor, id: a.id, name: a.name, model: a.model.id, groupId: a.groupId, apiKeyId: a.apiKeyId, deleted: isDeleted(state, a.id) })),
     sharedKeys: [...state.world.sharedKeyProfiles.keys()],
     keys: state.opts.keys,
+    organizations: state.organizations,
   }));
   app.post('/_sim/agents/:id/delete', async (request, reply) => {
     const { id } = request.params as { id: string };

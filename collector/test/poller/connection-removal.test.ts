@@ -11,6 +11,7 @@ import { quietLogger, testConfig, testMetrics } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const MASTER_KEY = 'b'.repeat(64);
+const SECOND_KEY = 'sk-admin-simulator-openai-rotated-0002';
 const cents = (s: string) => Math.round(Number(s) * 100);
 
 /**
@@ -26,8 +27,8 @@ describe('removing a connection (real stores, the simulator, the API over a live
   let metrics: ReturnType<typeof testMetrics>['metrics'];
   let vault: CredentialVault;
   const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '8', ARM_MASTER_KEY: MASTER_KEY, ARM_VENDOR_MAX_RETRIES: '0' });
-  const call = async (tenant: string, method: 'GET' | 'POST' | 'DELETE', url: string) => {
-    const res = await app.inject({ method, url, headers: { 'x-test-org': tenant } });
+  const call = async (tenant: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
+    const res = await app.inject({ method, url, headers: { 'x-test-org': tenant }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.json() };
   };
   const week = async (org: string) => cents((await call(org, 'GET', '/api/v1/costs/summary')).body.data.find((p: { period: string }) => p.period === 'week').computedCost);
@@ -42,7 +43,7 @@ describe('removing a connection (real stores, the simulator, the API over a live
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: NOW, agents: 8 });
+    sim = await startSimulator({ now: NOW, agents: 8, extraAdminKeys: { openai: [SECOND_KEY], anthropic: [] } });
     const made = testMetrics();
     metrics = made.metrics;
     stores = await openStores(config, metrics, quietLogger());
@@ -120,6 +121,33 @@ describe('removing a connection (real stores, the simulator, the API over a live
     expect(unwatched.body.data).toEqual(expect.objectContaining({ connectionId: null, health: 'UNKNOWN', lastError: expect.stringContaining('its connection "OpenAI" was removed') }));
     expect(last.body.data).toEqual(expect.objectContaining({ historyKept: true, history: expect.objectContaining({ action: 'kept' }), agents: { reassignedTo: null, reassigned: 0, unwatched: agents.length } }));
     expect(poller.connections).toEqual([]);
+  }, 120_000);
+
+  it('a key rotated with PATCH is polled at once, from the same watermarks, once the old key is revoked', async () => {
+    const { org, first, again } = await connectedTwice('rotated');
+    // One connection is enough here.
+    expect((await call(org, 'DELETE', `/api/v1/connections/${again.id}`)).status).toBe(200);
+    poller.add(first);
+    await poller.runOnce();
+    const marks = async () => stores.controlPlane.query<{ feed: string }>('SELECT feed, watermark, started_at FROM poll_watermarks WHERE connection_id = $1 ORDER BY feed', [first.id]);
+    const before = await marks();
+    expect(before.length).toBeGreaterThan(0);
+
+    const rotated = await call(org, 'PATCH', `/api/v1/connections/${first.id}`, { credentials: { adminKey: SECOND_KEY } });
+    expect(rotated.status).toBe(200);
+    const polled = poller.connections.filter((c) => c.id === first.id);
+    expect(polled).toHaveLength(1);
+    expect(polled[0]).not.toBe(first);
+    const old = sim.state.opts.keys.openaiAdmin;
+    sim.state.opts.keys.openaiAdmin = 'sk-admin-revoked-revoked-revoked';
+    try {
+      await expect(poller.reports(polled[0]!)).resolves.toBeDefined();
+      await expect(poller.reports(first)).rejects.toThrow();
+    } finally {
+      sim.state.opts.keys.openaiAdmin = old;
+    }
+    expect(await marks()).toEqual(before);
+    expect((await call(org, 'DELETE', `/api/v1/connections/${first.id}`)).status).toBe(200);
   }, 120_000);
 
   it('counts a connection from the environment: the API refuses a second connection to its account', async () => {
