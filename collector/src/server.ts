@@ -5,7 +5,7 @@ import { LiveUsageMeter } from './costs/live-usage';
 import { costStateRefresher } from './costs/after-poll';
 import { openActivityLog } from './logs/activity';
 import { seedDemo } from './costs/demo-seed';
-import { bootstrapBanner, ensureBootstrapKey } from './auth/bootstrap';
+import { bootstrapBanner, ensureBootstrapKey, ensureGrafanaKey } from './auth/bootstrap';
 import { CostService } from './costs/service';
 import type { Config } from './config/env';
 import { createLogger } from './logger';
@@ -55,6 +55,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     stores = await openStores(config, metrics, logger);
     const organizationId = await ensureDefaultOrganization(stores.controlPlane);
     createdKey = await ensureBootstrapKey(stores.controlPlane, organizationId, config.api.bootstrapKey);
+    if (config.api.grafanaKey) await ensureGrafanaKey(stores.controlPlane, organizationId, config.api.grafanaKey);
     let endpoints = endpointsFromConfig(config);
     if (config.demoMode) {
       simulator = await startSimulator({ demo: true });

@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/log';
-import type { ControlPlaneDb } from '../stores/postgres/types';
+import type { KeyRole } from '@ai-arm/schemas';
+import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import { systemPrincipal } from './principal';
 import { ApiKeyStore } from './store';
 import { apiKeyParts, newApiKey } from './tokens';
@@ -15,10 +16,7 @@ export async function ensureBootstrapKey(db: ControlPlaneDb, organizationId: str
     const keys = new ApiKeyStore(tx);
     const ctx = { principal: systemPrincipal(organizationId), ipAddress: null, userAgent: null, requestId: 'bootstrap' };
     if (configured) {
-      const given = apiKeyParts(configured);
-      if (await keys.exists(given.hash)) return null;
-      const { apiKey } = await keys.create(organizationId, 'bootstrap (ARM_BOOTSTRAP_API_KEY)', 'admin', null, given);
-      await appendAudit(tx, ctx, { action: 'api_key.create', resourceType: 'api_key', resourceId: apiKey.id, after: apiKey });
+      await acceptKey(tx, organizationId, configured, 'admin', 'bootstrap (ARM_BOOTSTRAP_API_KEY)');
       return null;
     }
     const [seen] = await tx.query<{ n: number }>('SELECT (SELECT count(*) FROM api_keys WHERE organization_id = $1) + (SELECT count(*) FROM users WHERE organization_id = $1) AS n', [organizationId]);
@@ -27,6 +25,25 @@ export async function ensureBootstrapKey(db: ControlPlaneDb, organizationId: str
     await appendAudit(tx, ctx, { action: 'api_key.create', resourceType: 'api_key', resourceId: apiKey.id, after: apiKey });
     return key;
   });
+}
+
+/** A key given in the environment becomes a key of `role` once; revoking it sticks. */
+async function acceptKey(tx: SqlExecutor, organizationId: string, configured: string, role: KeyRole, name: string): Promise<void> {
+  const keys = new ApiKeyStore(tx);
+  const given = apiKeyParts(configured);
+  if (await keys.exists(given.hash)) return;
+  const { apiKey } = await keys.create(organizationId, name, role, null, given);
+  const ctx = { principal: systemPrincipal(organizationId), ipAddress: null, userAgent: null, requestId: 'bootstrap' };
+  await appendAudit(tx, ctx, { action: 'api_key.create', resourceType: 'api_key', resourceId: apiKey.id, after: apiKey });
+}
+
+/**
+ * ARM_BOOTSTRAP_GRAFANA_KEY: a key of the `grafana` role for the default organisation, so a
+ * deployment can provision the Grafana app with a key that reaches only what the app calls.
+ * Called after ensureBootstrapKey, so it never stands in the way of the first admin key.
+ */
+export function ensureGrafanaKey(db: ControlPlaneDb, organizationId: string, configured: string): Promise<void> {
+  return db.transaction((tx) => acceptKey(tx, organizationId, configured, 'grafana', 'Grafana app (ARM_BOOTSTRAP_GRAFANA_KEY)'));
 }
 
 export const bootstrapBanner = (key: string, url: string) =>

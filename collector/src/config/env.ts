@@ -23,6 +23,7 @@ export const ENV_VARS = {
   OTEL_SERVICE_NAME: { default: 'ai-arm-collector', doc: '`service.name` of the collector\'s own log records and pushed metrics' },
   ARM_MASTER_KEY: { default: '', doc: 'Wraps the per-organisation keys that encrypt stored vendor credentials (32 bytes, hex or base64: `openssl rand -hex 32`); needed to poll connections stored through the API' },
   ARM_BOOTSTRAP_API_KEY: { default: '', doc: 'An admin API key (`arm_sk_live_` + 32-64 letters and digits) the collector accepts for its default organisation; unset, the first start creates one and prints it once' },
+  ARM_BOOTSTRAP_GRAFANA_KEY: { default: '', doc: 'A key of the `grafana` role (reaches only what the Grafana app calls) the collector accepts for its default organisation: give the same key to the app\'s provisioning' },
   ARM_API_KEY: { default: '', doc: 'API key the `ai-arm` CLI sends to a running collector (backfill, audit verify); default: ARM_BOOTSTRAP_API_KEY' },
   ARM_RATE_LIMIT_PER_MINUTE: { default: '600', doc: 'API requests a minute per API key or signed-in user (bursts up to as many); over it, 429 with retry-after' },
   ARM_SESSION_HOURS: { default: '12', doc: 'How long a sign-in session (the httpOnly cookie) lasts' },
@@ -59,7 +60,7 @@ export interface Config {
   poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; pageRows: number; vendorMaxRetries: number };
   health: { failuresForDown: number; degradedLatencyMs: number };
   otel: { endpoint: string | null; serviceName: string; metricIntervalMs: number };
-  api: { bootstrapKey: string | null; cliKey: string | null; rateLimitPerMinute: number; sessionHours: number };
+  api: { bootstrapKey: string | null; grafanaKey: string | null; cliKey: string | null; rateLimitPerMinute: number; sessionHours: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
 }
@@ -145,10 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     },
     health: { failuresForDown: int('ARM_HEALTH_FAILURES_DOWN', 1, 100), degradedLatencyMs: int('ARM_HEALTH_DEGRADED_LATENCY_MS', 1, 600_000) },
     otel: { endpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: raw('OTEL_SERVICE_NAME') || 'ai-arm-collector', metricIntervalMs: int('OTEL_METRIC_EXPORT_INTERVAL', 1000, 3_600_000) },
-    api: { bootstrapKey: raw('ARM_BOOTSTRAP_API_KEY') || null, cliKey: raw('ARM_API_KEY') || raw('ARM_BOOTSTRAP_API_KEY') || null, rateLimitPerMinute: int('ARM_RATE_LIMIT_PER_MINUTE', 1, 1_000_000), sessionHours: int('ARM_SESSION_HOURS', 1, 24 * 90) },
+    api: { bootstrapKey: raw('ARM_BOOTSTRAP_API_KEY') || null, grafanaKey: raw('ARM_BOOTSTRAP_GRAFANA_KEY') || null, cliKey: raw('ARM_API_KEY') || raw('ARM_BOOTSTRAP_API_KEY') || null, rateLimitPerMinute: int('ARM_RATE_LIMIT_PER_MINUTE', 1, 1_000_000), sessionHours: int('ARM_SESSION_HOURS', 1, 24 * 90) },
     demoMode: false,
   };
   if (config.api.bootstrapKey && !API_KEY_PATTERN.test(config.api.bootstrapKey)) problems.push('ARM_BOOTSTRAP_API_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');
+  if (config.api.grafanaKey && !API_KEY_PATTERN.test(config.api.grafanaKey)) problems.push('ARM_BOOTSTRAP_GRAFANA_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');
+  if (config.api.grafanaKey && config.api.grafanaKey === config.api.bootstrapKey) problems.push('ARM_BOOTSTRAP_GRAFANA_KEY must differ from ARM_BOOTSTRAP_API_KEY: one key has one role');
   config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;
   if (!config.demoMode && !config.masterKey && raw('ARM_MASTER_KEY') === '') {
     problems.push('ARM_MASTER_KEY is required outside demo mode: it encrypts the vendor credentials stored through the API (generate one with `openssl rand -hex 32` and keep it safe)');

@@ -1,4 +1,6 @@
+import { ensureBootstrapKey, ensureGrafanaKey } from '../../src/auth/bootstrap';
 import { GRAFANA_CALLS } from '../../src/auth/grafana-role';
+import { ConfigError, loadConfig } from '../../src/config/env';
 import { authedApp } from './support';
 
 describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
@@ -206,6 +208,36 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
       expect(trail[0]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, actorName: 'Grafana app', metadata: { grafanaUser: 'alice@example.com' } }));
       expect(trail[1]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, metadata: {} }));
       expect((await t.call(t.admin, { url: '/api/v1/governance/audit/verify' })).body.data.ok).toBe(true);
+    });
+
+    it('can be given in the environment (ARM_BOOTSTRAP_GRAFANA_KEY): made once, after the first admin key, and a revocation sticks', async () => {
+      const [{ id: org }] = (await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Fresh', 'fresh-' || gen_random_uuid()) RETURNING id")) as [{ id: string }];
+      const given = 'arm_sk_live_GrafanaFromTheEnvironmentGrafanaFromEnv1';
+      secrets.push(given);
+      // A fresh organisation still gets its printed admin key: the grafana key comes after it.
+      const printed = await ensureBootstrapKey(t.stores.controlPlane, org, null);
+      expect(printed).toMatch(/^arm_sk_live_/);
+      secrets.push(printed!);
+      await ensureGrafanaKey(t.stores.controlPlane, org, given);
+      await ensureGrafanaKey(t.stores.controlPlane, org, given);
+      const keys = (await t.call(printed, { url: '/api/v1/api-keys' })).body.data as Array<{ id: string; name: string; role: string }>;
+      expect(keys.map((k) => [k.name, k.role])).toEqual([['bootstrap', 'admin'], ['Grafana app (ARM_BOOTSTRAP_GRAFANA_KEY)', 'grafana']]);
+      expect((await t.call(given, { url: '/api/v1/users' })).status).toBe(403);
+      expect((await t.call(printed, { method: 'DELETE', url: `/api/v1/api-keys/${keys[1]!.id}` })).status).toBe(200);
+      await ensureGrafanaKey(t.stores.controlPlane, org, given);
+      expect((await t.call(given, { url: '/api/v1/agents' })).status).toBe(401);
+      // One key, one role; and the same shape as any key.
+      const problems = (env: Record<string, string>) => {
+        try {
+          loadConfig({ ARM_DATA_DIR: '/tmp/unused', ...env });
+          return [];
+        } catch (err) {
+          return (err as ConfigError).problems.filter((p) => p.includes('GRAFANA'));
+        }
+      };
+      expect(problems({ ARM_BOOTSTRAP_API_KEY: given, ARM_BOOTSTRAP_GRAFANA_KEY: given })).toEqual(['ARM_BOOTSTRAP_GRAFANA_KEY must differ from ARM_BOOTSTRAP_API_KEY: one key has one role']);
+      expect(problems({ ARM_BOOTSTRAP_GRAFANA_KEY: 'grafana' })).toEqual(['ARM_BOOTSTRAP_GRAFANA_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits']);
+      expect(problems({ ARM_BOOTSTRAP_GRAFANA_KEY: given })).toEqual([]);
     });
 
     it('is a role for keys only: a user cannot be made one', async () => {
