@@ -73,6 +73,13 @@ export interface Connection {
   source: 'api' | 'env' | 'demo';
 }
 
+/** What DELETE /api/v1/connections/:id did with the connection's history (merged into another connection to the same account, kept or deleted). */
+export interface ConnectionRemoval {
+  id: string;
+  historyKept: boolean;
+  history?: { action: 'merged' | 'kept' | 'deleted'; into: string | null };
+}
+
 export interface ConnectionCheck {
   ok: boolean;
   status?: number;

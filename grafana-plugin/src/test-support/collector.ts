@@ -13,6 +13,11 @@ const BIN = join(__dirname, '..', '..', '..', 'collector', 'bin', 'ai-arm.js');
 export interface TestCollector {
   url: string;
   simulator: string;
+  /**
+   * Another vendor organisation (`ai-arm simulate` with a seed of its own): the demo simulator's
+   * accounts are connected already, and the collector refuses to connect an account twice.
+   */
+  otherVendor: string;
   /** A key of the `grafana` role, the one the README recommends for the app. */
   grafanaKey: string;
   stop(): Promise<void>;
@@ -66,12 +71,25 @@ export async function startTestCollector(): Promise<TestCollector> {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const output = () => out.slice(-4000);
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
+  const vendor = spawn(
+    process.execPath,
+    ['--conditions=@ai-arm/source', BIN, 'simulate', '--port', '0', '--agents', '4', '--seed', 'another-company'],
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
     }
-    await exited;
+  );
+  let vendorOut = '';
+  vendor.stdout.on('data', (d: Buffer) => (vendorOut += d.toString()));
+  vendor.stderr.on('data', (d: Buffer) => (vendorOut += d.toString()));
+  const vendorExited = new Promise<void>((resolve) => vendor.on('exit', () => resolve()));
+  const output = () => `${out.slice(-4000)}\nother vendor simulator:\n${vendorOut.slice(-1000)}`;
+  const stop = async () => {
+    for (const p of [child, vendor]) {
+      if (p.exitCode === null) {
+        p.kill('SIGTERM');
+      }
+    }
+    await Promise.all([exited, vendorExited]);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -120,7 +138,13 @@ export async function startTestCollector(): Promise<TestCollector> {
       throw new Error(`could not create the grafana key: ${created.status} ${await created.text()}`);
     }
     const grafanaKey = ((await created.json()) as { data: { key: string } }).data.key;
-    return { url, simulator, grafanaKey, stop };
+    const otherVendor = await until(
+      'the other vendor simulator',
+      async () => /vendor simulator on (http:\/\/\S+)/.exec(vendorOut)?.[1],
+      30_000,
+      output
+    );
+    return { url, simulator, otherVendor, grafanaKey, stop };
   } catch (err) {
     await stop();
     throw err;

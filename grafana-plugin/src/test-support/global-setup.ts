@@ -6,6 +6,7 @@ export default async function globalSetup() {
   (globalThis as { __aiarmCollector?: typeof collector }).__aiarmCollector = collector;
   process.env.AIARM_TEST_COLLECTOR_URL = collector.url;
   process.env.AIARM_TEST_SIMULATOR_URL = collector.simulator;
+  process.env.AIARM_TEST_OTHER_VENDOR_URL = collector.otherVendor;
   process.env.AIARM_TEST_API_KEY = collector.grafanaKey;
   process.env.AIARM_TEST_ADMIN_KEY = TEST_ADMIN_KEY;
 }

@@ -90,8 +90,9 @@ describe('Config page against the real collector', () => {
     expect(document.body.textContent).not.toContain(admin);
   });
 
-  test('adds a vendor connection with the fields the collector asks for, tests it and removes it', async () => {
+  test('adds a vendor connection with the fields the collector asks for (not an account connected already), tests it and removes it', async () => {
     const simulator = process.env.AIARM_TEST_SIMULATOR_URL!;
+    const otherVendor = process.env.AIARM_TEST_OTHER_VENDOR_URL!;
     const name = `OpenAI staging ${Date.now()}`;
     renderConfig(savedMeta());
     await waitFor(() => expect(connectionRows().length).toBeGreaterThanOrEqual(2), { timeout: 15000 });
@@ -113,7 +114,17 @@ describe('Config page against the real collector', () => {
     expect(refused.closest('[role="alert"]')?.textContent).toMatch(/key|401|auth/i);
     expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).some((c) => c.name === name)).toBe(false);
 
+    // A working key to the account the demo already polls: connecting it twice would count its cost twice.
     fireEvent.change(screen.getByLabelText('Admin API key'), { target: { value: SIMULATOR_OPENAI_KEY } });
+    fireEvent.click(add);
+    await waitFor(() =>
+      expect(screen.getByText('The connection was not added').closest('[role="alert"]')?.textContent).toMatch(
+        /already connected as "OpenAI \(demo simulator\)"/
+      )
+    );
+    expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).some((c) => c.name === name)).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('API base URL'), { target: { value: `${otherVendor}/openai/v1` } });
     fireEvent.click(add);
     expect(await screen.findByText(`${name} added; its agents appear after the first sync`)).toBeInTheDocument();
     const stored = (await collectorApi<Connection[]>('GET', '/api/v1/connections')).find((c) => c.name === name);
@@ -140,6 +151,7 @@ describe('Config page against the real collector', () => {
         .map((f) => [f.method, f.path.replace(/[0-9a-f-]{36}/, ':id'), f.status])
     ).toEqual([
       ['POST', 'collector/api/v1/connections', 400],
+      ['POST', 'collector/api/v1/connections', 409],
       ['POST', 'collector/api/v1/connections', 201],
       ['POST', 'collector/api/v1/connections/:id/test', 200],
       ['DELETE', 'collector/api/v1/connections/:id', 200],

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, ConfirmButton, FieldSet, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
-import type { Connection, ConnectionCheck, VendorSpec } from '../../api/types';
+import type { Connection, ConnectionCheck, ConnectionRemoval, VendorSpec } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
 import { ago } from '../../format';
@@ -37,8 +37,14 @@ export function VendorConnections() {
             : { ok: false, text: `${c.name}: ${r.data.error ?? 'the vendor refused the key'}` }
         );
       } else {
-        await collector(`/api/v1/connections/${c.id}`, { method: 'DELETE' });
-        setNotice({ ok: true, text: `${c.name} removed: polling stopped, what it collected stays` });
+        const r = await collector<ConnectionRemoval>(`/api/v1/connections/${c.id}`, { method: 'DELETE' });
+        setNotice({
+          ok: true,
+          text:
+            r.data.history?.action === 'merged'
+              ? `${c.name} removed: another connection to the same account now checks its agents and holds its history`
+              : `${c.name} removed: polling stopped, what it collected stays`,
+        });
       }
       connections.reload();
     } catch (err) {
