@@ -1,6 +1,8 @@
 import { ensureBootstrapKey, ensureGrafanaKey } from '../../src/auth/bootstrap';
 import { GRAFANA_CALLS } from '../../src/auth/grafana-role';
 import { ConfigError, loadConfig } from '../../src/config/env';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { authedApp } from './support';
 
 describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
@@ -208,6 +210,17 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
       expect(trail[0]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, actorName: 'Grafana app', metadata: { grafanaUser: 'alice@example.com' } }));
       expect(trail[1]).toEqual(expect.objectContaining({ actorType: 'API_KEY', actorId: keyId, metadata: {} }));
       expect((await t.call(t.admin, { url: '/api/v1/governance/audit/verify' })).body.data.ok).toBe(true);
+    });
+
+    it("is the Grafana app's routes exactly: each call under a plugin.json route of its method, each route used", () => {
+      const plugin = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'grafana-plugin', 'src', 'plugin.json'), 'utf8')) as { routes: { path: string; method: string }[] };
+      const covers = (r: { path: string; method: string }, call: string) => {
+        const [method, path] = call.split(' ') as [string, string];
+        const proxied = `collector${path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000')}`;
+        return r.method === method && (r.path.endsWith('/*') ? proxied.startsWith(r.path.slice(0, -1)) : proxied === r.path);
+      };
+      for (const call of GRAFANA_CALLS) expect([call, plugin.routes.filter((r) => covers(r, call)).length]).toEqual([call, 1]);
+      for (const r of plugin.routes) expect([r, [...GRAFANA_CALLS].some((c) => covers(r, c))]).toEqual([r, true]);
     });
 
     it('can be given in the environment (ARM_BOOTSTRAP_GRAFANA_KEY): made once, after the first admin key, and a revocation sticks', async () => {
