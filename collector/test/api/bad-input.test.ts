@@ -32,6 +32,7 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'GET /api/v1/connections': 'takes no input',
   'POST /api/v1/connections': { method: 'POST', url: '/api/v1/connections', payload: { vendor: 'OPENAI', name: 'x' }, field: 'body/credentials' },
   'GET /api/v1/connections/{id}': { method: 'GET', url: '/api/v1/connections/42', field: 'params/id' },
+  'PATCH /api/v1/connections/{id}': { method: 'PATCH', url: `/api/v1/connections/${NIL}`, payload: { name: '' }, field: 'body/name' },
   'DELETE /api/v1/connections/{id}': { method: 'DELETE', url: '/api/v1/connections/42', field: 'params/id' },
   'POST /api/v1/connections/{id}/test': { method: 'POST', url: '/api/v1/connections/42/test', field: 'params/id' },
   'GET /api/v1/agents': { method: 'GET', url: '/api/v1/agents?limit=0', field: 'querystring/limit' },
