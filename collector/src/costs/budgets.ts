@@ -3,8 +3,8 @@ import { ApiError } from '../errors';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { periodWindow, type Period } from './periods';
 import type { CostService } from './service';
-import { spendCents } from './spend';
-import { centsText } from './money';
+import { spend } from './spend';
+import { usdText, usdToAtto } from './money';
 
 export interface BudgetInput {
   name: string;
@@ -83,9 +83,9 @@ export class BudgetStore {
 /** How much of a budget its current period has used. */
 export async function budgetStatus(costs: CostService, b: Budget, now: Date): Promise<BudgetStatus> {
   const w = periodWindow(b.period, now);
-  const spent = await spendCents(costs, b, w.from, w.to);
-  const amount = BigInt(Math.round(Number(b.amount) * 100));
-  const ratio = amount > 0n ? Number(spent) / Number(amount) : 0;
+  const spent = await spend(costs, b, w.from, w.to);
+  const amount = usdToAtto(b.amount);
+  const ratio = amount > 0n ? Number((spent * 1_000_000n) / amount) / 1_000_000 : 0;
   const crossed = [...b.alertThresholds].sort((x, y) => y - x).find((t) => ratio >= t) ?? null;
-  return { period: { from: w.from, to: w.to }, spent: centsText(spent), remaining: centsText(amount - spent > 0n ? amount - spent : 0n), spentRatio: Math.round(ratio * 10000) / 10000, crossed };
+  return { period: { from: w.from, to: w.to }, spent: usdText(spent), remaining: usdText(amount - spent > 0n ? amount - spent : 0n), spentRatio: Math.round(ratio * 10000) / 10000, crossed };
 }

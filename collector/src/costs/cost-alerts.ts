@@ -4,9 +4,10 @@ import type { Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
 import { judgeLatestHour } from './anomaly';
+import { attoToNumber, usdText, usdToAtto } from './money';
 import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
 import type { CostService } from './service';
-import { forecastSpend, scopeQuery, spendCents, usd } from './spend';
+import { forecastSpend, scopeQuery, spend, usd } from './spend';
 
 export type CostAlertType = 'THRESHOLD' | 'ANOMALY' | 'FORECAST';
 
@@ -65,12 +66,12 @@ export async function judgeAlert(costs: CostService, organizationId: string, ale
   const w = periodWindow(a.period, now);
   const who = budget ? `budget "${budget.name}"` : a.agentId ? `agent ${a.agentId}` : 'the organisation';
   if (a.alertType === 'THRESHOLD') {
-    const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
-    const firing = spent > Number(a.threshold);
-    return { firing, actual: usd(spent), message: `${who} spent $${usd(spent)} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
+    const spent = await spend(costs, scope, w.from, w.to);
+    const firing = spent > usdToAtto(a.threshold!);
+    return { firing, actual: usdText(spent), message: `${who} spent $${usd(attoToNumber(spent))} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
   }
   if (a.alertType === 'FORECAST') {
-    const spent = Number(await spendCents(costs, scope, w.from, w.to)) / 100;
+    const spent = attoToNumber(await spend(costs, scope, w.from, w.to));
     const remainingDays = Math.max(0, Math.ceil(w.days - w.elapsedDays));
     const f = await forecastSpend(costs, scope, now, remainingDays);
     // Today is partly spent already: its forecast counts only the share of the day still to come.
@@ -85,7 +86,7 @@ export async function judgeAlert(costs: CostService, organizationId: string, ale
   const byHour = new Map<number, number>();
   for (const c of cells) {
     const t = Date.parse(`${c.day.replace(' ', 'T')}Z`);
-    byHour.set(t, (byHour.get(t) ?? 0) + Number(c.cents) / 100);
+    byHour.set(t, (byHour.get(t) ?? 0) + attoToNumber(c.cost));
   }
   // The judged hour is the last complete one.
   const hours = Array.from({ length: 8 * 24 }, (_, i) => byHour.get(start + i * 3_600_000) ?? 0);

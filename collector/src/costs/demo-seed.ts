@@ -2,9 +2,10 @@ import type { Simulator } from '../simulator/server';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { BudgetStore } from './budgets';
 import { CostAlertStore } from './cost-alerts';
+import { attoToNumber } from './money';
 import { DAY_MS, isoDay, periodWindow } from './periods';
 import type { CostService } from './service';
-import { spendCents } from './spend';
+import { spend } from './spend';
 
 /** Name of the budget demo mode creates, sized so that its forecast alert fires. */
 export const DEMO_BUDGET = 'demo-monthly';
@@ -42,12 +43,12 @@ export async function seedDemoBudget(costs: CostService, controlPlane: ControlPl
   const budgets = new BudgetStore(controlPlane);
   if ((await budgets.list(organizationId)).length > 0) return false;
   const to = isoDay(now.getTime() + DAY_MS);
-  const spent = await spendCents(costs, { organizationId, agentId: null, vendor: null }, isoDay(now.getTime() - 29 * DAY_MS), to);
+  const spent = await spend(costs, { organizationId, agentId: null, vendor: null }, isoDay(now.getTime() - 29 * DAY_MS), to);
   if (spent === 0n) return false;
   // Halfway between this month's spend so far and a whole month at the recent daily rate:
   // not yet used up, but on course to be.
   const month = periodWindow('MONTH', now);
-  const daily = Number(spent) / 100 / 30;
+  const daily = attoToNumber(spent) / 30;
   const amount = ((daily * (month.elapsedDays + month.days)) / 2).toFixed(2);
   const budget = await budgets.put(organizationId, { name: DEMO_BUDGET, period: 'MONTH', amount, alertThresholds: [0.8, 1] });
   await new CostAlertStore(controlPlane).create(organizationId, { name: `${DEMO_BUDGET}-forecast`, alertType: 'FORECAST', budgetId: budget.id });

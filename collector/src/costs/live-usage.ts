@@ -6,6 +6,7 @@ import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { AttributionRule } from './attribution';
 import { attoToNumber } from './money';
 import type { PriceBook, TokenCounts } from './price-book';
+import { priceCell } from './pricing';
 
 type Row = UsageRow & { organization_id?: string };
 
@@ -106,13 +107,14 @@ export class LiveUsageMeter {
     add('cache_write', delta.cache_write_5m + delta.cache_write_1h);
     add('output', delta.output);
     if (requests > 0) this.metrics.requests.add(requests, { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent });
-    const priced = ctx.book.price({ vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
-    if (priced.priced) this.metrics.costUsd.add(attoToNumber(priced.cost), { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
-    else {
-      this.metrics.tokensUnpriced.add(Object.values(delta).reduce((s, n) => s + n, 0), { gen_ai_provider_name: provider, gen_ai_request_model: model });
-      if (!this.unpricedSeen.has(`${r.vendor}|${model}`)) {
-        this.unpricedSeen.add(`${r.vendor}|${model}`);
-        this.log.warn({ vendor: r.vendor, model, reason: priced.reason }, 'usage the price table cannot price: counted in ai_arm_tokens_unpriced_total, not priced at zero');
+    const priced = priceCell(ctx.book, { vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
+    if (priced.cost > 0n) this.metrics.costUsd.add(attoToNumber(priced.cost), { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
+    for (const u of priced.unpriced) {
+      this.metrics.tokensUnpriced.add(u.tokens, { gen_ai_provider_name: provider, gen_ai_request_model: model });
+      const seen = `${r.vendor}|${model}|${u.reason}`;
+      if (!this.unpricedSeen.has(seen)) {
+        this.unpricedSeen.add(seen);
+        this.log.warn({ vendor: r.vendor, model, tokenType: u.type, reason: u.reason }, 'usage the price table cannot price: counted in ai_arm_tokens_unpriced_total, not priced at zero');
       }
     }
   }

@@ -28,7 +28,19 @@ export function applyMultiplier(amount: Atto, multiplier: number | string): Atto
   return (amount * m) / 1_000_000n;
 }
 
-/** Whole cents, half away from zero: the one rounding step. */
+/**
+ * Exact USD text: every digit the amount has, at least two decimals (`12.30`, `0.0836`,
+ * `1.000000000001`). The API hands out amounts this way so that a total is exactly the sum of
+ * what it covers; rounding to cents happens once, where a figure is shown.
+ */
+export function usdText(amount: Atto): string {
+  const sign = amount < 0n ? '-' : '';
+  const abs = amount < 0n ? -amount : amount;
+  const frac = String(abs % ATTO_PER_USD).padStart(18, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${sign}${abs / ATTO_PER_USD}.${frac}`;
+}
+
+/** Whole cents, half away from zero: for a figure shown in cents. */
 export function toCents(amount: Atto): bigint {
   const sign = amount < 0n ? -1n : 1n;
   const abs = amount * sign;

@@ -5,8 +5,9 @@ import type { ControlPlaneDb } from '../stores/postgres/types';
 import { AttributionStore } from './attribution';
 import { priceUsage, type LedgerCell } from './ledger';
 import { indexRules, type MeterContext } from './live-usage';
-import { centsText, toCents, usdToAtto } from './money';
+import { usdText, usdToAtto, type Atto } from './money';
 import { PriceBook } from './price-book';
+import { unpricedBillLine } from './pricing';
 import { PriceOverrideStore } from './price-overrides';
 import { dailyBilled, dailyUsage, type Dimension } from './usage-query';
 
@@ -56,8 +57,8 @@ export class CostService {
   /** Priced usage per vendor, model and day, split by `by`. */
   async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day'): Promise<LedgerCell[]> {
     const rules = await this.attribution.list(q.organizationId);
-    // One agent's cents are its share of each vendor, model and day rounded once over all
-    // agents, so they match the full breakdown: price everyone, then keep that agent.
+    // Attribution is decided per usage row, so one agent's cells are read the way the full
+    // breakdown reads them, then kept.
     const { agentId, ...all } = q;
     const dim = agentId ? 'agent' : by;
     const rows = await dailyUsage(this.stores.telemetry, { ...all, by: dim, rules, grain });
@@ -66,33 +67,41 @@ export class CostService {
   }
 
   /**
-   * Computed cost beside the bill per day, vendor and project. `unpricedCost` is what the bill
-   * charges for models the price table cannot price; `unattributedCost` is computed cost no
-   * attribution rule assigns to an agent.
+   * Computed cost beside the bill per day, vendor and project, with the bill's gap over the
+   * cost attributed to agents split three ways: `unpricedCost` is what the bill charges for
+   * lines the price book cannot price (model, token type, tier or context window on that day;
+   * the reasons say which), `unattributedCost` is computed cost no attribution rule assigns to
+   * an agent, and `unexplainedCost` is what is left of the bill once the computed and the
+   * unpriced cost are taken from it (null until the day is billed). All exact; nothing rounded.
    */
   async reconcile(q: CostQuery): Promise<CostRecord[]> {
     const book = await this.priceBook(q.organizationId);
     const [cells, billed] = await Promise.all([this.ledger(q, 'project_agent', book), dailyBilled(this.stores.telemetry, q)]);
-    type Acc = { vendor: string; day: string; project: string; computed: bigint; billed: bigint; unpriced: bigint; unattributed: bigint; hasBill: boolean };
+    type Acc = { vendor: string; day: string; project: string; computed: Atto; billed: Atto; unpriced: Atto; unattributed: Atto; reasons: Set<string>; hasBill: boolean };
     const records = new Map<string, Acc>();
     const at = (day: string, vendor: string, project: string) => {
       const key = `${day}|${vendor}|${project}`;
       let r = records.get(key);
-      if (!r) records.set(key, (r = { vendor, day, project, computed: 0n, billed: 0n, unpriced: 0n, unattributed: 0n, hasBill: false }));
+      if (!r) records.set(key, (r = { vendor, day, project, computed: 0n, billed: 0n, unpriced: 0n, unattributed: 0n, reasons: new Set(), hasBill: false }));
       return r;
     };
     for (const c of cells) {
       const [project, agent] = splitProjectAgent(c.dim);
       const r = at(c.day, c.vendor, project);
-      r.computed += c.cents;
-      if (agent === '') r.unattributed += c.cents;
+      r.computed += c.cost;
+      if (agent === '') r.unattributed += c.cost;
+      if (c.unpricedReason) r.reasons.add(c.unpricedReason);
     }
     for (const b of billed) {
       const r = at(b.day, b.vendor, b.project_id);
-      const cents = toCents(usdToAtto(b.usd));
-      r.billed += cents;
+      const amount = usdToAtto(b.usd);
+      r.billed += amount;
       r.hasBill = true;
-      if (!b.model || book.canonical(b.vendor, b.model) === null) r.unpriced += cents;
+      const why = unpricedBillLine(book, b);
+      if (why !== null) {
+        r.unpriced += amount;
+        r.reasons.add(why);
+      }
     }
     return [...records.values()]
       .sort((a, b) => a.day.localeCompare(b.day) || a.vendor.localeCompare(b.vendor) || a.project.localeCompare(b.project))
@@ -103,10 +112,12 @@ export class CostService {
         date: r.day,
         projectId: r.project || null,
         model: null,
-        computedCost: centsText(r.computed),
-        billedCost: r.hasBill ? centsText(r.billed) : null,
-        unpricedCost: centsText(r.unpriced),
-        unattributedCost: centsText(r.unattributed),
+        computedCost: usdText(r.computed),
+        billedCost: r.hasBill ? usdText(r.billed) : null,
+        unpricedCost: usdText(r.unpriced),
+        unattributedCost: usdText(r.unattributed),
+        unexplainedCost: r.hasBill ? usdText(r.billed - r.computed - r.unpriced) : null,
+        unpricedReasons: [...r.reasons].sort(),
         currency: 'USD',
       }));
   }

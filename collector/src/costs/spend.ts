@@ -1,5 +1,6 @@
 import { forecastDaily, type Forecast } from './forecast';
-import { centsText } from './money';
+import { costOf } from './ledger';
+import { attoToNumber, centsText, type Atto } from './money';
 import { DAY_MS, isoDay } from './periods';
 import type { CostService } from './service';
 
@@ -12,10 +13,9 @@ export interface SpendScope {
 /** The cost engine's query for a scope; `ledger` itself keeps only the agent when one is named. */
 export const scopeQuery = (s: SpendScope) => ({ organizationId: s.organizationId, ...(s.agentId ? { agentId: s.agentId } : {}), ...(s.vendor ? { vendor: s.vendor } : {}) });
 
-/** Computed spend in whole cents over [from, to). */
-export async function spendCents(costs: CostService, s: SpendScope, from: string, to: string): Promise<bigint> {
-  const cells = await costs.ledger({ ...scopeQuery(s), from, to }, 'none');
-  return cells.reduce((sum, c) => sum + c.cents, 0n);
+/** Exact computed spend over [from, to). */
+export async function spend(costs: CostService, s: SpendScope, from: string, to: string): Promise<Atto> {
+  return costOf(await costs.ledger({ ...scopeQuery(s), from, to }, 'none'));
 }
 
 /** Computed spend per day, oldest first, for the `days` days before `now`'s day (today excluded: it is not over). */
@@ -23,10 +23,10 @@ export async function dailySpend(costs: CostService, s: SpendScope, now: Date, d
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const from = today - days * DAY_MS;
   const cells = await costs.ledger({ ...scopeQuery(s), from: isoDay(from), to: isoDay(today) }, 'none');
-  const byDay = new Map<string, bigint>();
-  for (const c of cells) byDay.set(c.day, (byDay.get(c.day) ?? 0n) + c.cents);
+  const byDay = new Map<string, Atto>();
+  for (const c of cells) byDay.set(c.day, (byDay.get(c.day) ?? 0n) + c.cost);
   const labels = Array.from({ length: days }, (_, i) => isoDay(from + i * DAY_MS));
-  return { days: labels, usd: labels.map((d) => Number(byDay.get(d) ?? 0n) / 100) };
+  return { days: labels, usd: labels.map((d) => attoToNumber(byDay.get(d) ?? 0n)) };
 }
 
 /** Forecast of the next `horizon` days from the last 56 days of computed spend. */

@@ -57,18 +57,26 @@ export interface DailyBilled {
   vendor: string;
   project_id: string;
   model: string;
+  token_type: string;
+  service_tier: string;
+  context_window: string;
+  /** Kept for lines that name no model: the only account of what they bill. */
+  line_item: string;
   /** Exact decimal text. */
   usd: string;
 }
 
-/** The vendors' bills per day, project and model, deduplicated. Bills are daily: a range within a day reads that whole day. */
+/**
+ * The vendors' bills per day, project and line (model, token type, tier, context window),
+ * deduplicated. Bills are daily: a range within a day reads that whole day.
+ */
 export async function dailyBilled(db: TelemetryDb, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
   return db.query<DailyBilled>(
-    `SELECT day, vendor, project_id, model, toString(sum(amount_usd)) AS usd
+    `SELECT day, vendor, project_id, model, token_type, service_tier, context_window, if(model = '', line_item, '') AS line_item, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL
       WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
-      GROUP BY day, vendor, project_id, model
-      ORDER BY day, vendor, project_id, model`,
+      GROUP BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item
+      ORDER BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item`,
     { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
   );
 }

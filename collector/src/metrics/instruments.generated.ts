@@ -24,8 +24,8 @@ export type Result = 'success' | 'failure';
 export type Store = 'clickhouse' | 'postgres';
 /** Kind of cost alert (the API's CostAlertType, lowercased). */
 export type AlertType = 'threshold' | 'anomaly' | 'forecast';
-/** Which side of the reconciliation: `computed` (usage priced by AI-ARM), `billed` (the vendor's cost report), `unpriced` (billed for models the price table lacks), `unattributed` (computed cost no attribution rule assigns to an agent). */
-export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed';
+/** Which side of the reconciliation: `computed` (usage priced by AI-ARM), `billed` (the vendor's cost report), `unpriced` (billed for lines the price book cannot price on their day: model, token type, tier or context window), `unattributed` (computed cost no attribution rule assigns to an agent), `unexplained` (billed minus computed minus unpriced: the part of the bill nothing accounts for; 0 when the books agree). */
+export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained';
 
 /** Allowed values of every enumerated label, for the sink's runtime guard. */
 export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -40,7 +40,7 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   result: ['success', 'failure'],
   store: ['clickhouse', 'postgres'],
   alert_type: ['threshold', 'anomaly', 'forecast'],
-  cost_kind: ['computed', 'billed', 'unpriced', 'unattributed'],
+  cost_kind: ['computed', 'billed', 'unpriced', 'unattributed', 'unexplained'],
 };
 
 export interface MetricDefinition {
@@ -114,7 +114,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheus: 'ai_arm_cost_month_to_date',
     instrument: 'gauge',
     unit: '{USD}',
-    description: 'This calendar month\'s spend in US dollars per provider, computed and billed side by side with the unpriced and unattributed parts; refreshed after every poll.',
+    description: 'This calendar month\'s spend in US dollars per provider, computed and billed side by side with the unpriced, unattributed and unexplained parts; refreshed after every poll.',
     labels: ['gen_ai_provider_name', 'cost_kind'],
     boundedLabels: [],
     cardinalityLimit: 100,
@@ -417,7 +417,7 @@ export class Instruments {
   readonly costUsd: { add(value: number, labels: CostUsdLabels): void };
   /** Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. (counter, {token}; exposed as `ai_arm_tokens_unpriced_total`) */
   readonly tokensUnpriced: { add(value: number, labels: TokensUnpricedLabels): void };
-  /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced and unattributed parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
+  /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced, unattributed and unexplained parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
   readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(): void };
   /** Spend in the budget's current period divided by its amount (1 = the budget is used up); refreshed after every poll. (gauge, 1; exposed as `ai_arm_budget_spent_ratio`) */
   readonly budgetSpentRatio: { set(value: number, labels: BudgetSpentRatioLabels): void; clear(): void };

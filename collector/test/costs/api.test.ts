@@ -1,4 +1,5 @@
 import { buildApp, type App } from '../../src/app';
+import { usdToAtto } from '../../src/costs/money';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
@@ -7,7 +8,8 @@ import { quietLogger, testConfig, testMetrics } from '../support/stores';
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-20';
 const UNKNOWN_MODEL = 'o1-pro-2025-03-19';
-const cents = (s: string | null) => Math.round(Number(s) * 100);
+// Amounts are exact decimals: sums compare to the last digit, with no rounding on the way.
+const exact = (s: string | null) => usdToAtto(s ?? '0');
 
 /** The cost API through app.inject over real stores filled by polling the simulator. */
 describe('cost API (real chdb and PGlite, simulator data)', () => {
@@ -24,7 +26,7 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     const res = await app.inject({ method, url, payload: payload as object, headers: { 'x-test-org': org } });
     return { status: res.statusCode, body: res.json() };
   };
-  const total = async () => (await get(`/api/v1/costs/breakdown?by=vendor&${RANGE}`)).body.data.reduce((s: number, r: { cost: string }) => s + cents(r.cost), 0);
+  const total = async () => (await get(`/api/v1/costs/breakdown?by=vendor&${RANGE}`)).body.data.reduce((s: bigint, r: { cost: string }) => s + exact(r.cost), 0n);
 
   beforeAll(async () => {
     sim = await startSimulator({ now: NOW, agents: 30, demo: true });
@@ -48,9 +50,9 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     expect(status).toBe(200);
     expect(body.data.map((p: { period: string }) => p.period)).toEqual(['today', 'week', 'month']);
     const week = body.data[1];
-    expect(cents(week.computedCost)).toBeGreaterThan(0);
+    expect(exact(week.computedCost)).toBeGreaterThan(0n);
     const byModel = await get('/api/v1/costs/breakdown?by=model&from=2026-11-14&to=2026-11-20');
-    expect(byModel.body.data.reduce((s: number, r: { cost: string }) => s + cents(r.cost), 0)).toBe(cents(week.computedCost));
+    expect(byModel.body.data.reduce((s: bigint, r: { cost: string }) => s + exact(r.cost), 0n)).toBe(exact(week.computedCost));
     expect(byModel.body.data.some((r: { key: string; unpricedTokens: number }) => r.key === UNKNOWN_MODEL && r.unpricedTokens > 0)).toBe(true);
   });
 
@@ -59,7 +61,7 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     const b = await get(`/api/v1/metrics/costs?${RANGE}`);
     expect(a.status).toBe(200);
     expect(b.body.data).toEqual(a.body.data);
-    expect(a.body.data.some((r: { vendor: string; unpricedCost: string }) => r.vendor === 'OPENAI' && cents(r.unpricedCost) > 0)).toBe(true);
+    expect(a.body.data.some((r: { vendor: string; unpricedCost: string }) => r.vendor === 'OPENAI' && exact(r.unpricedCost) > 0n)).toBe(true);
   });
 
   it('attributes usage to agents by API key at query time; changing the rules re-attributes history', async () => {
@@ -69,31 +71,29 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     expect((await send('PUT', '/api/v1/costs/attribution', { rules })).status).toBe(200);
     const all = await total();
     const byAgent = (await get(`/api/v1/costs/breakdown?by=agent&${RANGE}`)).body.data as { key: string | null; cost: string; name: string }[];
-    expect(byAgent.reduce((s, r) => s + cents(r.cost), 0)).toBe(all);
+    expect(byAgent.reduce((s, r) => s + exact(r.cost), 0n)).toBe(all);
     // Only the shared service keys (no agent uses them) stay unattributed: one row per vendor.
-    const unattributed = (rows: typeof byAgent) => rows.filter((r) => r.key === null).reduce((s, r) => s + cents(r.cost), 0);
+    const unattributed = (rows: typeof byAgent) => rows.filter((r) => r.key === null).reduce((s, r) => s + exact(r.cost), 0n);
     expect(byAgent.filter((r) => r.key === null).map((r) => r.name)).toEqual(['unattributed', 'unattributed']);
-    expect(unattributed(byAgent)).toBeGreaterThan(0);
-    expect(byAgent.filter((r) => r.key !== null && cents(r.cost) > 0).length).toBeGreaterThan(agents.length / 2);
+    expect(unattributed(byAgent)).toBeGreaterThan(0n);
+    expect(byAgent.filter((r) => r.key !== null && exact(r.cost) > 0n).length).toBeGreaterThan(agents.length / 2);
 
     // Half the agents lose their rule: their whole history moves to unattributed, the total stays.
     const kept = rules.filter((_, i) => i % 2 === 0);
     await send('PUT', '/api/v1/costs/attribution', { rules: kept });
     const after = (await get(`/api/v1/costs/breakdown?by=agent&${RANGE}`)).body.data as typeof byAgent;
-    const moved = byAgent.filter((r) => r.key && !kept.some((k) => k.agentId === r.key)).reduce((s, r) => s + cents(r.cost), 0);
-    expect(moved).toBeGreaterThan(0);
-    // Cents are shared out per vendor, model and day: each moved agent's cell of a day (one model
-    // per agent here) may round a cent differently once merged. The total below is exact.
-    const removed = byAgent.filter((r) => r.key && !kept.some((k) => k.agentId === r.key)).length;
-    expect(Math.abs(unattributed(after) - (unattributed(byAgent) + moved))).toBeLessThanOrEqual(removed * 4);
-    expect(after.reduce((s, r) => s + cents(r.cost), 0)).toBe(all);
+    const moved = byAgent.filter((r) => r.key && !kept.some((k) => k.agentId === r.key)).reduce((s, r) => s + exact(r.cost), 0n);
+    expect(moved).toBeGreaterThan(0n);
+    // Exact amounts: what the removed rules attributed moves to unattributed to the last digit.
+    expect(unattributed(after)).toBe(unattributed(byAgent) + moved);
+    expect(after.reduce((s, r) => s + exact(r.cost), 0n)).toBe(all);
 
     // Per-agent usage records carry that agent's cost only.
-    const one = kept.find((k) => byAgent.some((r) => r.key === k.agentId && cents(r.cost) > 0))!;
+    const one = kept.find((k) => byAgent.some((r) => r.key === k.agentId && exact(r.cost) > 0n))!;
     const usage = await get(`/api/v1/costs/usage?${RANGE}&agentId=${one.agentId}`);
     expect(usage.body.data.every((r: { agentId: string }) => r.agentId === one.agentId)).toBe(true);
     // Under the rules now in force (the breakdown `after`), to the cent.
-    expect(usage.body.data.reduce((s: number, r: { totalCost: string }) => s + cents(r.totalCost), 0)).toBe(cents(after.find((r) => r.key === one.agentId)!.cost));
+    expect(usage.body.data.reduce((s: bigint, r: { totalCost: string }) => s + exact(r.totalCost), 0n)).toBe(exact(after.find((r) => r.key === one.agentId)!.cost));
     expect((await get(`/api/v1/metrics/usage?${RANGE}&agentId=${one.agentId}`)).body.data).toEqual(usage.body.data);
   });
 
@@ -106,9 +106,9 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     const after = (await get(`/api/v1/costs/breakdown?by=model&${RANGE}`)).body.data as typeof before;
     const priced = after.find((r) => r.key === UNKNOWN_MODEL)!;
     expect(priced.unpricedTokens).toBe(0);
-    expect(cents(priced.cost)).toBeGreaterThan(0);
+    expect(exact(priced.cost)).toBeGreaterThan(0n);
     const rec = (await get(`/api/v1/costs/reconciliation?${RANGE}`)).body.data as { unpricedCost: string }[];
-    expect(rec.every((r) => cents(r.unpricedCost) === 0)).toBe(true);
+    expect(rec.every((r) => exact(r.unpricedCost) === 0n)).toBe(true);
     const listed = (await get('/api/v1/costs/prices')).body.data;
     expect(listed.prices.find((p: { model: string }) => p.model === 'o1-pro')).toMatchObject({ source: 'override', usdPerMillion: { input: '150', output: '600' } });
     expect(listed.prices.find((p: { model: string }) => p.model === 'gpt-4o')).toMatchObject({ source: 'list', usdPerMillion: { input: '2.5', cachedInput: '1.25', output: '10' } });

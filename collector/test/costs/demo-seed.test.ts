@@ -2,6 +2,7 @@ import { loadPriceTable } from '@ai-arm/schemas';
 import { BudgetStore } from '../../src/costs/budgets';
 import { CostAlertStore, judgeAlert } from '../../src/costs/cost-alerts';
 import { DEMO_BUDGET, seedDemo } from '../../src/costs/demo-seed';
+import { usdToAtto } from '../../src/costs/money';
 import { CostService } from '../../src/costs/service';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
@@ -43,8 +44,8 @@ describe('demo mode seeds attribution, a budget and a forecast alert that fires 
     const judged = await judgeAlert(costs, org, alert!, now, budget);
     expect(judged.firing).toBe(true);
     // Not yet used up: what the month has spent so far is under the amount.
-    const spent = (await costs.ledger({ organizationId: org, from: '2026-11-01', to: '2026-11-21' }, 'none')).reduce((s, c) => s + c.cents, 0n);
-    expect(Number(spent) / 100).toBeLessThan(Number(budget!.amount));
+    const spent = (await costs.ledger({ organizationId: org, from: '2026-11-01', to: '2026-11-21' }, 'none')).reduce((s, c) => s + c.cost, 0n);
+    expect(spent).toBeLessThan(usdToAtto(budget!.amount));
   });
 
   it('leaves an organisation that has budgets alone', async () => {

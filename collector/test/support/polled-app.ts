@@ -20,8 +20,8 @@ export interface PolledApp {
  * A simulated organisation polled once into real stores, and the app over it acting for that
  * organisation, on the simulator's fixed clock: the setup of the cost API suites.
  */
-export async function polledApp(o: { now: number; agents: number; backfillDays: number }): Promise<PolledApp> {
-  const sim = await startSimulator({ now: o.now, agents: o.agents });
+export async function polledApp(o: { now: number; agents: number; backfillDays: number; demo?: boolean }): Promise<PolledApp> {
+  const sim = await startSimulator({ now: o.now, agents: o.agents, demo: o.demo });
   const config = testConfig({ ARM_POLL_BACKFILL_DAYS: String(o.backfillDays) });
   const { sink, metrics } = testMetrics();
   const stores = await openStores(config, metrics, quietLogger());

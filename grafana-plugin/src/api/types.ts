@@ -165,6 +165,9 @@ export interface Reconciliation {
   billedCost: string;
   unpricedCost: string;
   unattributedCost: string;
+  /** Billed minus computed minus unpriced; null until the day is billed. */
+  unexplainedCost: string | null;
+  unpricedReasons: string[];
   currency: string;
 }
 

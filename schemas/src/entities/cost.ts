@@ -50,11 +50,17 @@ export const CostRecord = Type.Object(
     model: Nullable(Type.String()),
     computedCost: Decimal,
     billedCost: Nullable(Decimal),
-    unpricedCost: Decimal,
-    unattributedCost: Decimal,
+    unpricedCost: Type.String({ pattern: Decimal.pattern, description: 'Billed for lines the price book cannot price on that day (model, token type, tier or context window); unpricedReasons says why' }),
+    unattributedCost: Type.String({ pattern: Decimal.pattern, description: 'Computed cost no attribution rule assigns to an agent' }),
+    unexplainedCost: Nullable(Type.String({ pattern: Decimal.pattern, description: 'Billed minus computed minus unpriced: the part of the bill nothing accounts for; null until the day is billed' })),
+    unpricedReasons: Type.Array(Type.String(), { description: 'Why the unpriced usage and bill lines could not be priced' }),
     currency: Currency,
   },
-  { $id: 'CostRecord', title: 'CostRecord', description: 'Computed cost beside the vendor bill for one day, vendor and project' },
+  {
+    $id: 'CostRecord',
+    title: 'CostRecord',
+    description: 'Computed cost beside the vendor bill for one day, vendor and project; amounts are exact decimals (round where shown)',
+  },
 );
 export type CostRecord = Static<typeof CostRecord>;
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UsageRecord } from '@ai-arm/schemas';
 import { totalTokens } from '../../costs/ledger';
-import { centsText, toCents } from '../../costs/money';
+import { usdText } from '../../costs/money';
 import { recordId, type CostService } from '../../costs/service';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { parseRange, RangeQuery } from './range';
@@ -56,11 +56,11 @@ export const costReportRoutes: FastifyPluginAsyncTypebox<CostReportOptions> = as
       r.outputTokens += c.tokens.output;
       r.totalTokens += totalTokens(c.tokens);
       r.requestCount += c.requests;
-      r._cost += c.cents;
-      r._output += toCents(c.outputCost);
-      r.modelBreakdown.push({ model: c.model, tokens: totalTokens(c.tokens), cost: centsText(c.cents), requests: c.requests });
+      r._cost += c.cost;
+      r._output += c.outputCost;
+      r.modelBreakdown.push({ model: c.model, tokens: totalTokens(c.tokens), cost: usdText(c.cost), requests: c.requests });
     }
-    return [...records.values()].map(({ _cost, _output, ...r }) => ({ ...r, totalCost: centsText(_cost), outputCost: centsText(_output), inputCost: centsText(_cost - _output) }));
+    return [...records.values()].map(({ _cost, _output, ...r }) => ({ ...r, totalCost: usdText(_cost), outputCost: usdText(_output), inputCost: usdText(_cost - _output) }));
   };
   const usageSchema = { schema: { querystring: RangeQuery, description: 'Tokens, requests and priced cost per agent and day (agentId null: usage no attribution rule claims)' } };
   for (const url of ['/api/v1/costs/usage', '/api/v1/metrics/usage']) {

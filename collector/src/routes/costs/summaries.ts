@@ -1,6 +1,6 @@
 import type { LedgerCell } from '../../costs/ledger';
 import { totalTokens } from '../../costs/ledger';
-import { centsText, toCents, usdToAtto } from '../../costs/money';
+import { usdText, usdToAtto, type Atto } from '../../costs/money';
 import type { CostQuery, CostService } from '../../costs/service';
 import { dailyBilled } from '../../costs/usage-query';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
@@ -10,13 +10,13 @@ export const BREAKDOWNS = ['agent', 'model', 'vendor', 'project'] as const;
 export type BreakdownBy = (typeof BREAKDOWNS)[number];
 
 interface Totals {
-  cost: bigint;
+  cost: Atto;
   tokens: number;
   requests: number;
   unpricedTokens: number;
 }
 const add = (t: Totals, c: LedgerCell) => {
-  t.cost += c.cents;
+  t.cost += c.cost;
   t.tokens += totalTokens(c.tokens);
   t.requests += c.requests;
   t.unpricedTokens += c.unpricedTokens;
@@ -38,14 +38,14 @@ export async function summary(costs: CostService, organizationId: string, now: D
   return periods.map((p) => {
     const t = zero();
     for (const c of cells) if (c.day >= p.from) add(t, c);
-    const bill = billed.filter((b) => b.day >= p.from).reduce((s, b) => s + toCents(usdToAtto(b.usd)), 0n);
+    const bill = billed.filter((b) => b.day >= p.from).reduce((s, b) => s + usdToAtto(b.usd), 0n);
     return {
       period: p.period,
       from: p.from,
       to: isoDay(today),
-      computedCost: centsText(t.cost),
+      computedCost: usdText(t.cost),
       // Bills arrive a day or so late, and never per agent.
-      billedCost: filter.agentId ? null : centsText(bill),
+      billedCost: filter.agentId ? null : usdText(bill),
       tokens: t.tokens,
       requests: t.requests,
       unpricedTokens: t.unpricedTokens,
@@ -76,12 +76,12 @@ export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb
         key: id || null,
         name: by === 'agent' ? (id ? (names.get(id) ?? id) : 'unattributed') : id || '(none)',
         vendor: g.vendor,
-        cost: centsText(g.cost),
+        cost: usdText(g.cost),
         share: total > 0n ? Number((g.cost * 10000n) / total) / 10000 : 0,
         tokens: g.tokens,
         requests: g.requests,
         unpricedTokens: g.unpricedTokens,
       };
     })
-    .sort((a, b) => Number(b.cost) - Number(a.cost) || a.name.localeCompare(b.name));
+    .sort((a, b) => Number(usdToAtto(b.cost) - usdToAtto(a.cost)) || a.name.localeCompare(b.name));
 }

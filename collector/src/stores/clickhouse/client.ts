@@ -24,7 +24,7 @@ export interface TelemetryDb {
   close(): Promise<void>;
 }
 
-/** What an insert needs of both engines: timestamps read as the vendors write them. */
+/** What an insert needs of both engines: timestamps read as the vendors write them, in UTC (see SETTINGS). */
 const INSERT_SETTINGS = { date_time_input_format: 'best_effort', session_timezone: 'UTC' } as const;
 /**
  * Both engines answer 64-bit integers as JSON numbers, not the server's default strings, and
@@ -32,7 +32,7 @@ const INSERT_SETTINGS = { date_time_input_format: 'best_effort', session_timezon
  * collector process's TZ (and a server its own), so a timestamp parameter or `today()` would
  * mean a different instant in Kolkata than in London.
  */
-const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, session_timezone: 'UTC', ...INSERT_SETTINGS };
+const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, ...INSERT_SETTINGS };
 
 /**
  * Embedded chdb runs in the collector's process, so its insert memory is the collector's:

@@ -248,18 +248,26 @@ describe('Costs page against the real collector (through the plugin.json routes)
         expect(section).toHaveAttribute('aria-busy', 'false');
         expect(figure(section, 'Unpriced')).toHaveTextContent(usd(sum(rows.map((r) => r.unpricedCost))));
         expect(figure(section, 'Unattributed')).toHaveTextContent(usd(sum(rows.map((r) => r.unattributedCost))));
+        // The simulator's bill and the price table agree: nothing is left unexplained.
+        expect(figure(section, 'Unexplained')).toHaveTextContent(usd(0));
+        expect(within(section).getByRole('list', { name: 'Why spend is unpriced' })).toHaveTextContent(
+          'is not in the price table'
+        );
       }, WAIT);
-      const of = (v: string, k: 'computedCost' | 'billedCost' | 'unpricedCost' | 'unattributedCost') =>
-        usd(sum(rows.filter((r) => r.vendor === v).map((r) => r[k])));
+      const of = (
+        v: string,
+        k: 'computedCost' | 'billedCost' | 'unpricedCost' | 'unattributedCost' | 'unexplainedCost'
+      ) => usd(sum(rows.filter((r) => r.vendor === v).map((r) => r[k] ?? '0')));
       await tableShows(
         'Reconciliation per vendor',
-        5,
+        6,
         [...new Set(rows.map((r) => r.vendor))].map((v) => [
           VENDOR_NAMES[v],
           of(v, 'computedCost'),
           of(v, 'billedCost'),
           of(v, 'unpricedCost'),
           of(v, 'unattributedCost'),
+          of(v, 'unexplainedCost'),
         ])
       );
     };

@@ -12,7 +12,7 @@ import { Section } from './Section';
 import { getCostStyles } from './styles';
 import { rangeParams } from './view';
 
-type Totals = Record<'computed' | 'billed' | 'unpriced' | 'unattributed', number>;
+type Totals = Record<'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained', number>;
 
 function totals(rows: Reconciliation[]): Totals {
   return {
@@ -20,8 +20,11 @@ function totals(rows: Reconciliation[]): Totals {
     billed: sumUsd(rows.map((r) => r.billedCost)),
     unpriced: sumUsd(rows.map((r) => r.unpricedCost)),
     unattributed: sumUsd(rows.map((r) => r.unattributedCost)),
+    unexplained: sumUsd(rows.map((r) => r.unexplainedCost)),
   };
 }
+
+const reasons = (rows: Reconciliation[]) => [...new Set(rows.flatMap((r) => r.unpricedReasons ?? []))].sort();
 
 function byVendor(rows: Reconciliation[]): Array<[string, Totals]> {
   const groups = new Map<string, Reconciliation[]>();
@@ -32,8 +35,9 @@ function byVendor(rows: Reconciliation[]): Array<[string, Totals]> {
 }
 
 /**
- * Spend the cost figures cannot account for: billed by a vendor for a model our price table
- * lacks (unpriced), and usage no attribution rule assigns to an agent (unattributed).
+ * The vendors' bills over the cost attributed to agents, split three ways: billed for usage the
+ * price book cannot price (unpriced, with the reasons), priced usage no attribution rule assigns
+ * to an agent (unattributed), and whatever remains (unexplained: zero when the books agree).
  */
 export function Unreconciled({ days }: { days: number }) {
   const s = useStyles2(getCostStyles);
@@ -60,14 +64,28 @@ export function Unreconciled({ days }: { days: number }) {
                 <div className={s.card}>
                   <Figure label="Unpriced" value={usd(all.unpriced)} large />
                   <span className={s.muted}>
-                    Billed by the vendors for models missing from the price table, so not in the computed cost. A
-                    contract price for those models closes the gap.
+                    Billed by the vendors for usage the price table cannot price on its day (model, token type, tier or
+                    context window), so not in the computed cost. A contract price closes the gap.
                   </span>
+                  {reasons(rows).length > 0 && (
+                    <ul className={s.muted} aria-label="Why spend is unpriced">
+                      {reasons(rows).map((why) => (
+                        <li key={why}>{why}</li>
+                      ))}
+                    </ul>
+                  )}
                 </div>
                 <div className={s.card}>
                   <Figure label="Unattributed" value={usd(all.unattributed)} large />
                   <span className={s.muted}>
                     Priced usage no attribution rule assigns to an agent: in the totals, under no agent.
+                  </span>
+                </div>
+                <div className={s.card}>
+                  <Figure label="Unexplained" value={usd(all.unexplained)} large />
+                  <span className={s.muted}>
+                    The bill less the computed and the unpriced cost: what nothing above accounts for. Anything but
+                    $0.00 means a price in the table differs from what the vendor charged.
                   </span>
                 </div>
                 <div className={s.card}>
@@ -83,6 +101,7 @@ export function Unreconciled({ days }: { days: number }) {
                     <th className="num">Billed</th>
                     <th className="num">Unpriced</th>
                     <th className="num">Unattributed</th>
+                    <th className="num">Unexplained</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -93,6 +112,7 @@ export function Unreconciled({ days }: { days: number }) {
                       <td className="num">{usd(t.billed)}</td>
                       <td className="num">{usd(t.unpriced)}</td>
                       <td className="num">{usd(t.unattributed)}</td>
+                      <td className="num">{usd(t.unexplained)}</td>
                     </tr>
                   ))}
                 </tbody>
