@@ -1,6 +1,8 @@
 import { loadPriceTable } from '@ai-arm/schemas';
 import { LiveUsageMeter } from '../../src/costs/live-usage';
-import { attoToNumber } from '../../src/costs/money';
+import { chDateTime } from '../../src/connectors/types';
+import { costOf } from '../../src/costs/ledger';
+import { attoToNumber, toCents } from '../../src/costs/money';
 import { PriceBook } from '../../src/costs/price-book';
 import { CostService } from '../../src/costs/service';
 import { openConnections } from '../../src/poller/connections';
@@ -80,6 +82,10 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
     expect(live.tokens).toBeGreaterThan(0);
     expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(live.tokens);
     expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(live.cost, 6);
+    // The cost engine behind the API, over the same hours, agrees with the counter to the cent.
+    const engine = new CostService(stores, loadPriceTable());
+    const api = costOf(await engine.ledger({ organizationId: org, from: chDateTime(START), to: chDateTime(NOW + 3 * HOUR + HOUR) }, 'none', undefined, 'hour'));
+    expect(Math.round(sampleTotal(text, 'ai_arm_cost_usd_total') * 100)).toBe(Number(toCents(api)));
     // The demo's model the table lacks is counted as unpriced, not priced at zero.
     expect(text).toMatch(/ai_arm_tokens_unpriced_total\{gen_ai_provider_name="openai",gen_ai_request_model="o1-pro-2025-03-19"\} [1-9]/);
 
