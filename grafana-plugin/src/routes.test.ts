@@ -44,6 +44,7 @@ const ALLOWED: Record<string, Role> = {
   'GET /api/v1/connections/vendors': 'Admin',
   'POST /api/v1/connections': 'Admin',
   'POST /api/v1/connections/:id/test': 'Admin',
+  'PATCH /api/v1/connections/:id': 'Admin',
   'DELETE /api/v1/connections/:id': 'Admin',
 };
 
@@ -206,7 +207,7 @@ describe('plugin.json routes x Grafana role x method, through the proxy emulatio
     for (const route of pluginJson.routes) {
       expect(() => matchRoute(route.path, 'collector')).not.toThrow();
       expect(route.path.startsWith('collector/api/')).toBe(true);
-      expect(['GET', 'POST', 'DELETE']).toContain(route.method);
+      expect(['GET', 'POST', 'PATCH', 'DELETE']).toContain(route.method);
     }
     // A static path is itself only; a final * needs at least one more segment.
     expect(matchRoute('collector/api/v1/agents', 'collector/api/v1/agents')).toBe('');

@@ -28,6 +28,7 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'GET /api/v1/connections/vendors',
   'POST /api/v1/connections',
   'POST /api/v1/connections/:id/test',
+  'PATCH /api/v1/connections/:id',
   'DELETE /api/v1/connections/:id',
 ]);
 

@@ -140,6 +140,21 @@ describe('Config page against the real collector', () => {
     fireEvent.click(within(row).getByRole('button', { name: `Test ${name}` }));
     expect(await screen.findByText(new RegExp(`${name}: the vendor accepted the key`))).toBeInTheDocument();
 
+    // Rotating the key: a key the vendor refuses changes nothing; a good one is stored in place.
+    const rotateTo = async (key: string) => {
+      fireEvent.change(within(row).getByLabelText(`New admin key for ${name}`), { target: { value: key } });
+      fireEvent.click(within(row).getByRole('button', { name: 'Check and rotate' }));
+    };
+    fireEvent.click(within(row).getByRole('button', { name: `Rotate the key of ${name}` }));
+    await rotateTo('sk-admin-ThisKeyWasNeverIssuedByTheVendor');
+    expect(await screen.findByText(new RegExp(`${name}: the vendor refused this admin key`))).toBeInTheDocument();
+    await rotateTo(SIMULATOR_OPENAI_KEY);
+    expect(await screen.findByText(`${name}: key rotated; polling goes on from where it was`)).toBeInTheDocument();
+    expect((await collectorApi<Connection[]>('GET', '/api/v1/connections')).find((c) => c.name === name)?.id).toBe(
+      stored?.id
+    );
+    expect(document.body.textContent).not.toContain(SIMULATOR_OPENAI_KEY);
+
     fireEvent.click(within(row).getByLabelText(`Remove ${name}`));
     fireEvent.click(await within(row).findByRole('button', { name: 'Remove' }));
     expect(await screen.findByText(`${name} removed: polling stopped, what it collected stays`)).toBeInTheDocument();
@@ -154,6 +169,8 @@ describe('Config page against the real collector', () => {
       ['POST', 'collector/api/v1/connections', 409],
       ['POST', 'collector/api/v1/connections', 201],
       ['POST', 'collector/api/v1/connections/:id/test', 200],
+      ['PATCH', 'collector/api/v1/connections/:id', 400],
+      ['PATCH', 'collector/api/v1/connections/:id', 200],
       ['DELETE', 'collector/api/v1/connections/:id', 200],
     ]);
   });

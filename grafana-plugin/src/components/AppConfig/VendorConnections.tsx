@@ -1,7 +1,17 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Button, ConfirmButton, FieldSet, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmButton,
+  FieldSet,
+  LoadingPlaceholder,
+  SecretInput,
+  Stack,
+  useStyles2,
+} from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
 import type { Connection, ConnectionCheck, ConnectionRemoval, VendorSpec } from '../../api/types';
 import { useCollector } from '../../api/useCollector';
@@ -17,13 +27,34 @@ const SOURCE: Record<Connection['source'], string | null> = {
   demo: 'The demo simulator; it goes away when credentials are configured',
 };
 
-/** The collector's vendor connections: status and last sync; test, remove and add (admins). */
+/** The collector's vendor connections: status and last sync; test, rotate the key, remove and add (admins). */
 export function VendorConnections() {
   const s = useStyles2(getStyles);
   const connections = useCollector<Connection[]>('/api/v1/connections');
   const vendors = useCollector<VendorSpec[]>('/api/v1/connections/vendors');
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  /** The connection whose new key is being typed, and the key. */
+  const [rotating, setRotating] = useState<{ id: string; key: string } | null>(null);
+
+  const rotate = async (c: Connection, adminKey: string) => {
+    setBusy(c.id);
+    setNotice(null);
+    try {
+      // The collector checks the key against the vendor first: a wrong one leaves the old key working.
+      await collector<Connection>(`/api/v1/connections/${c.id}`, {
+        method: 'PATCH',
+        data: { credentials: { adminKey } },
+      });
+      setRotating(null);
+      setNotice({ ok: true, text: `${c.name}: key rotated; polling goes on from where it was` });
+      connections.reload();
+    } catch (err) {
+      setNotice({ ok: false, text: `${c.name}: ${(err as CollectorError).message}` });
+    } finally {
+      setBusy(null);
+    }
+  };
 
   const act = async (c: Connection, what: 'test' | 'remove') => {
     setBusy(c.id);
@@ -105,6 +136,38 @@ export function VendorConnections() {
                       >
                         Test
                       </Button>
+                      {rotating?.id === c.id ? (
+                        <>
+                          <SecretInput
+                            aria-label={`New admin key for ${c.name}`}
+                            width={30}
+                            isConfigured={false}
+                            value={rotating.key}
+                            onChange={(e) => setRotating({ id: c.id, key: e.currentTarget.value })}
+                            onReset={() => setRotating({ id: c.id, key: '' })}
+                          />
+                          <Button
+                            size="sm"
+                            disabled={busy === c.id || !rotating.key.trim()}
+                            onClick={() => rotate(c, rotating.key.trim())}
+                          >
+                            Check and rotate
+                          </Button>
+                          <Button size="sm" variant="secondary" fill="text" onClick={() => setRotating(null)}>
+                            Cancel
+                          </Button>
+                        </>
+                      ) : (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          disabled={busy === c.id}
+                          onClick={() => setRotating({ id: c.id, key: '' })}
+                          aria-label={`Rotate the key of ${c.name}`}
+                        >
+                          Rotate key
+                        </Button>
+                      )}
                       <ConfirmButton
                         size="sm"
                         confirmText="Remove"
