@@ -88,6 +88,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       connector: checkingConnector,
       started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
       stopped: (id, unwatched) => poller.retire(id, unwatched),
+      historyChanged: (organizationId) => poller.refreshOrganizationCosts(organizationId),
     };
     app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });

@@ -199,13 +199,21 @@ export class Poller {
   }
 
   private refreshCosts(conn: RuntimeConnection): Promise<void> {
+    return this.refreshOrganizationCosts(conn.organizationId, conn.id);
+  }
+
+  /**
+   * Re-reads an organisation's cost gauges, budgets and alerts: after a poll, and after its
+   * stored history changed otherwise (a connection removed, its rows merged or deleted).
+   */
+  refreshOrganizationCosts(organizationId: string, connectionId?: string): Promise<void> {
     const costs = this.deps.costs;
     if (!costs) return Promise.resolve();
     // The data is stored; a failure to refresh the cost gauges and alerts is not a failed poll.
     return this.turns
-      .take(`costs:${conn.organizationId}`, () => costs.afterReports(conn.organizationId, new Date(this.now() * 1000)))
+      .take(`costs:${organizationId}`, () => costs.afterReports(organizationId, new Date(this.now() * 1000)))
       .catch((err: unknown) => {
-        this.deps.log.error({ connection: conn.id, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
+        this.deps.log.error({ organizationId, connection: connectionId, err: (err as Error).message }, 'refreshing cost gauges and alerts failed; retrying after the next poll');
       });
   }
 

@@ -30,6 +30,8 @@ export interface ConnectionRuntime {
    * agents it leaves unwatched report UNKNOWN health.
    */
   stopped?(id: string, unwatched?: string[]): void | Promise<unknown>;
+  /** The organisation's stored cost history changed: refresh its cost gauges, budgets and alerts now. */
+  historyChanged?(organizationId: string): Promise<void>;
 }
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -224,6 +226,8 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       // Its runs in flight end first, so none of its rows land after the history is settled.
       await runtime.stopped?.(removed.id, released.unwatched);
       const history = await settleHistory(telemetry, org, removed.id, { into, purge });
+      // Month to date, budgets and cost alerts drop what was merged or deleted now, not at the next poll.
+      await runtime.historyChanged?.(org);
       return {
         success: true as const,
         data: { id: removed.id, deleted: true, historyKept: history.action !== 'deleted', history, agents: { reassignedTo: released.reassignedTo, reassigned: released.reassigned, unwatched: released.unwatched.length } },
