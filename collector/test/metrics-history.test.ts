@@ -94,6 +94,31 @@ describe('GET /api/v1/metrics/history: counters and budget gauges rebuilt for pr
     }
   });
 
+  it('refuses a step that makes more samples per series than the limit (step=60 over the default 8 days exhausted the heap) with 400 naming the limit', async () => {
+    const res = await get('/api/v1/metrics/history?step=60');
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.success).toBe(false);
+    expect(body.error.code).toBe('VALIDATION_ERROR');
+    expect(body.error.message).toMatch(/at most 11000 samples per series: 11521 at step 60/);
+    expect(body.error.details).toEqual({ field: 'querystring/step', limit: 11000, samplesPerSeries: 11521 });
+    // The step the message suggests is accepted over the same window.
+    const step = Number(/use step (\d+)/.exec(body.error.message)![1]);
+    expect(Math.floor((8 * 86400) / step) + 1).toBeLessThanOrEqual(11000);
+  });
+
+  it('streams the answer as it is produced rather than building it whole (no Content-Length, chunked)', async () => {
+    const res = await get(`/api/v1/metrics/history?from=2026-11-19T00:00:00Z&to=${TO}&step=60`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.body.endsWith('# EOF\n')).toBe(true);
+    // Each series holds one sample a minute over the day: 1441.
+    const samples = res.body.split('\n').filter((l) => l.startsWith('ai_arm_cost_usd_total{'));
+    expect(samples.length % 1441).toBe(0);
+    expect(samples.length).toBeGreaterThan(0);
+  });
+
   it.each([
     ['from after to', `from=${TO}&to=${FROM}`, 'querystring/from'],
     ['over 90 days', 'from=2026-01-01T00:00:00Z&to=2026-11-20T00:00:00Z', 'querystring'],

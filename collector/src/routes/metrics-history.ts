@@ -1,22 +1,25 @@
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BudgetStore } from '../costs/budgets';
 import type { CostService } from '../costs/service';
 import { ApiError } from '../errors';
-import { metricsHistory } from '../metrics/history';
+import { metricsHistory, samplesPerSeries } from '../metrics/history';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 export const HISTORY_DEFAULT_DAYS = 8;
 export const HISTORY_MAX_DAYS = 90;
+/** As Prometheus' own query_range refuses more than 11,000 points per series. */
+export const HISTORY_MAX_SAMPLES_PER_SERIES = 11_000;
 
 const Hour = (description: string) => Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:00(:00)?Z$', description: `${description} (YYYY-MM-DDTHH:00:00Z)` }));
 
 export const HistoryQuery = Type.Object({
   from: Hour(`First hour (default: ${HISTORY_DEFAULT_DAYS} days before \`to\`)`),
   to: Hour('Last sample (default: the hour the live counters began, so the two never overlap)'),
-  step: Type.Optional(Type.Integer({ minimum: 60, maximum: DAY, default: 900, description: 'Seconds between samples' })),
+  step: Type.Optional(Type.Integer({ minimum: 60, maximum: DAY, default: 900, description: `Seconds between samples; at most ${HISTORY_MAX_SAMPLES_PER_SERIES} samples per series over from..to` })),
   labels: Type.Optional(
     Type.String({
       pattern: '^[a-zA-Z_]\\w*=[^,]*(,[a-zA-Z_]\\w*=[^,]*)*$',
@@ -43,7 +46,18 @@ export const metricsHistoryRoutes: FastifyPluginAsyncTypebox<{ costs: CostServic
     const from = request.query.from ? Date.parse(request.query.from) / 1000 : to - HISTORY_DEFAULT_DAYS * DAY;
     if (from >= to) throw new ApiError('VALIDATION_ERROR', `from (${new Date(from * 1000).toISOString()}) is not before to (${new Date(to * 1000).toISOString()})`, { field: 'querystring/from' });
     if (to - from > HISTORY_MAX_DAYS * DAY) throw new ApiError('VALIDATION_ERROR', `at most ${HISTORY_MAX_DAYS} days per request`, { field: 'querystring' });
-    const body = await metricsHistory(costs, org, await budgets.list(org), { from, to, stepSeconds: request.query.step ?? 900, labels: parseLabels(request.query.labels) });
-    return reply.type('application/openmetrics-text; version=1.0.0; charset=utf-8').send(body);
+    const stepSeconds = request.query.step ?? 900;
+    const samples = samplesPerSeries({ from, to, stepSeconds });
+    if (samples > HISTORY_MAX_SAMPLES_PER_SERIES) {
+      const leastStep = Math.ceil((to - from) / (HISTORY_MAX_SAMPLES_PER_SERIES - 1));
+      throw new ApiError('VALIDATION_ERROR', `at most ${HISTORY_MAX_SAMPLES_PER_SERIES} samples per series: ${samples} at step ${stepSeconds} over this window; use step ${leastStep} or more, or a shorter window`, {
+        field: 'querystring/step',
+        limit: HISTORY_MAX_SAMPLES_PER_SERIES,
+        samplesPerSeries: samples,
+      });
+    }
+    const body = await metricsHistory(costs, org, await budgets.list(org), { from, to, stepSeconds, labels: parseLabels(request.query.labels) });
+    // Streamed as the caller reads it: its size is series × samples, too much to hold at once.
+    return reply.type('application/openmetrics-text; version=1.0.0; charset=utf-8').send(Readable.from(body));
   });
 };
