@@ -63,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // The client's address and the origin from X-Forwarded-* only when a proxy the operator names sets them.
+    trustProxy: typeof deps.config.api.trustProxy === 'number' ? hopsOf(deps.config.api.trustProxy) : deps.config.api.trustProxy,
     // Report every bad field at once; bodies are small (bodyLimit), so this stays cheap.
     ajv: { customOptions: { allErrors: true } },
     genReqId: (req) => {
@@ -75,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerErrorHandler(app);
   await openApi(app);
-  registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), new RateLimiter(deps.config.api.rateLimitPerMinute));
+  registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), new RateLimiter(deps.config.api.rateLimitPerMinute), deps.config.api.allowedOrigins);
   const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });
@@ -87,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(costPlanningRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   await app.register(metricsHistoryRoutes, { costs, controlPlane: deps.stores.controlPlane, now });
   const controlPlane = deps.stores.controlPlane;
-  await app.register(sessionRoutes, { controlPlane, sessionHours: deps.config.api.sessionHours });
+  await app.register(sessionRoutes, { controlPlane, sessionHours: deps.config.api.sessionHours, loginAttemptsPerMinute: deps.config.api.loginAttemptsPerMinute });
   await app.register(apiKeyRoutes, { controlPlane });
   await app.register(userRoutes, { controlPlane });
   await app.register(organizationRoutes, { controlPlane });
@@ -101,3 +103,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 const trustedTenant =
   (tenant: (request: FastifyRequest) => Promise<string>): Authenticator =>
   async (request) => ({ organizationId: await tenant(request), role: 'admin', actorType: 'SYSTEM', actorId: 'test', actorName: 'test harness' });
+
+/** Trusts the nearest `hops` proxies: what Fastify does with a number, which its types do not admit. */
+const hopsOf = (hops: number) => (_address: string, hop: number) => hop < hops;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { API_KEY_PATTERN } from '../auth/tokens';
 import { parseMasterKey } from '../security/envelope-crypto';
@@ -27,6 +28,12 @@ export const ENV_VARS = {
   ARM_API_KEY: { default: '', doc: 'API key the `ai-arm` CLI sends to a running collector (backfill, audit verify); default: ARM_BOOTSTRAP_API_KEY' },
   ARM_RATE_LIMIT_PER_MINUTE: { default: '600', doc: 'API requests a minute per API key or signed-in user (bursts up to as many); over it, 429 with retry-after' },
   ARM_SESSION_HOURS: { default: '12', doc: 'How long a sign-in session (the httpOnly cookie) lasts' },
+  ARM_LOGIN_ATTEMPTS_PER_MINUTE: { default: '10', doc: 'Sign-in attempts a minute for one account from one address (3 times as many from one address, and 10 times as many failures per 10 minutes for one account from all addresses, except from an address that signed in to it lately); over it, 429 with retry-after' },
+  ARM_TRUST_PROXY: { default: '', doc: 'Behind a reverse proxy: `true`, the number of proxy hops, or the proxies\' addresses (comma-separated IPs or CIDRs), so the client address (sign-in limits, audit) comes from X-Forwarded-For and the origin from X-Forwarded-Proto/Host; unset = the peer address' },
+  ARM_ALLOWED_ORIGINS: { default: '', doc: 'Other origins (comma-separated, e.g. `https://arm.example.com`) allowed to send state-changing requests with a session cookie; the collector\'s own origin always is' },
+  ARM_AUDIT_HMAC_KEY: { default: '', doc: 'Keys the audit chain (HMAC-SHA256, at least 32 bytes as hex or base64: `openssl rand -hex 32`), so a chain recomputed without it fails verification; unset = the plain SHA-256 chain (logged at start)' },
+  ARM_AUDIT_HEAD_EXPORT_DIR: { default: '', doc: 'Directory the signed audit chain heads are appended to (`audit-heads.jsonl`); unset = written to the log' },
+  ARM_AUDIT_HEAD_EXPORT_INTERVAL_MS: { default: '3600000', doc: 'How often the audit chain heads are exported (0 = never)' },
   OPENAI_ADMIN_KEY: { default: '', doc: 'OpenAI admin key (sk-admin-...); with no vendor key set the collector runs in demo mode' },
   OPENAI_BASE_URL: { default: 'https://api.openai.com/v1', doc: 'OpenAI API base URL (a proxy, or `ai-arm simulate`)' },
   ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
@@ -60,7 +67,19 @@ export interface Config {
   poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; pageRows: number; vendorMaxRetries: number };
   health: { failuresForDown: number; degradedLatencyMs: number };
   otel: { endpoint: string | null; serviceName: string; metricIntervalMs: number };
-  api: { bootstrapKey: string | null; grafanaKey: string | null; cliKey: string | null; rateLimitPerMinute: number; sessionHours: number };
+  api: {
+    bootstrapKey: string | null;
+    grafanaKey: string | null;
+    cliKey: string | null;
+    rateLimitPerMinute: number;
+    sessionHours: number;
+    loginAttemptsPerMinute: number;
+    /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses. */
+    trustProxy: boolean | number | string;
+    /** Origins besides the collector's own that may send cookie-authenticated changes. */
+    allowedOrigins: string[];
+  };
+  audit: { hmacKey: Buffer | null; headExportDir: string | null; headExportIntervalMs: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
 }
@@ -79,6 +98,47 @@ function masterKey(value: string, problems: string[]): Buffer | null {
     problems.push((err as Error).message); // never echo the value
     return null;
   }
+}
+
+function auditKey(value: string, problems: string[]): Buffer | null {
+  if (value === '') return null;
+  const key = /^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length < 32) {
+    problems.push('ARM_AUDIT_HMAC_KEY must be at least 32 bytes, as hex or base64 (openssl rand -hex 32)'); // never echo the value
+    return null;
+  }
+  return key;
+}
+
+function trustProxy(value: string, problems: string[]): boolean | number | string {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const parts = value.split(',').map((p) => p.trim());
+  for (const p of parts) {
+    const [ip, bits, ...rest] = p.split('/');
+    const family = isIP(ip ?? '');
+    if (!family || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
+      problems.push(`ARM_TRUST_PROXY must be true, a hop count, or comma-separated IPs or CIDRs (got "${p}")`);
+      return false;
+    }
+  }
+  return parts.join(',');
+}
+
+function origins(value: string, problems: string[]): string[] {
+  if (value === '') return [];
+  return value.split(',').map((o) => {
+    const v = o.trim();
+    try {
+      const u = new URL(v);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/$/, '')) return u.origin;
+    } catch {
+      // reported below
+    }
+    problems.push(`ARM_ALLOWED_ORIGINS must list origins such as https://arm.example.com (got "${v}")`);
+    return v;
+  });
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -146,7 +206,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     },
     health: { failuresForDown: int('ARM_HEALTH_FAILURES_DOWN', 1, 100), degradedLatencyMs: int('ARM_HEALTH_DEGRADED_LATENCY_MS', 1, 600_000) },
     otel: { endpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: raw('OTEL_SERVICE_NAME') || 'ai-arm-collector', metricIntervalMs: int('OTEL_METRIC_EXPORT_INTERVAL', 1000, 3_600_000) },
-    api: { bootstrapKey: raw('ARM_BOOTSTRAP_API_KEY') || null, grafanaKey: raw('ARM_BOOTSTRAP_GRAFANA_KEY') || null, cliKey: raw('ARM_API_KEY') || raw('ARM_BOOTSTRAP_API_KEY') || null, rateLimitPerMinute: int('ARM_RATE_LIMIT_PER_MINUTE', 1, 1_000_000), sessionHours: int('ARM_SESSION_HOURS', 1, 24 * 90) },
+    api: {
+      bootstrapKey: raw('ARM_BOOTSTRAP_API_KEY') || null,
+      grafanaKey: raw('ARM_BOOTSTRAP_GRAFANA_KEY') || null,
+      cliKey: raw('ARM_API_KEY') || raw('ARM_BOOTSTRAP_API_KEY') || null,
+      rateLimitPerMinute: int('ARM_RATE_LIMIT_PER_MINUTE', 1, 1_000_000),
+      sessionHours: int('ARM_SESSION_HOURS', 1, 24 * 90),
+      loginAttemptsPerMinute: int('ARM_LOGIN_ATTEMPTS_PER_MINUTE', 1, 10_000),
+      trustProxy: trustProxy(raw('ARM_TRUST_PROXY'), problems),
+      allowedOrigins: origins(raw('ARM_ALLOWED_ORIGINS'), problems),
+    },
+    audit: {
+      hmacKey: auditKey(raw('ARM_AUDIT_HMAC_KEY'), problems),
+      headExportDir: raw('ARM_AUDIT_HEAD_EXPORT_DIR') === '' ? null : isAbsolute(raw('ARM_AUDIT_HEAD_EXPORT_DIR')) ? raw('ARM_AUDIT_HEAD_EXPORT_DIR') : resolve(cwd, raw('ARM_AUDIT_HEAD_EXPORT_DIR')),
+      headExportIntervalMs: int('ARM_AUDIT_HEAD_EXPORT_INTERVAL_MS', 0, 86_400_000 * 7),
+    },
     demoMode: false,
   };
   if (config.api.bootstrapKey && !API_KEY_PATTERN.test(config.api.bootstrapKey)) problems.push('ARM_BOOTSTRAP_API_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');

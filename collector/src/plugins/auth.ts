@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app';
 import type { AuditContext } from '../audit/log';
+import { checkSameOrigin } from '../auth/csrf';
 import { keyRoleAllows } from '../auth/grafana-role';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
@@ -63,9 +64,10 @@ export const auditContext = (request: FastifyRequest): AuditContext => ({
 /**
  * Every route but the public ones needs an API key (`Authorization: Bearer arm_sk_live_...`)
  * or a session cookie; the principal found sets the organisation and the role, and a `grafana`
- * key is held to the Grafana app's calls. Callers are rate limited per key or user.
+ * key is held to the Grafana app's calls. Callers are rate limited per key or user. A change made
+ * with the session cookie must come from the collector's own origin or `allowedOrigins` (CSRF).
  */
-export function registerAuth(app: App, authenticate: Authenticator, limiter: RateLimiter): void {
+export function registerAuth(app: App, authenticate: Authenticator, limiter: RateLimiter, allowedOrigins: readonly string[] = []): void {
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('organizationId', '');
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -75,6 +77,7 @@ export function registerAuth(app: App, authenticate: Authenticator, limiter: Rat
     if (!principal) throw new ApiError('UNAUTHENTICATED', 'send an API key as `Authorization: Bearer arm_sk_live_...`, or sign in with POST /api/auth/login');
     request.principal = principal;
     request.organizationId = principal.organizationId;
+    if (principal.actorType === 'USER' && bearerToken(request) === null) checkSameOrigin(request, allowedOrigins);
     const wait = limiter.take(`${principal.actorType}:${principal.actorId}`);
     if (wait > 0) {
       reply.header('retry-after', String(wait));

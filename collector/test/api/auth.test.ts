@@ -1,5 +1,6 @@
 import { ensureBootstrapKey, ensureGrafanaKey } from '../../src/auth/bootstrap';
 import { GRAFANA_CALLS } from '../../src/auth/grafana-role';
+import { LoginThrottle, loginLimits } from '../../src/auth/login-throttle';
 import { ConfigError, loadConfig } from '../../src/config/env';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   let t: Awaited<ReturnType<typeof authedApp>>;
   const secrets: string[] = [];
   const PASSWORD = 'Correct-Horse-42-battery';
+  // What a browser sends with a change made from the collector's own pages (inject's host is localhost:80).
+  const OWN_ORIGIN = 'http://localhost';
   beforeAll(async () => {
     t = await authedApp({ ARM_RATE_LIMIT_PER_MINUTE: '1000' });
     secrets.push(t.admin);
@@ -101,7 +104,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
 
     const me = await t.call(null, { url: '/api/auth/me', headers: { cookie: session } });
     expect(me.body.data).toEqual(expect.objectContaining({ actorType: 'USER', role: 'member', name: 'ops@example.com' }));
-    expect((await t.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session } })).status).toBe(200);
+    expect((await t.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session, origin: OWN_ORIGIN } })).status).toBe(200);
     expect((await t.call(null, { url: '/api/auth/me', headers: { cookie: session } })).status).toBe(401);
   });
 
@@ -266,7 +269,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     const login = await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'budgets@example.com', password: PASSWORD } });
     const session = String(login.headers['set-cookie']).split(';')[0]!;
     secrets.push(session.split('=')[1]!);
-    const made = await t.call(null, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'by-session', period: 'DAY', amount: '5' }, headers: { cookie: session, 'x-grafana-user': 'someone-else' } });
+    const made = await t.call(null, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'by-session', period: 'DAY', amount: '5' }, headers: { cookie: session, origin: OWN_ORIGIN, 'x-grafana-user': 'someone-else' } });
     expect(made.status).toBe(201);
     const [record] = (await t.call(t.admin, { url: `/api/v1/governance/audit?resourceId=${made.body.data.id}` })).body.data;
     expect(record).toEqual(expect.objectContaining({ actorType: 'USER', actorName: 'budgets@example.com', metadata: {} }));
@@ -274,6 +277,42 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     const odd = await t.call(t.admin, { method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'odd', period: 'DAY', amount: '5' }, headers: { 'x-grafana-user': 'eve\tadmin' } });
     const [oddRecord] = (await t.call(t.admin, { url: `/api/v1/governance/audit?resourceId=${odd.body.data.id}` })).body.data;
     expect(oddRecord.metadata).toEqual({});
+  });
+
+  it('refuses a change made with the session cookie from another site, bodiless POSTs too (CSRF); same-origin and API keys pass', async () => {
+    const created = await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'csrf@example.com', role: 'admin', password: PASSWORD } });
+    expect(created.status).toBe(201);
+    const login = await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'csrf@example.com', password: PASSWORD } });
+    const session = String(login.headers['set-cookie']).split(';')[0]!;
+    secrets.push(session.split('=')[1]!);
+    const budget = { name: 'csrf-target', period: 'DAY', amount: '5' };
+    const before = await auditCount();
+    // A form or fetch on evil.example: the browser adds the cookie and its own Origin.
+    for (const [method, url, payload] of [
+      ['POST', '/api/v1/costs/budget', budget],
+      ['POST', '/api/auth/logout', undefined],
+      ['POST', '/api/v1/agents/discover', undefined],
+      ['PATCH', `/api/v1/users/${created.body.data.id}`, { name: 'Mallory' }],
+      ['DELETE', `/api/v1/users/${created.body.data.id}`, undefined],
+    ] as const) {
+      const res = await t.call(null, { method, url, ...(payload ? { payload } : {}), headers: { cookie: session, origin: 'https://evil.example' } });
+      expect([method, url, res.status]).toEqual([method, url, 403]);
+      expect(res.body).toEqual({ success: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/another site/), details: { origin: 'https://evil.example', expected: [OWN_ORIGIN] } } });
+    }
+    // Neither Origin nor Referer: refused too; a Referer of another site as well; an opaque origin (sandboxed frame) too.
+    expect((await t.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session } })).status).toBe(403);
+    expect((await t.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session, referer: 'https://evil.example/page' } })).status).toBe(403);
+    expect((await t.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session, origin: 'null' } })).status).toBe(403);
+    expect(await auditCount()).toBe(before);
+    expect((await t.call(null, { url: '/api/auth/me', headers: { cookie: session, origin: 'https://evil.example' } })).status).toBe(200);
+    // The collector's own pages: by Origin, or by Referer when a privacy setting drops Origin.
+    const own = await t.call(null, { method: 'POST', url: '/api/v1/costs/budget', payload: budget, headers: { cookie: session, origin: OWN_ORIGIN } });
+    expect(own.status).toBe(201);
+    const byReferer = await t.call(null, { method: 'PATCH', url: `/api/v1/users/${created.body.data.id}`, payload: { name: 'Casey' }, headers: { cookie: session, referer: `${OWN_ORIGIN}/settings` } });
+    expect(byReferer.status).toBe(200);
+    // API keys are never sent by a browser on its own: no origin needed (the Grafana app's proxy uses one).
+    const byKey = await t.call(t.admin, { method: 'DELETE', url: `/api/v1/costs/budget/${own.body.data.id}`, headers: { origin: 'https://evil.example' } });
+    expect(byKey.status).toBe(204);
   });
 
   it('audits every successful mutation with actor, before and after, IP, user agent and request id; secrets removed', async () => {
@@ -313,17 +352,117 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   });
 });
 
+describe('cookie changes from other origins', () => {
+  const PASSWORD = 'Correct-Horse-42-battery';
+  it('allows the origins listed in ARM_ALLOWED_ORIGINS, and reads the origin a trusted proxy forwards', async () => {
+    const proxied = await authedApp({ ARM_ALLOWED_ORIGINS: 'https://ops.example.com', ARM_TRUST_PROXY: '127.0.0.1' });
+    try {
+      await proxied.call(proxied.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'proxied@example.com', role: 'member', password: PASSWORD } });
+      const login = await proxied.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'proxied@example.com', password: PASSWORD } });
+      const session = String(login.headers['set-cookie']).split(';')[0]!;
+      const logoutFrom = async (origin: string, forwarded: Record<string, string> = {}) =>
+        (await proxied.call(null, { method: 'POST', url: '/api/auth/logout', headers: { cookie: session, origin, ...forwarded } })).status;
+      expect(await logoutFrom('https://evil.example')).toBe(403);
+      // Behind the proxy the browser's origin is the public one the proxy names in X-Forwarded-*.
+      expect(await logoutFrom('https://arm.example.com')).toBe(403);
+      // (Signing out twice: the first ends the session, so the second answers 401, past the origin check.)
+      expect(await logoutFrom('https://ops.example.com')).toBe(200);
+      expect(await logoutFrom('https://arm.example.com', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'arm.example.com' })).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('sign-in limits', () => {
-  it('limits attempts per address whatever the client, and per client whatever the address', async () => {
+  const PASSWORD = 'Correct-Horse-42-battery';
+  const signIn = (t: Awaited<ReturnType<typeof authedApp>>, email: string, password: string, ip: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress: ip });
+
+  it("an attacker sending wrong passwords steadily is throttled (429, retry-after) but cannot lock the user out", async () => {
     const t = await authedApp();
     try {
-      const attempt = (email: string, ip: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'Wrong-Horse-42-battery' }, remoteAddress: ip });
-      const oneAddress = [];
-      for (let i = 0; i < 11; i++) oneAddress.push((await attempt('target@example.com', `10.0.0.${i + 1}`)).statusCode);
-      expect(oneAddress).toEqual([...Array(10).fill(401), 429]);
-      const oneClient = [];
-      for (let i = 0; i < 11; i++) oneClient.push((await attempt(`user${i}@example.com`, '10.9.9.9')).statusCode);
-      expect(oneClient).toEqual([...Array(10).fill(401), 429]);
+      expect((await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'victim@example.com', role: 'member', password: PASSWORD } })).status).toBe(201);
+      expect((await signIn(t, 'victim@example.com', PASSWORD, '10.0.0.5')).statusCode).toBe(200);
+      // A guess every 6 s is 10 a minute: the whole budget of one address for one account.
+      const attacker = [];
+      for (let i = 0; i < 11; i++) attacker.push((await signIn(t, 'victim@example.com', `Wrong-Horse-${i}-battery`, '203.0.113.9')).statusCode);
+      expect(attacker).toEqual([...Array(10).fill(401), 429]);
+      const limited = await signIn(t, 'victim@example.com', 'Wrong-Horse-x-battery', '203.0.113.9');
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.json().error).toEqual(expect.objectContaining({ code: 'RATE_LIMITED', details: { retryAfterSeconds: Number(limited.headers['retry-after']) } }));
+      // Even the right password waits from the attacker's address...
+      expect((await signIn(t, 'victim@example.com', PASSWORD, '203.0.113.9')).statusCode).toBe(429);
+      // ...while the user signs in from their usual address, and from a new one.
+      expect((await signIn(t, 'victim@example.com', PASSWORD, '10.0.0.5')).statusCode).toBe(200);
+      expect((await signIn(t, 'victim@example.com', PASSWORD, '198.51.100.7')).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('limits one address spraying many accounts, and many addresses against one account only past a far higher backstop that spares the usual address', async () => {
+    // 2 a minute per account and address; 6 per address; 20 failures per account.
+    const t = await authedApp({ ARM_LOGIN_ATTEMPTS_PER_MINUTE: '2' });
+    try {
+      const spray = [];
+      for (let i = 0; i < 7; i++) spray.push((await signIn(t, `user${i}@example.com`, 'Wrong-Horse-42-battery', '10.9.9.9')).statusCode);
+      expect(spray).toEqual([...Array(6).fill(401), 429]);
+
+      expect((await t.call(t.admin, { method: 'POST', url: '/api/v1/users', payload: { email: 'target@example.com', role: 'member', password: PASSWORD } })).status).toBe(201);
+      expect((await signIn(t, 'target@example.com', PASSWORD, '10.0.0.5')).statusCode).toBe(200);
+      // Two guesses from each of many addresses, until the account's backstop holds (it refills one every 30 s).
+      const botnet: number[] = [];
+      let held: Awaited<ReturnType<typeof signIn>> | undefined;
+      for (let i = 1; i <= 20 && !held; i++) {
+        for (let j = 0; j < 2 && !held; j++) {
+          const res = await signIn(t, 'target@example.com', 'Wrong-Horse-42-battery', `192.0.2.${i}`);
+          if (res.statusCode === 429) held = res;
+          else botnet.push(res.statusCode);
+        }
+      }
+      expect(botnet.length).toBeGreaterThanOrEqual(20);
+      expect(new Set(botnet)).toEqual(new Set([401]));
+      expect(held).toBeDefined();
+      expect(Number(held!.headers['retry-after'])).toBeGreaterThan(0);
+      // Past the backstop the address the user signed in from lately still signs in.
+      expect((await signIn(t, 'target@example.com', PASSWORD, '10.0.0.5')).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('the account backstop stops a fresh address even with the right password, never a known-good one, and lapses (a clock of its own)', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const throttle = new LoginThrottle(loginLimits(2), () => now);
+    throttle.succeeded('u@example.com', '10.0.0.5');
+    for (let i = 0; i < 20; i++) {
+      expect(throttle.attempt('u@example.com', `192.0.2.${i >> 1}`)).toBe(0);
+      throttle.failed('u@example.com');
+    }
+    expect(throttle.attempt('u@example.com', '198.51.100.1')).toBe(30);
+    expect(throttle.attempt('u@example.com', '10.0.0.5')).toBe(0);
+    now += 30_000;
+    expect(throttle.attempt('u@example.com', '198.51.100.1')).toBe(0);
+    // A known-good address is forgotten after 30 days.
+    now += 31 * 86_400_000;
+    for (let i = 0; i < 20; i++) throttle.failed('u@example.com');
+    expect(throttle.attempt('u@example.com', '10.0.0.5')).toBeGreaterThan(0);
+  });
+
+  it('takes the client address from X-Forwarded-For only from a proxy ARM_TRUST_PROXY names', async () => {
+    const t = await authedApp({ ARM_LOGIN_ATTEMPTS_PER_MINUTE: '1', ARM_TRUST_PROXY: '10.1.1.1' });
+    try {
+      const via = (client: string, peer: string) =>
+        t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.com', password: 'Wrong-Horse-42-battery' }, remoteAddress: peer, headers: { 'x-forwarded-for': client } });
+      // Through the trusted proxy each client has its own limit...
+      expect((await via('198.51.100.1', '10.1.1.1')).statusCode).toBe(401);
+      expect((await via('198.51.100.2', '10.1.1.1')).statusCode).toBe(401);
+      expect((await via('198.51.100.1', '10.1.1.1')).statusCode).toBe(429);
+      // ...while anyone else's X-Forwarded-For is ignored: the peer is the address.
+      expect((await via('198.51.100.3', '10.2.2.2')).statusCode).toBe(401);
+      expect((await via('198.51.100.4', '10.2.2.2')).statusCode).toBe(429);
     } finally {
       await t.close();
     }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audited } from '../../audit/audited';
 import { appendAudit } from '../../audit/log';
 import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
-import { RateLimiter } from '../../auth/rate-limit';
+import { LoginThrottle, loginLimits } from '../../auth/login-throttle';
 import { ApiKeyStore, SessionStore, UserStore } from '../../auth/store';
 import { ApiError } from '../../errors';
 import { auditContext, SESSION_COOKIE, sessionToken } from '../../plugins/auth';
@@ -11,21 +11,20 @@ import type { ControlPlaneDb } from '../../stores/postgres/types';
 
 const Login = Type.Object({ email: Type.String({ format: 'email', maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
 
-// Guessing passwords: a handful of tries per address and client a minute.
-const LOGINS_PER_MINUTE = 10;
-
 const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
 
 /** Email and password sign-in for people; the session is an httpOnly cookie. */
-export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; sessionHours: number }> = async (app, { controlPlane, sessionHours }) => {
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; sessionHours: number; loginAttemptsPerMinute: number }> = async (
+  app,
+  { controlPlane, sessionHours, loginAttemptsPerMinute },
+) => {
   const users = new UserStore(controlPlane);
-  const limiter = new RateLimiter(LOGINS_PER_MINUTE);
+  const throttle = new LoginThrottle(loginLimits(loginAttemptsPerMinute));
 
   app.post('/api/auth/login', { config: { public: true }, schema: { body: Login, description: 'Sign in; sets the session cookie' } }, async (request, reply) => {
-    // Per client and per address, so neither many emails from one client (spraying, or
-    // scrypt as a CPU sink) nor many clients against one address get far.
+    // request.ip is the peer, or the client a trusted proxy names (ARM_TRUST_PROXY).
     const email = request.body.email.toLowerCase();
-    const wait = Math.max(limiter.take(`ip|${request.ip}`), limiter.take(`email|${email}`));
+    const wait = throttle.attempt(email, request.ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many sign-in attempts; retry in ${wait} s`, { retryAfterSeconds: wait });
@@ -35,7 +34,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
     for (const c of candidates) if (await verifyPassword(request.body.password, c.passwordHash!)) user = c;
     // The same work when nobody has this email, so timing does not tell which emails exist.
     if (candidates.length === 0) await verifyPassword(request.body.password, DUMMY_HASH);
-    if (!user) throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
+    if (!user) {
+      throttle.failed(email);
+      throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
+    }
     const { passwordHash: _hidden, ...safe } = user;
     const session = await controlPlane.transaction(async (tx) => {
       const s = await new SessionStore(tx).create(safe, sessionHours);
@@ -43,6 +45,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
       await appendAudit(tx, { ...auditContext(request), principal }, { action: 'session.create', resourceType: 'user', resourceId: safe.id });
       return s;
     });
+    throttle.succeeded(email, request.ip);
     reply.header('set-cookie', cookie(session.token, sessionHours * 3600));
     return { success: true as const, data: { user: safe, expiresAt: session.expiresAt.toISOString() } };
   });
