@@ -20,6 +20,7 @@ const SERIES = Number(values.series);
 const EVENTS = Number(values.events);
 const MODELS = ['gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'o4-mini-2025-04-16'];
 const AGENTS = Array.from({ length: 1000 }, (_, i) => `agent-${i}`);
+const ORG = '00000000-0000-4000-8000-000000000001';
 const TOKENS = METRIC_DEFINITIONS.find((d) => d.name === 'gen_ai.client.token.usage')!.buckets!;
 const SECONDS = METRIC_DEFINITIONS.find((d) => d.name === 'gen_ai.client.operation.duration')!.buckets!;
 
@@ -45,11 +46,11 @@ function recordOurs(): number {
       for (let i = 0; i < n; i++) {
         const model = MODELS[i % 5]!;
         const agent = AGENTS[i % 1000]!;
-        m.tokens.add(812, { gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_token_type: 'input', gen_ai_agent_id: agent });
-        m.costUsd.add(0.0042, { gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_agent_id: agent });
-        m.genAiClientTokenUsage.record(812, { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'input', gen_ai_request_model: model });
-        m.genAiClientTokenUsage.record(233, { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'output', gen_ai_request_model: model });
-        m.genAiClientOperationDuration.record(1.37, { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: model });
+        m.tokens.add(812, { organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_token_type: 'input', gen_ai_agent_id: agent });
+        m.costUsd.add(0.0042, { organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_agent_id: agent });
+        m.genAiClientTokenUsage.record(812, { organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'input', gen_ai_request_model: model });
+        m.genAiClientTokenUsage.record(233, { organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'output', gen_ai_request_model: model });
+        m.genAiClientOperationDuration.record(1.37, { organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: model });
       }
     });
   run(20_000);
@@ -58,20 +59,20 @@ function recordOurs(): number {
 
 function recordPromClient(): number {
   const registry = new Registry();
-  const tokens = new Counter({ name: 'ai_arm_tokens_total', help: 'x', labelNames: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'], registers: [registry] });
-  const cost = new Counter({ name: 'ai_arm_cost_usd_total', help: 'x', labelNames: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'], registers: [registry] });
-  const usage = new Histogram({ name: 'gen_ai_client_token_usage', help: 'x', labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'], buckets: [...TOKENS], registers: [registry] });
-  const duration = new Histogram({ name: 'gen_ai_client_operation_duration_seconds', help: 'x', labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'], buckets: [...SECONDS], registers: [registry] });
+  const tokens = new Counter({ name: 'ai_arm_tokens_total', help: 'x', labelNames: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'], registers: [registry] });
+  const cost = new Counter({ name: 'ai_arm_cost_usd_total', help: 'x', labelNames: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'], registers: [registry] });
+  const usage = new Histogram({ name: 'gen_ai_client_token_usage', help: 'x', labelNames: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'], buckets: [...TOKENS], registers: [registry] });
+  const duration = new Histogram({ name: 'gen_ai_client_operation_duration_seconds', help: 'x', labelNames: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'], buckets: [...SECONDS], registers: [registry] });
   const run = (n: number) =>
     time(() => {
       for (let i = 0; i < n; i++) {
         const model = MODELS[i % 5]!;
         const agent = AGENTS[i % 1000]!;
-        tokens.inc({ gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_token_type: 'input', gen_ai_agent_id: agent }, 812);
-        cost.inc({ gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_agent_id: agent }, 0.0042);
-        usage.observe({ gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'input', gen_ai_request_model: model }, 812);
-        usage.observe({ gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'output', gen_ai_request_model: model }, 233);
-        duration.observe({ gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: model }, 1.37);
+        tokens.inc({ organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_token_type: 'input', gen_ai_agent_id: agent }, 812);
+        cost.inc({ organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: model, gen_ai_agent_id: agent }, 0.0042);
+        usage.observe({ organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'input', gen_ai_request_model: model }, 812);
+        usage.observe({ organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_token_type: 'output', gen_ai_request_model: model }, 233);
+        duration.observe({ organization_id: ORG, gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: model }, 1.37);
       }
     });
   run(20_000);
@@ -90,11 +91,11 @@ function recordOtel(): number {
       for (let i = 0; i < n; i++) {
         const model = MODELS[i % 5]!;
         const agent = AGENTS[i % 1000]!;
-        tokens.add(812, { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.token.type': 'input', 'gen_ai.agent.id': agent });
-        cost.add(0.0042, { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.agent.id': agent });
-        usage.record(812, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.token.type': 'input', 'gen_ai.request.model': model });
-        usage.record(233, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.token.type': 'output', 'gen_ai.request.model': model });
-        duration.record(1.37, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model });
+        tokens.add(812, { organization_id: ORG, 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.token.type': 'input', 'gen_ai.agent.id': agent });
+        cost.add(0.0042, { organization_id: ORG, 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.agent.id': agent });
+        usage.record(812, { organization_id: ORG, 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.token.type': 'input', 'gen_ai.request.model': model });
+        usage.record(233, { organization_id: ORG, 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.token.type': 'output', 'gen_ai.request.model': model });
+        duration.record(1.37, { organization_id: ORG, 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model });
       }
     });
   run(20_000);
@@ -110,7 +111,7 @@ async function renderOurs(): Promise<number> {
   const m = new Instruments(sink);
   for (let i = 0; i < SERIES; i++) {
     const l = seriesLabels(i);
-    m.tokens.add(i, { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: l.type, gen_ai_agent_id: l.agent });
+    m.tokens.add(i, { organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: l.type, gen_ai_agent_id: l.agent });
   }
   const times = [];
   for (let r = 0; r < 5; r++) times.push(await timeAsync(() => sink.render()));
@@ -119,10 +120,10 @@ async function renderOurs(): Promise<number> {
 
 async function renderPromClient(): Promise<number> {
   const registry = new Registry();
-  const tokens = new Counter({ name: 'ai_arm_tokens_total', help: 'x', labelNames: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'], registers: [registry] });
+  const tokens = new Counter({ name: 'ai_arm_tokens_total', help: 'x', labelNames: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'], registers: [registry] });
   for (let i = 0; i < SERIES; i++) {
     const l = seriesLabels(i);
-    tokens.inc({ gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: l.type, gen_ai_agent_id: l.agent }, i);
+    tokens.inc({ organization_id: ORG, gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: l.type, gen_ai_agent_id: l.agent }, i);
   }
   const times = [];
   for (let r = 0; r < 5; r++) times.push(await timeAsync(() => registry.metrics()));
@@ -135,7 +136,7 @@ async function renderOtel(): Promise<number> {
   const tokens = provider.getMeter('bench').createCounter('ai_arm.tokens');
   for (let i = 0; i < SERIES; i++) {
     const l = seriesLabels(i);
-    tokens.add(i, { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.token.type': l.type, 'gen_ai.agent.id': l.agent });
+    tokens.add(i, { organization_id: ORG, 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.token.type': l.type, 'gen_ai.agent.id': l.agent });
   }
   const serializer = new PrometheusSerializer();
   const { resourceMetrics } = await exporter.collect();

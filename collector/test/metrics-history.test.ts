@@ -66,16 +66,16 @@ describe('GET /api/v1/metrics/history: counters and budget gauges rebuilt for pr
     const created = await app.inject({ method: 'POST', url: '/api/v1/costs/budget', payload: { name: 'all', period: 'MONTH', amount: '1000.00' } });
     expect(created.statusCode).toBe(201);
     const res = await get(`/api/v1/metrics/history?from=${FROM}&to=${TO}&step=3600`);
-    const ratio = lastSamples(res.body, 'ai_arm_budget_spent_ratio').get('ai_arm_budget_spent_ratio{budget="all"}')!;
+    const ratio = lastSamples(res.body, 'ai_arm_budget_spent_ratio').get(`ai_arm_budget_spent_ratio{organization_id="${org}",budget="all"}`)!;
     const spent = (await get(`/api/v1/costs/breakdown?by=vendor&from=2026-11-01T00:00:00Z&to=${TO}`)).json().data.reduce((s: number, r: { cost: string }) => s + Number(r.cost), 0);
     expect(ratio.value * 1000).toBeCloseTo(spent, 0);
-    expect(lastSamples(res.body, 'ai_arm_budget_period_seconds').get('ai_arm_budget_period_seconds{budget="all"}')!.value).toBe(30 * 86400);
+    expect(lastSamples(res.body, 'ai_arm_budget_period_seconds').get(`ai_arm_budget_period_seconds{organization_id="${org}",budget="all"}`)!.value).toBe(30 * 86400);
 
     // The live gauges carry the same two numbers after a poll.
     await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
     const live = await sink.render();
-    expect(live).toMatch(/^ai_arm_budget_period_seconds\{budget="all"\} 2592000$/m);
-    expect(live).toMatch(/^ai_arm_budget_spent_ratio\{budget="all"\} 0\.\d+$/m);
+    expect(live).toContain(`\nai_arm_budget_period_seconds{organization_id="${org}",budget="all"} 2592000\n`);
+    expect(live).toMatch(new RegExp(`^ai_arm_budget_spent_ratio\\{organization_id="${org}",budget="all"\\} 0\\.\\d+$`, 'm'));
   });
 
   it('stamps the scrape target labels on every series, and promtool builds TSDB blocks from it', async () => {

@@ -17,9 +17,9 @@ describe('OTLP metrics push (into a capture server: no OTLP receiver runs here)'
     const prom = new PrometheusSink({ processMetrics: false });
     const push = otlpMetricsPush({ endpoint: capture.url, intervalMs: 1000, serviceName: 'ai-arm-test' });
     const m = new Instruments(new TeeSink([prom, push]));
-    m.tokens.add(1200, { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: 'input', gen_ai_agent_id: 'a1' });
-    m.costUsd.add(0.75, { gen_ai_provider_name: 'anthropic', gen_ai_request_model: 'claude-sonnet-4-5', gen_ai_agent_id: 'a1' });
-    m.collectorVendorApiDuration.record(0.2, { gen_ai_provider_name: 'openai', endpoint: 'usage' });
+    m.tokens.add(1200, { organization_id: 'o1', gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o', gen_ai_token_type: 'input', gen_ai_agent_id: 'a1' });
+    m.costUsd.add(0.75, { organization_id: 'o1', gen_ai_provider_name: 'anthropic', gen_ai_request_model: 'claude-sonnet-4-5', gen_ai_agent_id: 'a1' });
+    m.collectorVendorApiDuration.record(0.2, { organization_id: 'o1', gen_ai_provider_name: 'openai', endpoint: 'usage' });
     await push.shutdown(); // flushes a last export
     await capture.close();
 
@@ -29,10 +29,10 @@ describe('OTLP metrics push (into a capture server: no OTLP receiver runs here)'
     const tokens = metrics.find((x) => x.name === 'ai_arm.tokens')!;
     const point = tokens.sum!.dataPoints[0]!;
     expect(Number(point.asDouble ?? point.asInt)).toBe(1200);
-    expect(Object.fromEntries(point.attributes.map((a) => [a.key, a.value.stringValue]))).toEqual({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.token.type': 'input', 'gen_ai.agent.id': 'a1' });
+    expect(Object.fromEntries(point.attributes.map((a) => [a.key, a.value.stringValue]))).toEqual({ organization_id: 'o1', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.token.type': 'input', 'gen_ai.agent.id': 'a1' });
     expect(metrics.map((x) => x.name)).toEqual(expect.arrayContaining(['ai_arm.cost.usd', 'ai_arm.collector.vendor_api.duration']));
     expect(bodies[0]!.resourceMetrics[0]!.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).toBe('ai-arm-test');
     // The same observations on /metrics.
-    expect(await prom.render()).toContain('ai_arm_tokens_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_token_type="input",gen_ai_agent_id="a1"} 1200');
+    expect(await prom.render()).toContain('ai_arm_tokens_total{organization_id="o1",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_token_type="input",gen_ai_agent_id="a1"} 1200');
   });
 });

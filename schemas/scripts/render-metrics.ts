@@ -1,4 +1,4 @@
-import type { Catalogue, MetricDef } from '../src/metrics/catalogue';
+import { tenantLabelOf, type Catalogue, type MetricDef } from '../src/metrics/catalogue';
 
 const HEADER = '// GENERATED from schemas/metrics/catalogue.yaml by `npm run generate`. Do not edit.\n';
 
@@ -28,13 +28,16 @@ export function renderRecorder(c: Catalogue): string {
   out.push('export interface MetricDefinition {');
   out.push('  name: string;', '  prometheus: string;', "  instrument: 'counter' | 'gauge' | 'histogram';", '  unit: string;', '  description: string;');
   out.push('  labels: readonly string[];', '  /** Labels without enumerated values: replaced by `_overflow` once the cap is reached. */', '  boundedLabels: readonly string[];');
+  out.push('  /** The organisation label, on per-tenant metrics: never folded; the cap counts each of its values apart. */', '  tenantLabel?: string;');
   out.push('  buckets?: readonly number[];', '  cardinalityLimit: number;', '}', '');
   out.push('export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [');
   for (const m of c.metrics) {
-    const bounded = m.labels.filter((l) => !c.labels[l]?.values);
+    const bounded = m.labels.filter((l) => !c.labels[l]?.values && !c.labels[l]?.tenant);
+    const tenant = m.labels.find((l) => c.labels[l]?.tenant);
     out.push('  {');
     out.push(`    name: ${q(m.name)},`, `    prometheus: ${q(m.prometheus)},`, `    instrument: ${q(m.instrument)},`, `    unit: ${q(m.unit)},`);
     out.push(`    description: ${q(m.description)},`, `    labels: [${m.labels.map(q).join(', ')}],`, `    boundedLabels: [${bounded.map(q).join(', ')}],`);
+    if (tenant) out.push(`    tenantLabel: ${q(tenant)},`);
     if (m.buckets) out.push(`    buckets: [${c.buckets[m.buckets]!.join(', ')}],`);
     out.push(`    cardinalityLimit: ${m.cardinalityLimit},`, '  },');
   }
@@ -55,20 +58,23 @@ export function renderRecorder(c: Catalogue): string {
     out.push('};', '');
   }
 
+  const tenantOf = (m: MetricDef) => m.labels.find((l) => c.labels[l]?.tenant);
+  // A per-tenant gauge is cleared for one organisation only: nothing one organisation does clears another's series.
+  const clearSig = (m: MetricDef) => (tenantOf(m) ? `clear(only: { ${tenantOf(m)}: string }): void` : 'clear(): void');
   out.push('/** Every catalogue metric, typed by its labels. Build one per sink. */');
   out.push('export class Instruments {');
   for (const m of c.metrics) {
     const labels = `${pascal(accessorName(m))}Labels`;
     out.push(`  /** ${m.description} (${m.instrument}, ${m.unit}; exposed as \`${m.prometheus}\`) */`);
     if (m.instrument === 'counter') out.push(`  readonly ${accessorName(m)}: { add(value: number, labels: ${labels}): void };`);
-    if (m.instrument === 'gauge') out.push(`  readonly ${accessorName(m)}: { set(value: number, labels: ${labels}): void; clear(): void };`);
+    if (m.instrument === 'gauge') out.push(`  readonly ${accessorName(m)}: { set(value: number, labels: ${labels}): void; ${clearSig(m)} };`);
     if (m.instrument === 'histogram') out.push(`  readonly ${accessorName(m)}: { record(value: number, labels: ${labels}): void };`);
   }
   out.push('', '  constructor(sink: MetricSink) {');
   for (const m of c.metrics) {
     const n = q(m.name);
     if (m.instrument === 'counter') out.push(`    this.${accessorName(m)} = { add: (v, l) => sink.add(${n}, v, l) };`);
-    if (m.instrument === 'gauge') out.push(`    this.${accessorName(m)} = { set: (v, l) => sink.set(${n}, v, l), clear: () => sink.clear(${n}) };`);
+    if (m.instrument === 'gauge') out.push(`    this.${accessorName(m)} = { set: (v, l) => sink.set(${n}, v, l), clear: ${tenantOf(m) ? `(only) => sink.clear(${n}, only)` : `() => sink.clear(${n})`} };`);
     if (m.instrument === 'histogram') out.push(`    this.${accessorName(m)} = { record: (v, l) => sink.record(${n}, v, l) };`);
   }
   out.push('  }', '}', '');
@@ -86,6 +92,14 @@ export function renderMetricsDoc(c: Catalogue): string {
     'The Prometheus column is the exact name on `/metrics` (histograms add `_bucket`, `_sum` and `_count`).',
     'Labels without listed values are bounded by the metric\'s cardinality cap: past it, new label sets are folded',
     'into one series whose unbounded labels read `_overflow`, and `ai_arm_metrics_dropped_label_sets_total` counts them.',
+    ...(tenantLabelOf(c) ? [
+      '',
+      `Every per-tenant metric carries \`${tenantLabelOf(c)}\`, the organisation's id. It is never folded, and the cap`,
+      'counts each organisation\'s series apart: one organisation reaching it folds only its own detail, and the',
+      'collector exposes at most cap x organisations series of the metric. Gauges are refreshed and cleared one',
+      'organisation at a time, so nothing one organisation does changes another\'s series. Filter or aggregate by it:',
+      `\`sum by (${tenantLabelOf(c)}, gen_ai_provider_name) (ai_arm_agents)\`.`,
+    ] : []),
     '',
     '| Prometheus name | OTel name | instrument | unit | labels | cap | description |',
     '|---|---|---|---|---|---|---|',
@@ -96,7 +110,7 @@ export function renderMetricsDoc(c: Catalogue): string {
   }
   out.push('', '## Labels', '', '| label | OTel attribute | values | description |', '|---|---|---|---|');
   for (const [name, def] of Object.entries(c.labels)) {
-    out.push(`| \`${name}\` | ${def.otel ? `\`${def.otel}\`` : '-'} | ${def.values ? def.values.map((v) => `\`${v}\``).join(', ') : '(bounded by cap)'} | ${def.description.replace(/\s+/g, ' ')} |`);
+    out.push(`| \`${name}\` | ${def.otel ? `\`${def.otel}\`` : '-'} | ${def.values ? def.values.map((v) => `\`${v}\``).join(', ') : def.tenant ? '(one per organisation, never folded)' : '(bounded by cap)'} | ${def.description.replace(/\s+/g, ' ')} |`);
   }
   out.push('', '## From API enumerations to label values', '', 'The REST API speaks uppercase enums; metrics speak OTel values. This is the only mapping.', '');
   for (const [name, mapping] of Object.entries(c.enumMappings)) {

@@ -65,6 +65,19 @@ describe('metric catalogue', () => {
     expect(problems).toMatch(/optional label store is not among its labels/);
   });
 
+  it('has one tenant label, without values, carried by every per-tenant metric and never folded', () => {
+    expect(catalogue.labels.organization_id?.tenant).toBe(true);
+    const ts = renderRecorder(catalogue);
+    expect(ts).toMatch(/name: 'ai_arm.budget.spent_ratio',[^}]*boundedLabels: \['budget'\],\n    tenantLabel: 'organization_id',/);
+    for (const m of catalogue.metrics.filter((x) => !/^ai_arm\.(collector\.write|metrics)\./.test(x.name))) expect([m.name, m.labels[0]]).toEqual([m.name, 'organization_id']);
+    const broken = clone(catalogue);
+    broken.labels.budget!.tenant = true;
+    broken.labels.store!.tenant = true;
+    const problems = checkCatalogue(broken).join('\n');
+    expect(problems).toMatch(/only one label can be the tenant label: organization_id, store, budget|only one label can be the tenant label/);
+    expect(problems).toMatch(/store: the tenant label cannot list values/);
+  });
+
   it('refuses a file of the wrong shape, naming where', () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
     const path = join(dir, 'c.yaml');
@@ -75,7 +88,8 @@ describe('metric catalogue', () => {
   it('the recording API gives each metric a typed accessor by instrument', () => {
     const ts = renderRecorder(catalogue);
     expect(ts).toContain("readonly costUsd: { add(value: number, labels: CostUsdLabels): void };");
-    expect(ts).toContain("readonly agents: { set(value: number, labels: AgentsLabels): void; clear(): void };");
+    expect(ts).toContain("readonly agents: { set(value: number, labels: AgentsLabels): void; clear(only: { organization_id: string }): void };");
+    expect(ts).toContain("readonly collectorWriteBuffered: { set(value: number, labels: CollectorWriteBufferedLabels): void; clear(): void };");
     expect(ts).toContain("readonly genAiClientOperationDuration: { record(value: number, labels: GenAiClientOperationDurationLabels): void };");
     expect(ts).toMatch(/error_type\?: ErrorType;/);
   });

@@ -25,23 +25,24 @@ function outcomeOf(status: number): Outcome {
 
 /**
  * The fetch handed to the vendor SDKs: every call they make, retries included, is counted
- * by endpoint and outcome and timed, without touching the SDKs.
+ * by endpoint and outcome and timed, without touching the SDKs, under the organisation the
+ * connection belongs to.
  */
-export function instrumentedFetch(provider: GenAiProviderName, metrics: Instruments, inner: typeof fetch = fetch): typeof fetch {
+export function instrumentedFetch(organizationId: string, provider: GenAiProviderName, metrics: Instruments, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     const endpoint = endpointOf(url);
     const started = performance.now();
     try {
       const res = await inner(input, init);
-      metrics.collectorVendorApiRequests.add(1, { gen_ai_provider_name: provider, endpoint, outcome: outcomeOf(res.status) });
+      metrics.collectorVendorApiRequests.add(1, { organization_id: organizationId, gen_ai_provider_name: provider, endpoint, outcome: outcomeOf(res.status) });
       return res;
     } catch (err) {
       const name = (err as Error).name;
-      metrics.collectorVendorApiRequests.add(1, { gen_ai_provider_name: provider, endpoint, outcome: name === 'AbortError' || name === 'TimeoutError' ? 'timeout' : 'network_error' });
+      metrics.collectorVendorApiRequests.add(1, { organization_id: organizationId, gen_ai_provider_name: provider, endpoint, outcome: name === 'AbortError' || name === 'TimeoutError' ? 'timeout' : 'network_error' });
       throw err;
     } finally {
-      metrics.collectorVendorApiDuration.record((performance.now() - started) / 1000, { gen_ai_provider_name: provider, endpoint });
+      metrics.collectorVendorApiDuration.record((performance.now() - started) / 1000, { organization_id: organizationId, gen_ai_provider_name: provider, endpoint });
     }
   };
 }

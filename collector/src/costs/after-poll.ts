@@ -17,7 +17,7 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
   const alerts = new CostAlertStore(controlPlane);
   const warned = new Set<string>();
   return async (organizationId: string, now: Date): Promise<void> => {
-    await refreshMonthToDate(costs, controlPlane, metrics, now);
+    await refreshMonthToDate(costs, metrics, organizationId, now);
     // History counts too: a model the table lacks is logged once, whether or not it is live traffic.
     const month = periodWindow('MONTH', now);
     for (const c of await costs.ledger({ organizationId, from: month.from, to: month.to }, 'none')) {
@@ -27,10 +27,15 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
     }
     const list = await budgets.list(organizationId);
-    for (const b of list) {
-      const status = await budgetStatus(costs, b, now);
-      metrics.budgetSpentRatio.set(status.spentRatio, { budget: b.name });
-      metrics.budgetPeriod.set((Date.parse(status.period.to) - Date.parse(status.period.from)) / 1000, { budget: b.name });
+    const statuses = await Promise.all(list.map(async (b) => ({ b, status: await budgetStatus(costs, b, now) })));
+    // This organisation's budgets only, replaced at once: a deleted budget's series goes, and a
+    // same-named budget of another organisation is another series.
+    const org = { organization_id: organizationId };
+    metrics.budgetSpentRatio.clear(org);
+    metrics.budgetPeriod.clear(org);
+    for (const { b, status } of statuses) {
+      metrics.budgetSpentRatio.set(status.spentRatio, { ...org, budget: b.name });
+      metrics.budgetPeriod.set((Date.parse(status.period.to) - Date.parse(status.period.from)) / 1000, { ...org, budget: b.name });
     }
     await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, list, activity);
   };

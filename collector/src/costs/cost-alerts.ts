@@ -110,6 +110,7 @@ export async function evaluateAlerts(
   activity?: ActivityLog,
 ): Promise<void> {
   const byId = new Map(budgets.map((b) => [b.id, b]));
+  const firing: [CostAlertRow, boolean][] = [];
   for (const a of await store.list(organizationId)) {
     const v = await judgeAlert(costs, organizationId, a, now, a.budgetId ? byId.get(a.budgetId) : undefined);
     if (v.firing !== a.firing) {
@@ -117,6 +118,11 @@ export async function evaluateAlerts(
       activity?.costAlert({ organizationId, name: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual, message: v.message });
     }
     await store.record(organizationId, a.id, v.firing, v.actual, v.message);
-    metrics.costAlertFiring.set(v.firing ? 1 : 0, { alert_name: a.name, alert_type: a.alertType.toLowerCase() as 'threshold' | 'anomaly' | 'forecast' });
+    firing.push([a, v.firing]);
+  }
+  // This organisation's alerts only, replaced at once (a deleted alert's series goes with them).
+  metrics.costAlertFiring.clear({ organization_id: organizationId });
+  for (const [a, on] of firing) {
+    metrics.costAlertFiring.set(on ? 1 : 0, { organization_id: organizationId, alert_name: a.name, alert_type: a.alertType.toLowerCase() as 'threshold' | 'anomaly' | 'forecast' });
   }
 }

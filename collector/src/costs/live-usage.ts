@@ -79,11 +79,11 @@ export class LiveUsageMeter {
     const before = new Map(stored.map((r) => [keyOf(r), r]));
     const ctx = await this.contextOf(target.organizationId);
     return () => {
-      for (const r of live) this.count(r, before.get(keyOf(r)), ctx);
+      for (const r of live) this.count(target.organizationId, r, before.get(keyOf(r)), ctx);
     };
   }
 
-  private count(r: Row, prev: Row | undefined, ctx: MeterContext): void {
+  private count(organizationId: string, r: Row, prev: Row | undefined, ctx: MeterContext): void {
     const now = tokensOf(r);
     const was = prev ? tokensOf(prev) : undefined;
     const delta = {} as TokenCounts;
@@ -100,17 +100,17 @@ export class LiveUsageMeter {
     // The same precedence as the query-time attribution: a key rule, then a project rule.
     const agent = ctx.attribution.keys.get(`${r.vendor}|${r.api_key_id}`) ?? ctx.attribution.projects.get(`${r.vendor}|${r.project_id}`) ?? 'unattributed';
     const add = (type: 'input' | 'output' | 'cache_read' | 'cache_write', n: number) => {
-      if (n > 0) this.metrics.tokens.add(n, { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_token_type: type, gen_ai_agent_id: agent });
+      if (n > 0) this.metrics.tokens.add(n, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_token_type: type, gen_ai_agent_id: agent });
     };
     add('input', delta.input);
     add('cache_read', delta.cache_read);
     add('cache_write', delta.cache_write_5m + delta.cache_write_1h);
     add('output', delta.output);
-    if (requests > 0) this.metrics.requests.add(requests, { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent });
+    if (requests > 0) this.metrics.requests.add(requests, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent });
     const priced = priceCell(ctx.book, { vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
-    if (priced.cost > 0n) this.metrics.costUsd.add(attoToNumber(priced.cost), { gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
+    if (priced.cost > 0n) this.metrics.costUsd.add(attoToNumber(priced.cost), { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
     for (const u of priced.unpriced) {
-      this.metrics.tokensUnpriced.add(u.tokens, { gen_ai_provider_name: provider, gen_ai_request_model: model });
+      this.metrics.tokensUnpriced.add(u.tokens, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model });
       const seen = `${r.vendor}|${model}|${u.reason}`;
       if (!this.unpricedSeen.has(seen)) {
         this.unpricedSeen.add(seen);

@@ -83,7 +83,8 @@ export async function metricsHistory(costs: CostService, organizationId: string,
   const queryFrom = Math.min(w.from, ...periodStarts);
   const cells = await costs.ledger({ organizationId, from: chDateTime(queryFrom), to: chDateTime(w.to) }, 'agent', undefined, 'hour');
 
-  const target = w.labels ?? {};
+  // The organisation label the live series carry, so backfilled and scraped series are one series.
+  const target = { ...(w.labels ?? {}), organization_id: organizationId };
   const cost = new Map<string, Series>();
   const tokens = new Map<string, Series>();
   const unpriced = new Map<string, Series>();

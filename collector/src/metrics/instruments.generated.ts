@@ -52,6 +52,8 @@ export interface MetricDefinition {
   labels: readonly string[];
   /** Labels without enumerated values: replaced by `_overflow` once the cap is reached. */
   boundedLabels: readonly string[];
+  /** The organisation label, on per-tenant metrics: never folded; the cap counts each of its values apart. */
+  tenantLabel?: string;
   buckets?: readonly number[];
   cardinalityLimit: number;
 }
@@ -63,8 +65,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'histogram',
     unit: '{token}',
     description: 'Tokens used per GenAI request, by token type (from pushed per-request telemetry).',
-    labels: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'],
+    labels: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'],
     boundedLabels: ['gen_ai_request_model'],
+    tenantLabel: 'organization_id',
     buckets: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
     cardinalityLimit: 2000,
   },
@@ -74,8 +77,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'histogram',
     unit: 's',
     description: 'Duration of GenAI operations, pushed requests and the collector\'s health probes alike.',
-    labels: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
+    labels: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
     boundedLabels: ['gen_ai_request_model'],
+    tenantLabel: 'organization_id',
     buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
     cardinalityLimit: 2000,
   },
@@ -85,8 +89,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{token}',
     description: 'Tokens consumed, each counted once under its type; advances only for buckets newer than a connection\'s start watermark.',
-    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'gen_ai_agent_id'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
   },
   {
@@ -95,8 +100,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{USD}',
     description: 'Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost).',
-    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
   },
   {
@@ -105,8 +111,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{token}',
     description: 'Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently.',
-    labels: ['gen_ai_provider_name', 'gen_ai_request_model'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model'],
     boundedLabels: ['gen_ai_request_model'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 500,
   },
   {
@@ -115,8 +122,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: '{USD}',
     description: 'This calendar month\'s spend in US dollars per provider, computed and billed side by side with the unpriced, unattributed and unexplained parts; refreshed after every poll.',
-    labels: ['gen_ai_provider_name', 'cost_kind'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'cost_kind'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 100,
   },
   {
@@ -125,8 +133,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: '1',
     description: 'Spend in the budget\'s current period divided by its amount (1 = the budget is used up); refreshed after every poll.',
-    labels: ['budget'],
+    labels: ['organization_id', 'budget'],
     boundedLabels: ['budget'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 1000,
   },
   {
@@ -135,8 +144,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: 's',
     description: 'Length in seconds of the budget\'s current period, so PromQL can turn the change of its spent ratio over a window into a burn rate (1 = on pace to use exactly the budget).',
-    labels: ['budget'],
+    labels: ['organization_id', 'budget'],
     boundedLabels: ['budget'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 1000,
   },
   {
@@ -145,8 +155,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: '{alert}',
     description: '1 while a cost alert\'s condition holds on the collector\'s data, else 0; what the provisioned alert rules route.',
-    labels: ['alert_name', 'alert_type'],
+    labels: ['organization_id', 'alert_name', 'alert_type'],
     boundedLabels: ['alert_name'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 1000,
   },
   {
@@ -155,8 +166,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{request}',
     description: 'GenAI requests made by agents, as reported by vendors or pushed telemetry.',
-    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'gen_ai_agent_id'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'gen_ai_agent_id'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
   },
   {
@@ -165,8 +177,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{error}',
     description: 'GenAI requests by agents that failed, by error class.',
-    labels: ['gen_ai_provider_name', 'gen_ai_request_model', 'error_type', 'gen_ai_agent_id'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type', 'gen_ai_agent_id'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
   },
   {
@@ -175,8 +188,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: '{state}',
     description: 'State set of each agent\'s latest health check; 1 on the current status, 0 on the others.',
-    labels: ['gen_ai_provider_name', 'gen_ai_agent_id', 'health_status'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_agent_id', 'health_status'],
     boundedLabels: ['gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 40000,
   },
   {
@@ -185,8 +199,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: '{agent}',
     description: 'Agents in the inventory by provider and lifecycle status.',
-    labels: ['gen_ai_provider_name', 'agent_status'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'agent_status'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 100,
   },
   {
@@ -195,8 +210,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{poll}',
     description: 'Poll runs of vendor connections, by result.',
-    labels: ['gen_ai_provider_name', 'result'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'result'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 100,
   },
   {
@@ -205,8 +221,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'gauge',
     unit: 's',
     description: 'Seconds between now and the end of the newest complete usage bucket collected per provider.',
-    labels: ['gen_ai_provider_name'],
+    labels: ['organization_id', 'gen_ai_provider_name'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 100,
   },
   {
@@ -215,8 +232,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'counter',
     unit: '{request}',
     description: 'Calls the collector made to vendor admin APIs, by endpoint and outcome.',
-    labels: ['gen_ai_provider_name', 'endpoint', 'outcome'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'endpoint', 'outcome'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     cardinalityLimit: 500,
   },
   {
@@ -225,8 +243,9 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     instrument: 'histogram',
     unit: 's',
     description: 'Latency of the collector\'s calls to vendor admin APIs.',
-    labels: ['gen_ai_provider_name', 'endpoint'],
+    labels: ['organization_id', 'gen_ai_provider_name', 'endpoint'],
     boundedLabels: [],
+    tenantLabel: 'organization_id',
     buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
     cardinalityLimit: 500,
   },
@@ -291,6 +310,7 @@ export function agentStatusToLabel(value: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNO
 }
 
 export type GenAiClientTokenUsageLabels = {
+  organization_id: string;
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_token_type: GenAiTokenType;
@@ -298,6 +318,7 @@ export type GenAiClientTokenUsageLabels = {
 };
 
 export type GenAiClientOperationDurationLabels = {
+  organization_id: string;
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
@@ -305,6 +326,7 @@ export type GenAiClientOperationDurationLabels = {
 };
 
 export type TokensLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_token_type: GenAiTokenType;
@@ -312,35 +334,42 @@ export type TokensLabels = {
 };
 
 export type CostUsdLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_agent_id: string;
 };
 
 export type TokensUnpricedLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
 };
 
 export type CostMonthToDateLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   cost_kind: CostKind;
 };
 
 export type BudgetSpentRatioLabels = {
+  organization_id: string;
   budget: string;
 };
 
 export type BudgetPeriodLabels = {
+  organization_id: string;
   budget: string;
 };
 
 export type CostAlertFiringLabels = {
+  organization_id: string;
   alert_name: string;
   alert_type: AlertType;
 };
 
 export type RequestsLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_operation_name: GenAiOperationName;
@@ -348,6 +377,7 @@ export type RequestsLabels = {
 };
 
 export type ErrorsLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   error_type: ErrorType;
@@ -355,32 +385,38 @@ export type ErrorsLabels = {
 };
 
 export type AgentHealthLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_agent_id: string;
   health_status: HealthStatus;
 };
 
 export type AgentsLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   agent_status: AgentStatus;
 };
 
 export type CollectorPollsLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   result: Result;
 };
 
 export type CollectorPollLagLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
 };
 
 export type CollectorVendorApiRequestsLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   endpoint: Endpoint;
   outcome: Outcome;
 };
 
 export type CollectorVendorApiDurationLabels = {
+  organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   endpoint: Endpoint;
 };
@@ -418,25 +454,25 @@ export class Instruments {
   /** Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. (counter, {token}; exposed as `ai_arm_tokens_unpriced_total`) */
   readonly tokensUnpriced: { add(value: number, labels: TokensUnpricedLabels): void };
   /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced, unattributed and unexplained parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
-  readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(): void };
+  readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(only: { organization_id: string }): void };
   /** Spend in the budget's current period divided by its amount (1 = the budget is used up); refreshed after every poll. (gauge, 1; exposed as `ai_arm_budget_spent_ratio`) */
-  readonly budgetSpentRatio: { set(value: number, labels: BudgetSpentRatioLabels): void; clear(): void };
+  readonly budgetSpentRatio: { set(value: number, labels: BudgetSpentRatioLabels): void; clear(only: { organization_id: string }): void };
   /** Length in seconds of the budget's current period, so PromQL can turn the change of its spent ratio over a window into a burn rate (1 = on pace to use exactly the budget). (gauge, s; exposed as `ai_arm_budget_period_seconds`) */
-  readonly budgetPeriod: { set(value: number, labels: BudgetPeriodLabels): void; clear(): void };
+  readonly budgetPeriod: { set(value: number, labels: BudgetPeriodLabels): void; clear(only: { organization_id: string }): void };
   /** 1 while a cost alert's condition holds on the collector's data, else 0; what the provisioned alert rules route. (gauge, {alert}; exposed as `ai_arm_cost_alert_firing`) */
-  readonly costAlertFiring: { set(value: number, labels: CostAlertFiringLabels): void; clear(): void };
+  readonly costAlertFiring: { set(value: number, labels: CostAlertFiringLabels): void; clear(only: { organization_id: string }): void };
   /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
   readonly requests: { add(value: number, labels: RequestsLabels): void };
   /** GenAI requests by agents that failed, by error class. (counter, {error}; exposed as `ai_arm_errors_total`) */
   readonly errors: { add(value: number, labels: ErrorsLabels): void };
   /** State set of each agent's latest health check; 1 on the current status, 0 on the others. (gauge, {state}; exposed as `ai_arm_agent_health`) */
-  readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(): void };
+  readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(only: { organization_id: string }): void };
   /** Agents in the inventory by provider and lifecycle status. (gauge, {agent}; exposed as `ai_arm_agents`) */
-  readonly agents: { set(value: number, labels: AgentsLabels): void; clear(): void };
+  readonly agents: { set(value: number, labels: AgentsLabels): void; clear(only: { organization_id: string }): void };
   /** Poll runs of vendor connections, by result. (counter, {poll}; exposed as `ai_arm_collector_polls_total`) */
   readonly collectorPolls: { add(value: number, labels: CollectorPollsLabels): void };
   /** Seconds between now and the end of the newest complete usage bucket collected per provider. (gauge, s; exposed as `ai_arm_collector_poll_lag_seconds`) */
-  readonly collectorPollLag: { set(value: number, labels: CollectorPollLagLabels): void; clear(): void };
+  readonly collectorPollLag: { set(value: number, labels: CollectorPollLagLabels): void; clear(only: { organization_id: string }): void };
   /** Calls the collector made to vendor admin APIs, by endpoint and outcome. (counter, {request}; exposed as `ai_arm_collector_vendor_api_requests_total`) */
   readonly collectorVendorApiRequests: { add(value: number, labels: CollectorVendorApiRequestsLabels): void };
   /** Latency of the collector's calls to vendor admin APIs. (histogram, s; exposed as `ai_arm_collector_vendor_api_duration_seconds`) */
@@ -456,16 +492,16 @@ export class Instruments {
     this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, l) };
     this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, l) };
     this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, l) };
-    this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, l), clear: () => sink.clear('ai_arm.cost.month_to_date') };
-    this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, l), clear: () => sink.clear('ai_arm.budget.spent_ratio') };
-    this.budgetPeriod = { set: (v, l) => sink.set('ai_arm.budget.period', v, l), clear: () => sink.clear('ai_arm.budget.period') };
-    this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, l), clear: () => sink.clear('ai_arm.cost.alert.firing') };
+    this.costMonthToDate = { set: (v, l) => sink.set('ai_arm.cost.month_to_date', v, l), clear: (only) => sink.clear('ai_arm.cost.month_to_date', only) };
+    this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, l), clear: (only) => sink.clear('ai_arm.budget.spent_ratio', only) };
+    this.budgetPeriod = { set: (v, l) => sink.set('ai_arm.budget.period', v, l), clear: (only) => sink.clear('ai_arm.budget.period', only) };
+    this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, l), clear: (only) => sink.clear('ai_arm.cost.alert.firing', only) };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, l) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, l) };
-    this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: () => sink.clear('ai_arm.agent.health') };
-    this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, l), clear: () => sink.clear('ai_arm.agents') };
+    this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: (only) => sink.clear('ai_arm.agent.health', only) };
+    this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, l), clear: (only) => sink.clear('ai_arm.agents', only) };
     this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, l) };
-    this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, l), clear: () => sink.clear('ai_arm.collector.poll.lag') };
+    this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, l), clear: (only) => sink.clear('ai_arm.collector.poll.lag', only) };
     this.collectorVendorApiRequests = { add: (v, l) => sink.add('ai_arm.collector.vendor_api.requests', v, l) };
     this.collectorVendorApiDuration = { record: (v, l) => sink.record('ai_arm.collector.vendor_api.duration', v, l) };
     this.collectorWriteRows = { add: (v, l) => sink.add('ai_arm.collector.write.rows', v, l) };

@@ -52,8 +52,9 @@ export class OtelSink implements MetricSink {
   }
 
   /** OTel synchronous gauges cannot drop a series; a cleared gauge's series simply stop being updated. */
-  clear(metric: string): void {
-    this.guard.forget(metric);
+  clear(metric: string, only?: LabelSet): void {
+    const tenant = this.get(metric).def.tenantLabel;
+    this.guard.forget(metric, tenant ? only?.[tenant] : undefined);
   }
 
   shutdown(): Promise<void> {
@@ -91,7 +92,7 @@ export class TeeSink implements MetricSink {
   record(metric: string, value: number, labels: LabelSet): void {
     for (const s of this.sinks) s.record(metric, value, labels);
   }
-  clear(metric: string): void {
-    for (const s of this.sinks) s.clear(metric);
+  clear(metric: string, only?: LabelSet): void {
+    for (const s of this.sinks) s.clear(metric, only);
   }
 }

@@ -85,11 +85,21 @@ export class PrometheusSink implements MetricSink {
     s.value++;
   }
 
-  clear(metric: string): void {
+  clear(metric: string, only?: LabelSet): void {
     const f = this.family(metric);
-    f.series.clear();
+    if (!only) {
+      f.series.clear();
+      f.fast = {};
+      this.guard.forget(metric);
+      return;
+    }
+    const match = Object.entries(only).filter((e): e is [string, string] => e[1] !== undefined);
+    for (const [key, s] of f.series) if (match.every(([k, v]) => s.labelSet[k] === v)) f.series.delete(key);
+    // The trie points at series objects; pruning it by label is not worth it when a rebuild is one pass.
     f.fast = {};
-    this.guard.forget(metric);
+    const tenant = f.def.tenantLabel;
+    if (tenant && only[tenant] !== undefined) this.guard.forget(metric, only[tenant]);
+    else if (!tenant) this.guard.forget(metric);
   }
 
   contentType(): string {

@@ -77,7 +77,7 @@ export function createConnector(vendor: VendorEndpoint['vendor'], opts: Connecto
 /** A connector on the official SDK, behind the rate gate and the instrumented fetch. */
 export function runtimeConnection(spec: VendorEndpoint & { id: string; organizationId: string; source: ConnectionSource }, metrics: Instruments, maxRetries: number): RuntimeConnection {
   const provider = vendorToProvider(spec.vendor);
-  const fetch = rateGate(instrumentedFetch(provider, metrics));
+  const fetch = rateGate(instrumentedFetch(spec.organizationId, provider, metrics));
   const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, fetch, maxRetries };
   const connector = createConnector(spec.vendor, opts);
   return { id: spec.id, organizationId: spec.organizationId, vendor: spec.vendor, provider, source: spec.source, connector };

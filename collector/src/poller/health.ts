@@ -62,6 +62,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
         const probe = await target.connector.checkHealth({ vendorAgentId: agent.vendor_agent_id, model: agent.model ?? '', activeProbe: agent.active_probe });
         deps.metrics.genAiClientOperationDuration.record(probe.latencyMs / 1000, {
           // An active probe is a real chat request; a passive one asks the vendor about the agent.
+          organization_id: target.organizationId,
           gen_ai_operation_name: agent.active_probe ? 'chat' : 'invoke_agent',
           gen_ai_provider_name: target.provider,
           gen_ai_request_model: agent.model ?? '',
@@ -88,7 +89,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
         });
         verdicts.push({ id: agent.id, status: verdict.status, score: verdict.healthScore, failures: verdict.consecutiveFailures, error: verdict.error });
         if (verdict.status !== agent.health) deps.activity?.healthChanged({ organizationId: target.organizationId, agentId: agent.id, vendor: agent.vendor, from: agent.health, to: verdict.status, error: verdict.error });
-        reportHealth(deps.metrics, target.provider, agent.id, verdict.status);
+        reportHealth(deps.metrics, target.organizationId, target.provider, agent.id, verdict.status);
       }),
     );
   }
@@ -106,7 +107,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
     [target.organizationId, target.connectionId],
   );
   // A paused agent is in no health state, so no health alert fires for it.
-  for (const a of idle) reportHealth(deps.metrics, target.provider, a.id, a.paused ? null : 'DOWN');
+  for (const a of idle) reportHealth(deps.metrics, target.organizationId, target.provider, a.id, a.paused ? null : 'DOWN');
   deps.log.debug({ connection: target.connectionId, ...counts }, 'health checks done');
   return counts;
 }
@@ -123,6 +124,6 @@ function probeErrorType(status: number | undefined): ErrorType {
 }
 
 /** The health state set of one agent: 1 on its status, 0 on the others (all 0 when paused). */
-export function reportHealth(metrics: Instruments, provider: GenAiProviderName, agentId: string, status: HealthStatus | null): void {
-  for (const s of STATUSES) metrics.agentHealth.set(s === status ? 1 : 0, { gen_ai_provider_name: provider, gen_ai_agent_id: agentId, health_status: healthToLabel(s) });
+export function reportHealth(metrics: Instruments, organizationId: string, provider: GenAiProviderName, agentId: string, status: HealthStatus | null): void {
+  for (const s of STATUSES) metrics.agentHealth.set(s === status ? 1 : 0, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_agent_id: agentId, health_status: healthToLabel(s) });
 }

@@ -99,7 +99,7 @@ export class Poller {
     if (!conn) return;
     this.remove(id);
     await Promise.all((['inventory', 'reports', 'health'] as const).map((task) => this.turns.take(`${task}:${id}`, async () => undefined)));
-    for (const agentId of unwatched) reportHealth(this.deps.metrics, conn.provider, agentId, 'UNKNOWN');
+    for (const agentId of unwatched) reportHealth(this.deps.metrics, conn.organizationId, conn.provider, agentId, 'UNKNOWN');
     await this.reportAgentCounts(conn.organizationId);
   }
 
@@ -193,7 +193,8 @@ export class Poller {
       pages: results.reduce((s, r) => s + r.pages, 0),
       durationMs: Math.round(performance.now() - started),
     });
-    this.deps.metrics.collectorPollLag.set(this.now() - end, { gen_ai_provider_name: conn.provider });
+    // Per connection's organisation: another organisation's lag on the same vendor is its own series.
+    this.deps.metrics.collectorPollLag.set(this.now() - end, { organization_id: conn.organizationId, gen_ai_provider_name: conn.provider });
     await this.refreshCosts(conn);
     return results;
   }
@@ -251,8 +252,9 @@ export class Poller {
       'SELECT vendor, status, count(*) AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL GROUP BY vendor, status',
       [organizationId],
     );
-    this.deps.metrics.agents.clear();
-    for (const r of rows) this.deps.metrics.agents.set(r.n, { gen_ai_provider_name: vendorToProvider(r.vendor), agent_status: agentStatusToLabel(r.status) });
+    // Only this organisation's series: the others keep theirs until their own next sync.
+    this.deps.metrics.agents.clear({ organization_id: organizationId });
+    for (const r of rows) this.deps.metrics.agents.set(r.n, { organization_id: organizationId, gen_ai_provider_name: vendorToProvider(r.vendor), agent_status: agentStatusToLabel(r.status) });
   }
 
   private every(conn: RuntimeConnection, task: Task, intervalMs: number, run: () => Promise<unknown>, immediately: boolean): void {
@@ -280,9 +282,9 @@ export class Poller {
     this.running.add(p);
     try {
       await p;
-      if (task === 'reports') this.deps.metrics.collectorPolls.add(1, { gen_ai_provider_name: conn.provider, result: 'success' });
+      if (task === 'reports') this.deps.metrics.collectorPolls.add(1, { organization_id: conn.organizationId, gen_ai_provider_name: conn.provider, result: 'success' });
     } catch (err) {
-      this.deps.metrics.collectorPolls.add(1, { gen_ai_provider_name: conn.provider, result: 'failure' });
+      this.deps.metrics.collectorPolls.add(1, { organization_id: conn.organizationId, gen_ai_provider_name: conn.provider, result: 'failure' });
       this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, task, err: (err as Error).message }, `${task} poll failed; retrying on the next tick`);
       this.deps.activity?.vendorError({ organizationId: conn.organizationId, connectionId: conn.id, vendor: conn.vendor, task, error: (err as Error).message });
     } finally {

@@ -114,7 +114,7 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
     const paused = await t.call(member, { method: 'POST', url: `/api/v1/agents/${agent.id}/pause` });
     expect(paused.body.data.status).toBe('PAUSED');
     expect((await list('?status=PAUSED')).data.map((a) => a.id)).toEqual([agent.id]);
-    expect(await t.sink.render()).toMatch(/^ai_arm_agents\{gen_ai_provider_name="anthropic",agent_status="paused"\} 1$/m);
+    expect(await t.sink.render()).toMatch(/^ai_arm_agents\{organization_id="[^"]+",gen_ai_provider_name="anthropic",agent_status="paused"\} 1$/m);
     const checkedBefore = (await t.call(viewer, { url: `/api/v1/agents/${agent.id}` })).body.data.lastHealthCheck;
     for (const c of poller.connections) await poller.health(c);
     expect((await t.call(viewer, { url: `/api/v1/agents/${agent.id}` })).body.data.lastHealthCheck).toBe(checkedBefore);

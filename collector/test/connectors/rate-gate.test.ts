@@ -72,14 +72,14 @@ describe('instrumented fetch', () => {
   it('counts each call by outcome and times it', async () => {
     const sink = new PrometheusSink({ processMetrics: false });
     const statuses = [200, 429, 503, 404];
-    const f = instrumentedFetch('openai', new Instruments(sink), (async () => response(statuses.shift()!)) as typeof fetch);
+    const f = instrumentedFetch('o1', 'openai', new Instruments(sink), (async () => response(statuses.shift()!)) as typeof fetch);
     for (let i = 0; i < 4; i++) await f('http://h/openai/v1/models');
-    await expect(instrumentedFetch('anthropic', new Instruments(sink), (async () => { throw Object.assign(new Error('t'), { name: 'TimeoutError' }); }) as typeof fetch)('http://h/anthropic/v1/models')).rejects.toThrow();
+    await expect(instrumentedFetch('o1', 'anthropic', new Instruments(sink), (async () => { throw Object.assign(new Error('t'), { name: 'TimeoutError' }); }) as typeof fetch)('http://h/anthropic/v1/models')).rejects.toThrow();
     const text = await sink.render();
     for (const outcome of ['ok', 'rate_limited', 'server_error', 'client_error']) {
-      expect(text).toContain(`ai_arm_collector_vendor_api_requests_total{gen_ai_provider_name="openai",endpoint="models",outcome="${outcome}"} 1`);
+      expect(text).toContain(`ai_arm_collector_vendor_api_requests_total{organization_id="o1",gen_ai_provider_name="openai",endpoint="models",outcome="${outcome}"} 1`);
     }
-    expect(text).toContain('ai_arm_collector_vendor_api_requests_total{gen_ai_provider_name="anthropic",endpoint="models",outcome="timeout"} 1');
-    expect(text).toContain('ai_arm_collector_vendor_api_duration_seconds_count{gen_ai_provider_name="openai",endpoint="models"} 4');
+    expect(text).toContain('ai_arm_collector_vendor_api_requests_total{organization_id="o1",gen_ai_provider_name="anthropic",endpoint="models",outcome="timeout"} 1');
+    expect(text).toContain('ai_arm_collector_vendor_api_duration_seconds_count{organization_id="o1",gen_ai_provider_name="openai",endpoint="models"} 4');
   });
 });

@@ -81,12 +81,12 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
     expect(off.every((r) => Number(r.unexplainedCost) < 0)).toBe(true);
 
     const { sink, metrics } = testMetrics();
-    await refreshMonthToDate(new CostService(p.stores, table), p.stores.controlPlane, metrics, new Date(NOW * 1000));
+    await refreshMonthToDate(new CostService(p.stores, table), metrics, p.org, new Date(NOW * 1000));
     const text = await sink.render();
-    expect(text).toMatch(/ai_arm_cost_month_to_date\{gen_ai_provider_name="openai",cost_kind="unexplained"\} -\d/);
+    expect(text).toMatch(new RegExp(`ai_arm_cost_month_to_date\\{organization_id="${p.org}",gen_ai_provider_name="openai",cost_kind="unexplained"\\} -\\d`));
     const { metrics: m2, sink: s2 } = testMetrics();
-    await refreshMonthToDate(new CostService(p.stores, loadPriceTable()), p.stores.controlPlane, m2, new Date(NOW * 1000));
-    expect(await s2.render()).toMatch(/ai_arm_cost_month_to_date\{gen_ai_provider_name="openai",cost_kind="unexplained"\} 0\n/);
+    await refreshMonthToDate(new CostService(p.stores, loadPriceTable()), m2, p.org, new Date(NOW * 1000));
+    expect(await s2.render()).toContain(`ai_arm_cost_month_to_date{organization_id="${p.org}",gen_ai_provider_name="openai",cost_kind="unexplained"} 0\n`);
   });
 
   it('amounts are exact until shown: a small model over days is its exact price, not a sum of daily cents; the billed total is the bill', async () => {

@@ -60,7 +60,7 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     expect(created.body.data.status.spent).toBe(summary.computedCost);
     expect(created.body.data.status.spentRatio).toBeCloseTo(Number(summary.computedCost) / 5000, 4);
     await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
-    const line = (await sink.render()).split('\n').find((l) => l.startsWith('ai_arm_budget_spent_ratio{budget="org monthly"}'));
+    const line = (await sink.render()).split('\n').find((l) => l.startsWith(`ai_arm_budget_spent_ratio{organization_id="${org}",budget="org monthly"}`));
     expect(Number(line?.slice(line.lastIndexOf(' ') + 1))).toBeCloseTo(created.body.data.status.spentRatio, 4);
 
     const bad = await call('POST', '/api/v1/costs/budget', { name: 'x', period: 'YEAR', amount: '-3', agentId: 'nope' });
@@ -99,8 +99,8 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
     const alerts = (await call('GET', '/api/v1/costs/alerts')).body.data as { name: string; firing: boolean; message: string }[];
     expect(alerts.find((a) => a.name === 'spend spike')).toMatchObject({ firing: true, message: expect.stringContaining('robust z') });
-    expect(await sink.render()).toMatch(/ai_arm_cost_alert_firing\{alert_name="spend spike",alert_type="anomaly"\} 1/);
-    expect(await sink.render()).toMatch(/ai_arm_cost_alert_firing\{alert_name="a fortune today",alert_type="threshold"\} 0/);
+    expect(await sink.render()).toMatch(/ai_arm_cost_alert_firing\{organization_id="[^"]+",alert_name="spend spike",alert_type="anomaly"\} 1/);
+    expect(await sink.render()).toMatch(/ai_arm_cost_alert_firing\{organization_id="[^"]+",alert_name="a fortune today",alert_type="threshold"\} 0/);
   });
 
   it('the anomaly rule: a flat series with a spike fires, daily seasonality alone does not', () => {

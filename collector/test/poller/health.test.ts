@@ -88,7 +88,7 @@ describe('inventory sync and health checks against the simulator (real stores)',
     expect(rest.every((a) => a.health === 'HEALTHY')).toBe(true);
 
     const text = await sink.render();
-    expect(text).toContain(`ai_arm_agent_health{gen_ai_provider_name="openai",gen_ai_agent_id="${gone.id}",health_status="down"} 1`);
+    expect(text).toContain(`ai_arm_agent_health{organization_id="${org}",gen_ai_provider_name="openai",gen_ai_agent_id="${gone.id}",health_status="down"} 1`);
     const [stored] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
     expect(stored!.n).toBe(16 + 15); // the vanished agent is no longer probed
     // Every probe's latency is in gen_ai.client.operation.duration; failed ones carry error_type.

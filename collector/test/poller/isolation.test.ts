@@ -34,10 +34,10 @@ describe('poller scheduling', () => {
     expect(await rows('ANTHROPIC')).toBeGreaterThan(0);
     expect(await rows('OPENAI')).toBe(0);
     const text = await sink.render();
-    const failures = Number(/ai_arm_collector_polls_total\{gen_ai_provider_name="openai",result="failure"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const failures = Number(new RegExp(`ai_arm_collector_polls_total\\{organization_id="${org}",gen_ai_provider_name="openai",result="failure"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     expect(failures).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/ai_arm_collector_polls_total\{gen_ai_provider_name="anthropic",result="success"\} [1-9]/);
-    expect(text).toMatch(/ai_arm_collector_vendor_api_requests_total\{gen_ai_provider_name="openai",endpoint="\w+",outcome="client_error"\} [1-9]/);
+    expect(text).toMatch(new RegExp(`ai_arm_collector_polls_total\\{organization_id="${org}",gen_ai_provider_name="anthropic",result="success"\\} [1-9]`));
+    expect(text).toMatch(/ai_arm_collector_vendor_api_requests_total\{organization_id="[^"]+",gen_ai_provider_name="openai",endpoint="\w+",outcome="client_error"\} [1-9]/);
     const [mark] = await stores.controlPlane.query<{ last_error: string | null }>(
       "SELECT w.last_error FROM poll_watermarks w JOIN connections c ON c.id = w.connection_id WHERE c.organization_id = $1 AND c.vendor = 'ANTHROPIC' LIMIT 1",
       [org],

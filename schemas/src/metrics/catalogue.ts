@@ -12,6 +12,7 @@ const LabelName = Type.String({ pattern: '^[a-z_][a-z0-9_]*$' });
 const LabelDef = Type.Object(
   {
     otel: Type.Optional(Type.String()),
+    tenant: Type.Optional(Type.Boolean({ description: 'The organisation label: never folded, caps and clears count per value' })),
     description: Type.String({ minLength: 1 }),
     values: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
   },
@@ -54,6 +55,9 @@ export type Catalogue = Static<typeof CatalogueFile>;
 /** Labels whose values are not enumerated: their series count is what the cardinality cap bounds. */
 export const AGENT_LABEL = 'gen_ai_agent_id';
 
+/** The catalogue's tenant label (the one marked `tenant: true`), if any. */
+export const tenantLabelOf = (c: Catalogue): string | undefined => Object.entries(c.labels).find(([, l]) => l.tenant)?.[0];
+
 export const CATALOGUE_PATH = join(SCHEMAS_ROOT, 'metrics', 'catalogue.yaml');
 
 /** Reads and checks the catalogue; every problem is reported at once, one per line. */
@@ -85,6 +89,9 @@ export function checkCatalogue(c: Catalogue): string[] {
     const expected = prometheusName(m);
     if (m.prometheus !== expected) problems.push(`${m.name}: prometheus name ${m.prometheus} breaks the OTel naming rules, expected ${expected}`);
   }
+  const tenants = Object.entries(c.labels).filter(([, l]) => l.tenant);
+  if (tenants.length > 1) problems.push(`only one label can be the tenant label: ${tenants.map(([n]) => n).join(', ')}`);
+  for (const [name, l] of tenants) if (l.values) problems.push(`${name}: the tenant label cannot list values`);
   for (const [name, b] of Object.entries(c.buckets)) {
     if (b.some((v, i) => i > 0 && v <= (b[i - 1] as number))) problems.push(`buckets ${name} must increase`);
   }
