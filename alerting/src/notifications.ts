@@ -57,7 +57,8 @@ export function policyTree() {
   const route = (receiver: string, matchers: [string, '=', string][]) => new NotificationPolicyBuilder().receiver(receiver).objectMatchers(matchers).continueVal(true);
   return new NotificationPolicyBuilder()
     .receiver(RECEIVERS.slack)
-    .groupBy(['grafana_folder', 'alertname'])
+    // One organisation's alerts are notified apart from another's.
+    .groupBy(['grafana_folder', 'alertname', 'organization_id'])
     .groupWait('30s')
     .groupInterval('5m')
     .repeatInterval('4h')

@@ -10,9 +10,10 @@ import { AUTH, json, startDemoCollector, startPrometheus, until, type PromResult
 
 const HOUR = 3600;
 
-/** Grafana's variables and macros, as Grafana fills them for "All" on the dashboards' default 24 hours. */
-const promql = (q: string) =>
+/** Grafana's variables and macros, as Grafana fills them for "All" on the dashboards' default 24 hours and the demo organisation. */
+const promql = (q: string, organization: string) =>
   q
+    .replace(/\$\{?organization\}?/g, organization)
     .replace(/\$\{?__rate_interval\}?/g, '1m')
     .replace(/\$\{?__range\}?/g, '24h')
     .replace(/\$\{?__interval\}?/g, '15s')
@@ -71,7 +72,7 @@ describe('dashboards and alert rules against a real Prometheus scraping the demo
     await post('/_sim/clock', { now: new Date((now + HOUR) * 1000).toISOString() });
     await until('the demo agent down, the demo budget and its forecast alert firing', async () => {
       const t = await text();
-      return /ai_arm_agent_health\{[^}]*health_status="down"\} 1/.test(t) && /ai_arm_budget_period_seconds\{budget="demo-monthly"\}/.test(t) && /ai_arm_cost_alert_firing\{[^}]*\} 1/.test(t) && /ai_arm_cost_usd_total\{/.test(t) ? true : undefined;
+      return /ai_arm_agent_health\{[^}]*health_status="down"\} 1/.test(t) && /ai_arm_budget_period_seconds\{[^}]*budget="demo-monthly"\}/.test(t) && /ai_arm_cost_alert_firing\{[^}]*\} 1/.test(t) && /ai_arm_cost_usd_total\{/.test(t) ? true : undefined;
     });
 
     // The week of history the rules look back on, rebuilt by the collector, loaded by promtool.
@@ -90,8 +91,12 @@ describe('dashboards and alert rules against a real Prometheus scraping the demo
       return samples(up) === 1 && up.resultType === 'vector' && Number(up.result[0]!.value[1]) >= 20 ? true : undefined;
     }, 120_000);
 
+    // The organisation variable's options, as Grafana lists them: the demo organisation's id.
+    const tenants = await query('count by (organization_id) (ai_arm_collector_polls_total)');
+    const tenant = tenants.resultType === 'vector' && tenants.result.length === 1 ? String(tenants.result[0]!.metric.organization_id) : '';
+    expect(tenant).toMatch(/^[0-9a-f-]{36}$/);
     const empty: string[] = [];
-    for (const q of queries.filter((x) => x.kind === 'promql')) if (samples(await query(promql(q.query))) === 0) empty.push(`${q.dashboard} / ${q.panel}: ${q.query}`);
+    for (const q of queries.filter((x) => x.kind === 'promql')) if (samples(await query(promql(q.query, tenant))) === 0) empty.push(`${q.dashboard} / ${q.panel}: ${q.query}`);
     for (const q of ruleQueries) if (samples(await query(q.query)) === 0) empty.push(`rule ${q.rule} condition ${q.condition}: ${q.query}`);
     expect(empty).toEqual([]);
 
@@ -103,7 +108,7 @@ describe('dashboards and alert rules against a real Prometheus scraping the demo
     try {
       session.query('USE ai_arm', 'CSV');
       const organization = session.query('SELECT DISTINCT toString(organization_id) FROM vendor_usage', 'TSV').trim();
-      expect(organization).toMatch(/^[0-9a-f-]{36}$/);
+      expect(organization).toBe(tenant);
       const from = now - 8 * 24 * HOUR;
       const to = now + 2 * HOUR;
       const results = queries.filter((q): q is PanelQuery => q.kind === 'clickhouse').map((q) => ({ panel: `${q.dashboard} / ${q.panel}`, rows: session.query(clickhouseSql(q.query, organization, from, to), 'JSONCompact') }));

@@ -1,8 +1,10 @@
 import { buildDashboard, type BuiltDashboard } from './dashboard';
 import { clickhouseLogs, promStat, promTimeseries, SECONDS } from './panels';
-import { clickhouse, datasource, organization, provider } from './variables';
+import { clickhouse, datasource, organization, ORG, provider } from './variables';
 
-const P = 'gen_ai_provider_name=~"$provider"';
+// Every per-tenant selector is the selected organisation's.
+const O = ORG;
+const P = `${O}, gen_ai_provider_name=~"$provider"`;
 
 export const collector = (): BuiltDashboard =>
   buildDashboard({
@@ -10,7 +12,7 @@ export const collector = (): BuiltDashboard =>
     title: 'AI-ARM / Collector health',
     description: "The collector itself: polling of vendor APIs, writes to its stores, metric cardinality and vendor errors.",
     from: 'now-6h',
-    variables: [datasource(), provider(), clickhouse(), organization()],
+    variables: [datasource(), organization(), provider(), clickhouse()],
     rows: [
       {
         title: 'Polling',

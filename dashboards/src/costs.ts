@@ -1,8 +1,10 @@
 import { buildDashboard, type BuiltDashboard } from './dashboard';
 import { clickhouseTable, promBarGauge, promPie, promStat, promTable, promTimeseries, RATIO, USD } from './panels';
-import { agent, clickhouse, datasource, model, organization, provider } from './variables';
+import { agent, clickhouse, datasource, model, organization, ORG, provider } from './variables';
 
-const P = 'gen_ai_provider_name=~"$provider"';
+// Every per-tenant selector is the selected organisation's.
+const O = ORG;
+const P = `${O}, gen_ai_provider_name=~"$provider"`;
 const PM = `${P}, gen_ai_request_model=~"$model"`;
 const PMA = `${PM}, gen_ai_agent_id=~"$agent"`;
 
@@ -15,7 +17,7 @@ export const costs = (): BuiltDashboard =>
     title: 'AI-ARM / Costs',
     description: 'Spend and tokens by provider, model and agent; month to date, projections and budgets.',
     from: 'now-24h',
-    variables: [datasource(), provider(), model(), agent(), clickhouse(), organization()],
+    variables: [datasource(), organization(), provider(), model(), agent(), clickhouse()],
     rows: [
       {
         title: 'Spend',
@@ -57,10 +59,10 @@ export const costs = (): BuiltDashboard =>
             targets: [{ expr: `sum(ai_arm_cost_month_to_date{${P}, cost_kind="computed"}) / ${MONTH_ELAPSED}`, legend: 'projected' }] }),
           promBarGauge({ title: 'Budgets: share used', unit: RATIO, max: 1, steps: [[0.8, 'orange'], [1, 'red']], w: 12, h: 8,
             description: "Each budget's spend in its current period divided by its amount (100% = used up); orange from 80%, red at 100%.",
-            expr: 'ai_arm_budget_spent_ratio', legend: '{{budget}}' }),
+            expr: `ai_arm_budget_spent_ratio{${O}}`, legend: '{{budget}}' }),
           promTimeseries({ title: 'Budget burn rate (1 = on pace)', steps: [[1, 'red']], w: 12, h: 8,
             description: "How fast each budget is being used: its share used over the last 6 hours, scaled to the budget's whole period. 1 means on pace to use exactly the budget by the period's end, 2 twice as fast; a budget reset at a period start shows as a dip.",
-            targets: [{ expr: 'max by (budget) (delta(ai_arm_budget_spent_ratio[6h])) * on (budget) max by (budget) (ai_arm_budget_period_seconds) / 21600', legend: '{{budget}}' }] }),
+            targets: [{ expr: `max by (budget) (delta(ai_arm_budget_spent_ratio{${O}}[6h])) * on (budget) max by (budget) (ai_arm_budget_period_seconds{${O}}) / 21600`, legend: '{{budget}}' }] }),
         ],
       },
       {

@@ -1,8 +1,10 @@
 import { buildDashboard, type BuiltDashboard } from './dashboard';
 import { clickhouseTable, promTimeseries, RATIO, SECONDS, type PromTarget } from './panels';
-import { clickhouse, datasource, model, organization, provider } from './variables';
+import { clickhouse, datasource, model, organization, ORG, provider } from './variables';
 
-const P = 'gen_ai_provider_name=~"$provider"';
+// Every per-tenant selector is the selected organisation's.
+const O = ORG;
+const P = `${O}, gen_ai_provider_name=~"$provider"`;
 const PM = `${P}, gen_ai_request_model=~"$model"`;
 
 const quantiles = (bucket: string): PromTarget[] =>
@@ -22,7 +24,7 @@ export const latency = (): BuiltDashboard =>
     title: 'AI-ARM / Latency and errors',
     description: "Latency and error ratios of the collector's vendor-API calls and of its health probes of agents.",
     from: 'now-6h',
-    variables: [datasource(), provider(), model(), clickhouse(), organization()],
+    variables: [datasource(), organization(), provider(), model(), clickhouse()],
     rows: [
       {
         title: 'Latency',

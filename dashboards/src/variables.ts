@@ -4,7 +4,6 @@ import {
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLICKHOUSE } from './clickhouse';
 
 /** The Prometheus data source picked by the dashboard's `datasource` variable. */
 export const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
@@ -30,24 +29,29 @@ function promFilter(name: string, label: string, query: string): QueryVariableBu
     .allValue('.*');
 }
 
+/** The organisation filter every per-tenant Prometheus selector carries (single-valued: one tenant at a time). */
+export const ORG = 'organization_id="$organization"';
+
 export const provider = (): QueryVariableBuilder =>
-  promFilter('provider', 'Provider', 'label_values(ai_arm_agents, gen_ai_provider_name)');
+  promFilter('provider', 'Provider', `label_values(ai_arm_agents{${ORG}}, gen_ai_provider_name)`);
 
 export const model = (): QueryVariableBuilder =>
-  promFilter('model', 'Model', 'label_values(ai_arm_tokens_total{gen_ai_provider_name=~"$provider"}, gen_ai_request_model)');
+  promFilter('model', 'Model', `label_values(ai_arm_tokens_total{${ORG}, gen_ai_provider_name=~"$provider"}, gen_ai_request_model)`);
 
 export const agent = (): QueryVariableBuilder =>
-  promFilter('agent', 'Agent', 'label_values(ai_arm_cost_usd_total{gen_ai_provider_name=~"$provider"}, gen_ai_agent_id)');
+  promFilter('agent', 'Agent', `label_values(ai_arm_cost_usd_total{${ORG}, gen_ai_provider_name=~"$provider"}, gen_ai_agent_id)`);
 
-const ORGANIZATIONS = 'SELECT DISTINCT toString(organization_id) FROM vendor_usage';
+// Every organisation the collector polls for: each connection's polls carry its organisation.
+const ORGANIZATIONS = 'label_values(ai_arm_collector_polls_total, organization_id)';
 
-// Single-valued: the ClickHouse panels compare with toUUID('${organization}').
+// Single-valued, no All: each dashboard shows one tenant. The value is the organisation's id,
+// which the Prometheus panels match as organization_id and the ClickHouse panels as toUUID('${organization}').
 export const organization = (): QueryVariableBuilder =>
   new QueryVariableBuilder('organization')
     .label('Organization')
-    .description('Organization whose ClickHouse rows the ClickHouse panels show')
-    .datasource(CLICKHOUSE)
+    .description('Organization (its id) whose series and ClickHouse rows every panel shows')
+    .datasource(PROMETHEUS)
     .query(ORGANIZATIONS)
     .definition(ORGANIZATIONS)
-    .refresh(VariableRefresh.OnDashboardLoad)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);

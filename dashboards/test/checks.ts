@@ -2,6 +2,7 @@
 // dashboards and fails on a broken copy.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCatalogue } from '@ai-arm/schemas';
 import { allPanels, catalogueSeriesNames, panelQueries, promqlMetricNames, render, usedVariables, variables, type GeneratedDashboard } from '../src';
 
 type Json = Record<string, any>;
@@ -69,4 +70,25 @@ export function metricProblems(json: object): string[] {
   return panelQueries(json)
     .filter((q) => q.kind === 'promql')
     .flatMap((q) => promqlMetricNames(q.query).filter((m) => !METRICS.has(m)).map((m) => `${q.panel}: unknown metric ${m}`));
+}
+
+/** Series names of the per-tenant metrics (those carrying the catalogue's tenant label). */
+export const TENANT_SERIES = new Set(
+  loadCatalogue().metrics
+    .filter((m) => m.labels.some((l) => loadCatalogue().labels[l]?.tenant))
+    .flatMap((m) => (m.instrument === 'histogram' ? ['_bucket', '_count', '_sum'].map((x) => `${m.prometheus}${x}`) : [m.prometheus])),
+);
+
+/**
+ * Per-tenant selectors that do not pick the dashboard's organisation: each one mixes tenants.
+ * The organisation variable's own query, which lists the organisations, is the one exception.
+ */
+export function tenantProblems(json: object): string[] {
+  return panelQueries(json)
+    .filter((q) => q.kind === 'promql' && q.panel !== 'variable organization')
+    .flatMap((q) =>
+      [...q.query.matchAll(/(?<![\w:])([a-zA-Z_:][\w:]*)(\{[^}]*\})?/g)]
+        .filter((m) => TENANT_SERIES.has(m[1]!) && !(m[2] ?? '').includes('organization_id="$organization"'))
+        .map((m) => `${q.panel}: ${m[1]} is not filtered by organization_id="$organization"`),
+    );
 }

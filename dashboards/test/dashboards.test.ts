@@ -5,7 +5,7 @@ import { dashboards, panelQueries, render, usedVariables } from '../src';
 import { ClickHouseQueryBuilder } from '../src/clickhouse';
 import { CLICKHOUSE_NOTE } from '../src/panels';
 import {
-  CLICKHOUSE, datasourceProblems, idProblems, layoutProblems, metricProblems, panels, staleFiles, targets, variableProblems,
+  CLICKHOUSE, datasourceProblems, idProblems, layoutProblems, metricProblems, panels, staleFiles, targets, tenantProblems, variableProblems,
 } from './checks';
 
 const JSON_DIR = join(__dirname, '..', 'json');
@@ -68,6 +68,14 @@ describe.each(all.map((d) => [d.title, d]))('%s', (_title, d) => {
 
   it('queries only metrics the collector exports', () => expect(metricProblems(d.json)).toEqual([]));
 
+  it('shows one organisation: an organization variable, and every per-tenant selector filtered by it', () => {
+    expect(tenantProblems(d.json)).toEqual([]);
+    const org = (d.json as any).templating.list.find((v: any) => v.name === 'organization');
+    expect(org).toMatchObject({ type: 'query', datasource: { type: 'prometheus' }, query: 'label_values(ai_arm_collector_polls_total, organization_id)' });
+    expect(org.multi).toBeFalsy();
+    expect(org.includeAll).toBeFalsy();
+  });
+
   it('describes every panel, and says a ClickHouse panel needs a ClickHouse server', () => {
     for (const p of panels(d.json)) {
       expect(p.description).toEqual(expect.stringMatching(/\w{3,}/));
@@ -103,10 +111,10 @@ describe('panelQueries', () => {
   it('returns the selector of a label_values variable and the SQL of a ClickHouse one', () => {
     const vars = panelQueries(byUid('aiarm-costs')).filter((q) => q.panel.startsWith('variable '));
     expect(vars).toEqual([
-      { dashboard: 'aiarm-costs', panel: 'variable provider', kind: 'promql', query: 'ai_arm_agents', instant: true },
-      { dashboard: 'aiarm-costs', panel: 'variable model', kind: 'promql', query: 'ai_arm_tokens_total{gen_ai_provider_name=~"$provider"}', instant: true },
-      { dashboard: 'aiarm-costs', panel: 'variable agent', kind: 'promql', query: 'ai_arm_cost_usd_total{gen_ai_provider_name=~"$provider"}', instant: true },
-      { dashboard: 'aiarm-costs', panel: 'variable organization', kind: 'clickhouse', query: 'SELECT DISTINCT toString(organization_id) FROM vendor_usage', instant: false },
+      { dashboard: 'aiarm-costs', panel: 'variable organization', kind: 'promql', query: 'ai_arm_collector_polls_total', instant: true },
+      { dashboard: 'aiarm-costs', panel: 'variable provider', kind: 'promql', query: 'ai_arm_agents{organization_id="$organization"}', instant: true },
+      { dashboard: 'aiarm-costs', panel: 'variable model', kind: 'promql', query: 'ai_arm_tokens_total{organization_id="$organization", gen_ai_provider_name=~"$provider"}', instant: true },
+      { dashboard: 'aiarm-costs', panel: 'variable agent', kind: 'promql', query: 'ai_arm_cost_usd_total{organization_id="$organization", gen_ai_provider_name=~"$provider"}', instant: true },
     ]);
   });
 
@@ -132,6 +140,15 @@ describe('the checks fail on a broken dashboard', () => {
     const json = byUid('aiarm-fleet');
     json.panels[1].targets[0].expr = 'sum(ai_arm_agents{gen_ai_agent_id=~"$agent"})';
     expect(variableProblems(json)).toEqual(['$agent is used but not a variable']);
+  });
+
+  it('a per-tenant query that mixes organisations', () => {
+    const json = byUid('aiarm-fleet');
+    json.panels[1].targets[0].expr = 'sum(ai_arm_agents{gen_ai_provider_name=~"$provider"}) + max(ai_arm_budget_spent_ratio)';
+    expect(tenantProblems(json)).toEqual([
+      'Agents: ai_arm_agents is not filtered by organization_id="$organization"',
+      'Agents: ai_arm_budget_spent_ratio is not filtered by organization_id="$organization"',
+    ]);
   });
 
   it('a variable nothing uses, or a ClickHouse panel without the clickhouse variable', () => {

@@ -1,24 +1,24 @@
 import type { AlertRule } from '../rule';
 
-const polls = (result: string) => `ai_arm_collector_polls_total{gen_ai_provider_name="openai",result="${result}"}`;
+const polls = (result: string) => `ai_arm_collector_polls_total{organization_id="o1",gen_ai_provider_name="openai",result="${result}"}`;
 // Counts of one result over 30 minutes, 0 rather than absent when it never happened.
 const pollsOver30m = (result: string) =>
-  `sum by (gen_ai_provider_name) (increase(ai_arm_collector_polls_total{result="${result}"}[30m]) or increase(ai_arm_collector_polls_total[30m]) * 0)`;
+  `sum by (organization_id, gen_ai_provider_name) (increase(ai_arm_collector_polls_total{result="${result}"}[30m]) or increase(ai_arm_collector_polls_total[30m]) * 0)`;
 
 export const collectorNotPolling: AlertRule = {
   uid: 'aiarm-collector-not-polling',
   alert: 'AiArmCollectorNotPolling',
   title: 'Collector not polling',
-  conditions: [{ query: 'sum by (gen_ai_provider_name) (increase(ai_arm_collector_polls_total[30m]))', op: '<', threshold: 1 }],
+  conditions: [{ query: 'sum by (organization_id, gen_ai_provider_name) (increase(ai_arm_collector_polls_total[30m]))', op: '<', threshold: 1 }],
   for: '10m',
   severity: 'critical',
   team: 'platform',
   // A collector that is down takes its series with it: in Grafana that is an alert too.
   noData: 'Alerting',
   summary: 'The collector has not polled {{ $labels.gen_ai_provider_name }} for 30 minutes',
-  description: 'No poll of the {{ $labels.gen_ai_provider_name }} connections started in the last 30 minutes (the default interval is 5 minutes): inventory, health and cost data are going stale.',
+  description: 'No poll of the {{ $labels.gen_ai_provider_name }} connections of organization {{ $labels.organization_id }} started in the last 30 minutes (the default interval is 5 minutes): inventory, health and cost data are going stale.',
   tests: [
-    { name: 'polls that stopped 45 minutes ago fire', series: { [polls('success')]: '0+1x10 10x50' }, at: '55m', fires: [{ gen_ai_provider_name: 'openai' }] },
+    { name: 'polls that stopped 45 minutes ago fire', series: { [polls('success')]: '0+1x10 10x50' }, at: '55m', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
     { name: 'steady polling does not fire', series: { [polls('success')]: '0+1x60' }, at: '55m', fires: [] },
   ],
 };
@@ -35,9 +35,9 @@ export const vendorApiFailing: AlertRule = {
   severity: 'critical',
   team: 'platform',
   summary: 'Every poll of {{ $labels.gen_ai_provider_name }} failed for 30 minutes',
-  description: 'The collector keeps polling {{ $labels.gen_ai_provider_name }} but no poll succeeded in 30 minutes: a revoked admin key, a vendor outage or a network problem. The collector log and GET /api/v1/poller/connections show the last error.',
+  description: 'The collector keeps polling {{ $labels.gen_ai_provider_name }} for organization {{ $labels.organization_id }} but no poll succeeded in 30 minutes: a revoked admin key, a vendor outage or a network problem. The collector log and GET /api/v1/poller/connections show the last error.',
   tests: [
-    { name: 'only failures for 40 minutes fire', series: { [polls('success')]: '0+1x10 10x50', [polls('failure')]: '0x10 0+1x50' }, at: '55m', fires: [{ gen_ai_provider_name: 'openai' }] },
+    { name: 'only failures for 40 minutes fire', series: { [polls('success')]: '0+1x10 10x50', [polls('failure')]: '0x10 0+1x50' }, at: '55m', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
     { name: 'failures between successes do not fire', series: { [polls('success')]: '0+1x60', [polls('failure')]: '0x10 0+1x50' }, at: '55m', fires: [] },
   ],
 };
@@ -47,14 +47,14 @@ export const usageStale: AlertRule = {
   alert: 'AiArmUsageStale',
   title: 'Usage data stale',
   // Vendors publish usage buckets an hour or so late; four hours is past any normal delay.
-  conditions: [{ query: 'max by (gen_ai_provider_name) (ai_arm_collector_poll_lag_seconds)', op: '>', threshold: 14400 }],
+  conditions: [{ query: 'max by (organization_id, gen_ai_provider_name) (ai_arm_collector_poll_lag_seconds)', op: '>', threshold: 14400 }],
   for: '30m',
   severity: 'warning',
   team: 'platform',
   summary: 'The newest {{ $labels.gen_ai_provider_name }} usage is over 4 hours old',
-  description: 'The newest complete usage bucket collected from {{ $labels.gen_ai_provider_name }} ended more than 4 hours ago, so cost panels and cost alerts see old data.',
+  description: 'The newest complete usage bucket collected from {{ $labels.gen_ai_provider_name }} for organization {{ $labels.organization_id }} ended more than 4 hours ago, so cost panels and cost alerts see old data.',
   tests: [
-    { name: 'a lag of 5 hours fires', series: { 'ai_arm_collector_poll_lag_seconds{gen_ai_provider_name="openai"}': '18000+60x60' }, at: '45m', fires: [{ gen_ai_provider_name: 'openai' }] },
-    { name: 'a lag of an hour does not fire', series: { 'ai_arm_collector_poll_lag_seconds{gen_ai_provider_name="openai"}': '3600x60' }, at: '45m', fires: [] },
+    { name: 'a lag of 5 hours fires', series: { 'ai_arm_collector_poll_lag_seconds{organization_id="o1",gen_ai_provider_name="openai"}': '18000+60x60', 'ai_arm_collector_poll_lag_seconds{organization_id="o2",gen_ai_provider_name="openai"}': '600x60' }, at: '45m', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
+    { name: 'a lag of an hour does not fire', series: { 'ai_arm_collector_poll_lag_seconds{organization_id="o1",gen_ai_provider_name="openai"}': '3600x60' }, at: '45m', fires: [] },
   ],
 };

@@ -1,26 +1,30 @@
 import type { AlertRule, RuleTest } from '../rule';
 
-const cost = 'ai_arm_cost_usd_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_agent_id="a1"}';
-const hourly = 'sum by (gen_ai_provider_name) (increase(ai_arm_cost_usd_total[1h]))';
-const ratio = 'ai_arm_budget_spent_ratio{budget="team-a"}';
-const period = 'ai_arm_budget_period_seconds{budget="team-a"}';
+const cost = 'ai_arm_cost_usd_total{organization_id="o1",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",gen_ai_agent_id="a1"}';
+const hourly = 'sum by (organization_id, gen_ai_provider_name) (increase(ai_arm_cost_usd_total[1h]))';
+// Budget names are per organisation: o2's `team-a` is another budget than o1's.
+const ratio = (org = 'o1') => `ai_arm_budget_spent_ratio{organization_id="${org}",budget="team-a"}`;
+const period = (org = 'o1') => `ai_arm_budget_period_seconds{organization_id="${org}",budget="team-a"}`;
 
 /**
  * Burn rate as in SLO alerting: the share of the budget spent over a window, divided by the
  * share of the period that window is. 1 spends exactly the budget by the period's end.
- * `max by (budget)` drops the target labels, which differ between collector replicas and
- * between backfilled history and scraped series.
+ * `max by (organization_id, budget)` drops the target labels, which differ between collector
+ * replicas and between backfilled history and scraped series, and keeps each organisation's
+ * budget apart from a same-named one of another.
  */
 const burnRate = (window: string, seconds: number) =>
-  `max by (budget) (delta(ai_arm_budget_spent_ratio[${window}])) * on (budget) max by (budget) (ai_arm_budget_period_seconds) / ${seconds}`;
+  `max by (organization_id, budget) (delta(ai_arm_budget_spent_ratio[${window}])) * on (organization_id, budget) max by (organization_id, budget) (ai_arm_budget_period_seconds) / ${seconds}`;
 // Sampled every 4 minutes: the period gauge is read as an instant vector, which goes stale
 // between samples further apart than Prometheus' 5-minute lookback.
+// o2 has a budget of the same name spent at a steady 0.0001 per step (0.9x pace): it never fires,
+// and o1's burn never fires for it.
 const budgetTest = (name: string, perStep: string, fires: boolean, at: string): RuleTest => ({
   name,
   interval: '4m',
-  series: { [ratio]: `0+${perStep}x1300`, [period]: '2592000x1300' },
+  series: { [ratio()]: `0+${perStep}x1300`, [period()]: '2592000x1300', [ratio('o2')]: '0+0.00003x1300', [period('o2')]: '2592000x1300' },
   at,
-  fires: fires ? [{ budget: 'team-a' }] : [],
+  fires: fires ? [{ organization_id: 'o1', budget: 'team-a' }] : [],
 });
 
 export const costSpike: AlertRule = {
@@ -30,16 +34,16 @@ export const costSpike: AlertRule = {
   // Baseline: the hourly average of the 7 days before the last hour. The $5/h floor keeps
   // small absolute moves (a quiet vendor doubling from cents) from paging anyone.
   conditions: [
-    { query: `${hourly} / (sum by (gen_ai_provider_name) (increase(ai_arm_cost_usd_total[7d] offset 1h)) / 168)`, op: '>', threshold: 3 },
+    { query: `${hourly} / (sum by (organization_id, gen_ai_provider_name) (increase(ai_arm_cost_usd_total[7d] offset 1h)) / 168)`, op: '>', threshold: 3 },
     { query: hourly, op: '>', threshold: 5 },
   ],
   for: '15m',
   severity: 'warning',
   team: 'finops',
   summary: 'Spend at {{ $labels.gen_ai_provider_name }} is over 3 times its usual hourly rate',
-  description: 'The last hour at {{ $labels.gen_ai_provider_name }} cost more than 3 times the hourly average of the previous 7 days, and over $5. The Costs dashboard shows which agent and model.',
+  description: 'The last hour at {{ $labels.gen_ai_provider_name }} for organization {{ $labels.organization_id }} cost more than 3 times the hourly average of the previous 7 days, and over $5. The Costs dashboard shows which agent and model.',
   tests: [
-    { name: 'going from $1/h to $20/h fires', interval: '30m', series: { [cost]: '0+0.5x380 195+10x20' }, at: '195h', fires: [{ gen_ai_provider_name: 'openai' }] },
+    { name: 'going from $1/h to $20/h fires, for that organisation only', interval: '30m', series: { [cost]: '0+0.5x380 195+10x20', [cost.replace('o1', 'o2')]: '0+0.5x400' }, at: '195h', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
     { name: 'a steady $1/h does not fire', interval: '30m', series: { [cost]: '0+0.5x400' }, at: '195h', fires: [] },
   ],
 };
@@ -57,7 +61,7 @@ export const budgetBurnFast: AlertRule = {
   severity: 'critical',
   team: 'finops',
   summary: 'Budget {{ $labels.budget }} is being spent over 6 times faster than it lasts',
-  description: 'Over the last 6 hours and the last hour, budget {{ $labels.budget }} was spent more than 6 times faster than the pace that uses it exactly by the end of its period.',
+  description: 'Over the last 6 hours and the last hour, budget {{ $labels.budget }} of organization {{ $labels.organization_id }} was spent more than 6 times faster than the pace that uses it exactly by the end of its period.',
   tests: [budgetTest('3% of a monthly budget an hour (21.6x pace) fires', '0.002', true, '60h'), budgetTest('0.18% an hour (1.3x pace) does not fire', '0.00012', false, '60h')],
 };
 
@@ -73,7 +77,7 @@ export const budgetBurnSlow: AlertRule = {
   severity: 'warning',
   team: 'finops',
   summary: 'Budget {{ $labels.budget }} will run out before its period ends',
-  description: 'Over the last 3 days and the last 6 hours, budget {{ $labels.budget }} was spent more than 1.5 times faster than the pace that uses it exactly by the end of its period.',
+  description: 'Over the last 3 days and the last 6 hours, budget {{ $labels.budget }} of organization {{ $labels.organization_id }} was spent more than 1.5 times faster than the pace that uses it exactly by the end of its period.',
   tests: [budgetTest('0.42% of a monthly budget an hour (3x pace) fires', '0.00028', true, '80h'), budgetTest('0.06% an hour (0.4x pace) does not fire', '0.00004', false, '80h')],
 };
 
@@ -81,15 +85,15 @@ export const unpricedSpend: AlertRule = {
   uid: 'aiarm-unpriced-spend',
   alert: 'AiArmUnpricedSpend',
   title: 'Spend on models the price table lacks',
-  conditions: [{ query: 'sum by (gen_ai_provider_name) (ai_arm_cost_month_to_date{cost_kind="unpriced"})', op: '>', threshold: 0 }],
+  conditions: [{ query: 'sum by (organization_id, gen_ai_provider_name) (ai_arm_cost_month_to_date{cost_kind="unpriced"})', op: '>', threshold: 0 }],
   for: '30m',
   severity: 'warning',
   team: 'finops',
   summary: '{{ $labels.gen_ai_provider_name }} bills for models AI-ARM cannot price',
-  description: 'This month {{ $labels.gen_ai_provider_name }} billed for usage of models the price table lacks, so computed cost is short of the bill. GET /api/v1/costs/reconciliation names the models; add a contract price with POST /api/v1/costs/prices.',
+  description: 'This month {{ $labels.gen_ai_provider_name }} billed organization {{ $labels.organization_id }} for usage of models the price table lacks, so computed cost is short of the bill. GET /api/v1/costs/reconciliation names the models; add a contract price with POST /api/v1/costs/prices.',
   tests: [
-    { name: 'unpriced spend fires', series: { 'ai_arm_cost_month_to_date{gen_ai_provider_name="openai",cost_kind="unpriced"}': '0 0 3.5x60' }, at: '45m', fires: [{ gen_ai_provider_name: 'openai' }] },
-    { name: 'no unpriced spend does not fire', series: { 'ai_arm_cost_month_to_date{gen_ai_provider_name="openai",cost_kind="unpriced"}': '0x60', 'ai_arm_cost_month_to_date{gen_ai_provider_name="openai",cost_kind="computed"}': '100x60' }, at: '45m', fires: [] },
+    { name: 'unpriced spend fires', series: { 'ai_arm_cost_month_to_date{organization_id="o1",gen_ai_provider_name="openai",cost_kind="unpriced"}': '0 0 3.5x60' }, at: '45m', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
+    { name: 'no unpriced spend does not fire', series: { 'ai_arm_cost_month_to_date{organization_id="o1",gen_ai_provider_name="openai",cost_kind="unpriced"}': '0x60', 'ai_arm_cost_month_to_date{organization_id="o1",gen_ai_provider_name="openai",cost_kind="computed"}': '100x60' }, at: '45m', fires: [] },
   ],
 };
 
@@ -97,15 +101,16 @@ export const costAlertFiring: AlertRule = {
   uid: 'aiarm-cost-alert-firing',
   alert: 'AiArmCostAlertFiring',
   title: 'Cost alert firing',
-  conditions: [{ query: 'max by (alert_name, alert_type) (ai_arm_cost_alert_firing)', op: '==', threshold: 1 }],
+  conditions: [{ query: 'max by (organization_id, alert_name, alert_type) (ai_arm_cost_alert_firing)', op: '==', threshold: 1 }],
   // The collector judged it already, after a poll; holding it again would only delay it.
   for: '0s',
   severity: 'warning',
   team: 'finops',
-  summary: 'Cost alert {{ $labels.alert_name }} ({{ $labels.alert_type }}) is firing',
+  summary: 'Cost alert {{ $labels.alert_name }} ({{ $labels.alert_type }}) of organization {{ $labels.organization_id }} is firing',
   description: 'The collector evaluates the cost alerts set through POST /api/v1/costs/alerts after every poll; {{ $labels.alert_name }} holds. GET /api/v1/costs/alerts gives its message and the amount it saw.',
   tests: [
-    { name: 'a firing cost alert fires', series: { 'ai_arm_cost_alert_firing{alert_name="team-a-forecast",alert_type="forecast"}': '0 1x40' }, at: '30m', fires: [{ alert_name: 'team-a-forecast', alert_type: 'forecast' }] },
-    { name: 'a quiet cost alert does not fire', series: { 'ai_arm_cost_alert_firing{alert_name="team-a-forecast",alert_type="forecast"}': '0x40' }, at: '30m', fires: [] },
+    // The same alert name in two organisations: each fires or stays quiet on its own.
+    { name: 'a firing cost alert fires, for its organisation only', series: { 'ai_arm_cost_alert_firing{organization_id="o1",alert_name="team-a-forecast",alert_type="forecast"}': '0 1x40', 'ai_arm_cost_alert_firing{organization_id="o2",alert_name="team-a-forecast",alert_type="forecast"}': '0x40' }, at: '30m', fires: [{ organization_id: 'o1', alert_name: 'team-a-forecast', alert_type: 'forecast' }] },
+    { name: 'a quiet cost alert does not fire', series: { 'ai_arm_cost_alert_firing{organization_id="o1",alert_name="team-a-forecast",alert_type="forecast"}': '0x40' }, at: '30m', fires: [] },
   ],
 };
