@@ -15,5 +15,7 @@ export { ENTITY_SCHEMAS } from './registry';
 export { migrationsDir, readMigrations } from './migrations';
 export type { Migration, MigrationEngine } from './migrations';
 export { SCHEMAS_ROOT } from './paths';
+export { Money, RATE_MONEY, USD_COLUMN } from './money';
+export type { MoneySpec } from './money';
 export { loadPriceTable, checkPriceTable, LIST_PRICES_PATH, PriceEntry, PriceOverrideEntry, PRICED_TIERS } from './prices';
 export type { PriceTable, PricedTier } from './prices';

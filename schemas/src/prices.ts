@@ -4,10 +4,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
 import { VENDORS } from './enums';
+import { Money, RATE_MONEY } from './money';
 import { SCHEMAS_ROOT } from './paths';
 
 /** USD per million tokens. Written as a number in YAML, kept as exact decimal text once loaded. */
-const Rate = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,12})?$' })]);
+const Rate = Money(RATE_MONEY, 'USD per million tokens');
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, UTC' });
 
 const Rates = {

@@ -14,6 +14,8 @@ type Row = UsageRow & { organization_id?: string };
 export interface MeterContext {
   book: PriceBook;
   attribution: AttributionIndex;
+  /** Stored overrides that cannot price and are left out of the book, reported once each. */
+  rejectedOverrides?: readonly { id: string; vendor: string; model: string; error?: string }[];
 }
 
 export interface AttributionIndex {
@@ -52,6 +54,7 @@ export class LiveUsageMeter {
   ) {}
 
   private readonly unpricedSeen = new Set<string>();
+  private readonly rejectedSeen = new Set<string>();
   private readonly contexts = new Map<string, { at: number; ctx: Promise<MeterContext> }>();
 
   /** Prices and rules change rarely: re-read them at most once a minute per organisation. */
@@ -78,8 +81,20 @@ export class LiveUsageMeter {
     );
     const before = new Map(stored.map((r) => [keyOf(r), r]));
     const ctx = await this.contextOf(target.organizationId);
+    for (const o of ctx.rejectedOverrides ?? []) {
+      if (this.rejectedSeen.has(`${o.id}|${o.error}`)) continue;
+      this.rejectedSeen.add(`${o.id}|${o.error}`);
+      this.log.warn({ organizationId: target.organizationId, override: o.id, vendor: o.vendor, model: o.model, reason: o.error }, 'a price override cannot price and is left out: the list price applies until it is replaced (GET /api/v1/costs/prices flags it)');
+    }
     return () => {
-      for (const r of live) this.count(target.organizationId, r, before.get(keyOf(r)), ctx);
+      // The page is stored already: a row the counters cannot take is reported and skipped, never the page.
+      for (const r of live) {
+        try {
+          this.count(target.organizationId, r, before.get(keyOf(r)), ctx);
+        } catch (err) {
+          this.log.warn({ organizationId: target.organizationId, connection: target.connectionId, bucket: r.bucket_start, vendor: r.vendor, model: r.model, err: (err as Error).message }, 'a usage row the live counters cannot count: skipped, the rest of the page counted');
+        }
+      }
     };
   }
 

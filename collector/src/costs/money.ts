@@ -1,3 +1,5 @@
+import type { MoneySpec } from '@ai-arm/schemas';
+
 /**
  * Exact money: amounts are BigInt atto-dollars (1e-18 USD). A rate of X USD per million
  * tokens is X * 1e12 atto-dollars per token, an integer for any rate with up to 12
@@ -77,4 +79,27 @@ function decimalText(n: number): string {
   if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative number: ${n}`);
   const s = String(n);
   return s.includes('e') ? n.toFixed(12).replace(/\.?0+$/, '') : s;
+}
+
+/**
+ * The exact decimal text of an amount an API caller sent (a decimal string or a JSON number),
+ * or throws saying why it is not one `spec` can hold: exponent form, more decimals than the
+ * column keeps, too many digits before the point, or zero where zero means nothing.
+ */
+export function moneyText(value: unknown, spec: MoneySpec): string {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${value} is not a finite number`);
+    text = String(value);
+    // Tiny numbers print in exponent form (1e-7); they are fine when exact at the scale.
+    if (/e-/.test(text) && Number(value.toFixed(spec.scale)) === value) text = value.toFixed(spec.scale).replace(/\.?0+$/, '');
+  } else if (typeof value === 'string') text = value.trim();
+  else throw new Error('must be a decimal string or a number');
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) throw new Error(`${text} is not a non-negative decimal without exponent`);
+  const whole = m[1]!.replace(/^0+(?=\d)/, '');
+  if ((m[2] ?? '').length > spec.scale) throw new Error(`${text} has more than ${spec.scale} decimals`);
+  if (whole.length > spec.integerDigits) throw new Error(`${text} is not below ${(10n ** BigInt(spec.integerDigits)).toLocaleString('en-US')}`);
+  if (spec.positive && /^[0.]+$/.test(text)) throw new Error(`${text} must be above 0`);
+  return m[2] ? `${whole}.${m[2]}` : whole;
 }

@@ -8,7 +8,7 @@ import { indexRules, type MeterContext } from './live-usage';
 import { usdText, usdToAtto, type Atto } from './money';
 import { PriceBook } from './price-book';
 import { unpricedBillLine } from './pricing';
-import { PriceOverrideStore } from './price-overrides';
+import { PriceOverrideStore, type StoredOverride } from './price-overrides';
 import { dailyBilled, dailyUsage, type Dimension } from './usage-query';
 
 export interface CostQuery {
@@ -45,13 +45,19 @@ export class CostService {
     this.overrides = new PriceOverrideStore(stores.controlPlane);
   }
 
-  async priceBook(organizationId: string): Promise<PriceBook> {
-    return new PriceBook(this.table, await this.overrides.list(organizationId));
+  /** An override that cannot price (its `error` says why) is left out: the list price applies, and nothing else fails. */
+  async priceBook(organizationId: string, overrides?: StoredOverride[]): Promise<PriceBook> {
+    return new PriceBook(this.table, (overrides ?? (await this.overrides.list(organizationId))).filter((o) => !o.error));
   }
 
-  /** What the live usage meter needs of an organisation: its prices and its attribution. */
+  /** What the live usage meter needs of an organisation: its prices, the overrides left out of them, and its attribution. */
   async meterContext(organizationId: string): Promise<MeterContext> {
-    return { book: await this.priceBook(organizationId), attribution: indexRules(await this.attribution.list(organizationId)) };
+    const overrides = await this.overrides.list(organizationId);
+    return {
+      book: await this.priceBook(organizationId, overrides),
+      rejectedOverrides: overrides.filter((o) => o.error),
+      attribution: indexRules(await this.attribution.list(organizationId)),
+    };
   }
 
   /** Priced usage per vendor, model and day, split by `by`. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Decimal, Vendor } from '@ai-arm/schemas';
+import { Money, USD_COLUMN, Vendor, type MoneySpec } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
@@ -9,12 +9,24 @@ import { CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
 import { suggestOptimizations } from '../../costs/optimizations';
 import type { CostService } from '../../costs/service';
 import { forecastSpend, usd } from '../../costs/spend';
+import { moneyText } from '../../costs/money';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { parseRange, RangeQuery } from './range';
 
 const Period = Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH')]);
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Amount = Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,2})?$', description: 'USD, e.g. 1500 or 99.50' });
+// numeric(18, 2) columns: a budget of nothing means nothing; a threshold of 0 alerts on any spend.
+const Amount = Money({ ...USD_COLUMN, positive: true }, 'USD, e.g. "1500" or "99.50"');
+const Threshold = Money(USD_COLUMN, 'USD, e.g. "250"');
+
+/** The exact text of a money field already shaped by its schema; a JSON number with more decimals than the column is refused here. */
+function money(value: string | number, spec: MoneySpec, field: string): string {
+  try {
+    return moneyText(value, spec);
+  } catch (err) {
+    throw new ApiError('VALIDATION_ERROR', `${field} ${(err as Error).message}`, { field });
+  }
+}
 
 /** Looking ahead: forecasts, budgets, cost alerts and optimisation suggestions. */
 export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
@@ -58,10 +70,11 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
     async (request, reply) => {
       requireRole(request.principal, 'member');
+      const input = { ...request.body, amount: money(request.body.amount, { ...USD_COLUMN, positive: true }, 'body/amount') };
       const budget = (await audited(controlPlane, request, async (tx) => {
         const store = new BudgetStore(tx);
-        const before = (await store.list(request.organizationId)).find((b) => b.name === request.body.name) ?? null;
-        const after = await store.put(request.organizationId, request.body);
+        const before = (await store.list(request.organizationId)).find((b) => b.name === input.name) ?? null;
+        const after = await store.put(request.organizationId, input);
         return { result: after, audit: { action: before ? 'budget.update' : 'budget.create', resourceType: 'budget', resourceId: after.id, before, after } };
       }))!;
       return reply.status(201).send({ success: true as const, data: { ...budget, status: await budgetStatus(costs, budget, now()) } });
@@ -96,7 +109,7 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
           {
             name: Type.String({ minLength: 1, maxLength: 255 }),
             alertType: Type.Union([Type.Literal('THRESHOLD'), Type.Literal('ANOMALY'), Type.Literal('FORECAST')]),
-            threshold: Type.Optional(Type.Union([Decimal, Type.Null()])),
+            threshold: Type.Optional(Type.Union([Threshold, Type.Null()])),
             budgetId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
             period: Type.Optional(Period),
             agentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
@@ -107,8 +120,9 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
     async (request, reply) => {
       requireRole(request.principal, 'member');
-      const body = request.body;
-      if (body.alertType !== 'ANOMALY' && !body.threshold && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
+      const { threshold, ...rest } = request.body;
+      const body = { ...rest, threshold: threshold === undefined || threshold === null ? threshold : money(threshold, USD_COLUMN, 'body/threshold') };
+      if (body.alertType !== 'ANOMALY' && body.threshold == null && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
       const budget = body.budgetId ? (await budgets.list(request.organizationId)).find((b) => b.id === body.budgetId) : undefined;
       if (body.budgetId && !budget) throw new ApiError('VALIDATION_ERROR', `unknown budget ${body.budgetId}`, { field: 'body/budgetId' });
       if (body.agentId && (await controlPlane.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [request.organizationId, body.agentId])).length === 0) {

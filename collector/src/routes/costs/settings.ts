@@ -4,7 +4,7 @@ import { PriceOverrideEntry, Vendor } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { AttributionStore } from '../../costs/attribution';
-import { PriceOverrideStore } from '../../costs/price-overrides';
+import { overrideProblems, PriceOverrideStore } from '../../costs/price-overrides';
 import { ApiError } from '../../errors';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import type { CostService } from '../../costs/service';
@@ -45,7 +45,7 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       tiers: Object.fromEntries(Object.entries(e.tiers).map(([tier, r]) => [tier, usdPerMillion(r)])),
       inherited: e.inherited,
     }));
-    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, inherited: book.inherit(o).card.inherited }));
+    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, inherited: o.error ? [] : book.inherit(o).card.inherited }));
     return { success: true as const, data: { asOf: day, prices, overrides } };
   });
 
@@ -61,6 +61,8 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     async (request, reply) => {
       requireRole(request.principal, 'admin');
       const { body } = request;
+      const problems = overrideProblems(body.entry).map((p) => ({ ...p, field: `body/${p.field}` }));
+      if (problems.length > 0) throw new ApiError('VALIDATION_ERROR', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { field: problems[0]!.field, fields: problems });
       const { card, missing } = (await costs.priceBook(request.organizationId)).inherit(body);
       if (missing.length > 0) {
         throw new ApiError('VALIDATION_ERROR', `the price of ${body.vendor} ${body.model} from ${body.entry.effective_from} names no ${missing.join(', ')}, and no list price in force that day has them to inherit`, {
