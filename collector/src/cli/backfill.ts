@@ -23,7 +23,7 @@ export async function runBackfill(config: Config, argv: string[]): Promise<numbe
   const { values } = parseArgs({ args: argv, options: { connection: { type: 'string' }, since: { type: 'string', default: '30d' } }, strict: true });
   const since = values.since!;
   try {
-    parseSince(since, 0); // fail on a bad value before any work starts
+    parseSince(since, Math.floor(Date.now() / 1000)); // fail on a bad value before any work starts
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

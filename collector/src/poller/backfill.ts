@@ -16,13 +16,41 @@ export interface BackfillState {
   error: string | null;
 }
 
-/** Parses `90d`, `12h`, `2w` or an RFC 3339 instant into unix seconds before `now`. */
+/** No vendor's usage API has anything before this: an earlier `since` is a typo, not history. */
+export const EARLIEST_HISTORY = Date.UTC(2020, 0, 1) / 1000;
+
+const FORMS = '90d, 12h, 2w or an RFC 3339 time such as 2026-11-01 or 2026-11-01T00:00:00Z';
+const DURATION = /^(\d{1,7})([hdw])$/;
+// A day, or a day and a time with its zone; the fields are checked for range below.
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * Parses `90d`, `12h`, `2w`, a day (`2026-11-01`, midnight UTC) or an RFC 3339 instant into
+ * unix seconds before `now`. Anything else, and a time that is not in the past or is before
+ * EARLIEST_HISTORY, is refused: `Date.parse` would read "1" as 2001.
+ */
 export function parseSince(since: string, now: number): number {
-  const m = /^(\d+)([hdw])$/.exec(since.trim());
-  if (m) return now - Number(m[1]) * { h: 3600, d: 86400, w: 604800 }[m[2] as 'h' | 'd' | 'w'];
-  const t = Date.parse(since);
-  if (Number.isNaN(t)) throw new Error(`--since must look like 90d, 12h, 2w or an RFC 3339 time (got "${since}")`);
-  return Math.floor(t / 1000);
+  const text = since.trim();
+  let at: number;
+  const d = DURATION.exec(text);
+  if (d) {
+    if (Number(d[1]) === 0) throw new Error(`--since ${since} covers no time: give a duration above zero`);
+    at = now - Number(d[1]) * { h: 3600, d: 86400, w: 604800 }[d[2] as 'h' | 'd' | 'w'];
+  } else {
+    const m = INSTANT.exec(text);
+    if (!m) throw new Error(`--since must look like ${FORMS} (got "${since}")`);
+    const [, y, mo, day, h = '00', mi = '00', s = '00'] = m;
+    const ms = Date.parse(m[4] === undefined ? `${text}T00:00:00Z` : text);
+    const calendar = new Date(0);
+    calendar.setUTCFullYear(Number(y), Number(mo) - 1, Number(day)); // Date.UTC would read year 0-99 as 1900-1999
+    if (Number.isNaN(ms) || calendar.getUTCFullYear() !== Number(y) || calendar.getUTCMonth() !== Number(mo) - 1 || calendar.getUTCDate() !== Number(day) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+      throw new Error(`--since ${since} is not a real date and time (${FORMS})`);
+    }
+    at = Math.floor(ms / 1000);
+  }
+  if (at >= now) throw new Error(`--since ${since} is not in the past`);
+  if (at < EARLIEST_HISTORY) throw new Error(`--since ${since} is before ${new Date(EARLIEST_HISTORY * 1000).toISOString().slice(0, 10)}, earlier than any vendor's usage history`);
+  return at;
 }
 
 /** Fraction done and an ETA from how fast it has gone so far. */
@@ -45,11 +73,12 @@ export class BackfillJobs {
 
   /** Starts a backfill; returns the running one if there is one already. */
   start(connectionId: string, since: string, now = Math.floor(Date.now() / 1000)): BackfillState {
+    // Checked first: a bad `since` is refused whether or not a backfill is running.
+    const from = parseSince(since, now);
     const current = this.jobs.get(connectionId);
     if (current?.status === 'running') return current;
     const conn = this.poller.connections.find((c) => c.id === connectionId);
     if (!conn) throw new Error(`no connection ${connectionId}`);
-    const from = parseSince(since, now);
     const started = Date.now();
     const feeds = new Map<string, FeedProgress>();
     const state: BackfillState = {

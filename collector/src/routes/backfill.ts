@@ -11,7 +11,7 @@ const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /**
  * Backfill a connection's history: POST starts it (or returns the one running), GET reports
- * progress and ETA. `ai-arm backfill` drives these when a collector is running.
+ * progress and ETA. Admin only, reads included: they show the organisation's connections and feeds. `ai-arm backfill` drives these when a collector is running.
  */
 export interface PolledConnection {
   id: string;
@@ -27,14 +27,17 @@ export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; con
   const own = (org: string) => opts.connections().filter((c) => c.organizationId === org);
 
   /** Polled connections with each feed's watermark: live counters start at a feed's startedAt. */
-  app.get('/api/v1/poller/connections', async (request) => ({
-    success: true as const,
-    data: await Promise.all(own(request.organizationId).map(async ({ id, vendor, source }) => ({ id, vendor, source, feeds: await opts.watermarks.list(id) }))),
-  }));
+  app.get('/api/v1/poller/connections', async (request) => {
+    requireRole(request.principal, 'admin');
+    return {
+      success: true as const,
+      data: await Promise.all(own(request.organizationId).map(async ({ id, vendor, source }) => ({ id, vendor, source, feeds: await opts.watermarks.list(id) }))),
+    };
+  });
 
   app.post(
     '/api/v1/connections/:id/backfill',
-    { schema: { params: Params, body: Type.Object({ since: Type.String({ minLength: 2, description: '90d, 12h, 2w or an RFC 3339 time' }) }) } },
+    { schema: { params: Params, body: Type.Object({ since: Type.String({ minLength: 2, maxLength: 64, description: '90d, 12h, 2w, a day (2026-11-01, UTC) or an RFC 3339 time; in the past, from 2020 on' }) }) } },
     async (request, reply) => {
       requireRole(request.principal, 'admin');
       if (!own(request.organizationId).some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
@@ -50,6 +53,7 @@ export const backfillRoutes: FastifyPluginAsyncTypebox<{ jobs: BackfillJobs; con
   );
 
   app.get('/api/v1/connections/:id/backfill', { schema: { params: Params } }, async (request) => {
+    requireRole(request.principal, 'admin');
     if (!own(request.organizationId).some((c) => c.id === request.params.id)) throw new ApiError('NOT_FOUND', `no polled connection ${request.params.id}`);
     const state = opts.jobs.get(request.params.id);
     if (!state) throw new ApiError('NOT_FOUND', `no backfill has run for connection ${request.params.id}`);

@@ -19,6 +19,25 @@ describe('backfill progress', () => {
 
   it('refuses a --since it cannot read', () => expect(() => parseSince('soon', NOW)).toThrow(/90d, 12h, 2w/));
 
+  it('reads a bare day as its midnight, UTC', () => expect(parseSince('2026-11-01', NOW)).toBe(Date.UTC(2026, 10, 1) / 1000));
+
+  // Date.parse reads "1" as 2001 and "10" as October 2001; none of these is a time to backfill from.
+  it.each([
+    ['1', /90d, 12h, 2w/],
+    ['10', /90d, 12h, 2w/],
+    ['2026', /90d, 12h, 2w/],
+    ['0d', /covers no time/],
+    ['9999999d', /before 2020-01-01/],
+    ['2019-12-31', /before 2020-01-01/],
+    ['0000-01-01', /before 2020-01-01/],
+    ['9999-12-31', /not in the past/],
+    ['2026-11-21T00:00:00Z', /not in the past/],
+    ['2026-02-30', /not a real date/],
+    ['2026-11-01T25:00:00Z', /not a real date/],
+    ['2026-11-01T10:61:00+01:00', /not a real date/],
+    ['November 1, 2026', /90d, 12h, 2w/],
+  ])('refuses --since %s', (since, why) => expect(() => parseSince(since, NOW)).toThrow(why));
+
   it('measures progress over every feed and projects an ETA from the pace so far', () => {
     const feeds = [
       { feed: 'a', from: 0, to: 100, reached: 100, rows: 5, pages: 1 },
