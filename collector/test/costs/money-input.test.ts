@@ -15,8 +15,8 @@ import { quietLogger, testConfig, testMetrics } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-21';
-/** Whole days before the simulated today, which later polls do not change. */
-const PAST = 'from=2026-11-17&to=2026-11-20';
+/** Whole days before the simulated today (`to` inclusive), which later polls do not change. */
+const PAST = 'from=2026-11-17&to=2026-11-19';
 
 /**
  * Money at the edge: a rate, budget or threshold the exact money or its column cannot hold is
