@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiKeyRoutes, { controlPlane });
   await app.register(userRoutes, { controlPlane });
   await app.register(organizationRoutes, { controlPlane });
-  await app.register(auditRoutes, { controlPlane });
+  await app.register(auditRoutes, { controlPlane, audit: deps.config.audit });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
   await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector } });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -39,3 +39,27 @@ export function recordHash(prevHash: string, r: ChainedFields): string {
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
+
+/**
+ * The record's hash keyed with ARM_AUDIT_HMAC_KEY. The hash already covers every record before
+ * it, so one valid HMAC vouches for the whole chain up to its record: rewriting any of it means
+ * recomputing this, which takes the key.
+ */
+export function recordMac(key: Buffer, organizationId: string, sequence: number, hash: string): string {
+  return createHmac('sha256', key).update(`audit-record\n${organizationId}\n${sequence}\n${hash}`).digest('hex');
+}
+
+export function macMatches(expected: string, given: string | null | undefined): boolean {
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+}
+
+// The key appends use: set once at start from ARM_AUDIT_HMAC_KEY (every append passes through
+// appendAudit, from routes and the poller alike, so threading it through each caller buys nothing).
+let appendKey: Buffer | null = null;
+
+export function useAuditKey(key: Buffer | null): void {
+  appendKey = key;
+}
+
+export const auditKey = (): Buffer | null => appendKey;

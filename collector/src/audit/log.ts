@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '@ai-arm/schemas';
 import type { Principal } from '../auth/principal';
 import type { SqlExecutor } from '../stores/postgres/types';
-import { GENESIS_HASH, recordHash, type ChainedFields } from './chain';
+import { auditKey, GENESIS_HASH, recordHash, recordMac, type ChainedFields } from './chain';
 import { redact } from './redact';
 
 /** What a mutation says about itself; the request adds who, from where and which request. */
@@ -46,6 +46,8 @@ export interface AuditRow {
   request_id: string;
   prev_hash: string;
   hash: string;
+  /** HMAC of the hash under ARM_AUDIT_HMAC_KEY; null when written without a key. */
+  hmac: string | null;
 }
 
 export const chainedFields = (r: AuditRow): ChainedFields => ({
@@ -110,11 +112,13 @@ export async function appendAudit(tx: SqlExecutor, ctx: AuditContext, entry: Aud
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   const hash = recordHash(prevHash, fields);
+  const key = auditKey();
   await tx.query(
-    `INSERT INTO audit_log (organization_id, sequence, id, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, before, after, metadata, ip_address, user_agent, request_id, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    `INSERT INTO audit_log (organization_id, sequence, id, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, before, after, metadata, ip_address, user_agent, request_id, prev_hash, hash, hmac)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
     [org, fields.sequence, fields.id, fields.timestamp, fields.actorType, fields.actorId, fields.actorName, fields.action, fields.resourceType, fields.resourceId,
-      json(fields.before), json(fields.after), json(fields.metadata), fields.ipAddress, fields.userAgent, fields.requestId, prevHash, hash],
+      json(fields.before), json(fields.after), json(fields.metadata), fields.ipAddress, fields.userAgent, fields.requestId, prevHash, hash,
+      key ? recordMac(key, org, fields.sequence, hash) : null],
   );
 }
 
