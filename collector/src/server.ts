@@ -42,6 +42,8 @@ const usesEmbeddedStore = (c: Config) => !c.postgresUrl || !c.clickhouseUrl;
 
 export async function startCollector(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningCollector> {
   const lock = usesEmbeddedStore(config) ? acquireDataLock(config.dataDir, config.host, config.port) : null;
+  // Aborted first thing at close: rate-limit waits, vendor calls and SDK retry waits end at once.
+  const shutdown = new AbortController();
   const sink = new PrometheusSink();
   const push = config.otel.endpoint ? otlpMetricsPush({ endpoint: config.otel.endpoint, intervalMs: config.otel.metricIntervalMs, serviceName: config.otel.serviceName }) : null;
   const metrics = new Instruments(push ? new TeeSink([sink, push]) : sink);
@@ -62,8 +64,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       endpoints = simulatorEndpoints(simulator.url, simulator.state.opts.keys);
     }
     const connections = [
-      ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries)),
-      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+      ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
+      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
     ];
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
@@ -81,18 +83,19 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // Demo mode runs on the simulator's clock: real time, unless someone fast-forwards the
     // demo with POST <simulator>/_sim/clock (README, "Demo mode").
     const now = demo ? () => demo.state.now() : undefined;
-    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity }, connections);
+    poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity, stop: shutdown.signal }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => poller.connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source })) };
     const connectionRuntime: ConnectionRuntime = {
       vault: new CredentialVault(stores.controlPlane, masterKeyOf(config)),
       connector: checkingConnector,
-      started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries)),
+      started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
       stopped: (id, unwatched) => poller.retire(id, unwatched),
       historyChanged: (organizationId) => poller.refreshOrganizationCosts(organizationId),
     };
     app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    shutdown.abort();
     await app?.close();
     await simulator?.close();
     await logs?.shutdown();
@@ -125,6 +128,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     close() {
       closing ??= (async () => {
         try {
+          shutdown.abort();
           await running.app.close();
           await running.poller.stop();
           await running.simulator?.close();
@@ -158,7 +162,7 @@ export function closeOnSignals(collector: RunningCollector, logger: Logger, time
     timer.unref();
     collector.close().then(
       () => {
-        logger.info('shutdown complete');
+        logger.info('shutdown complete: requests finished, polls stopped, writes flushed, stores closed');
         process.exit(0);
       },
       (err: unknown) => {

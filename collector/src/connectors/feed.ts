@@ -12,6 +12,13 @@ export interface ConnectorOptions {
   fetch?: typeof fetch;
   /** The SDK's own retries (it honours retry-after). */
   maxRetries?: number;
+  /** Aborted at shutdown: ends every call of the client, the SDK's retry waits and the rate gate's with it. */
+  signal?: AbortSignal;
+}
+
+/** Adds `stop` to a request's own signal: what a client's `prepareOptions` does for every request, retries included. */
+export function withStop(options: { signal?: AbortSignal | null }, stop: AbortSignal | undefined): void {
+  if (stop) options.signal = options.signal ? AbortSignal.any([options.signal, stop]) : stop;
 }
 
 export interface CursorEnvelope {

@@ -1,16 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface GateClock {
+  now(): number;
+  /** Rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * One connection's door to its vendor: one request at a time, and after the vendor says
  * stop (a 429's retry-after, or rate-limit headers reporting nothing left in the window)
  * no request leaves until the vendor's reset time. The SDKs retry 429s on their own; this
  * keeps every other call of the connection from walking into the same wall meanwhile.
+ *
+ * `stop` (the collector's shutdown) ends a wait at once, and fails every request still queued:
+ * a reset may be an hour away. The request's own signal does not end the wait, since the
+ * SDK's timeout would then fail a poll that only has to wait for the vendor's window.
  */
-export function rateGate(inner: typeof fetch, clock: { now(): number; sleep(ms: number): Promise<void> } = realClock): typeof fetch {
+export function rateGate(inner: typeof fetch, opts: { clock?: GateClock; stop?: AbortSignal } = {}): typeof fetch {
+  const { clock = realClock, stop } = opts;
   let queue: Promise<unknown> = Promise.resolve();
   let blockedUntil = 0;
   return (input, init) => {
     const run = async () => {
+      stop?.throwIfAborted();
       const wait = blockedUntil - clock.now();
-      if (wait > 0) await clock.sleep(wait);
+      if (wait > 0) await clock.sleep(wait, stop);
       const res = await inner(input, init);
       const until = resumeAt(res, clock.now());
       if (until !== null) blockedUntil = Math.max(blockedUntil, until);
@@ -22,7 +36,11 @@ export function rateGate(inner: typeof fetch, clock: { now(): number; sleep(ms: 
   };
 }
 
-const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+const realClock: GateClock = {
+  now: () => Date.now(),
+  // Rejects with the signal's reason (the shutdown's), as throwIfAborted does.
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch((err: unknown) => Promise.reject(signal?.aborted ? signal.reason : err)),
+};
 
 /** When the vendor will take requests again, if it said; null when it has room. */
 export function resumeAt(res: Response, nowMs: number): number | null {

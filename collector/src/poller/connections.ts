@@ -53,6 +53,7 @@ export async function openConnections(
   endpoints: VendorEndpoint[],
   metrics: Instruments,
   maxRetries: number,
+  stop?: AbortSignal,
 ): Promise<RuntimeConnection[]> {
   const out: RuntimeConnection[] = [];
   for (const ep of endpoints) {
@@ -64,7 +65,7 @@ export async function openConnections(
        RETURNING id`,
       [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
     );
-    out.push(runtimeConnection({ id: row!.id, organizationId, source, ...ep }, metrics, maxRetries));
+    out.push(runtimeConnection({ id: row!.id, organizationId, source, ...ep }, metrics, maxRetries, stop));
   }
   return out;
 }
@@ -75,10 +76,11 @@ export function createConnector(vendor: VendorEndpoint['vendor'], opts: Connecto
 }
 
 /** A connector on the official SDK, behind the rate gate and the instrumented fetch. */
-export function runtimeConnection(spec: VendorEndpoint & { id: string; organizationId: string; source: ConnectionSource }, metrics: Instruments, maxRetries: number): RuntimeConnection {
+/** `stop` is the collector's shutdown: it ends the connection's rate-limit waits, vendor calls and SDK retry waits. */
+export function runtimeConnection(spec: VendorEndpoint & { id: string; organizationId: string; source: ConnectionSource }, metrics: Instruments, maxRetries: number, stop?: AbortSignal): RuntimeConnection {
   const provider = vendorToProvider(spec.vendor);
-  const fetch = rateGate(instrumentedFetch(spec.organizationId, provider, metrics));
-  const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, fetch, maxRetries };
+  const fetch = rateGate(instrumentedFetch(spec.organizationId, provider, metrics), { stop });
+  const opts = { adminKey: spec.adminKey, baseUrl: spec.baseUrl, fetch, maxRetries, signal: stop };
   const connector = createConnector(spec.vendor, opts);
   return { id: spec.id, organizationId: spec.organizationId, vendor: spec.vendor, provider, source: spec.source, connector };
 }

@@ -27,6 +27,8 @@ export interface PollerDeps {
   costs?: { meter?: LiveUsageMeter; afterReports(organizationId: string, now: Date): Promise<void> };
   /** Unix seconds; the simulator's tests move it. */
   now?: () => number;
+  /** The collector's shutdown, which also ends the connections' vendor calls: a run it stops is not a failure. */
+  stop?: AbortSignal;
 }
 
 type Task = 'inventory' | 'reports' | 'health';
@@ -284,6 +286,7 @@ export class Poller {
       await p;
       if (task === 'reports') this.deps.metrics.collectorPolls.add(1, { organization_id: conn.organizationId, gen_ai_provider_name: conn.provider, result: 'success' });
     } catch (err) {
+      if (this.deps.stop?.aborted) return void this.deps.log.info({ connection: conn.id, task }, `${task} run stopped by shutdown; it resumes from its watermarks at the next start`);
       this.deps.metrics.collectorPolls.add(1, { organization_id: conn.organizationId, gen_ai_provider_name: conn.provider, result: 'failure' });
       this.deps.log.warn({ connection: conn.id, vendor: conn.vendor, task, err: (err as Error).message }, `${task} poll failed; retrying on the next tick`);
       this.deps.activity?.vendorError({ organizationId: conn.organizationId, connectionId: conn.id, vendor: conn.vendor, task, error: (err as Error).message });

@@ -37,7 +37,7 @@ describe('rate gate', () => {
       inFlight--;
       return sent.length === 1 ? response(429, { 'retry-after': '5' }) : response(200);
     }) as typeof fetch;
-    const gated = rateGate(inner, clock);
+    const gated = rateGate(inner, { clock });
     await Promise.all([gated('http://x/a'), gated('http://x/b'), gated('http://x/c')]);
     expect(maxInFlight).toBe(1);
     expect(sent).toEqual([0, 5000, 5000]);

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
+import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, withStop, type ConnectorOptions } from '../feed';
 import { idsOf, ListedInventory, probe } from '../probe';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow, VendorAccount } from '../types';
 import { normalizeAnthropicCosts, type AnthropicCostPage } from './costs';
@@ -8,6 +8,21 @@ import { normalizeAnthropicUsage, type AnthropicUsagePage } from './usage';
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 /** Both Anthropic reports close each bucket with an RFC 3339 `ending_at`. */
 const lastBucketEnd = <E extends { data: { ending_at: string }[] }>(e: E) => (e.data.length ? Date.parse(e.data[e.data.length - 1]!.ending_at) / 1000 : undefined);
+
+/** The SDK client whose every request, and the retry wait after a 429 (as long as retry-after says), ends when `stop` aborts. */
+class StoppableAnthropic extends Anthropic {
+  constructor(
+    opts: ConstructorParameters<typeof Anthropic>[0],
+    private readonly stop: AbortSignal | undefined,
+  ) {
+    super(opts);
+  }
+
+  protected override async prepareOptions(options: { signal?: AbortSignal | null }): Promise<void> {
+    await super.prepareOptions(options as never);
+    withStop(options, this.stop);
+  }
+}
 
 /**
  * Anthropic through the official SDK: managed agents are the agents; usage and cost reports
@@ -23,7 +38,7 @@ export class AnthropicConnector implements Connector {
   constructor(private readonly client: Anthropic) {}
 
   static create(opts: ConnectorOptions): AnthropicConnector {
-    return new AnthropicConnector(new Anthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }));
+    return new AnthropicConnector(new StoppableAnthropic({ apiKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }, opts.signal));
   }
 
   /** The Admin API's `GET /v1/organizations/me`: the key's organisation. */

@@ -1,9 +1,24 @@
 import OpenAI from 'openai';
 import { idsOf, ListedInventory } from '../probe';
-import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, type ConnectorOptions } from '../feed';
+import { cursorFeed, DAILY_PAGE, HOURLY_PAGE, withStop, type ConnectorOptions } from '../feed';
 import type { Connector, CostRow, DiscoveredAgent, Feed, HealthProbe, UsageRow, VendorAccount } from '../types';
 import { normalizeOpenAICosts, type OpenAICostPage } from './costs';
 import { normalizeOpenAIUsage, type OpenAIUsagePage } from './usage';
+
+/** The SDK client whose every request, and the retry wait after a 429, ends when `stop` aborts. */
+class StoppableOpenAI extends OpenAI {
+  constructor(
+    opts: ConstructorParameters<typeof OpenAI>[0],
+    private readonly stop: AbortSignal | undefined,
+  ) {
+    super(opts);
+  }
+
+  protected override async prepareOptions(options: { signal?: AbortSignal | null }): Promise<void> {
+    await super.prepareOptions(options as never);
+    withStop(options, this.stop);
+  }
+}
 
 /** OpenAI through the official SDK: assistants are the agents, usage and costs at project and key grain. */
 export class OpenAIConnector implements Connector {
@@ -18,7 +33,7 @@ export class OpenAIConnector implements Connector {
 
   static create(opts: ConnectorOptions): OpenAIConnector {
     return new OpenAIConnector(
-      new OpenAI({ apiKey: opts.adminKey, adminAPIKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }),
+      new StoppableOpenAI({ apiKey: opts.adminKey, adminAPIKey: opts.adminKey, baseURL: opts.baseUrl, fetch: opts.fetch, maxRetries: opts.maxRetries ?? 6, timeout: 120_000 }, opts.signal),
     );
   }
 
