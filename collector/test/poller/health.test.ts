@@ -92,9 +92,9 @@ describe('inventory sync and health checks against the simulator (real stores)',
     const [stored] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
     expect(stored!.n).toBe(16 + 15); // the vanished agent is no longer probed
     // Every probe's latency is in gen_ai.client.operation.duration; failed ones carry error_type.
-    const probes = [...text.matchAll(/^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="invoke_agent",[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const probes = [...text.matchAll(/^gen_ai_client_operation_duration_seconds_count\{organization_id="[^"]+",gen_ai_operation_name="invoke_agent",[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(probes).toBe(16 + 15);
-    expect(text).toMatch(/gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="invoke_agent",gen_ai_provider_name="anthropic",gen_ai_request_model="[^"]+",error_type="_OTHER"\} [1-9]/);
+    expect(text).toMatch(/gen_ai_client_operation_duration_seconds_count\{organization_id="[^"]+",gen_ai_operation_name="invoke_agent",gen_ai_provider_name="anthropic",gen_ai_request_model="[^"]+",error_type="_OTHER"\} [1-9]/);
   });
 
   it('marks agents DOWN after consecutive failed checks, and skips paused ones', async () => {
