@@ -52,7 +52,7 @@ describe('poller scheduling', () => {
     const config = testConfig({ ARM_POLL_INTERVAL_MS: '1000', ARM_HEALTH_INTERVAL_MS: '1000', ARM_INVENTORY_INTERVAL_MS: '1000', ARM_POLL_BACKFILL_DAYS: '1' });
     stores = await openStores(config, metrics, quietLogger());
     const { poller } = await simPoller(sim, stores, config, metrics);
-    const polls = async (provider: string) => Number(new RegExp(`ai_arm_collector_polls_total\\{gen_ai_provider_name="${provider}",result="success"\\} (\\d+)`).exec(await sink.render())?.[1] ?? 0);
+    const polls = async (provider: string) => Number(new RegExp(`ai_arm_collector_polls_total\\{organization_id="[^"]+",gen_ai_provider_name="${provider}",result="success"\\} (\\d+)`).exec(await sink.render())?.[1] ?? 0);
     const until = async (what: string, ok: () => Promise<boolean>) => {
       const deadline = Date.now() + 30_000;
       while (!(await ok())) {
