@@ -10,6 +10,7 @@ import { WatermarkStore } from './poller/watermarks';
 import { loadPriceTable } from '@ai-arm/schemas';
 import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
+import { frameworkErrors, registerStrictInput, strictValidators } from './plugins/strict-input';
 import { openApi } from './plugins/openapi';
 import { registerAuth, type Authenticator } from './plugins/auth';
 import { credentialAuthenticator } from './auth/authenticate';
@@ -67,6 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: typeof deps.config.api.trustProxy === 'number' ? hopsOf(deps.config.api.trustProxy) : deps.config.api.trustProxy,
     // Report every bad field at once; bodies are small (bodyLimit), so this stays cheap.
     ajv: { customOptions: { allErrors: true } },
+    // Bodies are not coerced and refuse unknown fields; query strings are (plugins/strict-input.ts).
+    schemaController: strictValidators(),
+    // Bad percent-encoding and over-long path parameters answer 400 in the envelope too.
+    frameworkErrors,
+    routerOptions: { maxParamLength: 200 },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -76,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  registerStrictInput(app);
   await openApi(app);
   registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), new RateLimiter(deps.config.api.rateLimitPerMinute), deps.config.api.allowedOrigins);
   const now = deps.now ?? (() => new Date());

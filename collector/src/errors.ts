@@ -27,3 +27,22 @@ export class ApiError extends Error {
 }
 
 export const statusOf = (code: ErrorCode) => STATUS[code];
+
+/** Seconds a client is told to wait when a store is down (Retry-After). */
+export const OUTAGE_RETRY_SECONDS = 5;
+
+// Node's socket errors, PostgreSQL's connection_exception (08) and operator_intervention (57P)
+// classes, and the drivers' own words for a pool or database that is gone.
+const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const GONE = /Connection terminated|Cannot use a pool after calling end|PGlite is clos(ed|ing)|connection (is )?closed|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
+
+/** Whether `err` says a store cannot be reached (an outage: 503), rather than that the request was wrong. */
+export function isStoreOutage(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (NET_CODES.has(code) || /^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+    if (typeof e.message === 'string' && GONE.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some(isStoreOutage)) return true;
+  }
+  return false;
+}

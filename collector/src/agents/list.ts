@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../stores/postgres/types';
+import { unstorableBecause } from '../security/storable-text';
 import { AGENT_COLUMNS, toAgent, type AgentRow, type AgentView } from './store';
 
 export const SORTS = { name: 'name', created: 'created_at', healthScore: 'health_score' } as const;
@@ -25,10 +26,14 @@ export interface ListOptions {
 // was added or removed meanwhile (keyset paging, no OFFSET).
 const encodeCursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A cursor comes back from the client, so each value is held to what this API writes into one:
+// a name as a column holds it, created_at as Postgres prints it (years 1970-2099), a score in int range.
+const STORABLE = (s: string) => s.length <= 255 && unstorableBecause(s) === null;
+const CREATED = /^(19[7-9]\d|20\d\d)-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?$/;
 const VALUE_OK: Record<SortKey, (v: unknown) => boolean> = {
-  name: (v) => typeof v === 'string',
-  created: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
-  healthScore: (v) => Number.isInteger(v),
+  name: (v) => typeof v === 'string' && STORABLE(v),
+  created: (v) => typeof v === 'string' && CREATED.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))),
+  healthScore: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1,
 };
 
 /** A cursor this API gave out for this sort, or null (which the route answers with a 400). */

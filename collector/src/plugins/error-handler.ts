@@ -1,11 +1,17 @@
 import type { FastifyError } from 'fastify';
 import type { ErrorCode, ErrorEnvelope } from '@ai-arm/schemas';
 import type { App } from '../app';
-import { ApiError } from '../errors';
+import { ApiError, isStoreOutage, OUTAGE_RETRY_SECONDS } from '../errors';
 
 /** The one place errors become `{success:false,error:{code,message,details}}`. */
 export function registerErrorHandler(app: App): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (!(err instanceof ApiError) && !err.statusCode && isStoreOutage(err)) {
+      // As /api/health reports it: a store is down, not a bug; the client may retry.
+      request.log.warn({ err }, 'a store is unreachable');
+      reply.header('retry-after', String(OUTAGE_RETRY_SECONDS));
+      return reply.status(503).send(fail('UNAVAILABLE', 'a store is unreachable; retry later', { retryAfterSeconds: OUTAGE_RETRY_SECONDS }));
+    }
     const envelope = toEnvelope(err);
     const status = err instanceof ApiError ? err.statusCode : (err.statusCode ?? 500);
     if (status >= 500) request.log.error({ err }, 'request failed');
@@ -28,10 +34,12 @@ function toEnvelope(err: FastifyError | ApiError): ErrorEnvelope {
     // A union of literals (our enums) fails once per branch: say it once, with the choices.
     const byField = new Map<string, { messages: string[]; allowed: unknown[] }>();
     for (const v of err.validation) {
-      const field = `${err.validationContext ?? 'request'}${v.instancePath || ''}${v.keyword === 'required' ? `/${(v.params as { missingProperty?: string }).missingProperty}` : ''}`;
+      const named = v.keyword === 'required' ? (v.params as { missingProperty?: string }).missingProperty : v.keyword === 'additionalProperties' ? (v.params as { additionalProperty?: string }).additionalProperty : undefined;
+      const field = `${err.validationContext ?? 'request'}${v.instancePath || ''}${named === undefined ? '' : `/${named}`}`;
       const f = byField.get(field) ?? { messages: [], allowed: [] };
       byField.set(field, f);
       if (v.keyword === 'const') f.allowed.push((v.params as { allowedValue?: unknown }).allowedValue);
+      else if (v.keyword === 'additionalProperties') f.messages.push('is not a field this endpoint takes');
       else if (v.keyword !== 'anyOf') f.messages.push(v.message ?? 'is invalid');
     }
     const fields = [...byField].map(([field, f]) => ({

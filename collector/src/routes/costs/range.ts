@@ -16,6 +16,8 @@ export const RangeQuery = Type.Object({
 export type RangeQuery = Static<typeof RangeQuery>;
 
 export const MAX_RANGE_DAYS = 400;
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
 
 const isHour = (s: string) => s.includes('T');
 const parse = (s: string) => Date.parse(isHour(s) ? s : `${s}T00:00:00Z`);
@@ -27,6 +29,14 @@ const parse = (s: string) => Date.parse(isHour(s) ? s : `${s}T00:00:00Z`);
  */
 export function parseRange(q: RangeQuery, now: Date): { from: string; to: string } {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  for (const field of ['from', 'to'] as const) {
+    const v = q[field];
+    const ms = v ? parse(v) : 0;
+    // Within the years a store can hold (a real hour: Date.parse refuses hour 25).
+    if (v && (Number.isNaN(ms) || ms < EARLIEST || ms >= LATEST)) {
+      throw new ApiError('VALIDATION_ERROR', `querystring/${field} must be a real date from ${isoDay(EARLIEST)} to ${isoDay(LATEST - DAY_MS)}`, { field: `querystring/${field}` });
+    }
+  }
   const to = q.to ? parse(q.to) + (isHour(q.to) ? 0 : DAY_MS) : today + DAY_MS;
   const from = q.from ? parse(q.from) : to - 30 * DAY_MS;
   if (Number.isNaN(from) || Number.isNaN(to)) throw new ApiError('VALIDATION_ERROR', 'from and to must be real dates', { field: 'querystring' });

@@ -1,0 +1,113 @@
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import type { App } from '../app';
+import { ApiError } from '../errors';
+import { fail } from './error-handler';
+import { unstorableBecause } from '../security/storable-text';
+
+/** JSON bodies nest at most this deep; deeper is refused before it is parsed (nothing we store needs more). */
+export const MAX_JSON_DEPTH = 64;
+/** Dates and timestamps are read within these years: outside them no store can hold them. */
+export const YEARS = { min: 1970, max: 2100 } as const;
+
+const inYears = (s: string) => {
+  const year = Number(s.slice(0, 4));
+  return /^\d{4}-/.test(s) && year >= YEARS.min && year < YEARS.max;
+};
+// ajv-formats' checks, kept, with the years bounded.
+const bounded = (ajv: { formats: Record<string, unknown>; addFormat(name: string, f: unknown): unknown }, name: string) => {
+  const base = ajv.formats[name] as { validate?: (s: string) => boolean } | ((s: string) => boolean) | undefined;
+  const check = typeof base === 'function' ? base : base?.validate;
+  if (check) ajv.addFormat(name, (s: string) => check(s) && inYears(s));
+};
+
+/**
+ * Ajv as Fastify sets it up, but strict for bodies: JSON already has types, so a body's
+ * `"name": true` is refused rather than coerced to "true", and an unknown field is refused
+ * rather than dropped. Query strings and path parameters are text, so the numbers and
+ * booleans their schemas declare are still read from it (coerceTypes there only).
+ */
+export function strictValidators(): NonNullable<FastifyServerOptions['schemaController']> {
+  const pool = AjvCompiler();
+  const onCreate = (ajv: never) => ['date-time', 'date'].forEach((f) => bounded(ajv, f));
+  return {
+    compilersFactory: {
+      buildValidator: (externalSchemas: unknown, ajvOptions: { customOptions?: object }) => {
+        const base = { ...ajvOptions, onCreate, customOptions: { ...ajvOptions.customOptions, removeAdditional: false } };
+        const text = pool(externalSchemas as never, base as never);
+        const json = pool(externalSchemas as never, { ...base, customOptions: { ...base.customOptions, coerceTypes: false } } as never);
+        return (route: { schema: unknown; httpPart?: string; method: string; url: string }) =>
+          route.httpPart === 'body' ? json({ ...route, schema: closed(route.schema) } as never) : text(route as never);
+      },
+    },
+  } as never;
+}
+
+/** The schema with every object that lists its properties closed to others (copied; the OpenAPI document keeps the original). */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const s = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = k === 'allOf' ? v : k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([p, ps]) => [p, closed(ps)])) : closed(v);
+  if (s.type === 'object' && s.properties && !('additionalProperties' in s) && !('patternProperties' in s)) out.additionalProperties = false;
+  return out;
+}
+
+/** Depth of the deepest array or object in JSON text, stopping as soon as it passes `limit`. */
+export function jsonDepthOver(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** The first string (value or key) in `value` holding a NUL byte or a lone surrogate, as a field path. */
+export function unstorableString(value: unknown, path: string, depth = 0): { field: string; why: string } | null {
+  if (typeof value === 'string') {
+    const why = unstorableBecause(value);
+    return why ? { field: path, why } : null;
+  }
+  if (value === null || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const bad = unstorableString(k, path, depth + 1) ?? unstorableString(v, `${path}/${k}`, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}
+
+/** Framework errors (bad URL encoding, over-long path parameters) in the envelope, as 400 naming the part. */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : err.code === 'FST_ERR_BAD_URL' ? 'url' : 'request';
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than any this API takes' : err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid percent-encoded UTF-8' : err.message;
+  return reply.status(400).send(fail('VALIDATION_ERROR', `${field} ${message}`, { fields: [{ field, message }] }));
+}
+
+/**
+ * Hostile input stopped before any route sees it: JSON nested past MAX_JSON_DEPTH (it would
+ * overflow the stack of anything that walks it), and NUL bytes or lone surrogates anywhere in
+ * the path, query or body (no store can hold them). Each is a 400 naming the field.
+ */
+export function registerStrictInput(app: App): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthOver(body as string, MAX_JSON_DEPTH)) {
+      done(new ApiError('VALIDATION_ERROR', `body is nested deeper than ${MAX_JSON_DEPTH} levels`, { fields: [{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] }), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+  app.addHook('preValidation', async (request) => {
+    const bad = unstorableString(request.params, 'params') ?? unstorableString(request.query, 'querystring') ?? unstorableString(request.body, 'body');
+    if (bad) throw new ApiError('VALIDATION_ERROR', `${bad.field} ${bad.why}`, { fields: [{ field: bad.field, message: bad.why }] });
+  });
+}
