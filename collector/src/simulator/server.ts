@@ -24,7 +24,9 @@ export interface Simulator {
  * /truth and the /_sim controls. Shares no code with the collector's connectors or pricing.
  */
 export function buildSimulatorApp(state: SimState): FastifyInstance {
-  const app = Fastify({ logger: false });
+  // Closing ends every connection, in flight or idle: a client that gave up mid-request (the
+  // collector aborting its vendor calls at shutdown) must not keep the simulator's close waiting.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   const guard = gate(state);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/openai/') || request.url.startsWith('/anthropic/')) return guard(request, reply);
