@@ -1,8 +1,4 @@
-import { buildApp, type App } from '../../src/app';
-import { openStores, type Stores } from '../../src/stores';
-import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { simPoller } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { polledApp, type PolledApp } from '../support/polled-app';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-20';
@@ -14,41 +10,29 @@ const cents = (s: string) => Math.round(Number(s) * 100);
  * names the rates its contract changes and inherits the rest from the list price in force.
  */
 describe('price overrides (real chdb and PGlite, simulator data)', () => {
-  let sim: Simulator;
-  let stores: Stores;
-  let app: App;
-  let org: string;
+  let p: PolledApp;
   const get = async (url: string) => {
-    const res = await app.inject({ method: 'GET', url, headers: { 'x-test-org': org } });
+    const res = await p.app.inject({ method: 'GET', url });
     return { status: res.statusCode, body: res.json() };
   };
   const post = async (payload: unknown) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/costs/prices', payload: payload as object, headers: { 'x-test-org': org } });
+    const res = await p.app.inject({ method: 'POST', url: '/api/v1/costs/prices', payload: payload as object });
     return { status: res.statusCode, body: res.json() };
   };
-  const remove = (id: string) => app.inject({ method: 'DELETE', url: `/api/v1/costs/prices/${id}`, headers: { 'x-test-org': org } });
+  const remove = (id: string) => p.app.inject({ method: 'DELETE', url: `/api/v1/costs/prices/${id}` });
   const sonnetCost = async () => (await get(`/api/v1/costs/breakdown?by=model&${RANGE}`)).body.data.find((r: { key: string }) => r.key === SONNET) as { cost: string; unpricedTokens: number };
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: NOW, agents: 30, demo: true });
-    const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '3' });
-    const { sink, metrics } = testMetrics();
-    stores = await openStores(config, metrics, quietLogger());
-    const polled = await simPoller(sim, stores, config, metrics);
-    org = polled.org;
-    await polled.poller.runOnce();
-    app = await buildApp({ config, stores, sink, logger: quietLogger(), tenant: async (req) => String(req.headers['x-test-org']), now: () => new Date(NOW * 1000) });
+    p = await polledApp({ now: NOW, agents: 30, backfillDays: 3, demo: true });
   });
   afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-    await stores?.close();
+    await p?.close();
   });
 
   it('an override without long-context rates still prices over-200k usage at the long-context rate: restating the list changes no cost', async () => {
-    const [usage] = await stores.telemetry.query<{ n: number }>(
+    const [usage] = await p.stores.telemetry.query<{ n: number }>(
       "SELECT count() AS n FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID} AND model = {model:String} AND context_window = '200k-1M' AND input_tokens > 0",
-      { org, model: SONNET },
+      { org: p.org, model: SONNET },
     );
     expect(Number(usage!.n)).toBeGreaterThan(0);
     // The list prices this usage as the simulator bills it (reconciliation.test.ts holds that to the cent).
