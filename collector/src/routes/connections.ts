@@ -34,6 +34,11 @@ export interface ConnectionRuntime {
   historyChanged?(organizationId: string): Promise<void>;
 }
 
+/** Connections from the environment or the demo live in the process's configuration, not the API's. */
+function refuseUnlessStored(c: { id: string; source: string }, action: 'change' | 'remove'): void {
+  if (c.source !== 'api') throw new ApiError('CONFLICT', `connection ${c.id} comes from the ${c.source === 'demo' ? 'demo simulator' : 'environment'}: ${action} its variables and restart instead`);
+}
+
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Name = Type.String({ minLength: 1, maxLength: 255 });
 const Credentials = Type.Object({ adminKey: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
@@ -135,7 +140,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       const org = request.organizationId;
       const c = await store.get(org, request.params.id);
       if (!c) throw notFound(request.params.id);
-      if (c.source !== 'api') throw new ApiError('CONFLICT', `connection ${c.id} comes from the ${c.source === 'demo' ? 'demo simulator' : 'environment'}: change its variables and restart instead`);
+      refuseUnlessStored(c, 'change');
       if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot store credentials; set it (openssl rand -hex 32) and restart');
       const supported = supportedVendor(c.vendor)!;
       const { name, credentials } = request.body;
@@ -210,7 +215,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
         const s = new ConnectionStore(tx);
         const c = await s.get(org, request.params.id);
         if (!c) return null;
-        if (c.source !== 'api') throw new ApiError('CONFLICT', `connection ${c.id} comes from the ${c.source === 'demo' ? 'demo simulator' : 'environment'}: remove its variables and restart instead`);
+        refuseUnlessStored(c, 'remove');
         await s.lockOrganization(org);
         const survivor = c.account ? await s.holderOf(org, c.vendor, c.account.id, c.id) : null;
         into = survivor?.id ?? null;
