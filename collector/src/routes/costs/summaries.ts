@@ -69,10 +69,11 @@ export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb
       ? new Map((await controlPlane.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE organization_id = $1', [q.organizationId])).map((a) => [a.id, a.name]))
       : new Map<string, string>();
   const total = [...groups.values()].reduce((s, g) => s + g.cost, 0n);
-  return [...groups.entries()]
-    .map(([key, g]) => {
-      const id = by === 'vendor' ? key : key.slice(key.indexOf('|') + 1);
-      return {
+  const rows = [...groups.entries()].map(([key, g]) => {
+    const id = by === 'vendor' ? key : key.slice(key.indexOf('|') + 1);
+    return {
+      cost: g.cost,
+      row: {
         key: id || null,
         name: by === 'agent' ? (id ? (names.get(id) ?? id) : 'unattributed') : id || '(none)',
         vendor: g.vendor,
@@ -81,7 +82,9 @@ export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb
         tokens: g.tokens,
         requests: g.requests,
         unpricedTokens: g.unpricedTokens,
-      };
-    })
-    .sort((a, b) => Number(usdToAtto(b.cost) - usdToAtto(a.cost)) || a.name.localeCompare(b.name));
+      },
+    };
+  });
+  // Largest first, compared on the exact amounts rather than parsed back from their text.
+  return rows.sort((a, b) => (a.cost === b.cost ? a.row.name.localeCompare(b.row.name) : a.cost < b.cost ? 1 : -1)).map((r) => r.row);
 }
