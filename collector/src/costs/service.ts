@@ -9,6 +9,7 @@ import { usdText, usdToAtto, type Atto } from './money';
 import { PriceBook } from './price-book';
 import { unpricedBillLine } from './pricing';
 import { PriceOverrideStore, type StoredOverride } from './price-overrides';
+import { TelemetryReadCache } from './read-cache';
 import { dailyBilled, dailyUsage, type Dimension } from './usage-query';
 
 export interface CostQuery {
@@ -35,12 +36,15 @@ export class CostService {
   readonly attribution: AttributionStore;
   readonly overrides: PriceOverrideStore;
   readonly telemetry: TelemetryDb;
+  /** Usage and bills read again only when the stored ones changed, for reads asked again and again (the summary). */
+  readonly reads: TelemetryReadCache;
 
   constructor(
     private readonly stores: { controlPlane: ControlPlaneDb; telemetry: TelemetryDb },
     private readonly table: PriceTable,
   ) {
     this.telemetry = stores.telemetry;
+    this.reads = new TelemetryReadCache(stores.telemetry, ['vendor_usage', 'vendor_costs']);
     this.attribution = new AttributionStore(stores.controlPlane);
     this.overrides = new PriceOverrideStore(stores.controlPlane);
   }
@@ -60,14 +64,14 @@ export class CostService {
     };
   }
 
-  /** Priced usage per vendor, model and day, split by `by`. */
-  async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day'): Promise<LedgerCell[]> {
+  /** Priced usage per vendor, model and day, split by `by`; `cached` reads the usage through `reads`. */
+  async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day', cached = false): Promise<LedgerCell[]> {
     const rules = await this.attribution.list(q.organizationId);
     // Attribution is decided per usage row, so one agent's cells are read the way the full
     // breakdown reads them, then kept.
     const { agentId, ...all } = q;
     const dim = agentId ? 'agent' : by;
-    const rows = await dailyUsage(this.stores.telemetry, { ...all, by: dim, rules, grain });
+    const rows = await dailyUsage(cached ? this.reads : this.stores.telemetry, { ...all, by: dim, rules, grain });
     const cells = priceUsage(rows, book ?? (await this.priceBook(q.organizationId)));
     return agentId ? cells.filter((c) => c.dim === agentId) : cells;
   }

@@ -1,6 +1,6 @@
-import type { TelemetryDb } from '../stores/clickhouse/client';
 import { agentExpression, type AttributionRule } from './attribution';
 import type { TokenCounts } from './price-book';
+import type { TelemetryReader } from './read-cache';
 
 /** What a cost query splits by, beyond day, vendor, model, tier and context window (always kept: they set the price). */
 export type Dimension = 'none' | 'agent' | 'project' | 'api_key' | 'project_agent';
@@ -34,7 +34,7 @@ export interface UsageFilter {
  * (deduplicated by FINAL: a re-polled bucket counts once). Per-bucket costs sum linearly, so
  * pricing these daily sums equals summing per-bucket costs.
  */
-export async function dailyUsage(db: TelemetryDb, f: UsageFilter): Promise<DailyUsage[]> {
+export async function dailyUsage(db: TelemetryReader, f: UsageFilter): Promise<DailyUsage[]> {
   const agent = agentExpression(f.rules);
   // project_agent joins the two with a tab (PROJECT_AGENT_SEPARATOR in service.ts).
   const dim = { none: `''`, agent: agent.sql, project: 'project_id', api_key: 'api_key_id', project_agent: `concat(project_id, '\t', ${agent.sql})` }[f.by];
@@ -70,13 +70,25 @@ export interface DailyBilled {
  * The vendors' bills per day, project and line (model, token type, tier, context window),
  * deduplicated. Bills are daily: a range within a day reads that whole day.
  */
-export async function dailyBilled(db: TelemetryDb, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
+export async function dailyBilled(db: TelemetryReader, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
   return db.query<DailyBilled>(
     `SELECT day, vendor, project_id, model, token_type, service_tier, context_window, if(model = '', line_item, '') AS line_item, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL
       WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
       GROUP BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item
       ORDER BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item`,
+    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
+  );
+}
+
+/** The vendors' bills per day, summed exactly over every line (what the summary shows beside the computed cost). */
+export async function dailyBilledTotals(db: TelemetryReader, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<{ day: string; usd: string }[]> {
+  return db.query<{ day: string; usd: string }>(
+    `SELECT day, toString(sum(amount_usd)) AS usd
+       FROM {db:Identifier}.vendor_costs FINAL
+      WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
+      GROUP BY day
+      ORDER BY day`,
     { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
   );
 }

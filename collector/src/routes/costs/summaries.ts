@@ -2,7 +2,7 @@ import type { LedgerCell } from '../../costs/ledger';
 import { totalTokens } from '../../costs/ledger';
 import { usdText, usdToAtto, type Atto } from '../../costs/money';
 import type { CostQuery, CostService } from '../../costs/service';
-import { dailyBilled } from '../../costs/usage-query';
+import { dailyBilledTotals } from '../../costs/usage-query';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { DAY_MS, isoDay, periodWindow } from '../../costs/periods';
 
@@ -34,7 +34,8 @@ export async function summary(costs: CostService, organizationId: string, now: D
   const to = isoDay(today + DAY_MS);
   const earliest = periods.map((p) => p.from).sort()[0]!;
   const q: CostQuery = { organizationId, from: earliest, to, ...filter };
-  const [cells, billed] = await Promise.all([costs.ledger(q, 'none'), filter.agentId ? [] : dailyBilled(costs.telemetry, q)]);
+  // Asked by every dashboard again and again: read once per change of the stored usage and bills.
+  const [cells, billed] = await Promise.all([costs.ledger(q, 'none', undefined, 'day', true), filter.agentId ? [] : dailyBilledTotals(costs.reads, q)]);
   return periods.map((p) => {
     const t = zero();
     for (const c of cells) if (c.day >= p.from) add(t, c);
