@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes, { controlPlane, audit: deps.config.audit });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
   await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now });
-  await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector } });
+  await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }
 

@@ -54,13 +54,32 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
 }
 
-/** Strip user:password from a URL before it is logged or reported. */
+/** Query parameters whose values are masked in a URL that is logged or shown: `?token=`, `?api_key=`, `&sig=`, ... */
+const SECRET_PARAM = /token|key|secret|pass|pwd|auth|sig|credential|session|code/i;
+
+/**
+ * A URL as it may be logged, shown or reported: its password masked (or its user name,
+ * when that stands alone, as a token does), and so the values of query parameters named
+ * like secrets. A URL with nothing to hide comes back as it was given.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
+    const before = u.toString();
     if (u.password) u.password = '***';
-    return u.toString();
+    else if (u.username) u.username = '***';
+    for (const name of new Set(u.searchParams.keys())) if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
+    return u.toString() === before ? url : u.toString();
   } catch {
     return '[unparseable url]';
   }
+}
+
+/** Every URL in a text (an error message) passed through redactUrl. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (url) => {
+    const redacted = redactUrl(url);
+    // Unparseable, it may still hold user:password@: keep only the scheme.
+    return redacted === '[unparseable url]' ? `${url.slice(0, url.indexOf('://') + 3)}[redacted]` : redacted;
+  });
 }

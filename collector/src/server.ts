@@ -65,7 +65,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     }
     const connections = [
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
-      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
+      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal, config.vendorHosts)),
     ];
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
@@ -88,7 +88,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     const connectionRuntime: ConnectionRuntime = {
       vault: new CredentialVault(stores.controlPlane, masterKeyOf(config)),
       connector: checkingConnector,
-      started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
+      started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal, config.vendorHosts)),
       stopped: (id, unwatched) => poller.retire(id, unwatched),
       historyChanged: (organizationId) => poller.refreshOrganizationCosts(organizationId),
     };

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { API_KEY_PATTERN } from '../auth/tokens';
 import { parseMasterKey } from '../security/envelope-crypto';
+import { parseVendorHosts, type HostRule } from '../connections/vendor-hosts';
 
 /**
  * Every environment variable the collector reads, with its default, in one place.
@@ -38,6 +39,7 @@ export const ENV_VARS = {
   OPENAI_BASE_URL: { default: 'https://api.openai.com/v1', doc: 'OpenAI API base URL (a proxy, or `ai-arm simulate`)' },
   ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
   ANTHROPIC_BASE_URL: { default: 'https://api.anthropic.com', doc: 'Anthropic API base URL' },
+  ARM_VENDOR_HOSTS: { default: 'api.openai.com,api.anthropic.com,localhost,127.0.0.1,::1', doc: 'Hosts a connection stored through the API may call (its `baseUrl`), comma-separated: `*.` permits any subdomain, `:port` one port only (`[::1]:8080` for IPv6); any other host, or a scheme other than http and https, is refused. The default: the vendors\' API hosts and loopback (the vendor simulator); leave loopback out in production' },
   ARM_POLL_INTERVAL_MS: { default: '300000', doc: 'How often usage and cost reports are polled per connection' },
   ARM_HEALTH_INTERVAL_MS: { default: '300000', doc: 'How often every agent is health-checked' },
   ARM_INVENTORY_INTERVAL_MS: { default: '600000', doc: 'How often agent inventories are synced' },
@@ -64,6 +66,8 @@ export interface Config {
   masterKey: Buffer | null;
   vendorKeys: { openai: string | null; anthropic: string | null };
   vendorBaseUrls: { openai: string; anthropic: string };
+  /** ARM_VENDOR_HOSTS: where connections stored through the API may send requests. */
+  vendorHosts: HostRule[];
   poll: { intervalMs: number; healthIntervalMs: number; inventoryIntervalMs: number; trailingHours: number; backfillDays: number; pageRows: number; vendorMaxRetries: number };
   health: { failuresForDown: number; degradedLatencyMs: number };
   otel: { endpoint: string | null; serviceName: string; metricIntervalMs: number };
@@ -141,6 +145,13 @@ function origins(value: string, problems: string[]): string[] {
   });
 }
 
+function vendorHosts(value: string, problems: string[]): HostRule[] {
+  const { rules, problems: bad } = parseVendorHosts(value);
+  problems.push(...bad);
+  if (rules.length === 0 && bad.length === 0) problems.push('ARM_VENDOR_HOSTS must name at least one host');
+  return rules;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /**
@@ -195,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     masterKey: masterKey(raw('ARM_MASTER_KEY'), problems),
     vendorKeys: { openai: raw('OPENAI_ADMIN_KEY') || null, anthropic: raw('ANTHROPIC_ADMIN_KEY') || null },
     vendorBaseUrls: { openai: url('OPENAI_BASE_URL', ['http:', 'https:'])!, anthropic: url('ANTHROPIC_BASE_URL', ['http:', 'https:'])! },
+    vendorHosts: vendorHosts(raw('ARM_VENDOR_HOSTS'), problems),
     poll: {
       intervalMs: int('ARM_POLL_INTERVAL_MS', 1000, 86_400_000),
       healthIntervalMs: int('ARM_HEALTH_INTERVAL_MS', 1000, 86_400_000),

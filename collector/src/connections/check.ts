@@ -1,4 +1,5 @@
 import type { Connector, VendorAccount } from '../connectors/types';
+import { redactUrl, redactUrlsIn } from '../logger';
 import { createConnector, type VendorEndpoint } from '../poller/connections';
 
 export interface AccessCheck {
@@ -11,7 +12,7 @@ export interface AccessCheck {
   account: VendorAccount | null;
 }
 
-/** One admin call through the connector, with what went wrong in words a person can act on. */
+/** One admin call through the connector, with what went wrong in words a person can act on (the URL's secrets masked). */
 export async function checkAccess(connector: Connector, baseUrl: string, timeoutMs = 15_000): Promise<AccessCheck> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -25,7 +26,7 @@ export async function checkAccess(connector: Connector, baseUrl: string, timeout
         ? `the vendor refused this admin key (HTTP ${status}): check that it is an organisation admin key and not revoked`
         : status !== null
           ? `the vendor answered HTTP ${status}`
-          : `could not reach ${baseUrl}: ${(err as Error).message}`;
+          : `could not reach ${redactUrl(baseUrl)}: ${redactUrlsIn((err as Error).message)}`;
     return { ok: false, latencyMs: Math.round(performance.now() - started), status, error, account: null };
   } finally {
     clearTimeout(timer);

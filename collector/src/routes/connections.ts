@@ -8,9 +8,11 @@ import { checkAccess, type AccessCheck } from '../connections/check';
 import { settleHistory } from '../connections/history';
 import { releaseAgents, type ReleasedAgents } from '../connections/release-agents';
 import { ConnectionStore, type ConnectionView } from '../connections/store';
+import { baseUrlRefusal, type VendorHosts } from '../connections/vendor-hosts';
 import { SUPPORTED_VENDORS, supportedVendor, type SupportedVendor } from '../connections/vendors';
 import type { Connector, VendorAccount } from '../connectors/types';
 import { ApiError } from '../errors';
+import { redactUrl } from '../logger';
 import { credentialHint, type VendorEndpoint } from '../poller/connections';
 import type { StoredConnection } from '../poller/stored-connections';
 import type { CredentialVault } from '../security/envelope-crypto';
@@ -69,6 +71,15 @@ function accessError(check: AccessCheck): ApiError {
   return new ApiError('VENDOR_ERROR', check.error!, { vendorStatus: check.status });
 }
 
+/** 400 naming the field before anything is sent: not http(s), or a host ARM_VENDOR_HOSTS leaves out. */
+function permitBaseUrl(baseUrl: string, hosts: VendorHosts, field: string): void {
+  const refused = baseUrlRefusal(baseUrl, hosts);
+  if (refused) throw new ApiError('VALIDATION_ERROR', refused, { field });
+}
+
+/** A connection as responses and audit records show it: a proxy's password or token in its base URL masked. */
+const shown = (c: ConnectionView): ConnectionView => ({ ...c, baseUrl: c.baseUrl === null ? null : redactUrl(c.baseUrl) });
+
 const accountWords = (supported: SupportedVendor, a: VendorAccount) => `${supported.name} organisation ${a.name ? `"${a.name}" (${a.id})` : a.id}`;
 
 /** Both connections would poll the same usage and cost: everything would count twice. */
@@ -85,7 +96,7 @@ const alreadyConnected = (supported: SupportedVendor, account: VendorAccount, ho
  * once; keys rotated in place; on delete no longer polled, with their agents and history
  * handed to another connection to the same account when there is one.
  */
-export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; telemetry: TelemetryDb; runtime: ConnectionRuntime }> = async (app, { controlPlane, telemetry, runtime }) => {
+export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; telemetry: TelemetryDb; runtime: ConnectionRuntime; vendorHosts: VendorHosts }> = async (app, { controlPlane, telemetry, runtime, vendorHosts }) => {
   const store = new ConnectionStore(controlPlane);
   const notFound = (id: string) => new ApiError('NOT_FOUND', `no connection ${id}`);
 
@@ -96,13 +107,13 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
 
   app.get('/api/v1/connections', { schema: { description: "The organisation's vendor connections with their sync state; credentials appear only as a hint" } }, async (request) => ({
     success: true as const,
-    data: await store.list(request.organizationId),
+    data: (await store.list(request.organizationId)).map(shown),
   }));
 
   app.get('/api/v1/connections/:id', { schema: { params: IdParams } }, async (request) => {
     const c = await store.get(request.organizationId, request.params.id);
     if (!c) throw notFound(request.params.id);
-    return { success: true as const, data: c };
+    return { success: true as const, data: shown(c) };
   });
 
   app.post('/api/v1/connections', { schema: { body: CreateConnection, description: 'Connect a vendor account: the key is checked for format and against the vendor, then stored encrypted and polled. 409 when the account is already connected' } }, async (request, reply) => {
@@ -113,6 +124,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     checkKeyFormat(supported, credentials.adminKey);
     if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot store credentials; set it (openssl rand -hex 32) and restart');
     const spec = { vendor: supported.vendor as 'OPENAI' | 'ANTHROPIC', adminKey: credentials.adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
+    permitBaseUrl(spec.baseUrl, vendorHosts, 'body/baseUrl');
     const check = await checkAccess(runtime.connector(spec), spec.baseUrl);
     if (!check.ok) throw accessError(check);
     const account = check.account;
@@ -125,7 +137,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       const holder = account ? await s.holderOf(request.organizationId, spec.vendor, account.id) : null;
       if (holder) throw alreadyConnected(supported, account!, holder);
       await s.create({ id, organizationId: request.organizationId, vendor: spec.vendor, name, sealed, hint: credentialHint(spec.adminKey), baseUrl: baseUrl ?? null, status: 'CONNECTED', account });
-      const c = (await s.get(request.organizationId, id))!;
+      const c = shown((await s.get(request.organizationId, id))!);
       return { result: c, audit: { action: 'connection.create', resourceType: 'connection', resourceId: id, after: c, metadata: { latencyMs: check.latencyMs } } };
     });
     runtime.started?.({ id, organizationId: request.organizationId, ...spec });
@@ -145,13 +157,16 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       const supported = supportedVendor(c.vendor)!;
       const { name, credentials } = request.body;
       if (credentials) checkKeyFormat(supported, credentials.adminKey);
-      const baseUrl = request.body.baseUrl !== undefined ? request.body.baseUrl : c.baseUrl;
+      // The masked base URL a GET showed, sent back unchanged, keeps the stored one.
+      const asShown = c.baseUrl !== null && request.body.baseUrl === redactUrl(c.baseUrl);
+      const baseUrl = request.body.baseUrl !== undefined && !asShown ? request.body.baseUrl : c.baseUrl;
       const rekeyed = credentials !== undefined || baseUrl !== c.baseUrl;
       const adminKey = credentials?.adminKey ?? (await store.secret(runtime.vault, org, c.id))!;
       const spec = { vendor: c.vendor as 'OPENAI' | 'ANTHROPIC', adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
       let account: VendorAccount | null = null;
       let latencyMs: number | null = null;
       if (rekeyed) {
+        permitBaseUrl(spec.baseUrl, vendorHosts, request.body.baseUrl !== undefined ? 'body/baseUrl' : 'baseUrl');
         // Checked before anything changes: a bad key leaves the working one in place.
         const check = await checkAccess(runtime.connector(spec), spec.baseUrl);
         if (!check.ok) throw accessError(check);
@@ -171,9 +186,9 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
         const holder = account && !c.account ? await s.holderOf(org, c.vendor, account.id, c.id) : null;
         if (holder) throw alreadyConnected(supported, account!, holder);
         await s.rekey(org, c.id, { sealed, hint: rekeyed ? credentialHint(adminKey) : null, baseUrl, name: name ?? c.name, account });
-        const after = (await s.get(org, c.id))!;
-        const shown = (x: ConnectionView) => ({ name: x.name, credentialHint: x.credentialHint, baseUrl: x.baseUrl, account: x.account });
-        return { result: after, audit: { action: 'connection.update', resourceType: 'connection', resourceId: c.id, before: shown(c), after: shown(after), metadata: { keyRotated: credentials !== undefined, latencyMs } } };
+        const after = shown((await s.get(org, c.id))!);
+        const audit = (x: ConnectionView) => ({ name: x.name, credentialHint: x.credentialHint, baseUrl: x.baseUrl, account: x.account });
+        return { result: after, audit: { action: 'connection.update', resourceType: 'connection', resourceId: c.id, before: audit(shown(c)), after: audit(after), metadata: { keyRotated: credentials !== undefined, latencyMs } } };
       });
       if (rekeyed) {
         // The same id: its watermarks carry on, its agents stay, and the new connector's runs take
@@ -193,6 +208,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot open stored credentials');
     const adminKey = (await store.secret(runtime.vault, request.organizationId, c.id))!;
     const baseUrl = c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl;
+    permitBaseUrl(baseUrl, vendorHosts, 'baseUrl');
     const check = await checkAccess(runtime.connector({ vendor: c.vendor as 'OPENAI' | 'ANTHROPIC', adminKey, baseUrl }), baseUrl);
     const status = check.ok ? 'CONNECTED' : 'ERROR';
     await audited(controlPlane, request, async (tx) => {
@@ -224,7 +240,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
         const history = survivor ? 'merged' : purge ? 'deleted' : 'kept';
         return {
           result: c,
-          audit: { action: 'connection.delete', resourceType: 'connection', resourceId: c.id, before: c, metadata: { history, into: survivor?.id ?? null, agentsReassigned: released.reassigned, agentsUnwatched: released.unwatched.length } },
+          audit: { action: 'connection.delete', resourceType: 'connection', resourceId: c.id, before: shown(c), metadata: { history, into: survivor?.id ?? null, agentsReassigned: released.reassigned, agentsUnwatched: released.unwatched.length } },
         };
       });
       if (!removed) throw notFound(request.params.id);
