@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { Turns } from '../../runtime/turns';
-import { checkCommand, scopeSettings } from './scope';
 
 /**
  * Telemetry SQL, embedded (chdb) or on a server, through one client API. Every table is
@@ -96,12 +95,11 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     engine: opts.url ? 'clickhouse' : 'chdb',
     database: db,
     async query<R>(sql: string, params?: Record<string, unknown>) {
-      const rs = await client.query({ query: sql, query_params: withDb(params), format: 'JSONEachRow', clickhouse_settings: scopeSettings(db, sql) });
+      const rs = await client.query({ query: sql, query_params: withDb(params), format: 'JSONEachRow' });
       return rs.json<R>();
     },
     async command(sql: string, params?: Record<string, unknown>) {
-      checkCommand(sql, params);
-      await client.command({ query: sql, query_params: withDb(params), clickhouse_settings: scopeSettings(db, sql) });
+      await client.command({ query: sql, query_params: withDb(params) });
     },
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
