@@ -10,6 +10,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server';
 import { otlpCaptureServer } from './support/capture';
 import { simEndpoints } from './support/poller';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { systemDb, systemTelemetry } from './support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 type LogsBody = { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { eventName?: string }[] }[] }[] };
@@ -32,7 +33,7 @@ describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP
     const { metrics } = testMetrics();
     stores = await openStores(config, metrics, quietLogger());
     const logs = openActivityLog({ writer: stores.writer, serviceName: 'ai-arm-test', otlpEndpoint: capture.url });
-    const [org] = await stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Logs', $1) RETURNING id", [`logs-${Date.now()}`]);
+    const [org] = await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Logs', $1) RETURNING id", [`logs-${Date.now()}`]);
     const orgId = org!.id;
     const costs = new CostService(stores, loadPriceTable());
     await new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' });
@@ -64,7 +65,7 @@ describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP
     await logs.shutdown();
     await stores.writer.flush();
 
-    const rows = await stores.telemetry.query<{ EventName: string; n: number; orgs: number; severity: string }>(
+    const rows = await systemTelemetry(stores.telemetry).query<{ EventName: string; n: number; orgs: number; severity: string }>(
       `SELECT EventName, count() AS n, uniqExact(OrganizationId) AS orgs, any(SeverityText) AS severity FROM {db:Identifier}.otel_logs
         WHERE OrganizationId = {org:UUID} GROUP BY EventName ORDER BY EventName`,
       { org: orgId },
@@ -72,7 +73,7 @@ describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP
     const byEvent = Object.fromEntries(rows.map((r) => [r.EventName, r]));
     expect(Object.keys(byEvent)).toEqual(expect.arrayContaining(['ai_arm.poll.run', 'ai_arm.vendor.error', 'ai_arm.agent.health_changed', 'ai_arm.cost.alert']));
     expect(byEvent['ai_arm.vendor.error']!.severity).toBe('ERROR');
-    const [down] = await stores.telemetry.query<{ Body: string; to: string }>(
+    const [down] = await systemTelemetry(stores.telemetry).query<{ Body: string; to: string }>(
       `SELECT Body, LogAttributes['ai_arm.health.to'] AS to FROM {db:Identifier}.otel_logs WHERE OrganizationId = {org:UUID} AND EventName = 'ai_arm.agent.health_changed' AND LogAttributes['ai_arm.health.to'] = 'DOWN' LIMIT 1`,
       { org: orgId },
     );

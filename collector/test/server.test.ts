@@ -13,6 +13,7 @@ import { ensureBootstrapKey } from '../src/auth/bootstrap';
 import { systemPrincipal } from '../src/auth/principal';
 import { ensureDefaultOrganization } from '../src/poller/organization';
 import { openPGlite } from '../src/stores/postgres/pglite';
+import { systemDb, systemTelemetry } from './support/system-db';
 
 const ORG = '99999999-9999-4999-8999-999999999999';
 
@@ -26,7 +27,7 @@ describe('collector lifecycle on the embedded stores', () => {
     expect(readLiveLock(config.dataDir)).toMatchObject({ pid: process.pid, port: Number(new URL(first.url).port) });
 
     const slug = uniqueName('org').replace(/_/g, '-');
-    await first.stores.controlPlane.query('INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3)', [ORG, 'Restart Co', slug]);
+    await systemDb(first.stores.controlPlane).query('INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3)', [ORG, 'Restart Co', slug]);
     first.stores.writer.write(
       'agent_health_checks',
       Array.from({ length: 3 }, (_, i) => ({
@@ -43,8 +44,8 @@ describe('collector lifecycle on the embedded stores', () => {
     try {
       expect(again.migrations.postgres.applied).toEqual([]);
       expect(again.migrations.clickhouse.applied).toEqual([]);
-      expect(await again.controlPlane.query('SELECT slug FROM organizations WHERE id = $1', [ORG])).toEqual([{ slug }]);
-      const [row] = await again.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org: ORG });
+      expect(await systemDb(again.controlPlane).query('SELECT slug FROM organizations WHERE id = $1', [ORG])).toEqual([{ slug }]);
+      const [row] = await systemTelemetry(again.telemetry).query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org: ORG });
       expect(row!.n).toBe(3);
     } finally {
       await again.close();

@@ -9,6 +9,7 @@ import { openStores, type Stores } from '../src/stores';
 import { simEndpoints } from './support/poller';
 import { uniqueName } from './support/paths';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { systemDb } from './support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -41,13 +42,13 @@ describe('tenants in metrics and statistics (two organisations, real chdb and PG
     return { status: res.statusCode, body: res.body ? res.json() : undefined };
   };
   const agentsIn = async (org: string) =>
-    Number((await stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL', [org]))[0]!.n);
+    Number((await systemDb(stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL', [org]))[0]!.n);
 
   beforeAll(async () => {
     sims = [await startSimulator({ now: NOW, agents: 4 }), await startSimulator({ now: NOW, agents: 14, seed: 'another-company' })];
     const config = testConfig({ ARM_POLL_BACKFILL_DAYS: '3', ARM_VENDOR_MAX_RETRIES: '0' });
     stores = await openStores(config, metrics, quietLogger());
-    const org = async () => (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('org').replace(/_/g, '-')]))[0]!.id;
+    const org = async () => (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('org').replace(/_/g, '-')]))[0]!.id;
     a = await org();
     b = await org();
     // B's OpenAI key is revoked: its vendor-API figures have errors, A's have none.

@@ -1,5 +1,6 @@
 import type { ApiKey, KeyRole, Role, User } from '@ai-arm/schemas';
 import type { SqlExecutor } from '../stores/postgres/types';
+import { asSystem, asTenant } from '../stores/tenant-scope';
 import type { Principal } from './principal';
 import { newApiKey, randomToken, tokenHash } from './tokens';
 
@@ -72,16 +73,18 @@ export class ApiKeyStore {
   }
 
   async exists(hash: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM api_keys WHERE key_hash = $1', [hash])).length > 0;
+    return asSystem('a key is unique across organisations', async () => (await this.db.query('SELECT 1 FROM api_keys WHERE key_hash = $1', [hash])).length > 0);
   }
 
   async authenticate(key: string): Promise<Principal | null> {
     const hash = tokenHash(key);
     const cached = keyCache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const [row] = await this.db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]);
+    const [row] = await asSystem('a key names its organisation', () => this.db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]));
     if (!row) return null;
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) await this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]);
+    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+      await asTenant(row.organization_id, () => this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]));
+    }
     const principal: Principal = { organizationId: row.organization_id, role: row.role, actorType: 'API_KEY', actorId: row.id, actorName: row.name };
     if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
     keyCache.set(hash, { principal, until: Date.now() + KEY_CACHE_MS });
@@ -126,7 +129,7 @@ export class UserStore {
     return row?.n ?? 0;
   }
 
-  /** Every user with this email, across organisations: login picks by password. */
+  /** Every user with this email in the caller's scope (across organisations for sign-in, which picks by password). */
   async withEmail(email: string): Promise<(User & { passwordHash: string | null })[]> {
     return (await this.db.query<UserRow>(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = lower($1)`, [email])).map((r) => ({ ...toUser(r), passwordHash: r.password_hash }));
   }
@@ -144,15 +147,14 @@ export class SessionStore {
   }
 
   async authenticate(token: string): Promise<(Principal & { userId: string }) | null> {
-    const [row] = await this.db.query<UserRow>(
-      `SELECT u.id, u.organization_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [tokenHash(token)],
+    const [row] = await asSystem('a session names its organisation', () =>
+      this.db.query<UserRow>(`SELECT u.id, u.organization_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()`, [tokenHash(token)]),
     );
     return row ? { organizationId: row.organization_id, role: row.role, actorType: 'USER', actorId: row.id, actorName: row.email, userId: row.id } : null;
   }
 
   async remove(token: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+    await asSystem('a session token is unique across organisations', () => this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]));
   }
 
   async removeForUser(userId: string): Promise<void> {

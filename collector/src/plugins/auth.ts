@@ -6,6 +6,7 @@ import { keyRoleAllows } from '../auth/grafana-role';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
 import { ApiError } from '../errors';
+import { asTenant } from '../stores/tenant-scope';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -88,5 +89,12 @@ export function registerAuth(app: App, authenticate: Authenticator, limiter: Rat
     if (!keyRoleAllows(principal.role, request.method, request.routeOptions.url)) {
       throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only what the Grafana app calls, not ${route}`, { actual: principal.role, route });
     }
+  });
+  // The rest of the request (its handler and what that awaits) acts for the caller's
+  // organisation and no other: the stores enforce it on every statement. Callback style,
+  // because a scope entered inside an async hook would not reach the hooks after it.
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    if (request.organizationId) asTenant(request.organizationId, done);
+    else done();
   });
 }

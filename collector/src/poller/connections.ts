@@ -10,6 +10,7 @@ import type { Connector } from '../connectors/types';
 import { redactUrlsIn } from '../logger';
 import { vendorToProvider, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
+import { asTenant } from '../stores/tenant-scope';
 
 export type ConnectionSource = 'env' | 'demo' | 'api';
 
@@ -59,13 +60,15 @@ export async function openConnections(
 ): Promise<RuntimeConnection[]> {
   const out: RuntimeConnection[] = [];
   for (const ep of endpoints) {
-    const [row] = await db.query<{ id: string }>(
-      `INSERT INTO connections (organization_id, vendor, name, credential_hint, base_url, status, source)
-       VALUES ($1, $2, $3, $4, $5, 'CONNECTED', $6)
-       ON CONFLICT (organization_id, source, vendor) WHERE source <> 'api'
-       DO UPDATE SET credential_hint = EXCLUDED.credential_hint, base_url = EXCLUDED.base_url, updated_at = now()
-       RETURNING id`,
-      [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
+    const [row] = await asTenant(organizationId, () =>
+      db.query<{ id: string }>(
+        `INSERT INTO connections (organization_id, vendor, name, credential_hint, base_url, status, source)
+         VALUES ($1, $2, $3, $4, $5, 'CONNECTED', $6)
+         ON CONFLICT (organization_id, source, vendor) WHERE source <> 'api'
+         DO UPDATE SET credential_hint = EXCLUDED.credential_hint, base_url = EXCLUDED.base_url, updated_at = now()
+         RETURNING id`,
+        [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
+      ),
     );
     out.push(runtimeConnection({ id: row!.id, organizationId, source, ...ep }, metrics, maxRetries, stop));
   }

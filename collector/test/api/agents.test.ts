@@ -3,6 +3,7 @@ import type { Poller } from '../../src/poller/poller';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
 import { authedApp } from './support';
+import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -99,7 +100,7 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
   });
 
   it("404, not 403, for another organisation's agent", async () => {
-    const [other] = await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('O', 'other-agents') RETURNING id");
+    const [other] = await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('O', 'other-agents') RETURNING id");
     const otherKey = (await new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'o', 'admin', null)).key;
     const mine = (await list('?limit=1')).data[0]!;
     for (const [method, url] of [['GET', ''], ['PATCH', ''], ['POST', '/pause'], ['POST', '/health-check'], ['GET', '/health']] as const) {
@@ -146,7 +147,7 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
 
   it('discovers now: a vendor agent deleted at the vendor is marked vanished', async () => {
     const victim = (await list('?vendor=ANTHROPIC')).data[0]!;
-    const vendorId = (await t.stores.controlPlane.query<{ vendor_agent_id: string }>('SELECT vendor_agent_id FROM agents WHERE id = $1', [victim.id]))[0]!.vendor_agent_id;
+    const vendorId = (await systemDb(t.stores.controlPlane).query<{ vendor_agent_id: string }>('SELECT vendor_agent_id FROM agents WHERE id = $1', [victim.id]))[0]!.vendor_agent_id;
     sim.state.deletedAt.set(vendorId, sim.state.now() - 1);
     const res = await t.call(member, { method: 'POST', url: '/api/v1/agents/discover' });
     expect(res.body.data).toEqual(expect.objectContaining({ vanished: 1 }));

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authedApp } from './support';
+import { systemDb } from '../support/system-db';
 
 describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
@@ -19,7 +20,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   });
   afterAll(async () => t.close());
 
-  const auditCount = async () => Number((await t.stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n);
+  const auditCount = async () => Number((await systemDb(t.stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n);
 
   it('answers 401 in the envelope without a key, with a wrong or malformed key; health and metrics stay open', async () => {
     for (const key of [null, 'arm_sk_live_WrongWrongWrongWrongWrongWrong00', 'not-a-key']) {
@@ -47,7 +48,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     const listed = await t.call(t.admin, { url: '/api/v1/api-keys' });
     expect(listed.raw).not.toContain(key);
     expect(listed.body.data.map((k: { name: string }) => k.name)).toContain('grafana');
-    const stored = await t.stores.controlPlane.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.data.id]);
+    const stored = await systemDb(t.stores.controlPlane).query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.data.id]);
     expect(stored[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
 
     expect((await t.call(key, { url: '/api/v1/costs/summary' })).status).toBe(200);
@@ -91,7 +92,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     expect(created.status).toBe(201);
     expect(created.body.data).toEqual(expect.objectContaining({ email: 'ops@example.com', role: 'member' }));
     expect(created.raw).not.toMatch(/password|scrypt/i);
-    const [row] = await t.stores.controlPlane.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [created.body.data.id]);
+    const [row] = await systemDb(t.stores.controlPlane).query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [created.body.data.id]);
     expect(row!.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
 
     expect((await t.call(null, { method: 'POST', url: '/api/auth/login', payload: { email: 'ops@example.com', password: 'Wrong-Horse-42-battery' } })).status).toBe(401);
@@ -137,7 +138,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
   it('scopes to the caller: another organisation is not found; a member may not change the organisation', async () => {
     const own = await t.call(t.admin, { url: `/api/v1/organizations/${t.org}` });
     expect(own.body.data).toEqual(expect.objectContaining({ id: t.org }));
-    const [other] = await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other') RETURNING id");
+    const [other] = await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other') RETURNING id");
     expect((await t.call(t.admin, { url: `/api/v1/organizations/${other!.id}` })).status).toBe(404);
     expect((await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${other!.id}`, payload: { name: 'Mine now' } })).status).toBe(404);
     const member = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'm2', role: 'member' } })).body.data.key as string;
@@ -228,7 +229,7 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
     });
 
     it('can be given in the environment (ARM_BOOTSTRAP_GRAFANA_KEY): made once, after the first admin key, and a revocation sticks', async () => {
-      const [{ id: org }] = (await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Fresh', 'fresh-' || gen_random_uuid()) RETURNING id")) as [{ id: string }];
+      const [{ id: org }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Fresh', 'fresh-' || gen_random_uuid()) RETURNING id")) as [{ id: string }];
       const given = 'arm_sk_live_GrafanaFromTheEnvironmentGrafanaFromEnv1';
       secrets.push(given);
       // A fresh organisation still gets its printed admin key: the grafana key comes after it.
@@ -387,7 +388,7 @@ describe('keyed audit chain with exported heads (ARM_AUDIT_HMAC_KEY, ARM_AUDIT_H
     try {
       for (const name of ['a', 'b', 'c']) expect((await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name, role: 'viewer' } })).status).toBe(201);
       const file = join(dir, 'audit-heads.jsonl');
-      const [{ n: newest }] = (await t.stores.controlPlane.query<{ n: number }>('SELECT max(sequence)::int AS n FROM audit_log WHERE organization_id = $1', [t.org])) as [{ n: number }];
+      const [{ n: newest }] = (await systemDb(t.stores.controlPlane).query<{ n: number }>('SELECT max(sequence)::int AS n FROM audit_log WHERE organization_id = $1', [t.org])) as [{ n: number }];
       let head: { sequence: number; hash: string; signature: string } | undefined;
       for (let i = 0; i < 600 && !head; i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -402,7 +403,7 @@ describe('keyed audit chain with exported heads (ARM_AUDIT_HMAC_KEY, ARM_AUDIT_H
       expect(bad.status).toBe(400);
       expect(bad.body.error).toEqual(expect.objectContaining({ code: 'VALIDATION_ERROR', details: { field: 'querystring/headHash' } }));
 
-      await t.stores.controlPlane.transaction(async (tx) => {
+      await systemDb(t.stores.controlPlane).transaction(async (tx) => {
         await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
         await tx.query('DELETE FROM audit_log WHERE organization_id = $1 AND sequence = $2', [t.org, newest]);
         await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');

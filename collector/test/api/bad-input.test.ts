@@ -1,4 +1,5 @@
 import { authedApp } from './support';
+import { systemDb } from '../support/system-db';
 
 const NIL = '00000000-0000-4000-8000-000000000000';
 type Case = { method: string; url: string; payload?: object; field: string };
@@ -83,12 +84,12 @@ describe('bad input on every endpoint (real stores, app.inject)', () => {
   });
 
   it.each(Object.entries(BAD).filter((e): e is [string, Case] => e[1] !== 'takes no input'))('%s: 400 naming the field, nothing recorded', async (_name, c) => {
-    const before = (await t.stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n;
+    const before = (await systemDb(t.stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n;
     const res = await t.call(t.admin, { method: c.method as 'GET', url: c.url, ...(c.payload ? { payload: c.payload } : {}) });
     expect(res.status).toBe(400);
     expect(res.body.success).toBe(false);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
     expect(JSON.stringify(res.body.error)).toContain(c.field);
-    expect((await t.stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n).toBe(before);
+    expect((await systemDb(t.stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n).toBe(before);
   });
 });

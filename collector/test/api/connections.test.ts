@@ -5,6 +5,7 @@ import { CredentialVault } from '../../src/security/envelope-crypto';
 import { quietLogger, testConfig } from '../support/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { authedApp } from './support';
+import { systemDb } from '../support/system-db';
 
 const MASTER_KEY = 'a'.repeat(64);
 const SECOND_OPENAI_KEY = 'sk-admin-simulator-openai-second-0002';
@@ -74,7 +75,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
       expect(res.status).toBe(201);
       expect(res.body.data).toEqual(expect.objectContaining({ vendor: payload.vendor, status: 'CONNECTED', credentialHint: `…${payload.credentials.adminKey.slice(-4)}`, lastSyncAt: null }));
       expect(res.raw).not.toContain(payload.credentials.adminKey);
-      const [row] = await t.stores.controlPlane.query<{ credentials_encrypted: Uint8Array }>('SELECT credentials_encrypted FROM connections WHERE id = $1', [res.body.data.id]);
+      const [row] = await systemDb(t.stores.controlPlane).query<{ credentials_encrypted: Uint8Array }>('SELECT credentials_encrypted FROM connections WHERE id = $1', [res.body.data.id]);
       expect(Buffer.from(row!.credentials_encrypted).toString('latin1')).not.toContain(payload.credentials.adminKey);
     }
     const listed = await t.call(viewer, { url: '/api/v1/connections' });
@@ -107,7 +108,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
 
   it('deletes a connection (soft: its history stays), and another organisation cannot see or delete it (404)', async () => {
     const [c] = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data;
-    const [other] = await t.stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other-conn') RETURNING id");
+    const [other] = await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other-conn') RETURNING id");
     const otherKey = (await new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'x', 'admin', null)).key;
     expect((await t.call(otherKey, { url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await t.call(otherKey, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
@@ -117,7 +118,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
     // No other connection reads that account: what it polled stays, its agents are left unwatched.
     expect(del.body.data).toEqual({ id: c.id, deleted: true, historyKept: true, history: { action: 'kept', into: null, usageRows: 0, costRows: 0 }, agents: { reassignedTo: null, reassigned: 0, unwatched: 0 } });
     expect((await t.call(t.admin, { url: '/api/v1/connections' })).body.data.map((x: { id: string }) => x.id)).not.toContain(c.id);
-    const [row] = await t.stores.controlPlane.query<{ deleted_at: Date | null }>('SELECT deleted_at FROM connections WHERE id = $1', [c.id]);
+    const [row] = await systemDb(t.stores.controlPlane).query<{ deleted_at: Date | null }>('SELECT deleted_at FROM connections WHERE id = $1', [c.id]);
     expect(row!.deleted_at).not.toBeNull();
     expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await audits('connection.delete')).map((a) => a.resourceId)).toEqual([c.id]);

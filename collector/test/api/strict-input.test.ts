@@ -1,5 +1,6 @@
 import { authedApp } from './support';
 import { freshPostgres } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const NIL = '00000000-0000-4000-8000-000000000000';
 const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -38,7 +39,7 @@ describe.each(engines)('strict input on %s (real stores, app.inject)', (_engine,
     await t.close();
     await engine.drop();
   });
-  const auditCount = async () => (await t.stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n;
+  const auditCount = async () => (await systemDb(t.stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1', [t.org]))[0]!.n;
 
   it('a NUL byte in a body string, a query string or an object key: 400 naming the field', async () => {
     expectBad(await t.call(t.admin, { method: 'POST', url: '/api/v1/agents', payload: { name: 'a\u0000b' } }), 'body/name');

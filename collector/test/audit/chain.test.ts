@@ -11,6 +11,7 @@ import { migratePostgres } from '../../src/stores/postgres/migrate';
 import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { freshPostgres } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const engines: [string, () => Promise<{ db: ControlPlaneDb; close(): Promise<void> }>][] = [
   ['PGlite', async () => {
@@ -28,6 +29,8 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ db, close } = await open());
+    // The chain's own rules, on the tables directly: as the owner, across organisations.
+    db = systemDb(db);
     await migratePostgres(db);
   });
   afterAll(async () => close());

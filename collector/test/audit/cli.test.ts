@@ -9,6 +9,7 @@ import { runAudit } from '../../src/cli/audit';
 import { openStores } from '../../src/stores';
 import { uniqueName } from '../support/paths';
 import { freshPostgres, quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const KEY_HEX = 'ab'.repeat(32);
 
@@ -33,10 +34,10 @@ describe.each([['PGlite'], ['PostgreSQL']])('ai-arm audit verify --heads on %s',
     const slug = uniqueName('org').replace(/_/g, '-');
     const stores = await openStores(config, testMetrics().metrics, quietLogger());
     try {
-      const [{ id: org }] = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
+      const [{ id: org }] = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
       useAuditKey(config.audit.hmacKey);
       for (const name of ['a', 'b', 'c', 'd']) {
-        await stores.controlPlane.transaction((tx) => appendAudit(tx, { principal: systemPrincipal(org), ipAddress: null, userAgent: null, requestId: name }, { action: 'thing.create', resourceType: 'thing', resourceId: name }));
+        await systemDb(stores.controlPlane).transaction((tx) => appendAudit(tx, { principal: systemPrincipal(org), ipAddress: null, userAgent: null, requestId: name }, { action: 'thing.create', resourceType: 'thing', resourceId: name }));
       }
       await exportChainHeads(stores.controlPlane, { key: config.audit.hmacKey, dir, logger: quietLogger() });
     } finally {
@@ -50,7 +51,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('ai-arm audit verify --heads on %s',
 
     const again = await openStores(config, testMetrics().metrics, quietLogger());
     try {
-      await again.controlPlane.transaction(async (tx) => {
+      await systemDb(again.controlPlane).transaction(async (tx) => {
         await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
         await tx.query('DELETE FROM audit_log WHERE organization_id = (SELECT id FROM organizations WHERE slug = $1) AND sequence >= 3', [slug]);
         await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');

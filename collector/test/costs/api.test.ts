@@ -4,6 +4,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-20';
@@ -36,7 +37,7 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
     const polled = await simPoller(sim, stores, config, metrics);
     org = polled.org;
     await polled.poller.runOnce();
-    otherOrg = (await stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', $1) RETURNING id", [`other-${org}`]))[0]!.id;
+    otherOrg = (await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', $1) RETURNING id", [`other-${org}`]))[0]!.id;
     app = await buildApp({ config, stores, sink, logger: quietLogger(), tenant: async (req) => String(req.headers['x-test-org']), now: () => new Date(NOW * 1000) });
   });
   afterAll(async () => {
@@ -65,7 +66,7 @@ describe('cost API (real chdb and PGlite, simulator data)', () => {
   });
 
   it('attributes usage to agents by API key at query time; changing the rules re-attributes history', async () => {
-    const agents = await stores.controlPlane.query<{ id: string; vendor: string; vendor_agent_id: string }>('SELECT id, vendor, vendor_agent_id FROM agents WHERE organization_id = $1', [org]);
+    const agents = await systemDb(stores.controlPlane).query<{ id: string; vendor: string; vendor_agent_id: string }>('SELECT id, vendor, vendor_agent_id FROM agents WHERE organization_id = $1', [org]);
     const keyOf = new Map(sim.state.world.agents.map((a) => [a.id, a.apiKeyId]));
     const rules = agents.map((a) => ({ vendor: a.vendor, matchKind: 'api_key', matchValue: keyOf.get(a.vendor_agent_id)!, agentId: a.id }));
     expect((await send('PUT', '/api/v1/costs/attribution', { rules })).status).toBe(200);

@@ -6,6 +6,7 @@ import { CostService } from '../../src/costs/service';
 import { polledApp, type PolledApp } from '../support/polled-app';
 import { DAY, HOUR } from '../support/poller';
 import { testMetrics } from '../support/stores';
+import { systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const END = Math.floor(NOW / HOUR) * HOUR;
@@ -92,7 +93,7 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
   it('amounts are exact until shown: a small model over days is its exact price, not a sum of daily cents; the billed total is the bill', async () => {
     const get = async (url: string) => (await p.app.inject({ method: 'GET', url })).json();
     // The exact cost per model over the range, priced here from the stored usage in one sum.
-    const rows = await p.stores.telemetry.query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
+    const rows = await systemTelemetry(p.stores.telemetry).query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
       `SELECT vendor, model, toString(toDate(bucket_start)) AS day, service_tier, context_window, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
               sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
          FROM {db:Identifier}.vendor_usage FINAL
@@ -111,7 +112,7 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
     expect(embeddings).toBeDefined();
     for (const r of byModel) expect([r.key, r.cost]).toEqual([r.key, usdText(expected.get(`${r.vendor}|${r.key}`) ?? 0n)]);
 
-    const [bill] = await p.stores.telemetry.query<{ usd: string }>(
+    const [bill] = await systemTelemetry(p.stores.telemetry).query<{ usd: string }>(
       `SELECT toString(sum(amount_usd)) AS usd FROM {db:Identifier}.vendor_costs FINAL WHERE organization_id = {org:UUID} AND day >= {from:String} AND day < {to:String}`,
       { org: p.org, ...RANGE },
     );

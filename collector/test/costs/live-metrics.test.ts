@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { HOUR, simEndpoints } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { sampleTotal } from '../support/wait';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const START = Math.floor(NOW / HOUR) * HOUR;
@@ -29,7 +30,7 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
   beforeAll(async () => {
     sim = await startSimulator({ now: NOW, agents: 30, demo: true });
     stores = await openStores(config, testMetrics().metrics, quietLogger());
-    org = (await stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Live', $1) RETURNING id", [`live-${Date.now()}`]))[0]!.id;
+    org = (await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Live', $1) RETURNING id", [`live-${Date.now()}`]))[0]!.id;
   });
   afterAll(async () => {
     await sim?.close();
@@ -48,7 +49,7 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
 
   /** Tokens and priced cost stored for buckets from `from` on: what the counters should hold. */
   const storedSince = async (from: number) => {
-    const rows = await stores.telemetry.query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
+    const rows = await systemTelemetry(stores.telemetry).query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
       `SELECT vendor, model, toDate(bucket_start) AS day, service_tier, context_window, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
               sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
          FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID} AND bucket_start >= toDateTime({from:UInt32})
@@ -69,7 +70,7 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
   it('a backfill stores history without moving the counters; new buckets move them by exactly what was stored', async () => {
     const first = await collector();
     await first.poller.runOnce();
-    const [stored] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}', { org });
+    const [stored] = await systemTelemetry(stores.telemetry).query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}', { org });
     expect(stored!.n).toBeGreaterThan(1000);
     let text = await first.scrape();
     expect(sampleTotal(text, 'ai_arm_tokens_total')).toBe(0);

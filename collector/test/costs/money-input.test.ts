@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { HOUR, simEndpoints } from '../support/poller';
 import { uniqueName } from '../support/paths';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-21';
@@ -48,7 +49,7 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
     sink = made.sink;
     metrics = made.metrics;
     stores = await openStores(config, metrics, quietLogger());
-    org = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('money').replace(/_/g, '-')]))[0]!.id;
+    org = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('money').replace(/_/g, '-')]))[0]!.id;
     costs = new CostService(stores, loadPriceTable());
     meter = new LiveUsageMeter(stores.telemetry, metrics, (o) => costs.meterContext(o), logger);
     const connections = await openConnections(stores.controlPlane, org, 'env', simEndpoints(sim), metrics, config.poll.vendorMaxRetries);
@@ -99,7 +100,7 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
     const listed = (await call('GET', '/api/v1/costs/prices')).body.data.overrides;
     expect(listed).toHaveLength(1);
     expect(listed[0].error).toBeUndefined();
-    await stores.controlPlane.query('DELETE FROM price_overrides WHERE organization_id = $1', [org]);
+    await systemDb(stores.controlPlane).query('DELETE FROM price_overrides WHERE organization_id = $1', [org]);
   });
 
   it('budget amounts and alert thresholds must fit numeric(18, 2); a budget of 0 is refused', async () => {
@@ -132,7 +133,7 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
       ['claude-sonnet-4-5', '{"effective_from":"2026-01-01","input":0.30000000000000004,"output":15}'],
       ['gpt-4o', '{"effective_from":"2026-01-01","input":2.5,"output":1e21}'],
     ]) {
-      await stores.controlPlane.query('INSERT INTO price_overrides (organization_id, vendor, model, effective_from, entry) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+      await systemDb(stores.controlPlane).query('INSERT INTO price_overrides (organization_id, vendor, model, effective_from, entry) VALUES ($1, $2, $3, $4, $5::jsonb)', [
         org,
         model!.startsWith('gpt') ? 'OPENAI' : 'ANTHROPIC',
         model,
@@ -149,7 +150,7 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
     for (const c of poller.connections) {
       const done = await poller.reports(c);
       expect(done.every((f) => f.reached >= Math.floor((NOW + 2 * HOUR) / HOUR) * HOUR)).toBe(true);
-      const [stored] = await stores.telemetry.query<{ n: number }>(
+      const [stored] = await systemTelemetry(stores.telemetry).query<{ n: number }>(
         'SELECT count() AS n FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID} AND connection_id = {conn:UUID} AND bucket_start >= {end:DateTime}',
         { org, conn: c.id, end },
       );
@@ -169,7 +170,7 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
   });
 
   it('a usage row the live counters cannot count is reported and skipped; the rest of the page is counted', async () => {
-    await stores.controlPlane.query('DELETE FROM price_overrides WHERE organization_id = $1', [org]);
+    await systemDb(stores.controlPlane).query('DELETE FROM price_overrides WHERE organization_id = $1', [org]);
     const conn = poller.connections[0]!;
     const meter = new LiveUsageMeter(stores.telemetry, metrics, (o) => costs.meterContext(o), logger);
     const bucket = chDateTime(Math.floor(NOW / HOUR) * HOUR + 5 * HOUR);

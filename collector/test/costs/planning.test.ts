@@ -12,6 +12,7 @@ import type { Stores } from '../../src/stores';
 import type { Simulator } from '../../src/simulator/server';
 import { polledApp, type PolledApp } from '../support/polled-app';
 import { quietLogger } from '../support/stores';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const cents = (s: string | null) => Math.round(Number(s) * 100);
@@ -92,7 +93,7 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     expect(quiet.body.data.firing).toBe(false);
     // A vendor reports a runaway hour: 2 billion output tokens of Opus in the last complete hour.
     const hour = new Date((Math.floor(NOW / 3600) - 1) * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
-    const [conn] = await stores.controlPlane.query<{ id: string }>("SELECT id FROM connections WHERE organization_id = $1 AND vendor = 'ANTHROPIC'", [org]);
+    const [conn] = await systemDb(stores.controlPlane).query<{ id: string }>("SELECT id FROM connections WHERE organization_id = $1 AND vendor = 'ANTHROPIC'", [org]);
     await stores.telemetry.insert('vendor_usage', [
       { organization_id: org, connection_id: conn!.id, vendor: 'ANTHROPIC', bucket_start: hour, bucket_width: '1h', project_id: 'wrkspc_runaway', api_key_id: 'apikey_runaway', model: 'claude-opus-4-1-20250805', operation: 'chat', service_tier: 'standard', context_window: '0-200k', requests: 1, input_tokens: 1000, cache_read_tokens: 0, cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, output_tokens: 2_000_000, polled_at: new Date().toISOString().replace('T', ' ').slice(0, 23) },
     ]);
@@ -114,7 +115,7 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     const found = body.data as { agentId: string | null; optimizationType: string; currentCost: string; projectedSavings: string; recommendation: string }[];
     expect(new Set(found.map((o) => o.optimizationType))).toEqual(new Set(['MODEL_DOWNGRADE', 'PROMPT_CACHING', 'BATCH_API']));
     const book = new PriceBook(loadPriceTable());
-    const rows = await stores.telemetry.query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
+    const rows = await systemTelemetry(stores.telemetry).query<{ vendor: string; model: string; day: string; service_tier: string; context_window: string; input: number; cache_read: number; cache_write_5m: number; cache_write_1h: number; output: number }>(
       `SELECT vendor, model, toDate(bucket_start) AS day, service_tier, context_window, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
               sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
          FROM {db:Identifier}.vendor_usage FINAL

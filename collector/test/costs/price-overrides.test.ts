@@ -1,4 +1,5 @@
 import { polledApp, type PolledApp } from '../support/polled-app';
+import { systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const RANGE = 'from=2026-11-17&to=2026-11-20';
@@ -30,7 +31,7 @@ describe('price overrides (real chdb and PGlite, simulator data)', () => {
   });
 
   it('an override without long-context rates still prices over-200k usage at the long-context rate: restating the list changes no cost', async () => {
-    const [usage] = await p.stores.telemetry.query<{ n: number }>(
+    const [usage] = await systemTelemetry(p.stores.telemetry).query<{ n: number }>(
       "SELECT count() AS n FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID} AND model = {model:String} AND context_window = '200k-1M' AND input_tokens > 0",
       { org: p.org, model: SONNET },
     );

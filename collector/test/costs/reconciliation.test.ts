@@ -7,6 +7,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { DAY, HOUR, simPoller, truthOf } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const END = Math.floor(NOW / HOUR) * HOUR;
@@ -44,7 +45,7 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
   };
 
   it('the stored usage covers every billing rule: cache reads, 5m and 1h cache writes, batch, flex and priority tiers, over-200k context, dated snapshots', async () => {
-    const [row] = await stores.telemetry.query<Record<string, number>>(
+    const [row] = await systemTelemetry(stores.telemetry).query<Record<string, number>>(
       `SELECT countIf(cache_read_tokens > 0) AS cache_read, countIf(cache_write_5m_tokens > 0) AS write_5m, countIf(cache_write_1h_tokens > 0) AS write_1h,
               countIf(service_tier = 'batch') AS batch, countIf(service_tier = 'flex') AS flex, countIf(service_tier = 'priority') AS priority, countIf(context_window = '200k-1M') AS long_context,
               countIf(match(model, '-(\\\\d{4}-\\\\d{2}-\\\\d{2}|\\\\d{8})$')) AS snapshots

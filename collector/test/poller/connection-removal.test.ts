@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { openStores, type Stores } from '../../src/stores';
 import { simPoller } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const MASTER_KEY = 'b'.repeat(64);
@@ -32,10 +33,10 @@ describe('removing a connection (real stores, the simulator, the API over a live
     return { status: res.statusCode, body: res.json() };
   };
   const week = async (org: string) => cents((await call(org, 'GET', '/api/v1/costs/summary')).body.data.find((p: { period: string }) => p.period === 'week').computedCost);
-  const agentsOf = async (org: string, connectionId: string) => (await stores.controlPlane.query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 ORDER BY id', [org, connectionId])).map((a) => a.id);
+  const agentsOf = async (org: string, connectionId: string) => (await systemDb(stores.controlPlane).query<{ id: string }>('SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 ORDER BY id', [org, connectionId])).map((a) => a.id);
   /** A new organisation with the same OpenAI organisation stored twice, without the API's check (as before it existed). */
   const connectedTwice = async (slug: string) => {
-    const org = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [`${slug}-${process.pid}-${Date.now()}`]))[0]!.id;
+    const org = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [`${slug}-${process.pid}-${Date.now()}`]))[0]!.id;
     const spec = { organizationId: org, vendor: 'OPENAI' as const, adminKey: sim.state.opts.keys.openaiAdmin, baseUrl: sim.openaiBaseUrl };
     const ids = [await storeConnection(stores.controlPlane, vault, { ...spec, name: 'OpenAI' }), await storeConnection(stores.controlPlane, vault, { ...spec, name: 'OpenAI (again)' })];
     const [first, again] = ids.map((id) => runtimeConnection({ ...spec, id, source: 'api' }, metrics, 0)) as [RuntimeConnection, RuntimeConnection];
@@ -129,7 +130,7 @@ describe('removing a connection (real stores, the simulator, the API over a live
     expect((await call(org, 'DELETE', `/api/v1/connections/${again.id}`)).status).toBe(200);
     poller.add(first);
     await poller.runOnce();
-    const marks = async () => stores.controlPlane.query<{ feed: string }>('SELECT feed, watermark, started_at FROM poll_watermarks WHERE connection_id = $1 ORDER BY feed', [first.id]);
+    const marks = async () => systemDb(stores.controlPlane).query<{ feed: string }>('SELECT feed, watermark, started_at FROM poll_watermarks WHERE connection_id = $1 ORDER BY feed', [first.id]);
     const before = await marks();
     expect(before.length).toBeGreaterThan(0);
 

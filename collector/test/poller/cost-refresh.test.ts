@@ -9,6 +9,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simEndpoints } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -26,7 +27,7 @@ describe('cost state after a poll (real chdb and PGlite, simulator)', () => {
     const { metrics } = testMetrics();
     stores = await openStores(config, metrics, quietLogger());
     const logs = openActivityLog({ writer: stores.writer, serviceName: 'ai-arm-test', otlpEndpoint: null });
-    const [org] = await stores.controlPlane.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Refresh', $1) RETURNING id", [`refresh-${Date.now()}`]);
+    const [org] = await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Refresh', $1) RETURNING id", [`refresh-${Date.now()}`]);
     const orgId = org!.id;
     await new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' });
     const refresh = costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger(), logs.activity);
@@ -56,7 +57,7 @@ describe('cost state after a poll (real chdb and PGlite, simulator)', () => {
 
     expect(calls).toBe(2);
     expect(mostAtOnce).toBe(1);
-    const [alerts] = await stores.telemetry.query<{ n: number }>(
+    const [alerts] = await systemTelemetry(stores.telemetry).query<{ n: number }>(
       "SELECT count() AS n FROM {db:Identifier}.otel_logs WHERE OrganizationId = {org:UUID} AND EventName = 'ai_arm.cost.alert'",
       { org: orgId },
     );

@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { quietLogger, testConfig } from '../support/stores';
 import { simPoller } from '../support/poller';
 import { uniqueName } from '../support/paths';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 const rules = { failuresForDown: 3, degradedLatencyMs: 2000, degradedErrorRate: 0.2 };
@@ -58,7 +59,7 @@ describe('inventory sync and health checks against the simulator (real stores)',
     await stores.close();
   });
   const agentRows = (org: string) =>
-    stores.controlPlane.query<{ id: string; vendor_agent_id: string; health: string; last_error: string | null; vanished_at: Date | null; model: string; health_score: number }>(
+    systemDb(stores.controlPlane).query<{ id: string; vendor_agent_id: string; health: string; last_error: string | null; vanished_at: Date | null; model: string; health_score: number }>(
       "SELECT id, vendor_agent_id, health, last_error, vanished_at, config->>'model' AS model, health_score FROM agents WHERE organization_id = $1",
       [org],
     );
@@ -89,7 +90,7 @@ describe('inventory sync and health checks against the simulator (real stores)',
 
     const text = await sink.render();
     expect(text).toContain(`ai_arm_agent_health{organization_id="${org}",gen_ai_provider_name="openai",gen_ai_agent_id="${gone.id}",health_status="down"} 1`);
-    const [stored] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
+    const [stored] = await systemTelemetry(stores.telemetry).query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks WHERE organization_id = {org:UUID}', { org });
     expect(stored!.n).toBe(16 + 15); // the vanished agent is no longer probed
     // Every probe's latency is in gen_ai.client.operation.duration; failed ones carry error_type.
     const probes = [...text.matchAll(/^gen_ai_client_operation_duration_seconds_count\{organization_id="[^"]+",gen_ai_operation_name="invoke_agent",[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
@@ -102,7 +103,7 @@ describe('inventory sync and health checks against the simulator (real stores)',
     const { org, poller } = await simPoller(sim, stores, config, new Instruments(sink));
     const [conn] = poller.connections;
     await poller.inventory(conn!);
-    const [paused] = await stores.controlPlane.query<{ id: string }>("UPDATE agents SET status = 'PAUSED' WHERE id = (SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 LIMIT 1) RETURNING id", [org, conn!.id]);
+    const [paused] = await systemDb(stores.controlPlane).query<{ id: string }>("UPDATE agents SET status = 'PAUSED' WHERE id = (SELECT id FROM agents WHERE organization_id = $1 AND connection_id = $2 LIMIT 1) RETURNING id", [org, conn!.id]);
     sim.state.opts.faultRate = 1;
     expect(await poller.health(conn!)).toMatchObject({ DEGRADED: 8, DOWN: 0 });
     expect(await poller.health(conn!)).toMatchObject({ DEGRADED: 0, DOWN: 8 });
@@ -126,14 +127,14 @@ describe('inventory sync and health checks against the simulator (real stores)',
   });
 
   it('inventory sync adds, updates, marks vanished and brings back, counting each', async () => {
-    const [{ id: org }] = (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('inv').replace(/_/g, '-')])) as [{ id: string }];
-    const [{ id: conn }] = (await stores.controlPlane.query<{ id: string }>("INSERT INTO connections (organization_id, vendor, name, credential_hint, source) VALUES ($1, 'OPENAI', 'x', '…abcd', 'env') RETURNING id", [org])) as [{ id: string }];
+    const [{ id: org }] = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('inv').replace(/_/g, '-')])) as [{ id: string }];
+    const [{ id: conn }] = (await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO connections (organization_id, vendor, name, credential_hint, source) VALUES ($1, 'OPENAI', 'x', '…abcd', 'env') RETURNING id", [org])) as [{ id: string }];
     const agent = (id: string, name: string): DiscoveredAgent => ({ vendor: 'OPENAI', vendorAgentId: id, name, type: 'ASSISTANT', config: { model: 'gpt-4o' }, metadata: {}, createdAt: '2026-01-01T00:00:00Z' });
     expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 2, changed: 0, vanished: 0 });
     expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 0, changed: 0, vanished: 0 });
     expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed')])).toEqual({ discovered: 1, added: 0, changed: 1, vanished: 1 });
     expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 0, changed: 1, vanished: 0 });
-    const rows = await stores.controlPlane.query<{ vendor_agent_id: string; name: string; vanished_at: Date | null }>('SELECT vendor_agent_id, name, vanished_at FROM agents WHERE organization_id = $1 ORDER BY vendor_agent_id', [org]);
+    const rows = await systemDb(stores.controlPlane).query<{ vendor_agent_id: string; name: string; vanished_at: Date | null }>('SELECT vendor_agent_id, name, vanished_at FROM agents WHERE organization_id = $1 ORDER BY vendor_agent_id', [org]);
     expect(rows).toEqual([{ vendor_agent_id: 'a1', name: 'One renamed', vanished_at: null }, { vendor_agent_id: 'a2', name: 'Two', vanished_at: null }]);
   });
 });

@@ -4,6 +4,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simEndpoints, simPoller } from '../support/poller';
 import { quietLogger, testConfig } from '../support/stores';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -24,7 +25,7 @@ describe('poller scheduling', () => {
     const { org, poller } = await simPoller(sim, stores, config, metrics, simEndpoints(sim, { openai: 'sk-admin-revoked' }));
     poller.start();
     const rows = async (vendor: string) =>
-      (await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID} AND vendor = {v:String}', { org, v: vendor }))[0]!.n;
+      (await systemTelemetry(stores.telemetry).query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID} AND vendor = {v:String}', { org, v: vendor }))[0]!.n;
     const deadline = Date.now() + 30_000;
     while ((await rows('ANTHROPIC')) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     // A second round of ticks: the failing connection was retried, the healthy one kept going.
@@ -38,7 +39,7 @@ describe('poller scheduling', () => {
     expect(failures).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(new RegExp(`ai_arm_collector_polls_total\\{organization_id="${org}",gen_ai_provider_name="anthropic",result="success"\\} [1-9]`));
     expect(text).toMatch(/ai_arm_collector_vendor_api_requests_total\{organization_id="[^"]+",gen_ai_provider_name="openai",endpoint="\w+",outcome="client_error"\} [1-9]/);
-    const [mark] = await stores.controlPlane.query<{ last_error: string | null }>(
+    const [mark] = await systemDb(stores.controlPlane).query<{ last_error: string | null }>(
       "SELECT w.last_error FROM poll_watermarks w JOIN connections c ON c.id = w.connection_id WHERE c.organization_id = $1 AND c.vendor = 'ANTHROPIC' LIMIT 1",
       [org],
     );

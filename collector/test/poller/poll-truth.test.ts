@@ -3,6 +3,7 @@ import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { DAY, expectedDays, HOUR, simPoller, storedDays, toCents, truthOf } from '../support/poller';
+import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const END = Math.floor(NOW / HOUR) * HOUR;
@@ -49,11 +50,11 @@ describe('poller against the vendor simulator (real chdb and PGlite)', () => {
     const dying: TelemetryDb = { ...s.telemetry, insert: async (t, rows) => { if (++inserts > 2) throw new Error('killed'); return s.telemetry.insert(t, rows); } };
     const first = await simPoller(simulator, { controlPlane: s.controlPlane, telemetry: dying }, config, metrics);
     await expect(first.poller.reports(first.poller.connections[0]!)).rejects.toThrow('killed');
-    const marks = await s.controlPlane.query<{ watermark: Date }>('SELECT watermark FROM poll_watermarks WHERE organization_id = $1', [first.org]);
+    const marks = await systemDb(s.controlPlane).query<{ watermark: Date }>('SELECT watermark FROM poll_watermarks WHERE organization_id = $1', [first.org]);
     expect(marks.some((m) => m.watermark.getTime() / 1000 < END)).toBe(true);
     expect(marks.some((m) => m.watermark.getTime() / 1000 > END - 20 * DAY)).toBe(true);
 
-    const second = await simPoller(simulator, s, config, metrics, undefined, (await s.controlPlane.query<{ slug: string }>('SELECT slug FROM organizations WHERE id = $1', [first.org]))[0]!.slug);
+    const second = await simPoller(simulator, s, config, metrics, undefined, (await systemDb(s.controlPlane).query<{ slug: string }>('SELECT slug FROM organizations WHERE id = $1', [first.org]))[0]!.slug);
     await second.poller.runOnce();
     const truth = await truthOf(simulator, Math.floor((END - 20 * DAY) / DAY) * DAY, END);
     expect(toCents(await storedDays(s, second.org))).toEqual(toCents(expectedDays(truth)));

@@ -7,6 +7,7 @@ import { openStores } from '../../src/stores';
 import { runCli, waitForCollector, type CliRun } from '../support/cli';
 import { quietLogger, testMetrics } from '../support/stores';
 import { sampleTotal, until } from '../support/wait';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 const LIMIT = 12;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -73,9 +74,9 @@ describe('SIGTERM while a poll waits out a vendor rate limit (child collector pr
     // What was written before the signal is there: the poll-run records only the shutdown flushed, and the watermarks.
     const stores = await openStores(loadConfig({ ARM_DATA_DIR: dir }), testMetrics().metrics, quietLogger());
     try {
-      const [logs] = await stores.telemetry.query<{ n: number }>("SELECT count() AS n FROM {db:Identifier}.otel_logs WHERE EventName = 'ai_arm.poll.run'", { db: stores.telemetry.database });
+      const [logs] = await systemTelemetry(stores.telemetry).query<{ n: number }>("SELECT count() AS n FROM {db:Identifier}.otel_logs WHERE EventName = 'ai_arm.poll.run'", { db: stores.telemetry.database });
       expect(Number(logs!.n)).toBeGreaterThanOrEqual(2);
-      const marks = await stores.controlPlane.query<{ n: number }>('SELECT count(*)::int AS n FROM poll_watermarks');
+      const marks = await systemDb(stores.controlPlane).query<{ n: number }>('SELECT count(*)::int AS n FROM poll_watermarks');
       expect(marks[0]!.n).toBeGreaterThan(0);
     } finally {
       await stores.close();

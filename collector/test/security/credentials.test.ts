@@ -13,6 +13,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { quietLogger, testConfig } from '../support/stores';
 import { uniqueName } from '../support/paths';
+import { systemDb, systemTelemetry } from '../support/system-db';
 
 describe('envelope encryption of vendor credentials', () => {
   const key = randomBytes(32);
@@ -43,7 +44,7 @@ describe('envelope encryption of vendor credentials', () => {
   describe('stored connections (PGlite)', () => {
     let db: ControlPlaneDb;
     beforeAll(async () => {
-      db = await openPGlite(null);
+      db = systemDb(await openPGlite(null));
       await migratePostgres(db);
     });
     afterAll(() => db.close());
@@ -91,15 +92,15 @@ describe('a connection stored in the control plane is polled like any other (sim
     const config = testConfig({ ARM_MASTER_KEY: masterKey.toString('hex'), ARM_POLL_BACKFILL_DAYS: '1' });
     const metrics = new Instruments(new PrometheusSink({ processMetrics: false }));
     stores = await openStores(config, metrics, quietLogger());
-    const [org] = await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('stored').replace(/_/g, '-')]);
+    const [org] = await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('stored').replace(/_/g, '-')]);
     const vault = new CredentialVault(stores.controlPlane, config.masterKey!);
     await storeConnection(stores.controlPlane, vault, { organizationId: org!.id, vendor: 'ANTHROPIC', name: 'sim', adminKey: sim.state.opts.keys.anthropicAdmin, baseUrl: sim.anthropicBaseUrl });
     const stored = (await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, config.masterKey!))).filter((c) => c.organizationId === org!.id);
     const connections = stored.map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, 0));
     await new Poller({ config, stores, metrics, log: quietLogger(), now: () => sim.state.now() }, connections).runOnce();
-    const [usage] = await stores.telemetry.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}', { org: org!.id });
+    const [usage] = await systemTelemetry(stores.telemetry).query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}', { org: org!.id });
     expect(usage!.n).toBeGreaterThan(0);
-    const [agents] = await stores.controlPlane.query<{ n: number }>("SELECT count(*) AS n FROM agents WHERE organization_id = $1 AND health = 'HEALTHY'", [org!.id]);
+    const [agents] = await systemDb(stores.controlPlane).query<{ n: number }>("SELECT count(*) AS n FROM agents WHERE organization_id = $1 AND health = 'HEALTHY'", [org!.id]);
     expect(agents!.n).toBe(sim.state.world.agents.filter((a) => a.vendor === 'anthropic').length);
   });
 });

@@ -5,6 +5,7 @@ import { isTransientWriteError } from '../../src/stores/clickhouse/errors';
 import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
 import { quietLogger, testMetrics } from '../support/stores';
 import { uniqueName, workerDataDir } from '../support/paths';
+import { systemTelemetry } from '../support/system-db';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
 let seq = 0;
@@ -45,7 +46,7 @@ describe('ClickHouse batch writer on chdb', () => {
   const count = async () => (await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks FINAL'))[0]!.n;
 
   beforeEach(async () => {
-    db = await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bw') });
+    db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bw') }));
     await migrateClickHouse(db);
   });
   afterEach(() => db.close());

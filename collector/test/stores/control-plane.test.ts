@@ -3,6 +3,7 @@ import { migratePostgres } from '../../src/stores/postgres/migrate';
 import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { freshPostgres } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 /** The same migrations and the same queries, on both engines of the control-plane role. */
 const engines: [string, () => Promise<{ db: ControlPlaneDb; drop(): Promise<void> }>][] = [
@@ -15,6 +16,8 @@ describe.each(engines)('control-plane store on %s', (_engine, open) => {
   let drop: () => Promise<void>;
   beforeAll(async () => {
     ({ db, drop } = await open());
+    // The engines' own behaviour, not tenant scope (test/stores/tenant-scope.test.ts has that).
+    db = systemDb(db);
   });
   afterAll(() => drop());
 

@@ -3,11 +3,12 @@ import { readMigrations } from '@ai-arm/schemas';
 import { EMBEDDED_INSERT_ROWS, openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
 import { migrateClickHouse, splitStatements } from '../../src/stores/clickhouse/migrate';
 import { uniqueName, workerDataDir } from '../support/paths';
+import { systemTelemetry } from '../support/system-db';
 
 describe('telemetry store on chdb', () => {
   let db: TelemetryDb;
   beforeAll(async () => {
-    db = await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('tel') });
+    db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('tel') }));
   });
   afterAll(() => db.close());
 

@@ -7,6 +7,8 @@ import type { Simulator } from '../../src/simulator/server';
 import type { TruthRow } from '../../src/simulator/truth';
 import { uniqueName } from './paths';
 import { quietLogger } from './stores';
+import { asSystem } from '../../src/stores/tenant-scope';
+import { systemTelemetry } from './system-db';
 
 export const HOUR = 3600;
 export const DAY = 86400;
@@ -17,8 +19,10 @@ export function simEndpoints(sim: Simulator, keys: Partial<Record<'openai' | 'an
 
 /** A poller for a new organisation of its own, polling the simulator on the simulator's clock. */
 export async function simPoller(sim: Simulator, stores: Pick<Stores, 'controlPlane' | 'telemetry'>, config: Config, metrics: Instruments, endpoints = simEndpoints(sim), orgSlug = uniqueName('org').replace(/_/g, '-')) {
-  const [existing] = await stores.controlPlane.query<{ id: string }>('SELECT id FROM organizations WHERE slug = $1', [orgSlug]);
-  const org = existing?.id ?? (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [orgSlug]))[0]!.id;
+  const org = await asSystem('test setup', async () => {
+    const [existing] = await stores.controlPlane.query<{ id: string }>('SELECT id FROM organizations WHERE slug = $1', [orgSlug]);
+    return existing?.id ?? (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [orgSlug]))[0]!.id;
+  });
   const connections = await openConnections(stores.controlPlane, org, 'env', endpoints, metrics, config.poll.vendorMaxRetries);
   return { org, poller: new Poller({ config, stores, metrics, log: quietLogger(), now: () => sim.state.now() }, connections) };
 }
@@ -42,13 +46,13 @@ export interface StoredDay {
 
 /** Stored usage and billed cost per vendor, model and day, deduplicated (FINAL). */
 export async function storedDays(stores: Pick<Stores, 'telemetry'>, org: string): Promise<StoredDay[]> {
-  const usage = await stores.telemetry.query<Omit<StoredDay, 'billed_usd'>>(
+  const usage = await systemTelemetry(stores.telemetry).query<Omit<StoredDay, 'billed_usd'>>(
     `SELECT lower(vendor) AS vendor, model, toString(toDate(bucket_start)) AS day, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
             sum(cache_write_5m_tokens) AS cache_write_5m, sum(cache_write_1h_tokens) AS cache_write_1h, sum(output_tokens) AS output
        FROM {db:Identifier}.vendor_usage FINAL WHERE organization_id = {org:UUID} GROUP BY vendor, model, day`,
     { org },
   );
-  const costs = await stores.telemetry.query<{ vendor: string; model: string; day: string; usd: string }>(
+  const costs = await systemTelemetry(stores.telemetry).query<{ vendor: string; model: string; day: string; usd: string }>(
     `SELECT lower(vendor) AS vendor, model, toString(day) AS day, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL WHERE organization_id = {org:UUID} GROUP BY vendor, model, day`,
     { org },

@@ -6,13 +6,17 @@ import { openTelemetryDb } from '../../src/stores/clickhouse/client';
 import { openPostgres } from '../../src/stores/postgres/pg';
 import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
+import { asSystem } from '../../src/stores/tenant-scope';
 
 const INSTANT = '2026-03-01 00:30:00';
 
 async function controlPlane(db: ControlPlaneDb) {
-  const [r] = await db.query<{ epoch: number; text: string; day: string }>(
-    `SELECT extract(epoch FROM $1::timestamptz)::float8 AS epoch, to_char(to_timestamp(1772325000), 'YYYY-MM-DD HH24:MI') AS text, (to_timestamp(1772325000))::date::text AS day`,
-    [INSTANT],
+  // An unmigrated database: no tenant role yet, so the probe runs as the session's own.
+  const [r] = await asSystem('a probe of no tenant\'s data', () =>
+    db.query<{ epoch: number; text: string; day: string }>(
+      `SELECT extract(epoch FROM $1::timestamptz)::float8 AS epoch, to_char(to_timestamp(1772325000), 'YYYY-MM-DD HH24:MI') AS text, (to_timestamp(1772325000))::date::text AS day`,
+      [INSTANT],
+    ),
   );
   await db.close();
   return r;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { Turns } from '../../runtime/turns';
+import { checkCommand, scopeSettings } from './scope';
 
 /**
  * Telemetry SQL, embedded (chdb) or on a server, through one client API. Every table is
@@ -95,11 +96,12 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     engine: opts.url ? 'clickhouse' : 'chdb',
     database: db,
     async query<R>(sql: string, params?: Record<string, unknown>) {
-      const rs = await client.query({ query: sql, query_params: withDb(params), format: 'JSONEachRow' });
+      const rs = await client.query({ query: sql, query_params: withDb(params), format: 'JSONEachRow', clickhouse_settings: scopeSettings(db, sql) });
       return rs.json<R>();
     },
     async command(sql: string, params?: Record<string, unknown>) {
-      await client.command({ query: sql, query_params: withDb(params) });
+      checkCommand(sql, params);
+      await client.command({ query: sql, query_params: withDb(params), clickhouse_settings: scopeSettings(db, sql) });
     },
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);

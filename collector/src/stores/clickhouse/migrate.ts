@@ -1,5 +1,6 @@
 import { readMigrations } from '@ai-arm/schemas';
 import { assertUnchanged, migrationLabel, type MigrationReport } from '../postgres/migrate';
+import { asSystem } from '../tenant-scope';
 import type { TelemetryDb } from './client';
 
 /**
@@ -7,7 +8,11 @@ import type { TelemetryDb } from './client';
  * idempotent (IF NOT EXISTS): a run cut short re-applies safely, and the record is
  * written only after the last statement.
  */
-export async function migrateClickHouse(db: TelemetryDb, migrations = readMigrations('clickhouse')): Promise<MigrationReport> {
+export function migrateClickHouse(db: TelemetryDb, migrations = readMigrations('clickhouse')): Promise<MigrationReport> {
+  return asSystem('migrations change every organisation\'s tables', () => migrate(db, migrations));
+}
+
+async function migrate(db: TelemetryDb, migrations: ReturnType<typeof readMigrations>): Promise<MigrationReport> {
   await db.command(`CREATE TABLE IF NOT EXISTS {db:Identifier}.schema_migrations (
     version UInt32,
     name String,

@@ -1,4 +1,5 @@
 import { readMigrations, type Migration } from '@ai-arm/schemas';
+import { asSystem } from '../tenant-scope';
 import type { ControlPlaneDb } from './types';
 
 /** Any constant both engines share: serialises migration runs of collectors starting together. */
@@ -12,7 +13,11 @@ export interface MigrationReport {
 export const migrationLabel = (m: Pick<Migration, 'version' | 'name'>) => `${String(m.version).padStart(3, '0')}_${m.name}`;
 
 /** Applies pending migrations, each in its own transaction together with its record. */
-export async function migratePostgres(db: ControlPlaneDb, migrations = readMigrations('postgres')): Promise<MigrationReport> {
+export function migratePostgres(db: ControlPlaneDb, migrations = readMigrations('postgres')): Promise<MigrationReport> {
+  return asSystem('migrations change every organisation\'s tables', () => migrate(db, migrations));
+}
+
+async function migrate(db: ControlPlaneDb, migrations: Migration[]): Promise<MigrationReport> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,

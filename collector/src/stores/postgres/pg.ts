@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { scopeStatement } from './scope';
 import type { ControlPlaneDb, SqlExecutor } from './types';
 
 /**
@@ -27,23 +28,39 @@ export async function openPostgres(url: string, poolSize = 10): Promise<ControlP
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');
+  // The scope each pooled session was last put in (see scopeStatement).
+  const applied = new WeakMap<pg.PoolClient, string>();
+  const scoped = async <T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const statement = scopeStatement();
+    const client = await pool.connect();
+    try {
+      if (applied.get(client) !== statement) {
+        applied.delete(client);
+        await client.query(statement);
+        applied.set(client, statement);
+      }
+      return await run(client);
+    } finally {
+      // pg-pool drops a session whose connection broke (it is no longer queryable) on release.
+      client.release();
+    }
+  };
   return {
     engine: 'postgres',
-    ...executor(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
+    query: (sql, params) => scoped((client) => executor(client).query(sql, params)),
+    exec: (sql) => scoped((client) => executor(client).exec(sql)),
+    transaction: (fn) =>
+      scoped(async (client) => {
         await client.query('BEGIN');
-        const result = await fn(executor(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+        try {
+          const result = await fn(executor(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
     close: () => pool.end(),
   };
 }

@@ -6,6 +6,7 @@ import { PGlite, type Extension } from '@electric-sql/pglite';
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 import type { ControlPlaneDb, SqlExecutor } from './types';
 import { Turns } from '../../runtime/turns';
+import { scopeStatement } from './scope';
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
 
@@ -40,11 +41,25 @@ export async function openPGlite(dataDir: string | null): Promise<ControlPlaneDb
     return statements.take('pglite', task);
   };
   const direct = executor(db);
+  // One session: the scope it is in is the last one set. The caller's scope is read when it
+  // calls, not when its turn comes (the queue runs in whichever context came before).
+  let applied = '';
+  const scoped = <T>(task: () => Promise<T>) => {
+    const statement = scopeStatement();
+    return turn(async () => {
+      if (applied !== statement) {
+        applied = '';
+        await db.exec(statement);
+        applied = statement;
+      }
+      return task();
+    });
+  };
   return {
     engine: 'pglite',
-    query: (sql, params) => turn(() => direct.query(sql, params)),
-    exec: (sql) => turn(() => direct.exec(sql)),
-    transaction: (fn) => turn(() => inTransaction.run(true, () => db.transaction((tx) => fn(executor(tx))))),
+    query: (sql, params) => scoped(() => direct.query(sql, params)),
+    exec: (sql) => scoped(() => direct.exec(sql)),
+    transaction: (fn) => scoped(() => inTransaction.run(true, () => db.transaction((tx) => fn(executor(tx))))),
     close: () => turn(() => db.close()),
   };
 }
