@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { SqlExecutor } from "../stores/postgres/types";
-import { asTenant } from "../stores/tenant-scope";
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { SqlExecutor } from '../stores/postgres/types';
+import { asTenant } from '../stores/tenant-scope';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -8,37 +8,24 @@ const TAG_BYTES = 16;
 /** AES-256-GCM: iv (12) | tag (16) | ciphertext, with associated data bound in. */
 export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
 export function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
-  if (sealed.length < IV_BYTES + TAG_BYTES)
-    throw new Error("sealed value is too short");
-  const decipher = createDecipheriv(
-    "aes-256-gcm",
-    key,
-    sealed.subarray(0, IV_BYTES),
-  );
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error('sealed value is too short');
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-  return Buffer.concat([
-    decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)),
-    decipher.final(),
-  ]);
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
 }
 
 /** ARM_MASTER_KEY: 32 bytes as 64 hex characters or base64. */
 export function parseMasterKey(value: string): Buffer {
-  const key = /^[0-9a-fA-F]{64}$/.test(value)
-    ? Buffer.from(value, "hex")
-    : Buffer.from(value, "base64");
-  if (key.length !== 32)
-    throw new Error(
-      "ARM_MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)",
-    );
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new Error('ARM_MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)');
   return key;
 }
 
@@ -56,30 +43,12 @@ export class CredentialVault {
     private readonly masterKey: Buffer,
   ) {}
 
-  async seal(
-    organizationId: string,
-    rowId: string,
-    secret: object,
-  ): Promise<Buffer> {
-    return seal(
-      await this.dataKey(organizationId),
-      Buffer.from(JSON.stringify(secret)),
-      `${organizationId}:${rowId}`,
-    );
+  async seal(organizationId: string, rowId: string, secret: object): Promise<Buffer> {
+    return seal(await this.dataKey(organizationId), Buffer.from(JSON.stringify(secret)), `${organizationId}:${rowId}`);
   }
 
-  async open<T>(
-    organizationId: string,
-    rowId: string,
-    sealed: Buffer,
-  ): Promise<T> {
-    return JSON.parse(
-      open(
-        await this.dataKey(organizationId),
-        sealed,
-        `${organizationId}:${rowId}`,
-      ).toString(),
-    ) as T;
+  async open<T>(organizationId: string, rowId: string, sealed: Buffer): Promise<T> {
+    return JSON.parse(open(await this.dataKey(organizationId), sealed, `${organizationId}:${rowId}`).toString()) as T;
   }
 
   private async dataKey(organizationId: string): Promise<Buffer> {
@@ -88,23 +57,10 @@ export class CredentialVault {
     const fresh = randomBytes(32);
     // First writer wins; everyone then reads the stored one. Whoever asks, the key is that organisation's.
     const [row] = await asTenant(organizationId, async () => {
-      await this.db.query(
-        "INSERT INTO organization_keys (organization_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (organization_id) DO NOTHING",
-        [
-          organizationId,
-          seal(this.masterKey, fresh, `org-key:${organizationId}`),
-        ],
-      );
-      return this.db.query<{ wrapped_key: Uint8Array }>(
-        "SELECT wrapped_key FROM organization_keys WHERE organization_id = $1",
-        [organizationId],
-      );
+      await this.db.query('INSERT INTO organization_keys (organization_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (organization_id) DO NOTHING', [organizationId, seal(this.masterKey, fresh, `org-key:${organizationId}`)]);
+      return this.db.query<{ wrapped_key: Uint8Array }>('SELECT wrapped_key FROM organization_keys WHERE organization_id = $1', [organizationId]);
     });
-    const key = open(
-      this.masterKey,
-      Buffer.from(row!.wrapped_key),
-      `org-key:${organizationId}`,
-    );
+    const key = open(this.masterKey, Buffer.from(row!.wrapped_key), `org-key:${organizationId}`);
     this.dataKeys.set(organizationId, key);
     return key;
   }
