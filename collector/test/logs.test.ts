@@ -7,6 +7,7 @@ import { openConnections } from '../src/poller/connections';
 import { Poller } from '../src/poller/poller';
 import { openStores, type Stores } from '../src/stores';
 import { startSimulator, type Simulator } from '../src/simulator/server';
+import { asTenant } from '../src/stores/tenant-scope';
 import { otlpCaptureServer } from './support/capture';
 import { simEndpoints } from './support/poller';
 import { quietLogger, testConfig, testMetrics } from './support/stores';
@@ -36,7 +37,7 @@ describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP
     const [org] = await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Logs', $1) RETURNING id", [`logs-${Date.now()}`]);
     const orgId = org!.id;
     const costs = new CostService(stores, loadPriceTable());
-    await new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' });
+    await asTenant(orgId, () => new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' }));
     const connections = await openConnections(stores.controlPlane, orgId, 'env', simEndpoints(sim, { anthropic: 'sk-ant-wrong' }), metrics, 0);
     const poller = new Poller(
       {

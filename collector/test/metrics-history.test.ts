@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { App } from '../src/app';
 import { costStateRefresher } from '../src/costs/after-poll';
 import { CostService } from '../src/costs/service';
+import { asTenant } from '../src/stores/tenant-scope';
 import type { PrometheusSink } from '../src/metrics/prometheus-sink';
 import type { Instruments } from '../src/metrics/instruments.generated';
 import type { Stores } from '../src/stores';
@@ -72,7 +73,7 @@ describe('GET /api/v1/metrics/history: counters and budget gauges rebuilt for pr
     expect(lastSamples(res.body, 'ai_arm_budget_period_seconds').get(`ai_arm_budget_period_seconds{organization_id="${org}",budget="all"}`)!.value).toBe(30 * 86400);
 
     // The live gauges carry the same two numbers after a poll.
-    await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
+    await asTenant(org, () => costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000)));
     const live = await sink.render();
     expect(live).toContain(`\nai_arm_budget_period_seconds{organization_id="${org}",budget="all"} 2592000\n`);
     expect(live).toMatch(new RegExp(`^ai_arm_budget_spent_ratio\\{organization_id="${org}",budget="all"\\} 0\\.\\d+$`, 'm'));

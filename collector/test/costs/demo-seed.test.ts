@@ -6,6 +6,7 @@ import { usdToAtto } from '../../src/costs/money';
 import { CostService } from '../../src/costs/service';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { simPoller } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 
@@ -32,7 +33,10 @@ describe('demo mode seeds attribution, a budget and a forecast alert that fires 
     await stores?.close();
   });
 
-  it('creates the budget under its forecast, and the alert on it fires', async () => {
+  /** The demo seeding and the cost engine, acting for the polled organisation. */
+  const forOrg = <T>(fn: () => Promise<T>) => asTenant(org, fn);
+
+  it('creates the budget under its forecast, and the alert on it fires', () => forOrg(async () => {
     const now = new Date(NOW * 1000);
     await seedDemo(costs, stores.controlPlane, org, sim, now);
     expect((await costs.attribution.list(org)).length).toBeGreaterThan(0);
@@ -46,13 +50,13 @@ describe('demo mode seeds attribution, a budget and a forecast alert that fires 
     // Not yet used up: what the month has spent so far is under the amount.
     const spent = (await costs.ledger({ organizationId: org, from: '2026-11-01', to: '2026-11-21' }, 'none')).reduce((s, c) => s + c.cost, 0n);
     expect(spent).toBeLessThan(usdToAtto(budget!.amount));
-  });
+  }));
 
-  it('leaves an organisation that has budgets alone', async () => {
+  it('leaves an organisation that has budgets alone', () => forOrg(async () => {
     const budgets = new BudgetStore(stores.controlPlane);
     await budgets.put(org, { name: DEMO_BUDGET, period: 'MONTH', amount: '1.00' });
     await seedDemo(costs, stores.controlPlane, org, sim, new Date(NOW * 1000));
     expect((await budgets.list(org)).map((b) => b.amount)).toEqual(['1.00']);
     expect(await new CostAlertStore(stores.controlPlane).list(org)).toHaveLength(1);
-  });
+  }));
 });

@@ -3,6 +3,7 @@ import { refreshMonthToDate } from '../../src/costs/month-to-date';
 import { usdText, usdToAtto, type Atto } from '../../src/costs/money';
 import { PriceBook } from '../../src/costs/price-book';
 import { CostService } from '../../src/costs/service';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { polledApp, type PolledApp } from '../support/polled-app';
 import { DAY, HOUR } from '../support/poller';
 import { testMetrics } from '../support/stores';
@@ -30,7 +31,11 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
     await p?.close();
   });
 
-  const reconcile = (table: PriceTable) => new CostService(p.stores, table).reconcile({ organizationId: p.org, ...RANGE });
+  /** The cost engine, called directly, acts for the polled organisation. */
+  const reconcile = (table: PriceTable) => asTenant(p.org, () => new CostService(p.stores, table).reconcile({ organizationId: p.org, ...RANGE }));
+  const ledger = (table: PriceTable) => asTenant(p.org, () => new CostService(p.stores, table).ledger({ organizationId: p.org, ...RANGE }, 'none'));
+  const monthToDate = (table: PriceTable, metrics: ReturnType<typeof testMetrics>['metrics']) =>
+    asTenant(p.org, () => refreshMonthToDate(new CostService(p.stores, table), metrics, p.org, new Date(NOW * 1000)));
   const billedDays = (records: Awaited<ReturnType<typeof reconcile>>) => records.filter((r) => r.billedCost !== null);
 
   it('a price dated later than some usage leaves the earlier usage unpriced, with the reason, and nothing unexplained', async () => {
@@ -58,7 +63,7 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
       delete e.cache_write_1h;
       if (e.long_context) delete e.long_context.cache_write_1h;
     }
-    const cells = await new CostService(p.stores, table).ledger({ organizationId: p.org, ...RANGE }, 'none');
+    const cells = await ledger(table);
     const partial = cells.filter((c) => c.vendor === 'ANTHROPIC' && c.tokens.cache_write_1h > 0);
     expect(partial.length).toBeGreaterThan(0);
     for (const c of partial) {
@@ -82,11 +87,11 @@ describe('cost gaps and exact amounts (real chdb and PGlite, simulator bill)', (
     expect(off.every((r) => Number(r.unexplainedCost) < 0)).toBe(true);
 
     const { sink, metrics } = testMetrics();
-    await refreshMonthToDate(new CostService(p.stores, table), metrics, p.org, new Date(NOW * 1000));
+    await monthToDate(table, metrics);
     const text = await sink.render();
     expect(text).toMatch(new RegExp(`ai_arm_cost_month_to_date\\{organization_id="${p.org}",gen_ai_provider_name="openai",cost_kind="unexplained"\\} -\\d`));
     const { metrics: m2, sink: s2 } = testMetrics();
-    await refreshMonthToDate(new CostService(p.stores, loadPriceTable()), m2, p.org, new Date(NOW * 1000));
+    await monthToDate(loadPriceTable(), m2);
     expect(await s2.render()).toContain(`ai_arm_cost_month_to_date{organization_id="${p.org}",gen_ai_provider_name="openai",cost_kind="unexplained"} 0\n`);
   });
 

@@ -9,6 +9,7 @@ import { openConnections } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { HOUR, simEndpoints } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { sampleTotal } from '../support/wait';
@@ -85,7 +86,7 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
     expect(sampleTotal(text, 'ai_arm_cost_usd_total')).toBeCloseTo(live.cost, 6);
     // The cost engine behind the API, over the same hours, agrees with the counter to the cent.
     const engine = new CostService(stores, loadPriceTable());
-    const api = costOf(await engine.ledger({ organizationId: org, from: chDateTime(START), to: chDateTime(NOW + 3 * HOUR + HOUR) }, 'none', undefined, 'hour'));
+    const api = costOf(await asTenant(org, () => engine.ledger({ organizationId: org, from: chDateTime(START), to: chDateTime(NOW + 3 * HOUR + HOUR) }, 'none', undefined, 'hour')));
     expect(Math.round(sampleTotal(text, 'ai_arm_cost_usd_total') * 100)).toBe(Number(toCents(api)));
     // The demo's model the table lacks is counted as unpriced, not priced at zero.
     expect(text).toMatch(/ai_arm_tokens_unpriced_total\{organization_id="[^"]+",gen_ai_provider_name="openai",gen_ai_request_model="o1-pro-2025-03-19"\} [1-9]/);

@@ -9,6 +9,7 @@ import { openConnections } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { HOUR, simEndpoints } from '../support/poller';
 import { uniqueName } from '../support/paths';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
@@ -184,7 +185,8 @@ describe('money input and bad stored overrides (real chdb and PGlite, simulator 
         .filter((l) => l.startsWith('ai_arm_cost_usd_total{') && l.includes('gen_ai_request_model="gpt-4.1"'))
         .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     const costBefore = await gpt41Cost();
-    const count = await meter.prepare({ organizationId: org, connectionId: conn.id }, [row('gpt-4o', 1.5), row('gpt-4.1', 1000)], new Date(NOW * 1000));
+    // The meter, called directly as the poller calls it, acts for the organisation.
+    const count = await asTenant(org, () => meter.prepare({ organizationId: org, connectionId: conn.id }, [row('gpt-4o', 1.5), row('gpt-4.1', 1000)], new Date(NOW * 1000)));
     expect(() => count()).not.toThrow();
     expect(lines.some((l) => l.includes('usage row the live counters cannot count') && l.includes('"model":"gpt-4o"'))).toBe(true);
     expect(await gpt41Cost()).toBeGreaterThan(costBefore);

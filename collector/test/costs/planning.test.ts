@@ -6,6 +6,7 @@ import { attoToNumber } from '../../src/costs/money';
 import { OPTIMIZATION_RULES } from '../../src/costs/optimizations';
 import { PriceBook } from '../../src/costs/price-book';
 import { CostService } from '../../src/costs/service';
+import { asTenant } from '../../src/stores/tenant-scope';
 import type { PrometheusSink } from '../../src/metrics/prometheus-sink';
 import type { Instruments } from '../../src/metrics/instruments.generated';
 import type { Stores } from '../../src/stores';
@@ -60,7 +61,7 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     const summary = (await call('GET', '/api/v1/costs/summary')).body.data.find((p: { period: string }) => p.period === 'month');
     expect(created.body.data.status.spent).toBe(summary.computedCost);
     expect(created.body.data.status.spentRatio).toBeCloseTo(Number(summary.computedCost) / 5000, 4);
-    await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
+    await asTenant(org, () => costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000)));
     const line = (await sink.render()).split('\n').find((l) => l.startsWith(`ai_arm_budget_spent_ratio{organization_id="${org}",budget="org monthly"}`));
     expect(Number(line?.slice(line.lastIndexOf(' ') + 1))).toBeCloseTo(created.body.data.status.spentRatio, 4);
 
@@ -97,7 +98,7 @@ describe('forecast, budgets, cost alerts and optimisations (real chdb and PGlite
     await stores.telemetry.insert('vendor_usage', [
       { organization_id: org, connection_id: conn!.id, vendor: 'ANTHROPIC', bucket_start: hour, bucket_width: '1h', project_id: 'wrkspc_runaway', api_key_id: 'apikey_runaway', model: 'claude-opus-4-1-20250805', operation: 'chat', service_tier: 'standard', context_window: '0-200k', requests: 1, input_tokens: 1000, cache_read_tokens: 0, cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, output_tokens: 2_000_000, polled_at: new Date().toISOString().replace('T', ' ').slice(0, 23) },
     ]);
-    await costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000));
+    await asTenant(org, () => costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger())(org, new Date(NOW * 1000)));
     const alerts = (await call('GET', '/api/v1/costs/alerts')).body.data as { name: string; firing: boolean; message: string }[];
     expect(alerts.find((a) => a.name === 'spend spike')).toMatchObject({ firing: true, message: expect.stringContaining('robust z') });
     expect(await sink.render()).toMatch(/ai_arm_cost_alert_firing\{organization_id="[^"]+",alert_name="spend spike",alert_type="anomaly"\} 1/);

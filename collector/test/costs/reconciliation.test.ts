@@ -5,6 +5,7 @@ import { toCents, usdToAtto } from '../../src/costs/money';
 import { CostService } from '../../src/costs/service';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { DAY, HOUR, simPoller, truthOf } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemTelemetry } from '../support/system-db';
@@ -39,7 +40,7 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
   });
 
   const perVendorModelDay = async (table: PriceTable) => {
-    const cells = await new CostService(stores, table).ledger({ organizationId: org, ...RANGE }, 'none');
+    const cells = await asTenant(org, () => new CostService(stores, table).ledger({ organizationId: org, ...RANGE }, 'none'));
     // Rounded once per vendor, model and day, as the truth is: the comparison's one rounding step.
     return new Map(cells.map((c) => [`${c.vendor.toLowerCase()}|${c.model}|${c.day}`, { cents: toCents(c.cost), unpriced: c.unpricedTokens }]));
   };
@@ -92,15 +93,15 @@ describe('cost engine against the simulator bill (real chdb and PGlite)', () => 
     const lines: string[] = [];
     const log = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
     const refresh = costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, testMetrics().metrics, log);
-    await refresh(org, new Date(NOW * 1000));
-    await refresh(org, new Date(NOW * 1000));
+    await asTenant(org, () => refresh(org, new Date(NOW * 1000)));
+    await asTenant(org, () => refresh(org, new Date(NOW * 1000)));
     const warnings = lines.map((l) => JSON.parse(l) as { model?: string; msg: string }).filter((l) => l.msg.includes('cannot price'));
     expect(warnings.map((w) => w.model)).toEqual(['o1-pro-2025-03-19']);
     expect(warnings[0]!.msg).toContain('POST /api/v1/costs/prices');
   });
 
   it('reconciles per day, vendor and project: billed = computed + unpriced + unexplained, unexplained zero to the cent, the unknown model unpriced with its reason', async () => {
-    const records = await new CostService(stores, loadPriceTable()).reconcile({ organizationId: org, ...RANGE });
+    const records = await asTenant(org, () => new CostService(stores, loadPriceTable()).reconcile({ organizationId: org, ...RANGE }));
     expect(records.length).toBeGreaterThan(5);
     const cents = (s: string | null) => Math.round(Number(s) * 100);
     const billedDays = records.filter((r) => r.billedCost !== null);

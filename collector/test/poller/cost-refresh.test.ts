@@ -7,6 +7,7 @@ import { openConnections } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { simEndpoints } from '../support/poller';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
@@ -29,7 +30,7 @@ describe('cost state after a poll (real chdb and PGlite, simulator)', () => {
     const logs = openActivityLog({ writer: stores.writer, serviceName: 'ai-arm-test', otlpEndpoint: null });
     const [org] = await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Refresh', $1) RETURNING id", [`refresh-${Date.now()}`]);
     const orgId = org!.id;
-    await new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' });
+    await asTenant(orgId, () => new CostAlertStore(stores.controlPlane).create(orgId, { name: 'any spend', alertType: 'THRESHOLD', threshold: '0.01', period: 'DAY' }));
     const refresh = costStateRefresher(new CostService(stores, loadPriceTable()), stores.controlPlane, metrics, quietLogger(), logs.activity);
 
     // The real refresh, held open a while after it has judged the alerts: without one-at-a-time,
@@ -62,7 +63,7 @@ describe('cost state after a poll (real chdb and PGlite, simulator)', () => {
       { org: orgId },
     );
     expect(alerts!.n).toBe(1);
-    const [stored] = await new CostAlertStore(stores.controlPlane).list(orgId);
+    const [stored] = await asTenant(orgId, () => new CostAlertStore(stores.controlPlane).list(orgId));
     expect(stored!.firing).toBe(true);
   });
 });
