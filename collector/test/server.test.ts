@@ -107,7 +107,8 @@ describe('ai-arm CLI, in process', () => {
     const dataDir = join(TEST_ROOT, uniqueName('audit'));
     process.env.ARM_DATA_DIR = dataDir;
     expect(await main(['migrate'])).toBe(0);
-    const db = await openPGlite(join(dataDir, 'pglite'));
+    // The test writes the chain directly, as the tables' owner.
+    const db = systemDb(await openPGlite(join(dataDir, 'pglite')));
     try {
       const org = await ensureDefaultOrganization(db);
       await ensureBootstrapKey(db, org, 'arm_sk_live_AuditCliAuditCliAuditCliAuditCli01');
@@ -119,7 +120,7 @@ describe('ai-arm CLI, in process', () => {
     expect(await main(['audit', 'verify'])).toBe(0);
     expect(out).toEqual([expect.stringMatching(/^default: 4 record\(s\), chain intact; head 4 [0-9a-f]{64}$/)]);
 
-    const again = await openPGlite(join(dataDir, 'pglite'));
+    const again = systemDb(await openPGlite(join(dataDir, 'pglite')));
     await again.transaction(async (tx) => {
       await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
       await tx.query("UPDATE audit_log SET resource_id = 'z' WHERE sequence = 3");

@@ -53,3 +53,15 @@ BEGIN
     EXECUTE format('CREATE POLICY tenant_scope ON %I USING (organization_id = arm_organization()) WITH CHECK (organization_id = arm_organization())', t);
   END LOOP;
 END $$;
+
+-- Name search under row-level security. ILIKE is not leakproof, so behind the policy the planner
+-- may not use the trigram index for it and reads every agent of the organisation (110 ms at 100,000
+-- agents where the index takes 4). This function reads as the tables' owner, with the index, but
+-- only the session's organisation (arm_organization() fails without one): it cannot widen the
+-- scope. It returns at most `cap` ids; past that, the search walks the name order instead.
+CREATE OR REPLACE FUNCTION arm_agents_named(pattern text, cap integer) RETURNS SETOF uuid
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT id FROM agents WHERE organization_id = arm_organization() AND name ILIKE pattern LIMIT cap
+$$;
+REVOKE ALL ON FUNCTION arm_agents_named(text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION arm_agents_named(text, integer) TO arm_tenant;

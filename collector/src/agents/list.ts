@@ -13,6 +13,8 @@ export interface AgentFilter {
   health?: string;
   /** Substring of the name, case-insensitive. */
   q?: string;
+  /** Every agent whose name matches `q`, when they are few (see narrowSearch). */
+  named?: string[];
 }
 
 export interface ListOptions {
@@ -57,11 +59,26 @@ function where(f: AgentFilter, params: unknown[]): string {
       parts.push(`${col} = $${params.length}`);
     }
   }
-  if (f.q) {
+  if (f.named) {
+    params.push(f.named);
+    parts.push(`id = ANY($${params.length}::uuid[])`);
+  } else if (f.q) {
     params.push(`%${escapeLike(f.q)}%`);
     parts.push(`name ILIKE $${params.length}`);
   }
   return parts.join(' AND ');
+}
+
+/**
+ * A name search, narrowed first through the trigram index: row-level security keeps the planner
+ * from using it for ILIKE (migration 011), so the few matches of a rare name come from
+ * arm_agents_named, which reads the caller's organisation only. A common name has more than the
+ * count cap of matches; its pages are found walking the name order, which stops at the page.
+ */
+export async function narrowSearch(db: SqlExecutor, f: AgentFilter): Promise<AgentFilter> {
+  if (!f.q) return f;
+  const ids = (await db.query<{ id: string }>('SELECT arm_agents_named($1, $2) AS id', [`%${escapeLike(f.q)}%`, SEARCH_COUNT_CAP + 1])).map((r) => r.id);
+  return ids.length > SEARCH_COUNT_CAP ? f : { ...f, named: ids };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '../stores/postgres/types';
 import { ConnectionStore } from '../connections/store';
 import { supportedVendor } from '../connections/vendors';
 import { credentialHint, type VendorEndpoint } from './connections';
-import { asSystem } from '../stores/tenant-scope';
+import { asSystem, asTenant } from '../stores/tenant-scope';
 
 export interface StoredConnection extends VendorEndpoint {
   id: string;
@@ -19,7 +19,8 @@ export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c
   // The id is chosen first so the secret can be sealed to its row before the one insert.
   const id = randomUUID();
   const sealed = await vault.seal(c.organizationId, id, { adminKey: c.adminKey });
-  await new ConnectionStore(db).create({ id, organizationId: c.organizationId, vendor: c.vendor, name: c.name, sealed, hint: credentialHint(c.adminKey), baseUrl: c.baseUrl ?? null, status: 'PENDING' });
+  // For the organisation it names (inside a request, the request's own: a scope only narrows).
+  await asTenant(c.organizationId, () => new ConnectionStore(db).create({ id, organizationId: c.organizationId, vendor: c.vendor, name: c.name, sealed, hint: credentialHint(c.adminKey), baseUrl: c.baseUrl ?? null, status: 'PENDING' }));
   return id;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
-import { countByVendor, decodeCursor, listAgents, SORTS, type SortKey } from '../agents/list';
+import { countByVendor, decodeCursor, listAgents, narrowSearch, SORTS, type SortKey } from '../agents/list';
 import { AgentStore, type AgentView } from '../agents/store';
 import { audited, auditedRemoval, recordAudit } from '../audit/audited';
 import { requireRole } from '../auth/principal';
@@ -84,7 +84,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     const order = { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit };
     const after = cursor ? decodeCursor(cursor, order.sort) : null;
     if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out for this sort', { field: 'querystring/cursor' });
-    const filter = { organizationId: request.organizationId, vendor, status, type, health, q };
+    const filter = await narrowSearch(controlPlane, { organizationId: request.organizationId, vendor, status, type, health, q });
     // In name order the indexes serve any filter, so counts and page go together; otherwise how
     // many match decides how the page is best found.
     const [counts, early] = await Promise.all([countByVendor(controlPlane, filter), order.sort === 'name' ? listAgents(controlPlane, filter, order, after) : null]);

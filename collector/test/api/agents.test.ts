@@ -4,6 +4,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
+import { asTenant } from '../../src/stores/tenant-scope';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -101,7 +102,7 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
 
   it("404, not 403, for another organisation's agent", async () => {
     const [other] = await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('O', 'other-agents') RETURNING id");
-    const otherKey = (await new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'o', 'admin', null)).key;
+    const otherKey = (await asTenant(other!.id, () => new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'o', 'admin', null))).key;
     const mine = (await list('?limit=1')).data[0]!;
     for (const [method, url] of [['GET', ''], ['PATCH', ''], ['POST', '/pause'], ['POST', '/health-check'], ['GET', '/health']] as const) {
       const res = await t.call(otherKey, { method, url: `/api/v1/agents/${mine.id}${url}`, ...(method === 'PATCH' ? { payload: { name: 'mine' } } : {}) });

@@ -6,6 +6,7 @@ import { quietLogger, testConfig } from '../support/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
+import { asTenant } from '../../src/stores/tenant-scope';
 
 const MASTER_KEY = 'a'.repeat(64);
 const SECOND_OPENAI_KEY = 'sk-admin-simulator-openai-second-0002';
@@ -109,7 +110,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   it('deletes a connection (soft: its history stays), and another organisation cannot see or delete it (404)', async () => {
     const [c] = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data;
     const [other] = await systemDb(t.stores.controlPlane).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other-conn') RETURNING id");
-    const otherKey = (await new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'x', 'admin', null)).key;
+    const otherKey = (await asTenant(other!.id, () => new ApiKeyStore(t.stores.controlPlane).create(other!.id, 'x', 'admin', null))).key;
     expect((await t.call(otherKey, { url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await t.call(otherKey, { method: 'DELETE', url: `/api/v1/connections/${c.id}` })).status).toBe(404);
     expect((await t.call(otherKey, { url: '/api/v1/connections' })).body.data).toEqual([]);
@@ -155,7 +156,7 @@ describe('connections API against the vendor simulator (real PGlite, official SD
   it('rotates a key in place (PATCH): checked first, the same account only, the same id, audited without the key', async () => {
     const c = (await t.call(t.admin, { url: '/api/v1/connections' })).body.data.find((x: { vendor: string }) => x.vendor === 'OPENAI');
     const patch = (key: string | null, payload: object) => t.call(key, { method: 'PATCH', url: `/api/v1/connections/${c.id}`, payload });
-    const secret = () => new ConnectionStore(t.stores.controlPlane).secret(new CredentialVault(t.stores.controlPlane, Buffer.from(MASTER_KEY, 'hex')), t.org, c.id);
+    const secret = () => asTenant(t.org, () => new ConnectionStore(t.stores.controlPlane).secret(new CredentialVault(t.stores.controlPlane, Buffer.from(MASTER_KEY, 'hex')), t.org, c.id));
 
     expect((await patch(viewer, { credentials: { adminKey: SECOND_OPENAI_KEY } })).status).toBe(403);
     const refused = await patch(t.admin, { credentials: { adminKey: 'sk-admin-revokedrevokedrevoked' } });

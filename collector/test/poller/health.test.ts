@@ -9,6 +9,7 @@ import { quietLogger, testConfig } from '../support/stores';
 import { simPoller } from '../support/poller';
 import { uniqueName } from '../support/paths';
 import { systemDb, systemTelemetry } from '../support/system-db';
+import { asTenant } from '../../src/stores/tenant-scope';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 const rules = { failuresForDown: 3, degradedLatencyMs: 2000, degradedErrorRate: 0.2 };
@@ -130,10 +131,10 @@ describe('inventory sync and health checks against the simulator (real stores)',
     const [{ id: org }] = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [uniqueName('inv').replace(/_/g, '-')])) as [{ id: string }];
     const [{ id: conn }] = (await systemDb(stores.controlPlane).query<{ id: string }>("INSERT INTO connections (organization_id, vendor, name, credential_hint, source) VALUES ($1, 'OPENAI', 'x', '…abcd', 'env') RETURNING id", [org])) as [{ id: string }];
     const agent = (id: string, name: string): DiscoveredAgent => ({ vendor: 'OPENAI', vendorAgentId: id, name, type: 'ASSISTANT', config: { model: 'gpt-4o' }, metadata: {}, createdAt: '2026-01-01T00:00:00Z' });
-    expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 2, changed: 0, vanished: 0 });
-    expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 0, changed: 0, vanished: 0 });
-    expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed')])).toEqual({ discovered: 1, added: 0, changed: 1, vanished: 1 });
-    expect(await syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed'), agent('a2', 'Two')])).toEqual({ discovered: 2, added: 0, changed: 1, vanished: 0 });
+    expect(await asTenant(org, () => syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')]))).toEqual({ discovered: 2, added: 2, changed: 0, vanished: 0 });
+    expect(await asTenant(org, () => syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One'), agent('a2', 'Two')]))).toEqual({ discovered: 2, added: 0, changed: 0, vanished: 0 });
+    expect(await asTenant(org, () => syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed')]))).toEqual({ discovered: 1, added: 0, changed: 1, vanished: 1 });
+    expect(await asTenant(org, () => syncInventory(stores.controlPlane, org, conn, [agent('a1', 'One renamed'), agent('a2', 'Two')]))).toEqual({ discovered: 2, added: 0, changed: 1, vanished: 0 });
     const rows = await systemDb(stores.controlPlane).query<{ vendor_agent_id: string; name: string; vanished_at: Date | null }>('SELECT vendor_agent_id, name, vanished_at FROM agents WHERE organization_id = $1 ORDER BY vendor_agent_id', [org]);
     expect(rows).toEqual([{ vendor_agent_id: 'a1', name: 'One renamed', vanished_at: null }, { vendor_agent_id: 'a2', name: 'Two', vanished_at: null }]);
   });

@@ -44,21 +44,21 @@ describe('envelope encryption of vendor credentials', () => {
   describe('stored connections (PGlite)', () => {
     let db: ControlPlaneDb;
     beforeAll(async () => {
-      db = systemDb(await openPGlite(null));
+      db = await openPGlite(null);
       await migratePostgres(db);
     });
     afterAll(() => db.close());
 
     it('keeps only a hint in clear, a data key per organisation wrapped by the master key, and needs that key to read it back', async () => {
-      const [a] = await db.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('A', 'a') RETURNING id");
-      const [b] = await db.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('B', 'b') RETURNING id");
+      const [a] = await systemDb(db).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('A', 'a') RETURNING id");
+      const [b] = await systemDb(db).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('B', 'b') RETURNING id");
       const vault = new CredentialVault(db, key);
       const idA = await storeConnection(db, vault, { organizationId: a!.id, vendor: 'OPENAI', name: 'prod', adminKey: 'sk-admin-AAAA1111' });
       await storeConnection(db, vault, { organizationId: b!.id, vendor: 'ANTHROPIC', name: 'prod', adminKey: 'sk-ant-admin01-BBBB2222' });
-      const [row] = await db.query<{ credential_hint: string; credentials_encrypted: Uint8Array }>('SELECT credential_hint, credentials_encrypted FROM connections WHERE id = $1', [idA]);
+      const [row] = await systemDb(db).query<{ credential_hint: string; credentials_encrypted: Uint8Array }>('SELECT credential_hint, credentials_encrypted FROM connections WHERE id = $1', [idA]);
       expect(row!.credential_hint).toBe('…1111');
       expect(Buffer.from(row!.credentials_encrypted).toString('latin1')).not.toContain('sk-admin');
-      const keys = await db.query<{ wrapped_key: Uint8Array }>('SELECT wrapped_key FROM organization_keys');
+      const keys = await systemDb(db).query<{ wrapped_key: Uint8Array }>('SELECT wrapped_key FROM organization_keys');
       expect(keys).toHaveLength(2);
 
       const loaded = await loadStoredConnections(db, new CredentialVault(db, key));
@@ -70,7 +70,7 @@ describe('envelope encryption of vendor credentials', () => {
       expect(unreadable).toHaveLength(2);
 
       // A sealed credential copied onto another organisation's row does not open.
-      await db.query('UPDATE connections SET credentials_encrypted = (SELECT credentials_encrypted FROM connections WHERE id = $1) WHERE organization_id = $2', [idA, b!.id]);
+      await systemDb(db).query('UPDATE connections SET credentials_encrypted = (SELECT credentials_encrypted FROM connections WHERE id = $1) WHERE organization_id = $2', [idA, b!.id]);
       const moved: string[] = [];
       expect((await loadStoredConnections(db, new CredentialVault(db, key), (id) => moved.push(id))).map((c) => c.id)).toEqual([idA]);
       expect(moved).toHaveLength(1);
