@@ -26,11 +26,13 @@ const engines: [string, () => Promise<{ db: ControlPlaneDb; close(): Promise<voi
 
 describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
   let db: ControlPlaneDb;
+  let raw: ControlPlaneDb;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    ({ db, close } = await open());
-    // The chain's own rules, on the tables directly: as the owner, across organisations.
-    db = systemDb(db);
+    ({ db: raw, close } = await open());
+    // The chain's own rules, on the tables directly: as the owner, across organisations. The
+    // head export acts for each organisation itself, so it gets the store as it is.
+    db = systemDb(raw);
     await migratePostgres(db);
   });
   afterAll(async () => close());
@@ -170,7 +172,7 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
       await write(org, 3);
       useAuditKey(KEY);
       expect((await verifyChain(db, org, { key: KEY })).firstBroken).toEqual(expect.objectContaining({ sequence: 3, reason: 'unsigned' }));
-      const head = (await chainHeads(db, KEY)).find((h) => h.organizationId === org)!;
+      const head = (await chainHeads(raw, KEY)).find((h) => h.organizationId === org)!;
       expect(head).toEqual(expect.objectContaining({ sequence: 4, hmac: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.stringMatching(/^[0-9a-f]{64}$/) }));
       const [seal] = await db.query<{ action: string; actor_type: string; metadata: unknown }>('SELECT action, actor_type, metadata FROM audit_log WHERE organization_id = $1 AND sequence = 4', [org]);
       expect(seal).toEqual({ action: 'audit.seal', actor_type: 'SYSTEM', metadata: { sealedThrough: 3 } });
@@ -188,15 +190,15 @@ describe.each(engines)('audit trail hash chain on %s', (_engine, open) => {
       try {
         const lines: string[] = [];
         const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
-        await exportChainHeads(db, { key: KEY, dir, logger });
+        await exportChainHeads(raw, { key: KEY, dir, logger });
         await write(org, 1);
-        await exportChainHeads(db, { key: KEY, dir, logger });
+        await exportChainHeads(raw, { key: KEY, dir, logger });
         const file = join(dir, HEADS_FILE);
         const head = (await readChainHeads(file, KEY)).get(org)!;
         expect(head).toEqual(expect.objectContaining({ organizationId: org, sequence: 7, exportedAt: expect.stringMatching(/Z$/) }));
         expect(await verifyChain(db, org, { key: KEY, exportedHead: head })).toEqual(expect.objectContaining({ ok: true, checked: 7, head: { sequence: 7, hash: head.hash } }));
         // Unset, the heads go to the log instead.
-        await exportChainHeads(db, { key: KEY, dir: null, logger });
+        await exportChainHeads(raw, { key: KEY, dir: null, logger });
         expect(lines.join('')).toContain(head.hash);
 
         await tamper('DELETE FROM audit_log WHERE organization_id = $1 AND sequence >= 6', [org]);

@@ -5,9 +5,11 @@ import { runtimeConnection } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import { storeConnection } from '../../src/poller/stored-connections';
 import { CredentialVault } from '../../src/security/envelope-crypto';
+import { asTenant } from '../../src/stores/tenant-scope';
 import { authedApp } from '../api/support';
 import type { Config } from '../../src/config/env';
 import { testConfig, testMetrics } from '../support/stores';
+import { systemDb } from '../support/system-db';
 
 const MASTER_KEY = 'c'.repeat(64);
 const ADMIN_KEY = 'sk-admin-baseurl0123456789abcdef';
@@ -35,7 +37,7 @@ type T = Awaited<ReturnType<typeof authedApp>>;
 
 /** A connection stored as one made before baseUrl was checked (storeConnection, as the connections API did). */
 const storedBefore = (t: T, baseUrl: string, name = 'stored earlier') =>
-  storeConnection(t.stores.controlPlane, new CredentialVault(t.stores.controlPlane, Buffer.from(MASTER_KEY, 'hex')), { organizationId: t.org, vendor: 'OPENAI', name, adminKey: ADMIN_KEY, baseUrl });
+  asTenant(t.org, () => storeConnection(t.stores.controlPlane, new CredentialVault(t.stores.controlPlane, Buffer.from(MASTER_KEY, 'hex')), { organizationId: t.org, vendor: 'OPENAI', name, adminKey: ADMIN_KEY, baseUrl }));
 
 /** A poller over the app's stores whose log lines are kept, its connections made as server.ts makes them. */
 function pollerOf(t: T, config: Config) {
@@ -87,7 +89,7 @@ describe('a baseUrl with a proxy password or token is never shown (default ARM_V
     const renamed = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/connections/${id}`, payload: { name: 'renamed', baseUrl: shownUrl } });
     expect(renamed.status).toBe(200);
     expect(renamed.body.data.baseUrl).toBe(shownUrl);
-    const [row] = await t.stores.controlPlane.query<{ base_url: string }>('SELECT base_url FROM connections WHERE id = $1', [id]);
+    const [row] = await systemDb(t.stores.controlPlane).query<{ base_url: string }>('SELECT base_url FROM connections WHERE id = $1', [id]);
     expect(row!.base_url).toBe(secretUrl);
     const deleted = await t.call(t.admin, { method: 'DELETE', url: `/api/v1/connections/${id}` });
     expect(deleted.status).toBe(200);
@@ -112,7 +114,7 @@ describe('a baseUrl with a proxy password or token is never shown (default ARM_V
     await p.poller.runOnce().catch(() => undefined);
     p.poller.start();
     await p.poller.stop();
-    const stored = await t.stores.controlPlane.query<{ last_error: string | null }>('SELECT last_error FROM poll_watermarks WHERE connection_id = $1', [id]);
+    const stored = await systemDb(t.stores.controlPlane).query<{ last_error: string | null }>('SELECT last_error FROM poll_watermarks WHERE connection_id = $1', [id]);
     expect(JSON.stringify(stored)).not.toMatch(/s3cret|t0k3n/);
     expect(p.logs()).not.toMatch(/s3cret|t0k3n/);
     expect((await t.call(t.admin, { url: `/api/v1/connections/${id}` })).raw).not.toMatch(/s3cret|t0k3n/);

@@ -6,7 +6,8 @@ import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { asSystem, asTenant } from '../../src/stores/tenant-scope';
 import { uniqueName } from '../support/paths';
-import { freshPostgres } from '../support/stores';
+import { freshPostgres, quietLogger, testMetrics } from '../support/stores';
+import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
 
 /**
  * Tenant scope by construction (issue 22, finding 12): a statement reaches an organisation's
@@ -133,6 +134,16 @@ describe('tenant scope on ClickHouse (chdb)', () => {
       }),
     );
     for (const s of seen) expect(s.n).toBe(s.org ? 1 : 2);
+  });
+
+  it("refuses a tenant's write of another organisation's rows, direct or through the batch writer", async () => {
+    const row = { organization_id: b, connection_id: b, vendor: 'OPENAI', bucket_start: '2026-11-02 00:00:00', bucket_width: '1h', model: 'stray', input_tokens: 1 };
+    await expect(asTenant(a, () => t.insert('vendor_usage', [row]))).rejects.toThrow(/tried to write a vendor_usage row of/);
+    const { metrics } = testMetrics();
+    const writer = new BatchWriter(t, { batchSize: 100, flushMs: 60_000, maxRetries: 0 }, metrics, quietLogger());
+    expect(() => asTenant(a, () => writer.write('vendor_usage', [row]))).toThrow(/tried to write/);
+    expect(writer.buffered()).toBe(0);
+    await writer.close();
   });
 
   it("refuses a tenant's command on a tenant table unless it names that tenant", async () => {

@@ -3,6 +3,7 @@ import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from './client';
 import { isTransientWriteError } from './errors';
 import { Turns } from '../../runtime/turns';
+import { checkRows } from './scope';
 
 export interface BatchWriterOptions {
   batchSize: number;
@@ -40,6 +41,7 @@ export class BatchWriter {
 
   write(table: string, rows: readonly Row[]): void {
     if (this.closed) throw new Error(`writer is closed; ${rows.length} rows for ${table} refused`);
+    checkRows(table, rows);
     const buffer = this.buffers.get(table) ?? [];
     buffer.push(...rows);
     this.buffers.set(table, buffer);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { Turns } from '../../runtime/turns';
-import { checkCommand, scopeSettings } from './scope';
+import { checkCommand, checkRows, scopeSettings } from './scope';
 
 /**
  * Telemetry SQL, embedded (chdb) or on a server, through one client API. Every table is
@@ -105,6 +105,7 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
     },
     async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
+      checkRows(table, rows);
       if (opts.url) return insertRows(table, rows, rows.length);
       return inserts.take('chdb', () => insertEmbedded(table, rows));
     },

@@ -45,6 +45,18 @@ export function checkCommand(sql: string, params: Record<string, unknown> | unde
   }
 }
 
+/**
+ * Rows carry their organisation, and a batch is flushed later, outside any scope; so a write is
+ * checked when it is made: code acting for one organisation writes only that organisation's rows.
+ */
+export function checkRows(table: string, rows: readonly Record<string, unknown>[]): void {
+  const scope = currentScope();
+  const column = TENANT_TABLES[table];
+  if (scope?.kind !== 'tenant' || !column) return;
+  const stray = rows.find((r) => String(r[column]).toLowerCase() !== scope.organizationId);
+  if (stray) throw new TenantScopeError(`code acting for organisation ${scope.organizationId} tried to write a ${table} row of ${String(stray[column])}`);
+}
+
 function namedTenantTables(sql: string): string[] {
   return [...new Set([...sql.matchAll(NAMED)].map((m) => m[1]!))];
 }
