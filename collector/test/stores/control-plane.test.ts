@@ -1,16 +1,10 @@
 import { readMigrations, type Migration } from '@ai-arm/schemas';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
-import { freshPostgres } from '../support/stores';
+import { controlPlaneEngines as engines } from '../support/stores';
 import { systemDb } from '../support/system-db';
 
 /** The same migrations and the same queries, on both engines of the control-plane role. */
-const engines: [string, () => Promise<{ db: ControlPlaneDb; drop(): Promise<void> }>][] = [
-  ['PGlite', async () => { const db = await openPGlite(null); return { db, drop: () => db.close() }; }],
-  ['PostgreSQL', freshPostgres],
-];
-
 describe.each(engines)('control-plane store on %s', (_engine, open) => {
   let db: ControlPlaneDb;
   let drop: () => Promise<void>;

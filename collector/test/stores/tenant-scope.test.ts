@@ -2,11 +2,10 @@ import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/c
 import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
 import { TENANT_TABLES } from '../../src/stores/clickhouse/scope';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { asSystem, asTenant } from '../../src/stores/tenant-scope';
 import { uniqueName } from '../support/paths';
-import { freshPostgres, quietLogger, testMetrics } from '../support/stores';
+import { controlPlaneEngines as engines, quietLogger, testMetrics } from '../support/stores';
 import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
 
 /**
@@ -14,10 +13,6 @@ import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
  * rows only inside asTenant(that organisation), a forgotten scope fails instead of answering
  * for everyone, and a new tenant table without the guard fails here.
  */
-const engines: [string, () => Promise<{ db: ControlPlaneDb; drop(): Promise<void> }>][] = [
-  ['PGlite', async () => { const db = await openPGlite(null); return { db, drop: () => db.close() }; }],
-  ['PostgreSQL', freshPostgres],
-];
 
 describe.each(engines)('tenant scope on %s', (_engine, open) => {
   let db: ControlPlaneDb;

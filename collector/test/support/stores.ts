@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger';
 import { Instruments } from '../../src/metrics/instruments.generated';
 import { PrometheusSink } from '../../src/metrics/prometheus-sink';
 import { openPostgres } from '../../src/stores/postgres/pg';
+import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { uniqueName, workerDataDir } from './paths';
 
@@ -47,3 +48,9 @@ export async function freshPostgres(): Promise<{ db: ControlPlaneDb; url: string
     },
   };
 }
+
+/** Both engines of the control-plane role, each opened empty, for `describe.each`. */
+export const controlPlaneEngines: [string, () => Promise<{ db: ControlPlaneDb; drop(): Promise<void> }>][] = [
+  ['PGlite', async () => { const db = await openPGlite(null); return { db, drop: () => db.close() }; }],
+  ['PostgreSQL', freshPostgres],
+];
