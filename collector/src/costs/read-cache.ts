@@ -1,4 +1,5 @@
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import { currentScope } from '../stores/tenant-scope';
 
 /** What a cost query needs of the telemetry store: the cache below is one, the store itself another. */
 export type TelemetryReader = Pick<TelemetryDb, 'query'>;
@@ -25,7 +26,8 @@ export class TelemetryReadCache implements TelemetryReader {
 
   async query<R = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<R[]> {
     const version = await this.version();
-    const key = JSON.stringify([sql, params]);
+    // The scope too: what one organisation read (ClickHouse filtered it for that one) is never another's answer.
+    const key = JSON.stringify([currentScope() ?? null, sql, params]);
     const hit = this.entries.get(key);
     this.entries.delete(key);
     if (hit?.version === version) {

@@ -7,6 +7,7 @@ import { asSystem, asTenant } from '../../src/stores/tenant-scope';
 import { uniqueName } from '../support/paths';
 import { controlPlaneEngines as engines, quietLogger, testMetrics } from '../support/stores';
 import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
+import { TelemetryReadCache } from '../../src/costs/read-cache';
 
 /**
  * Tenant scope by construction (issue 22, finding 12): a statement reaches an organisation's
@@ -139,6 +140,13 @@ describe('tenant scope on ClickHouse (chdb)', () => {
     expect(() => asTenant(a, () => writer.write('vendor_usage', [row]))).toThrow(/tried to write/);
     expect(writer.buffered()).toBe(0);
     await writer.close();
+  });
+
+  it("never answers one organisation's read from another's cached one", async () => {
+    const cache = new TelemetryReadCache(t, ['vendor_usage']);
+    const sql = 'SELECT model FROM {db:Identifier}.vendor_usage WHERE organization_id = {org:UUID}';
+    expect(await asTenant(a, () => cache.query(sql, { org: a }))).toEqual([{ model: 'gpt-a' }]);
+    expect(await asTenant(b, () => cache.query(sql, { org: a }))).toEqual([]);
   });
 
   it("refuses a tenant's command on a tenant table unless it names that tenant", async () => {
