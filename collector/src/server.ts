@@ -63,9 +63,11 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       simulator = await startSimulator({ demo: true });
       endpoints = simulatorEndpoints(simulator.url, simulator.state.opts.keys);
     }
+    // One vault: each organisation's data key is unwrapped once, for start-up and the API alike.
+    const vault = new CredentialVault(stores.controlPlane, masterKeyOf(config));
     const connections = [
       ...(await openConnections(stores.controlPlane, organizationId, config.demoMode ? 'demo' : 'env', endpoints, metrics, config.poll.vendorMaxRetries, shutdown.signal)),
-      ...(await loadStoredConnections(stores.controlPlane, new CredentialVault(stores.controlPlane, masterKeyOf(config)), (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal, config.vendorHosts)),
+      ...(await loadStoredConnections(stores.controlPlane, vault, (id) => logger.error({ connection: id }, 'this ARM_MASTER_KEY cannot open the stored credentials of a connection: it is not polled (was the master key changed?)'))).map((c) => runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal, config.vendorHosts)),
     ];
     const costService = new CostService(stores, loadPriceTable());
     logs = openActivityLog({ writer: stores.writer, serviceName: config.otel.serviceName, otlpEndpoint: config.otel.endpoint });
@@ -86,7 +88,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     poller = new Poller({ config, stores, metrics, log: logger.child({ component: 'poller' }), costs, now, activity, stop: shutdown.signal }, connections);
     const backfill = { jobs: new BackfillJobs(poller), connections: () => poller.connections.map((c) => ({ id: c.id, organizationId: c.organizationId, vendor: c.vendor, source: c.source })) };
     const connectionRuntime: ConnectionRuntime = {
-      vault: new CredentialVault(stores.controlPlane, masterKeyOf(config)),
+      vault,
       connector: checkingConnector,
       started: (c) => poller.add(runtimeConnection({ ...c, source: 'api' }, metrics, config.poll.vendorMaxRetries, shutdown.signal, config.vendorHosts)),
       stopped: (id, unwatched) => poller.retire(id, unwatched),

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../stores/postgres/types';
+import { UUID_PATTERN } from '../stores/tenant-scope';
 import { unstorableBecause } from '../security/storable-text';
 import { AGENT_COLUMNS, toAgent, type AgentRow, type AgentView } from './store';
 
@@ -27,7 +28,6 @@ export interface ListOptions {
 // The cursor is the last row's sort value and id: the next page starts after them, whatever
 // was added or removed meanwhile (keyset paging, no OFFSET).
 const encodeCursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A cursor comes back from the client, so each value is held to what this API writes into one:
 // a name as a column holds it, created_at as Postgres prints it (years 1970-2099), a score in int range.
 const STORABLE = (s: string) => s.length <= 255 && unstorableBecause(s) === null;
@@ -42,7 +42,7 @@ const VALUE_OK: Record<SortKey, (v: unknown) => boolean> = {
 export function decodeCursor(cursor: string, sort: SortKey): [string | number, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    return Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && UUID.test(v[1]) && VALUE_OK[sort](v[0]) ? [v[0] as string | number, v[1]] : null;
+    return Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && UUID_PATTERN.test(v[1]) && VALUE_OK[sort](v[0]) ? [v[0] as string | number, v[1]] : null;
   } catch {
     return null;
   }

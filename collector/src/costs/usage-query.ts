@@ -66,29 +66,36 @@ export interface DailyBilled {
   usd: string;
 }
 
+type BillFilter = Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>;
+
+/** The bills' days a range touches (bills are daily), of one organisation and maybe one vendor. */
+const billDays = (f: BillFilter) =>
+  `organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}`;
+const billParams = (f: BillFilter) => ({ org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' });
+
 /**
  * The vendors' bills per day, project and line (model, token type, tier, context window),
  * deduplicated. Bills are daily: a range within a day reads that whole day.
  */
-export async function dailyBilled(db: TelemetryReader, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyBilled[]> {
+export async function dailyBilled(db: TelemetryReader, f: BillFilter): Promise<DailyBilled[]> {
   return db.query<DailyBilled>(
     `SELECT day, vendor, project_id, model, token_type, service_tier, context_window, if(model = '', line_item, '') AS line_item, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL
-      WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
+      WHERE ${billDays(f)}
       GROUP BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item
       ORDER BY day, vendor, project_id, model, token_type, service_tier, context_window, line_item`,
-    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
+    billParams(f),
   );
 }
 
 /** The vendors' bills per day, summed exactly over every line (what the summary shows beside the computed cost). */
-export async function dailyBilledTotals(db: TelemetryReader, f: Pick<UsageFilter, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<{ day: string; usd: string }[]> {
+export async function dailyBilledTotals(db: TelemetryReader, f: BillFilter): Promise<{ day: string; usd: string }[]> {
   return db.query<{ day: string; usd: string }>(
     `SELECT day, toString(sum(amount_usd)) AS usd
        FROM {db:Identifier}.vendor_costs FINAL
-      WHERE organization_id = {org:UUID} AND day >= toDate(parseDateTimeBestEffort({from:String}, 'UTC')) AND day < toDate(parseDateTimeBestEffort({to:String}, 'UTC'))${f.vendor ? ' AND vendor = {vendor:String}' : ''}
+      WHERE ${billDays(f)}
       GROUP BY day
       ORDER BY day`,
-    { org: f.organizationId, from: f.from, to: f.to, vendor: f.vendor ?? '' },
+    billParams(f),
   );
 }

@@ -9,12 +9,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export type TenantScope = { kind: 'tenant'; organizationId: string } | { kind: 'system'; reason: string };
 
 const scopes = new AsyncLocalStorage<TenantScope>();
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as text, any case: what an organisation id (and any other row id) looks like. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs `fn` (and everything it awaits or starts) acting for one organisation. */
 export function asTenant<T>(organizationId: string, fn: () => T): T {
   // The id goes into SQL settings as text: only a well-formed UUID may.
-  if (!UUID.test(organizationId)) throw new TenantScopeError(`not an organisation id: ${JSON.stringify(organizationId).slice(0, 60)}`);
+  if (!UUID_PATTERN.test(organizationId)) throw new TenantScopeError(`not an organisation id: ${JSON.stringify(organizationId).slice(0, 60)}`);
   const org = organizationId.toLowerCase();
   // A scope only narrows: what acts for one organisation cannot switch to another.
   const outer = scopes.getStore();

@@ -9,7 +9,7 @@ import { randomToken } from '../../src/auth/tokens';
 import { openStores, type Stores } from '../../src/stores';
 import { uniqueName } from '../support/paths';
 import { testConfig, testMetrics } from '../support/stores';
-import { asSystem } from '../../src/stores/tenant-scope';
+import { systemDb } from '../support/system-db';
 
 
 /**
@@ -24,7 +24,7 @@ export async function authedApp(env: Record<string, string> = {}, extra?: (store
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
   const stores: Stores = await openStores(config, metrics, logger);
   const slug = uniqueName('org').replace(/_/g, '-');
-  const [{ id: org }] = (await asSystem('test setup', () => stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug]))) as [{ id: string }];
+  const [{ id: org }] = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
   const admin = `arm_sk_live_${randomToken()}`;
   await ensureBootstrapKey(stores.controlPlane, org, admin);
   const app: App = await buildApp({ config, stores, sink, logger, ...(extra ? await extra(stores, config, metrics, slug) : {}) });
