@@ -32,6 +32,29 @@ describe('OpenAPI document', () => {
     expect((await app.inject({ method: 'GET', url: '/api/docs', headers: { accept: 'application/json' } })).json()).toEqual(doc);
   });
 
+  it('gives every operation a success response schema and the error envelope for 4xx and 5xx', async () => {
+    type Responses = Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }>;
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as { paths: Record<string, Record<string, { responses?: Responses }>> };
+    const lacking: string[] = [];
+    let operations = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        operations++;
+        const responses = op.responses ?? {};
+        const success = Object.entries(responses).filter(([status]) => /^2/.test(status));
+        // 204 has no body; every other success names what it sends (JSON, or text such as /metrics and NDJSON exports).
+        const described = success.length > 0 && success.every(([status, r]) => status === '204' || Object.values(r.content ?? {}).some((c) => !!c.schema));
+        const errors = ['4XX', '5XX'].every((s) => {
+          const schema = responses[s]?.content?.['application/json']?.schema;
+          return !!schema?.properties && 'error' in schema.properties && 'success' in schema.properties;
+        });
+        if (!described || !errors) lacking.push(`${method.toUpperCase()} ${path}${described ? '' : ' (no success schema)'}${errors ? '' : ' (no error envelope)'}`);
+      }
+    }
+    expect(operations).toBeGreaterThan(50);
+    expect(lacking).toEqual([]);
+  });
+
   it('has a UI at /api/docs whose scripts and styles come from the collector itself (it works offline)', async () => {
     for (const url of ['/api/docs', '/api/docs/']) {
       const page = await app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });

@@ -40,9 +40,16 @@ export const ErrorEnvelope = Type.Object(
 );
 export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
 
-/** The success envelope around any payload schema. */
-export const SuccessEnvelope = <T extends TSchema>(data: T) =>
-  Type.Object({ success: Type.Literal(true), data, meta: Type.Optional(PageMeta) });
+/** The success envelope around any payload schema; `meta` when the route says what its meta holds. */
+export const SuccessEnvelope = <T extends TSchema, M extends TSchema = typeof PageMeta>(data: T, meta?: M) =>
+  Type.Object({ success: Type.Literal(true), data, meta: Type.Optional((meta ?? PageMeta) as M) });
+
+/**
+ * A route's response schemas: its success statuses as given, and the error envelope for every
+ * 4xx and 5xx. Fastify serialises each answer with them, so a field the schema lacks never
+ * leaves the collector and a required one missing fails loudly; the OpenAPI document lists them.
+ */
+export const Responses = <R extends Record<number, TSchema>>(ok: R) => ({ ...ok, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope });
 
 export interface Success<T> {
   success: true;

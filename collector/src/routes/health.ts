@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorEnvelope, SuccessEnvelope } from '@ai-arm/schemas';
+import { Responses, SuccessEnvelope } from '@ai-arm/schemas';
 import type { Stores } from '../stores';
 import { fail } from '../plugins/error-handler';
 
@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
   const started = Date.now();
   app.get(
     '/api/health',
-    { config: { public: true }, schema: { response: { 200: SuccessEnvelope(Health), 503: ErrorEnvelope } } },
+    { config: { public: true }, schema: { response: Responses({ 200: SuccessEnvelope(Health) }) } },
     async (_request, reply) => {
       const stores = await opts.stores.check();
       const report = {

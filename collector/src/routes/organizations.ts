@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Organization } from '@ai-arm/schemas';
+import { Organization, Responses, SuccessEnvelope } from '@ai-arm/schemas';
 import { audited } from '../audit/audited';
 import { requireRole } from '../auth/principal';
 import { ApiError } from '../errors';
@@ -27,12 +27,12 @@ const get = async (db: SqlExecutor, id: string) => (await db.query<Row>('SELECT 
 export const organizationRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb }> = async (app, { controlPlane }) => {
   const notFound = (id: string) => new ApiError('NOT_FOUND', `no organisation ${id}`);
 
-  app.get('/api/v1/organizations/:id', { schema: { params: IdParams } }, async (request) => {
+  app.get('/api/v1/organizations/:id', { schema: { params: IdParams, response: Responses({ 200: SuccessEnvelope(Organization) }) } }, async (request) => {
     if (request.params.id !== request.organizationId) throw notFound(request.params.id);
     return { success: true as const, data: (await get(controlPlane, request.organizationId))! };
   });
 
-  app.patch('/api/v1/organizations/:id', { schema: { params: IdParams, body: PatchOrg, description: "Rename the organisation or replace its settings" } }, async (request) => {
+  app.patch('/api/v1/organizations/:id', { schema: { params: IdParams, body: PatchOrg, description: 'Rename the organisation or replace its settings', response: Responses({ 200: SuccessEnvelope(Organization) }) } }, async (request) => {
     if (request.params.id !== request.organizationId) throw notFound(request.params.id);
     requireRole(request.principal, 'admin');
     const org = await audited(controlPlane, request, async (tx) => {
