@@ -20,6 +20,7 @@ import { openConnections, simulatorEndpoints } from '../src/poller/connections';
 import { ensureDefaultOrganization } from '../src/poller/organization';
 import { Poller } from '../src/poller/poller';
 import { openStores } from '../src/stores';
+import { BatchWriter } from '../src/stores/clickhouse/batch-writer';
 import type { TelemetryDb } from '../src/stores/clickhouse/client';
 import { runCli } from '../test/support/cli';
 import { expectedDays, storedDays, toCents, truthOf } from '../test/support/poller';
@@ -100,7 +101,9 @@ async function main() {
     };
     const org = await ensureDefaultOrganization(stores.controlPlane);
     const connections = await openConnections(stores.controlPlane, org, 'env', simulatorEndpoints(sim.url, SIMULATOR_DEFAULTS.keys), metrics, config.poll.vendorMaxRetries);
-    const poller = new Poller({ config, stores: { controlPlane: stores.controlPlane, telemetry }, metrics, log, now: () => now }, connections);
+    // The poller writes through a writer of its own over the counting store, as the collector's does over its store.
+    const writer = new BatchWriter(telemetry, config.write, metrics, log);
+    const poller = new Poller({ config, stores: { controlPlane: stores.controlPlane, telemetry, writer }, metrics, log, now: () => now }, connections);
     const end = now;
     const since = Math.floor((end - DAYS * 86400) / 86400) * 86400;
     console.log(`backfilling ${DAYS} days of hourly usage and daily cost for ${AGENTS} agents (simulator rate limit ${SIMULATOR_DEFAULTS.rateLimit.requests}/${SIMULATOR_DEFAULTS.rateLimit.windowSeconds}s per key)`);
@@ -178,6 +181,7 @@ async function main() {
     console.log(`  hourly buckets stored:  ${hours!.n} of ${2 * (end - since) / 3600} (vendor x hour)`);
     for (const [name, f] of Object.entries(feeds)) console.log(`  ${name}: ${f.rows.toLocaleString('en-US')} rows in ${f.pages} pages, ${((f.first - started) / 1000).toFixed(0)}s to ${((f.last - started) / 1000).toFixed(0)}s`);
     console.log(`  days not matching truth: ${mismatched} of ${expected.length} (vendor x model x day; tokens exact, cost to the cent)`);
+    await writer.close();
     await stores.close();
   } finally {
     sim.stop();

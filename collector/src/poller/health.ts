@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { HealthStatus } from '@ai-arm/schemas';
 import type { Connector } from '../connectors/types';
 import { healthToLabel, type ErrorType, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
+import type { BatchWriter } from '../stores/clickhouse/batch-writer';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { ActivityLog } from '../logs/activity';
@@ -10,7 +11,10 @@ import { judgeHealth, type HealthRules } from './health-rules';
 
 export interface HealthDeps {
   db: SqlExecutor;
+  /** Reads the last hour's checks. */
   telemetry: TelemetryDb;
+  /** Stores this run's checks, before the verdicts they back are recorded on the agents. */
+  writer: Pick<BatchWriter, 'store'>;
   metrics: Instruments;
   rules: HealthRules;
   log: Logger;
@@ -93,7 +97,7 @@ export async function runHealthChecks(deps: HealthDeps, target: HealthTarget): P
       }),
     );
   }
-  await deps.telemetry.insert('agent_health_checks', checks);
+  await deps.writer.store('agent_health_checks', checks);
   if (verdicts.length > 0) {
     await deps.db.query(
       `UPDATE agents a SET health = v.status, health_score = v.score, consecutive_failures = v.failures, last_error = v.error, last_health_check = $2, updated_at = now()

@@ -19,7 +19,7 @@ const DAY = 86400;
 
 export interface PollerDeps {
   config: Config;
-  stores: Pick<Stores, 'controlPlane' | 'telemetry'>;
+  stores: Pick<Stores, 'controlPlane' | 'telemetry' | 'writer'>;
   metrics: Instruments;
   log: Logger;
   /** Log records of poll runs and vendor errors (ClickHouse, OTLP); absent, none are written. */
@@ -179,7 +179,7 @@ export class Poller {
     const end = alignDown(this.now(), HOUR);
     const window: PollWindow = { end, trailingSeconds: poll.trailingHours * HOUR, backfillFrom: alignDown(opts.since ?? end - poll.backfillDays * DAY, DAY), rowsPerPage: poll.pageRows };
     const target = { organizationId: conn.organizationId, connectionId: conn.id };
-    const deps = { telemetry: this.deps.stores.telemetry, watermarks: this.watermarks, meter: this.deps.costs?.meter };
+    const deps = { writer: this.deps.stores.writer, watermarks: this.watermarks, meter: this.deps.costs?.meter };
     // An explicit backfill re-reads its whole range, whatever the watermarks say.
     if (opts.since !== undefined) window.trailingSeconds = Math.max(window.trailingSeconds, end - window.backfillFrom);
     const feeds: [Feed<object>, 'vendor_usage' | 'vendor_costs'][] = [
@@ -229,7 +229,7 @@ export class Poller {
     const { health } = this.deps.config;
     return this.take(conn.organizationId, `health:${conn.id}`, () =>
       runHealthChecks(
-        { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
+        { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, writer: this.deps.stores.writer, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
         { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector, ...(agentIds ? { agentIds } : {}) },
       ),
     );

@@ -1,6 +1,6 @@
 import type { Feed, UsageRow } from '../connectors/types';
 import type { LiveUsageMeter } from '../costs/live-usage';
-import type { TelemetryDb } from '../stores/clickhouse/client';
+import type { BatchWriter } from '../stores/clickhouse/batch-writer';
 import type { WatermarkStore } from './watermarks';
 
 export interface FeedTarget {
@@ -32,14 +32,15 @@ const DAY = 86400;
 
 /**
  * Polls one feed from its watermark (or the trailing window, whichever is earlier) to the
- * window's end. Each page is stored before the watermark moves past it, so a restart
- * resumes where it stopped; a bucket stored twice collapses in ReplacingMergeTree.
+ * window's end. Each page is stored (the writer's `store`, which resolves only once every row
+ * is in) before the watermark moves past it, so a restart resumes where it stopped; a bucket
+ * stored twice collapses in ReplacingMergeTree.
  */
 export async function pollFeed<R extends object>(
   feed: Feed<R>,
   table: 'vendor_usage' | 'vendor_costs',
   target: FeedTarget,
-  deps: { telemetry: TelemetryDb; watermarks: WatermarkStore; meter?: LiveUsageMeter },
+  deps: { writer: Pick<BatchWriter, 'store'>; watermarks: WatermarkStore; meter?: LiveUsageMeter },
   window: PollWindow,
   onProgress?: (p: FeedProgress) => void,
 ): Promise<FeedProgress> {
@@ -60,7 +61,7 @@ export async function pollFeed<R extends object>(
         const polledAt = new Date().toISOString();
         for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
         const countLive = table === 'vendor_usage' && deps.meter ? await deps.meter.prepare(target, page.rows as unknown as UsageRow[], startedAt) : undefined;
-        await deps.telemetry.insert(table, page.rows as Record<string, unknown>[]);
+        await deps.writer.store(table, page.rows as Record<string, unknown>[]);
         countLive?.();
       }
       await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);

@@ -1,4 +1,5 @@
 import { openStores, type Stores } from '../../src/stores';
+import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
@@ -48,8 +49,10 @@ describe('poller against the vendor simulator (real chdb and PGlite)', () => {
     // The store goes away after a few pages: the collector "dies" in the middle of the backfill.
     let inserts = 0;
     const dying: TelemetryDb = { ...s.telemetry, insert: async (t, rows) => { if (++inserts > 2) throw new Error('killed'); return s.telemetry.insert(t, rows); } };
-    const first = await simPoller(simulator, { controlPlane: s.controlPlane, telemetry: dying }, config, metrics);
+    const writer = new BatchWriter(dying, config.write, metrics, quietLogger());
+    const first = await simPoller(simulator, { controlPlane: s.controlPlane, telemetry: dying, writer }, config, metrics);
     await expect(first.poller.reports(first.poller.connections[0]!)).rejects.toThrow('killed');
+    await writer.close();
     const marks = await systemDb(s.controlPlane).query<{ watermark: Date }>('SELECT watermark FROM poll_watermarks WHERE organization_id = $1', [first.org]);
     expect(marks.some((m) => m.watermark.getTime() / 1000 < END)).toBe(true);
     expect(marks.some((m) => m.watermark.getTime() / 1000 > END - 20 * DAY)).toBe(true);

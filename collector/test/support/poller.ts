@@ -18,7 +18,7 @@ export function simEndpoints(sim: Simulator, keys: Partial<Record<'openai' | 'an
 }
 
 /** A poller for a new organisation of its own, polling the simulator on the simulator's clock. */
-export async function simPoller(sim: Simulator, stores: Pick<Stores, 'controlPlane' | 'telemetry'>, config: Config, metrics: Instruments, endpoints = simEndpoints(sim), orgSlug = uniqueName('org').replace(/_/g, '-')) {
+export async function simPoller(sim: Simulator, stores: Pick<Stores, 'controlPlane' | 'telemetry' | 'writer'>, config: Config, metrics: Instruments, endpoints = simEndpoints(sim), orgSlug = uniqueName('org').replace(/_/g, '-')) {
   const org = await asSystem('test setup', async () => {
     const [existing] = await stores.controlPlane.query<{ id: string }>('SELECT id FROM organizations WHERE slug = $1', [orgSlug]);
     return existing?.id ?? (await stores.controlPlane.query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [orgSlug]))[0]!.id;

@@ -17,16 +17,45 @@ export interface BatchWriterOptions {
 
 type Row = Record<string, unknown>;
 
+/** What a write came to: rows still unwritten (retries ran out), and rows ClickHouse refused for their content. */
+interface Outcome {
+  left: readonly Row[];
+  rejected: number;
+  /** The server's answer to the first refused row. */
+  reason?: string;
+}
+
 /**
- * Buffers telemetry rows per table and writes them in batches: on size, on a timer and on
- * close. Transient failures are retried with backoff and, when retries run out, the rows
- * go back to the front of the buffer for the next flush. A batch the server rejects for
- * its content is split until the bad rows are isolated, so good rows still land.
+ * `store` could not store every row: some were refused for their content, or a transient
+ * failure outlasted the retries. The caller has not lost its place and tries them again.
+ */
+export class RowsNotStoredError extends Error {
+  constructor(
+    readonly table: string,
+    readonly rows: number,
+    readonly rejected: number,
+    readonly unwritten: number,
+    reason: string | undefined,
+  ) {
+    super(`${rejected + unwritten} of ${rows} ${table} rows not stored (${rejected} refused by ClickHouse, ${unwritten} unwritten after retries): ${reason ?? 'unknown error'}`);
+    this.name = 'RowsNotStoredError';
+  }
+}
+
+/**
+ * Every telemetry row the collector writes goes through here (README, "Telemetry writes"), so
+ * ai_arm_collector_write_rows_total counts them all. `write` buffers rows per table and writes
+ * them in batches: on size, on a timer and on close; `store` writes at once for a caller that
+ * must know its rows are stored. Transient failures are retried with backoff and, when retries
+ * run out, buffered rows go back to the front of the buffer for the next flush. A batch the
+ * server rejects for its content is split until the bad rows are isolated, so good rows still land.
  */
 export class BatchWriter {
   private readonly buffers = new Map<string, Row[]>();
   private readonly flushes = new Turns();
   private readonly timer: NodeJS.Timeout;
+  /** `store` calls in flight, which close() lets finish before the store behind it closes. */
+  private readonly storing = new Set<Promise<Outcome>>();
   private closed = false;
 
   constructor(
@@ -50,6 +79,31 @@ export class BatchWriter {
     if (buffer.length >= this.opts.batchSize) void this.flush(table).catch(() => undefined);
   }
 
+  /**
+   * Writes rows now, past the buffer, and resolves once every one of them is stored: for the
+   * poller, which moves a feed's watermark only over stored rows. The same scope check,
+   * retries, isolation of refused rows and counts as buffered rows. It rejects
+   * (RowsNotStoredError) when a row was refused or is still unwritten after the retries: the
+   * good rows of the batch are stored all the same, and the caller, keeping its place, writes
+   * the batch again later, where ReplacingMergeTree collapses what was stored twice. The rows
+   * go to the engine as given, not copied: a poller page is up to 20,000 of them.
+   */
+  async store(table: string, rows: readonly Row[]): Promise<void> {
+    if (this.closed) throw new Error(`writer is closed; ${rows.length} rows for ${table} refused`);
+    checkRows(table, rows);
+    if (rows.length === 0) return;
+    const writing = this.writeWithRetry(table, rows);
+    this.storing.add(writing);
+    let outcome: Outcome;
+    try {
+      outcome = await writing;
+    } finally {
+      this.storing.delete(writing);
+    }
+    this.settle(table, outcome, 'refused to its caller');
+    if (outcome.left.length > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows.length, outcome.rejected, outcome.left.length, outcome.reason);
+  }
+
   buffered(table?: string): number {
     if (table) return this.buffers.get(table)?.length ?? 0;
     let n = 0;
@@ -67,6 +121,7 @@ export class BatchWriter {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    await Promise.allSettled([...this.storing]);
     await this.flush();
     const left = this.buffered();
     if (left > 0) this.log.error({ rows: left }, 'telemetry rows could not be written before shutdown');
@@ -82,7 +137,9 @@ export class BatchWriter {
     while (buffer && buffer.length > 0) {
       const batch = buffer.splice(0, this.opts.batchSize);
       this.report(table);
-      const left = await this.writeWithRetry(table, batch);
+      const outcome = await this.writeWithRetry(table, batch);
+      this.settle(table, outcome, 'dropped');
+      const { left } = outcome;
       if (left.length > 0) {
         buffer.unshift(...left);
         this.report(table);
@@ -91,18 +148,18 @@ export class BatchWriter {
     }
   }
 
-  /** Returns the rows still unwritten: a transient failure outlasted the retries. */
-  private async writeWithRetry(table: string, batch: Row[]): Promise<Row[]> {
+  /** Writes a batch, retrying transient failures, isolating rows the server refuses. */
+  private async writeWithRetry(table: string, batch: readonly Row[]): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.insert(table, batch);
         this.metrics.collectorWriteRows.add(batch.length, { store: 'clickhouse', table, result: 'success' });
-        return [];
+        return { left: [], rejected: 0 };
       } catch (err) {
         if (!isTransientWriteError(err)) return this.isolateRejected(table, batch, err);
         if (attempt >= this.opts.maxRetries) {
-          this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after retries; rows kept for the next flush');
-          return batch;
+          this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after retries');
+          return { left: batch, rejected: 0, reason: (err as Error).message };
         }
         this.metrics.collectorWriteRetries.add(1, { store: 'clickhouse', table });
         await sleep((this.opts.retryBaseMs ?? 200) * 2 ** attempt);
@@ -110,15 +167,19 @@ export class BatchWriter {
     }
   }
 
-  private async isolateRejected(table: string, batch: Row[], err: unknown): Promise<Row[]> {
-    if (batch.length === 1) {
-      this.metrics.collectorWriteRows.add(1, { store: 'clickhouse', table, result: 'failure' });
-      this.log.error({ table, err: (err as Error).message }, 'ClickHouse rejected a row; it is dropped');
-      return [];
-    }
+  private async isolateRejected(table: string, batch: readonly Row[], err: unknown): Promise<Outcome> {
+    if (batch.length === 1) return { left: [], rejected: 1, reason: (err as Error).message };
     const mid = Math.ceil(batch.length / 2);
-    const left = await this.writeWithRetry(table, batch.slice(0, mid));
-    return [...left, ...(await this.writeWithRetry(table, batch.slice(mid)))];
+    const a = await this.writeWithRetry(table, batch.slice(0, mid));
+    const b = await this.writeWithRetry(table, batch.slice(mid));
+    return { left: a.left.length === 0 ? b.left : [...a.left, ...b.left], rejected: a.rejected + b.rejected, reason: a.reason ?? b.reason };
+  }
+
+  /** Counts and reports (once per batch, not per row) the rows the server refused. */
+  private settle(table: string, outcome: Outcome, fate: string): void {
+    if (outcome.rejected === 0) return;
+    this.metrics.collectorWriteRows.add(outcome.rejected, { store: 'clickhouse', table, result: 'failure' });
+    this.log.error({ table, rows: outcome.rejected, err: outcome.reason }, `ClickHouse rejected ${outcome.rejected} row(s) for their content; ${fate}`);
   }
 
   private trim(table: string, buffer: Row[]): void {
