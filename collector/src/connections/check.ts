@@ -1,6 +1,6 @@
 import type { Connector, VendorAccount } from '../connectors/types';
 import { redactUrl, redactUrlsIn } from '../logger';
-import { createConnector, type VendorEndpoint } from '../poller/connections';
+import { createConnector, type VendorEndpoint } from '../connectors/registry';
 
 export interface AccessCheck {
   ok: boolean;

@@ -1,4 +1,5 @@
 import type { Connection } from '@ai-arm/schemas';
+import type { ConnectorVendor } from '../connectors/registry';
 import type { VendorAccount } from '../connectors/types';
 import type { CredentialVault } from '../security/envelope-crypto';
 import type { SqlExecutor } from '../stores/postgres/types';
@@ -68,7 +69,7 @@ export class ConnectionStore {
   }
 
   /** The admin key arrives sealed to the new row's id (CredentialVault.seal); only a hint stays in clear. */
-  async create(c: { id: string; organizationId: string; vendor: 'OPENAI' | 'ANTHROPIC'; name: string; sealed: Buffer; hint: string; baseUrl: string | null; status: Connection['status']; account?: VendorAccount | null }): Promise<void> {
+  async create(c: { id: string; organizationId: string; vendor: ConnectorVendor; name: string; sealed: Buffer; hint: string; baseUrl: string | null; status: Connection['status']; account?: VendorAccount | null }): Promise<void> {
     await this.db.query(
       `INSERT INTO connections (id, organization_id, vendor, name, credentials_encrypted, credential_hint, base_url, status, source, account_id, account_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'api', $9, $10)`,

@@ -1,4 +1,5 @@
 import type { CostOptimization } from '@ai-arm/schemas';
+import { vendorSpec } from '../connectors/registry';
 import { attoToNumber, type Atto } from './money';
 import type { PriceBook, TokenCounts } from './price-book';
 import { recordId, type CostService } from './service';
@@ -90,7 +91,7 @@ export async function suggestOptimizations(costs: CostService, organizationId: s
     const input = mix.reduce((s, r) => s + r.tokens.input + r.tokens.cache_read, 0);
     const cached = mix.reduce((s, r) => s + r.tokens.cache_read, 0);
     if (input >= OPTIMIZATION_RULES.minInputTokens && cached / input < OPTIMIZATION_RULES.lowCacheHitRate) {
-      const billsWrites = vendor === 'ANTHROPIC';
+      const billsWrites = vendorSpec(vendor)?.promptCaching.billsWrites ?? false;
       suggest('PROMPT_CACHING', CHANGES.PROMPT_CACHING(mix, billsWrites), `Cache hit rate on ${model} is ${((100 * cached) / input).toFixed(1)}%: cache the shared prompt prefix`, billsWrites ? 'Mark the system prompt and tools with cache_control so repeated prefixes are read from the cache.' : 'Put the stable part of the prompt first so OpenAI caches it automatically (prompts over 1024 tokens).', 'LOW');
     }
     const standard = mix.filter((r) => r.service_tier !== 'batch');

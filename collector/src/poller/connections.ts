@@ -1,48 +1,44 @@
-import type { Vendor } from '@ai-arm/schemas';
 import type { Config } from '../config/env';
 import { baseUrlRefusal, type VendorHosts } from '../connections/vendor-hosts';
-import { AnthropicConnector } from '../connectors/anthropic/connector';
 import { instrumentedFetch } from '../connectors/instrumented-fetch';
-import { OpenAIConnector } from '../connectors/openai/connector';
 import { rateGate } from '../connectors/rate-gate';
-import type { ConnectorOptions } from '../connectors/feed';
+import { createConnector, VENDOR_REGISTRY, vendorSpec, type ConnectorVendor, type VendorEndpoint } from '../connectors/registry';
 import type { Connector } from '../connectors/types';
-import { redactUrlsIn } from '../logger';
 import { vendorToProvider, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
+
+export type { VendorEndpoint };
 
 export type ConnectionSource = 'env' | 'demo' | 'api';
 
 export interface RuntimeConnection {
   id: string;
   organizationId: string;
-  vendor: Vendor;
+  vendor: ConnectorVendor;
   provider: GenAiProviderName;
   source: ConnectionSource;
   connector: Connector;
 }
 
-export interface VendorEndpoint {
-  vendor: 'OPENAI' | 'ANTHROPIC';
-  adminKey: string;
-  baseUrl: string;
-}
-
-/** The vendors the environment configures (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY and their base URLs). */
+/** The vendors the environment configures (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY and their base URLs), in registry order. */
 export function endpointsFromConfig(config: Config): VendorEndpoint[] {
-  const out: VendorEndpoint[] = [];
-  if (config.vendorKeys.openai) out.push({ vendor: 'OPENAI', adminKey: config.vendorKeys.openai, baseUrl: config.vendorBaseUrls.openai });
-  if (config.vendorKeys.anthropic) out.push({ vendor: 'ANTHROPIC', adminKey: config.vendorKeys.anthropic, baseUrl: config.vendorBaseUrls.anthropic });
-  return out;
+  return VENDOR_REGISTRY.flatMap(({ vendor, configKey }) => {
+    const adminKey = config.vendorKeys[configKey];
+    return adminKey ? [{ vendor, adminKey, baseUrl: config.vendorBaseUrls[configKey] }] : [];
+  });
 }
 
-/** The vendor simulator's two APIs as connection endpoints (demo mode, tests, benchmarks). */
-export function simulatorEndpoints(url: string, keys: { openaiAdmin: string; anthropicAdmin: string }): VendorEndpoint[] {
-  return [
-    { vendor: 'OPENAI', adminKey: keys.openaiAdmin, baseUrl: `${url}/openai/v1` },
-    { vendor: 'ANTHROPIC', adminKey: keys.anthropicAdmin, baseUrl: `${url}/anthropic` },
-  ];
+/**
+ * Every registered vendor's API on the vendor simulator as connection endpoints (demo mode,
+ * tests, benchmarks): each at its declared mount, opened with the simulator's key it names.
+ */
+export function simulatorEndpoints(url: string, keys: Readonly<Record<string, string>>): VendorEndpoint[] {
+  return VENDOR_REGISTRY.map(({ vendor, simulator }) => {
+    const adminKey = keys[simulator.adminKey];
+    if (!adminKey) throw new Error(`the vendor simulator has no admin key ${simulator.adminKey} for ${vendor}`);
+    return { vendor, adminKey, baseUrl: `${url}${simulator.mount}` };
+  });
 }
 
 /**
@@ -67,7 +63,7 @@ export async function openConnections(
          ON CONFLICT (organization_id, source, vendor) WHERE source <> 'api'
          DO UPDATE SET credential_hint = EXCLUDED.credential_hint, base_url = EXCLUDED.base_url, updated_at = now()
          RETURNING id`,
-        [organizationId, ep.vendor, `${ep.vendor === 'OPENAI' ? 'OpenAI' : 'Anthropic'} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
+        [organizationId, ep.vendor, `${vendorSpec(ep.vendor).displayName} (${source === 'demo' ? 'demo simulator' : 'environment'})`, credentialHint(ep.adminKey), ep.baseUrl, source],
       ),
     );
     out.push(runtimeConnection({ id: row!.id, organizationId, source, ...ep }, metrics, maxRetries, stop));
@@ -75,34 +71,11 @@ export async function openConnections(
   return out;
 }
 
-/** The connector for a vendor on its official SDK. A failed call's error names its URL only with the secrets masked. */
-export function createConnector(vendor: VendorEndpoint['vendor'], opts: ConnectorOptions): Connector {
-  const o = { ...opts, fetch: scrubbingFetch(opts.fetch ?? ((input, init) => fetch(input, init))) };
-  return vendor === 'OPENAI' ? OpenAIConnector.create(o) : AnthropicConnector.create(o);
-}
-
-/**
- * Masks the URLs in what a failed fetch throws (undici names the whole URL, a proxy's
- * user:password included), in place, so the SDKs' errors keep their kind and their cause.
- */
-function scrubbingFetch(inner: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    try {
-      return await inner(input, init);
-    } catch (err) {
-      for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
-        if (typeof e.message === 'string') e.message = redactUrlsIn(e.message);
-      }
-      throw err;
-    }
-  };
-}
-
 /**
  * A connection that may not call its base URL (stored before ARM_VENDOR_HOSTS left its host
  * out, or with another scheme): every poll of it fails with why, and nothing is sent.
  */
-function refusedConnector(vendor: VendorEndpoint['vendor'], why: string): Connector {
+function refusedConnector(vendor: ConnectorVendor, why: string): Connector {
   const refuse = (): never => {
     throw new Error(`${why}; this connection is not polled until its baseUrl is changed (PATCH /api/v1/connections/:id) or its host permitted`);
   };

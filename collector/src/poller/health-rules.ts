@@ -1,14 +1,9 @@
 import type { HealthStatus } from '@ai-arm/schemas';
 import type { HealthProbe } from '../connectors/types';
+import type { HealthRules } from '../connectors/vendor-spec';
 
-export interface HealthRules {
-  /** Consecutive failed checks that make an agent DOWN. */
-  failuresForDown: number;
-  /** Average vendor latency over the last hour above which an agent is DEGRADED. */
-  degradedLatencyMs: number;
-  /** Share of failed checks over the last hour above which an agent is DEGRADED. */
-  degradedErrorRate: number;
-}
+// The thresholds are declared beside the vendors, which may set their own (VendorSpec.healthRules).
+export type { HealthRules };
 
 export interface HealthVerdict {
   status: HealthStatus;

@@ -1,7 +1,9 @@
+import type { Vendor } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { agentStatusToLabel, vendorToProvider, type Instruments } from '../metrics/instruments.generated';
 import type { Stores } from '../stores';
+import { healthRulesFor } from '../connectors/registry';
 import type { Feed } from '../connectors/types';
 import type { RuntimeConnection } from './connections';
 import { ConnectionStore } from '../connections/store';
@@ -229,7 +231,7 @@ export class Poller {
     const { health } = this.deps.config;
     return this.take(conn.organizationId, `health:${conn.id}`, () =>
       runHealthChecks(
-        { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, writer: this.deps.stores.writer, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: { ...health, degradedErrorRate: 0.2 } },
+        { db: this.deps.stores.controlPlane, telemetry: this.deps.stores.telemetry, writer: this.deps.stores.writer, metrics: this.deps.metrics, log: this.deps.log, activity: this.deps.activity, rules: healthRulesFor(conn.vendor, { ...health, degradedErrorRate: 0.2 }) },
         { organizationId: conn.organizationId, connectionId: conn.id, provider: conn.provider, connector: conn.connector, ...(agentIds ? { agentIds } : {}) },
       ),
     );
@@ -255,7 +257,7 @@ export class Poller {
 
   /** ai_arm_agents for an organisation, now: after a sync, or when the API pauses, resumes, adds or removes an agent. */
   async reportAgentCounts(organizationId: string): Promise<void> {
-    const rows = await asTenant(organizationId, () => this.deps.stores.controlPlane.query<{ vendor: 'OPENAI' | 'ANTHROPIC' | 'GOOGLE' | 'AZURE' | 'CUSTOM'; status: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNOWN'; n: number }>(
+    const rows = await asTenant(organizationId, () => this.deps.stores.controlPlane.query<{ vendor: Vendor; status: 'ACTIVE' | 'PAUSED' | 'ERROR' | 'UNKNOWN'; n: number }>(
       'SELECT vendor, status, count(*) AS n FROM agents WHERE organization_id = $1 AND vanished_at IS NULL GROUP BY vendor, status',
       [organizationId],
     ));

@@ -2,7 +2,7 @@ import type { CredentialVault } from '../security/envelope-crypto';
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { ConnectionStore } from '../connections/store';
-import { supportedVendor } from '../connections/vendors';
+import { CONNECTOR_VENDORS, vendorSpec, type ConnectorVendor } from '../connectors/registry';
 import { credentialHint, type VendorEndpoint } from './connections';
 import { asSystem, asTenant } from '../stores/tenant-scope';
 
@@ -15,7 +15,7 @@ export interface StoredConnection extends VendorEndpoint {
  * Stores a vendor connection: the admin key sealed to the new row under the organisation's
  * data key, only a hint in clear (what the connections API does, outside its audit).
  */
-export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c: { organizationId: string; vendor: 'OPENAI' | 'ANTHROPIC'; name: string; adminKey: string; baseUrl?: string | null }): Promise<string> {
+export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c: { organizationId: string; vendor: ConnectorVendor; name: string; adminKey: string; baseUrl?: string | null }): Promise<string> {
   // The id is chosen first so the secret can be sealed to its row before the one insert.
   const id = randomUUID();
   const sealed = await vault.seal(c.organizationId, id, { adminKey: c.adminKey });
@@ -30,9 +30,10 @@ export async function storeConnection(db: SqlExecutor, vault: CredentialVault, c
  */
 export async function loadStoredConnections(db: SqlExecutor, vault: CredentialVault, onUnreadable: (id: string, err: Error) => void = () => undefined): Promise<StoredConnection[]> {
   const rows = await asSystem('the poller starts every organisation\'s connections', () =>
-    db.query<{ id: string; organization_id: string; vendor: 'OPENAI' | 'ANTHROPIC'; base_url: string | null; credentials_encrypted: Uint8Array }>(
+    db.query<{ id: string; organization_id: string; vendor: ConnectorVendor; base_url: string | null; credentials_encrypted: Uint8Array }>(
       `SELECT id, organization_id, vendor, base_url, credentials_encrypted FROM connections
-        WHERE source = 'api' AND deleted_at IS NULL AND status <> 'DISABLED' AND vendor IN ('OPENAI', 'ANTHROPIC') AND credentials_encrypted IS NOT NULL`,
+        WHERE source = 'api' AND deleted_at IS NULL AND status <> 'DISABLED' AND vendor = ANY($1::text[]) AND credentials_encrypted IS NOT NULL`,
+      [CONNECTOR_VENDORS],
     ),
   );
   const out: StoredConnection[] = [];
@@ -44,7 +45,7 @@ export async function loadStoredConnections(db: SqlExecutor, vault: CredentialVa
       onUnreadable(r.id, err as Error);
       continue;
     }
-    out.push({ id: r.id, organizationId: r.organization_id, vendor: r.vendor, adminKey, baseUrl: r.base_url ?? supportedVendor(r.vendor)!.defaultBaseUrl });
+    out.push({ id: r.id, organizationId: r.organization_id, vendor: r.vendor, adminKey, baseUrl: r.base_url ?? vendorSpec(r.vendor).defaultBaseUrl });
   }
   return out;
 }

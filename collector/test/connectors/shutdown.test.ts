@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rateGate } from '../../src/connectors/rate-gate';
-import { createConnector } from '../../src/poller/connections';
+import { createConnector } from '../../src/connectors/registry';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 
 /** What a promise did within `ms`: its value, its error, or 'still waiting'. */
