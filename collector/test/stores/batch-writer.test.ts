@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
+import { BatchWriter, RowsNotStoredError } from '../../src/stores/clickhouse/batch-writer';
 import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
 import { isTransientWriteError } from '../../src/stores/clickhouse/errors';
 import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
 import { quietLogger, testMetrics } from '../support/stores';
 import { uniqueName, workerDataDir } from '../support/paths';
 import { systemTelemetry } from '../support/system-db';
+import { asTenant, TenantScopeError } from '../../src/stores/tenant-scope';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
 let seq = 0;
@@ -134,6 +135,90 @@ describe('ClickHouse batch writer on chdb', () => {
     const ids = await db.query<{ id: string }>('SELECT toString(id) AS id FROM {db:Identifier}.agent_health_checks');
     expect(ids.map((r) => r.id)).toEqual(expect.arrayContaining(newest.map((r) => r.id)));
     expect(await sink.render()).toMatch(/result="failure"\} 2\b/);
+  });
+});
+
+describe('batch writer store(): written now, resolved once stored', () => {
+  let db: TelemetryDb;
+  const count = async () => (await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks'))[0]!.n;
+  const opts = { batchSize: 2, flushMs: 60_000, maxRetries: 1, retryBaseMs: 1 };
+
+  beforeEach(async () => {
+    db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bws') }));
+    await migrateClickHouse(db);
+  });
+  afterEach(() => db.close());
+
+  it('writes past the buffer, whatever the batch size, and counts the rows like buffered ones', async () => {
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(db, opts, metrics, quietLogger());
+    await writer.store('agent_health_checks', Array.from({ length: 7 }, () => check()));
+    expect(await count()).toBe(7);
+    expect(writer.buffered()).toBe(0);
+    await writer.store('agent_health_checks', []);
+    expect(await sink.render()).toMatch(/ai_arm_collector_write_rows_total\{store="clickhouse",table="agent_health_checks",result="success"\} 7\b/);
+    await writer.close();
+  });
+
+  it('retries a transient failure inside the call, and writes each row once', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(flaky, opts, metrics, quietLogger());
+    state.failuresLeft = 1;
+    await writer.store('agent_health_checks', [check(), check(), check()]);
+    expect(state.inserts).toBe(2);
+    expect(await count()).toBe(3);
+    expect(await sink.render()).toMatch(/ai_arm_collector_write_retries_total\{store="clickhouse",table="agent_health_checks"\} 1\b/);
+    await writer.close();
+  });
+
+  it('rejects when an outage outlasts the retries, keeping nothing: the rows stay the caller\'s, uncounted', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(flaky, opts, metrics, quietLogger());
+    state.failuresLeft = 2;
+    const err = await writer.store('agent_health_checks', [check(), check(), check()]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RowsNotStoredError);
+    expect(err).toMatchObject({ table: 'agent_health_checks', rows: 3, rejected: 0, unwritten: 3 });
+    expect((err as Error).message).toMatch(/ECONNREFUSED/);
+    expect(writer.buffered()).toBe(0);
+    await writer.close();
+    expect(await count()).toBe(0);
+    expect(await sink.render()).not.toMatch(/ai_arm_collector_write_rows_total\{[^}]*agent_health_checks/);
+  });
+
+  it('stores the good rows of a batch with a refused row, counts that one as a failure, and still rejects', async () => {
+    const { metrics, sink } = testMetrics();
+    const writer = new BatchWriter(db, opts, metrics, quietLogger());
+    const rows = Array.from({ length: 5 }, () => check());
+    rows[1] = check({ latency_ms: 'not a number' });
+    await expect(writer.store('agent_health_checks', rows)).rejects.toMatchObject({ rows: 5, rejected: 1, unwritten: 0 });
+    expect(await count()).toBe(4);
+    const text = await sink.render();
+    expect(text).toMatch(/result="failure"\} 1\b/);
+    expect(text).toMatch(/result="success"\} 4\b/);
+    await writer.close();
+  });
+
+  it('refuses, before writing anything, rows of another organisation than the one it acts for', async () => {
+    const { metrics } = testMetrics();
+    const writer = new BatchWriter(db, opts, metrics, quietLogger());
+    const other = check({ organization_id: '33333333-3333-4333-8333-333333333333' });
+    await expect(asTenant(ORG, () => writer.store('agent_health_checks', [check(), other]))).rejects.toThrow(TenantScopeError);
+    expect(await count()).toBe(0);
+    await asTenant(ORG, () => writer.store('agent_health_checks', [check()]));
+    expect(await count()).toBe(1);
+    await writer.close();
+  });
+
+  it('lets a store in flight finish on close, and refuses one after it', async () => {
+    const { metrics } = testMetrics();
+    const writer = new BatchWriter(db, opts, metrics, quietLogger());
+    const storing = writer.store('agent_health_checks', [check(), check()]);
+    await writer.close();
+    expect(await count()).toBe(2);
+    await storing;
+    await expect(writer.store('agent_health_checks', [check()])).rejects.toThrow(/closed/);
   });
 });
 
