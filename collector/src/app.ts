@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
@@ -11,6 +10,7 @@ import { loadPriceTable } from '@ai-arm/schemas';
 import { CostService } from './costs/service';
 import { registerErrorHandler } from './plugins/error-handler';
 import { frameworkErrors, registerStrictInput, strictValidators } from './plugins/strict-input';
+import type { App } from './plugins/http-app';
 import { openApi } from './plugins/openapi';
 import { registerAuth, type Authenticator } from './plugins/auth';
 import { credentialAuthenticator } from './auth/authenticate';
@@ -57,7 +57,7 @@ export interface AppDeps {
   now?: () => Date;
 }
 
-export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { App };
 
 /** The HTTP app without a listening socket: the server listens, tests `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {

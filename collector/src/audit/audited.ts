@@ -1,14 +1,13 @@
-import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors';
-import { auditContext } from '../plugins/auth';
 import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
+import { auditContext, type AuditedRequest } from './context';
 import { appendAudit, type AuditEntry } from './log';
 
 /**
  * Runs a change and its audit record in one transaction: both land or neither does. The
  * change returns null when it changed nothing (a 404), and then nothing is recorded.
  */
-export async function audited<T>(db: ControlPlaneDb, request: FastifyRequest, change: (tx: SqlExecutor) => Promise<{ result: T; audit: AuditEntry } | null>): Promise<T | null> {
+export async function audited<T>(db: ControlPlaneDb, request: AuditedRequest, change: (tx: SqlExecutor) => Promise<{ result: T; audit: AuditEntry } | null>): Promise<T | null> {
   return db.transaction(async (tx) => {
     const done = await change(tx);
     if (!done) return null;
@@ -21,7 +20,7 @@ export async function audited<T>(db: ControlPlaneDb, request: FastifyRequest, ch
  * The audit record of an action whose effect is not a row this transaction writes (a backfill
  * job started, an inventory sync or health check run through the poller).
  */
-export function recordAudit(db: ControlPlaneDb, request: FastifyRequest, entry: AuditEntry): Promise<void> {
+export function recordAudit(db: ControlPlaneDb, request: AuditedRequest, entry: AuditEntry): Promise<void> {
   return db.transaction((tx) => appendAudit(tx, auditContext(request), entry));
 }
 
@@ -32,7 +31,7 @@ export function recordAudit(db: ControlPlaneDb, request: FastifyRequest, entry: 
  */
 export async function auditedRemoval<T extends { id: string }>(
   db: ControlPlaneDb,
-  request: FastifyRequest,
+  request: AuditedRequest,
   id: string,
   o: { what: string; resourceType: string; find: (tx: SqlExecutor, organizationId: string, id: string) => Promise<T | null | undefined>; remove: (tx: SqlExecutor, before: T) => Promise<unknown> },
 ): Promise<T> {

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { API_KEY_PREFIX } from '../config/api-key-format';
 
-export const API_KEY_PREFIX = 'arm_sk_live_';
-export const API_KEY_PATTERN = /^arm_sk_live_[A-Za-z0-9]{32,64}$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Random base62 text; 40 characters carry 238 bits. */

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app';
-import type { AuditContext } from '../audit/log';
+import type { App } from './http-app';
 import { checkSameOrigin } from '../auth/csrf';
 import { keyRoleAllows } from '../auth/grafana-role';
+import { bearerToken } from '../auth/headers';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
 import { ApiError } from '../errors';
@@ -23,44 +23,10 @@ declare module 'fastify' {
 
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
 
-export const SESSION_COOKIE = 'arm_session';
-
-export function bearerToken(request: FastifyRequest): string | null {
-  const h = request.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
-}
-
-export function sessionToken(request: FastifyRequest): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || null;
-  }
-  return null;
-}
-
-/** The header Grafana's plugin proxy sets to the signed-in user's login (`[dataproxy] send_user_header`). */
-export const GRAFANA_USER_HEADER = 'x-grafana-user';
-
-/**
- * The Grafana user an API-key request says it acts for. Grafana's proxy replaces whatever the
- * browser sent in this header, so it means something only as the word of the key's holder: taken
- * from key requests alone (a session is its user already), and recorded beside the key.
- */
-export function grafanaUser(request: FastifyRequest): string | null {
-  if (request.principal?.actorType !== 'API_KEY') return null;
-  const h = request.headers[GRAFANA_USER_HEADER];
-  const login = (Array.isArray(h) ? h[0] : h)?.trim();
-  // eslint-disable-next-line no-control-regex
-  return login && !/[\x00-\x1f\x7f]/.test(login) ? login.slice(0, 255) : null;
-}
-
-export const auditContext = (request: FastifyRequest): AuditContext => ({
-  principal: request.principal,
-  ipAddress: request.ip ?? null,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
-  requestId: String(request.id),
-  grafanaUser: grafanaUser(request),
-});
+// Credentials and audit context are read from a request by the domain (auth/headers.ts,
+// audit/context.ts), which must not depend on this plugin; the session routes reach them here too.
+export { SESSION_COOKIE, sessionToken } from '../auth/headers';
+export { auditContext } from '../audit/context';
 
 /**
  * Every route but the public ones needs an API key (`Authorization: Bearer arm_sk_live_...`)

@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import type { ErrorCode, ErrorEnvelope } from '@ai-arm/schemas';
-import type { App } from '../app';
+import type { App } from './http-app';
 import { ApiError, isStoreOutage, OUTAGE_RETRY_SECONDS } from '../errors';
 
 /** The one place errors become `{success:false,error:{code,message,details}}`. */

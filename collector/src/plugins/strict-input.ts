@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import type { App } from '../app';
+import type { App } from './http-app';
 import { ApiError } from '../errors';
 import { fail } from './error-handler';
 import { unstorableBecause } from '../security/storable-text';
