@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { API_KEY_PATTERN } from '../auth/tokens';
-import { parseMasterKey } from '../security/envelope-crypto';
-import { parseVendorHosts, type HostRule } from '../connections/vendor-hosts';
+import { API_KEY_PATTERN } from './api-key-format';
+import { parseMasterKey } from './master-key';
+import { parseVendorHosts, type HostRule } from './vendor-hosts';
 
 /**
  * Every environment variable the collector reads, with its default, in one place.

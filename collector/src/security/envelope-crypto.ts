@@ -22,13 +22,6 @@ export function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
 }
 
-/** ARM_MASTER_KEY: 32 bytes as 64 hex characters or base64. */
-export function parseMasterKey(value: string): Buffer {
-  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (key.length !== 32) throw new Error('ARM_MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)');
-  return key;
-}
-
 /**
  * Envelope encryption of vendor credentials: each organisation has its own data key,
  * stored wrapped by the master key from the environment. A secret is sealed under its

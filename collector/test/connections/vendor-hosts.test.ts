@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/config/env';
-import { baseUrlRefusal, hostPermitted, parseVendorHosts } from '../../src/connections/vendor-hosts';
+import { parseVendorHosts } from '../../src/config/vendor-hosts';
+import { baseUrlRefusal, hostPermitted } from '../../src/connections/vendor-hosts';
 import { SUPPORTED_VENDORS } from '../../src/connections/vendors';
 import { redactUrl, redactUrlsIn } from '../../src/logger';
 
