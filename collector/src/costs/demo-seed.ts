@@ -1,4 +1,3 @@
-import type { Simulator } from '../simulator/server';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { BudgetStore } from './budgets';
 import { CostAlertStore } from './cost-alerts';
@@ -6,6 +5,15 @@ import { attoToNumber } from './money';
 import { DAY_MS, isoDay, periodWindow } from './periods';
 import type { CostService } from './service';
 import { spend } from './spend';
+
+/**
+ * What demo seeding needs of the vendor simulator: the API key each of its agents calls with.
+ * The simulator is a separate program the collector's wiring starts; it satisfies this as it is,
+ * and the domain never imports it.
+ */
+export interface DemoSimulator {
+  state: { world: { agents: readonly { id: string; apiKeyId: string }[] } };
+}
 
 /** Name of the budget demo mode creates, sized so that its forecast alert fires. */
 export const DEMO_BUDGET = 'demo-monthly';
@@ -15,7 +23,7 @@ export const DEMO_BUDGET = 'demo-monthly';
  * cost feature working on the simulator's data. Whatever the organisation already has is
  * left alone.
  */
-export async function seedDemo(costs: CostService, controlPlane: ControlPlaneDb, organizationId: string, simulator: Simulator, now: Date): Promise<void> {
+export async function seedDemo(costs: CostService, controlPlane: ControlPlaneDb, organizationId: string, simulator: DemoSimulator, now: Date): Promise<void> {
   await seedDemoAttribution(costs, controlPlane, organizationId, simulator);
   await seedDemoBudget(costs, controlPlane, organizationId, now);
 }
@@ -25,7 +33,7 @@ export async function seedDemo(costs: CostService, controlPlane: ControlPlaneDb,
  * gets one attribution rule per agent and per-agent cost shows at once. A real organisation
  * writes these rules itself (PUT /api/v1/costs/attribution).
  */
-export async function seedDemoAttribution(costs: CostService, controlPlane: ControlPlaneDb, organizationId: string, simulator: Simulator): Promise<number> {
+export async function seedDemoAttribution(costs: CostService, controlPlane: ControlPlaneDb, organizationId: string, simulator: DemoSimulator): Promise<number> {
   if ((await costs.attribution.list(organizationId)).length > 0) return 0;
   const agents = await controlPlane.query<{ id: string; vendor: 'OPENAI' | 'ANTHROPIC'; vendor_agent_id: string }>('SELECT id, vendor, vendor_agent_id FROM agents WHERE organization_id = $1', [organizationId]);
   const keyOf = new Map(simulator.state.world.agents.map((a) => [a.id, a.apiKeyId]));
