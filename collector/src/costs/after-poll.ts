@@ -7,27 +7,31 @@ import { CostAlertStore, evaluateAlerts } from './cost-alerts';
 import { refreshMonthToDate } from './month-to-date';
 import { periodWindow } from './periods';
 import type { CostService } from './service';
+import { CostSnapshot } from './snapshot';
 
 /**
  * After a connection's reports are stored: the month-to-date reconciliation gauges, every
- * budget's spent ratio and every cost alert of the organisation, evaluated on fresh data.
+ * budget's spent ratio and every cost alert of the organisation, evaluated on fresh data. All
+ * of them read one snapshot: each window (the month, the week, the forecast's history, the
+ * anomaly hours) is read once per refresh, however many budgets and alerts look at it.
  */
 export function costStateRefresher(costs: CostService, controlPlane: ControlPlaneDb, metrics: Instruments, log: Logger, activity?: ActivityLog) {
   const budgets = new BudgetStore(controlPlane);
   const alerts = new CostAlertStore(controlPlane);
   const warned = new Set<string>();
   return async (organizationId: string, now: Date): Promise<void> => {
-    await refreshMonthToDate(costs, metrics, organizationId, now);
+    const snapshot = CostSnapshot.forRefresh(costs, organizationId, now);
+    await refreshMonthToDate(snapshot, metrics, organizationId, now);
     // History counts too: a model the table lacks is logged once, whether or not it is live traffic.
     const month = periodWindow('MONTH', now);
-    for (const c of await costs.ledger({ organizationId, from: month.from, to: month.to }, 'none')) {
+    for (const c of await snapshot.ledger({ organizationId, from: month.from, to: month.to }, 'none')) {
       const key = `${organizationId}|${c.vendor}|${c.model}`;
       if (c.unpricedTokens === 0 || warned.has(key)) continue;
       warned.add(key);
       log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
     }
     const list = await budgets.list(organizationId);
-    const statuses = await Promise.all(list.map(async (b) => ({ b, status: await budgetStatus(costs, b, now) })));
+    const statuses = await Promise.all(list.map(async (b) => ({ b, status: await budgetStatus(snapshot, b, now) })));
     // This organisation's budgets only, replaced at once: a deleted budget's series goes, and a
     // same-named budget of another organisation is another series.
     const org = { organization_id: organizationId };
@@ -37,6 +41,6 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       metrics.budgetSpentRatio.set(status.spentRatio, { ...org, budget: b.name });
       metrics.budgetPeriod.set((Date.parse(status.period.to) - Date.parse(status.period.from)) / 1000, { ...org, budget: b.name });
     }
-    await evaluateAlerts(costs, alerts, metrics, log, organizationId, now, list, activity);
+    await evaluateAlerts(snapshot, alerts, metrics, log, organizationId, now, list, activity);
   };
 }

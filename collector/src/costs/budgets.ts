@@ -2,8 +2,7 @@ import type { Budget } from '@ai-arm/schemas';
 import { ApiError } from '../errors';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { periodWindow, type Period } from './periods';
-import type { CostService } from './service';
-import { spend } from './spend';
+import { spend, type LedgerReader } from './spend';
 import { usdText, usdToAtto } from './money';
 
 export interface BudgetInput {
@@ -81,7 +80,7 @@ export class BudgetStore {
 }
 
 /** How much of a budget its current period has used. */
-export async function budgetStatus(costs: CostService, b: Budget, now: Date): Promise<BudgetStatus> {
+export async function budgetStatus(costs: LedgerReader, b: Budget, now: Date): Promise<BudgetStatus> {
   const w = periodWindow(b.period, now);
   const spent = await spend(costs, b, w.from, w.to);
   const amount = usdToAtto(b.amount);

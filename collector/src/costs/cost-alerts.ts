@@ -3,11 +3,13 @@ import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
+import { AgentStore } from '../agents/store';
+import { ApiError } from '../errors';
 import { judgeLatestHour } from './anomaly';
+import { BudgetStore } from './budgets';
 import { attoToNumber, usdText, usdToAtto } from './money';
 import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
-import type { CostService } from './service';
-import { forecastSpend, scopeQuery, spend, usd } from './spend';
+import { forecastSpend, scopeQuery, spend, usd, type LedgerReader } from './spend';
 
 export type CostAlertType = 'THRESHOLD' | 'ANOMALY' | 'FORECAST';
 
@@ -58,8 +60,16 @@ export class CostAlertStore {
   }
 }
 
+/** The budget a new alert watches, if any; the budget and the agent it names must both be the organisation's own. */
+export async function alertTargets(db: SqlExecutor, organizationId: string, a: { budgetId?: string | null; agentId?: string | null }): Promise<Budget | undefined> {
+  const budget = a.budgetId ? (await new BudgetStore(db).list(organizationId)).find((b) => b.id === a.budgetId) : undefined;
+  if (a.budgetId && !budget) throw new ApiError('VALIDATION_ERROR', `unknown budget ${a.budgetId}`, { field: 'body/budgetId' });
+  if (a.agentId && !(await new AgentStore(db).get(organizationId, a.agentId))) throw new ApiError('VALIDATION_ERROR', `unknown agent ${a.agentId}`, { field: 'body/agentId' });
+  return budget;
+}
+
 /** Whether one alert's condition holds now, with what it saw, in words. */
-export async function judgeAlert(costs: CostService, organizationId: string, alert: CostAlertRow, now: Date, budget?: Budget): Promise<{ firing: boolean; actual: string; message: string }> {
+export async function judgeAlert(costs: LedgerReader, organizationId: string, alert: CostAlertRow, now: Date, budget?: Budget): Promise<{ firing: boolean; actual: string; message: string }> {
   // On a budget, the alert watches the budget's own scope, period and amount.
   const a = budget ? { ...alert, agentId: budget.agentId, period: budget.period, threshold: budget.amount } : alert;
   const scope = { organizationId, agentId: a.agentId, vendor: budget?.vendor ?? null };
@@ -100,7 +110,7 @@ export async function judgeAlert(costs: CostService, organizationId: string, ale
 
 /** Evaluates every alert of an organisation, stores the outcome and sets ai_arm_cost_alert_firing. */
 export async function evaluateAlerts(
-  costs: CostService,
+  costs: LedgerReader,
   store: CostAlertStore,
   metrics: Instruments,
   log: Logger,

@@ -4,6 +4,9 @@ import { toCents, usdToAtto, type Atto } from './money';
 import { periodWindow } from './periods';
 import type { CostService } from './service';
 
+/** The reconciliation as the cost engine or one refresh's snapshot computes it. */
+type Reconciler = Pick<CostService, 'reconcile'>;
+
 const KINDS = ['computed', 'billed', 'unpriced', 'unattributed', 'unexplained'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -12,7 +15,7 @@ type Kind = (typeof KINDS)[number];
  * calendar month; the other organisations' series are left as they are. Sums are exact; the
  * gauge rounds once, to the cent.
  */
-export async function refreshMonthToDate(costs: CostService, metrics: Instruments, organizationId: string, now: Date): Promise<void> {
+export async function refreshMonthToDate(costs: Reconciler, metrics: Instruments, organizationId: string, now: Date): Promise<void> {
   const { from, to } = periodWindow('MONTH', now);
   const sums = new Map<Vendor, Record<Kind, Atto>>();
   for (const r of await costs.reconcile({ organizationId, from, to })) {

@@ -10,7 +10,7 @@ import { PriceBook } from './price-book';
 import { unpricedBillLine } from './pricing';
 import { PriceOverrideStore, type StoredOverride } from './price-overrides';
 import { TelemetryReadCache } from './read-cache';
-import { dailyBilled, dailyUsage, type Dimension } from './usage-query';
+import { dailyBilled, dailyUsage, type DailyBilled, type Dimension } from './usage-query';
 
 export interface CostQuery {
   organizationId: string;
@@ -85,52 +85,69 @@ export class CostService {
    * unpriced cost are taken from it (null until the day is billed). All exact; nothing rounded.
    */
   async reconcile(q: CostQuery): Promise<CostRecord[]> {
-    const book = await this.priceBook(q.organizationId);
-    const [cells, billed] = await Promise.all([this.ledger(q, 'project_agent', book), dailyBilled(this.stores.telemetry, q)]);
-    type Acc = { vendor: string; day: string; project: string; computed: Atto; billed: Atto; unpriced: Atto; unattributed: Atto; reasons: Set<string>; hasBill: boolean };
-    const records = new Map<string, Acc>();
-    const at = (day: string, vendor: string, project: string) => {
-      const key = `${day}|${vendor}|${project}`;
-      let r = records.get(key);
-      if (!r) records.set(key, (r = { vendor, day, project, computed: 0n, billed: 0n, unpriced: 0n, unattributed: 0n, reasons: new Set(), hasBill: false }));
-      return r;
-    };
-    for (const c of cells) {
-      const [project, agent] = splitProjectAgent(c.dim);
-      const r = at(c.day, c.vendor, project);
-      r.computed += c.cost;
-      if (agent === '') r.unattributed += c.cost;
-      if (c.unpricedReason) r.reasons.add(c.unpricedReason);
-    }
-    for (const b of billed) {
-      const r = at(b.day, b.vendor, b.project_id);
-      const amount = usdToAtto(b.usd);
-      r.billed += amount;
-      r.hasBill = true;
-      const why = unpricedBillLine(book, b);
-      if (why !== null) {
-        r.unpriced += amount;
-        r.reasons.add(why);
-      }
-    }
-    return [...records.values()]
-      .sort((a, b) => a.day.localeCompare(b.day) || a.vendor.localeCompare(b.vendor) || a.project.localeCompare(b.project))
-      .map((r) => ({
-        id: recordId(q.organizationId, r.day, r.vendor, r.project),
-        organizationId: q.organizationId,
-        vendor: r.vendor as CostRecord['vendor'],
-        date: r.day,
-        projectId: r.project || null,
-        model: null,
-        computedCost: usdText(r.computed),
-        billedCost: r.hasBill ? usdText(r.billed) : null,
-        unpricedCost: usdText(r.unpriced),
-        unattributedCost: usdText(r.unattributed),
-        unexplainedCost: r.hasBill ? usdText(r.billed - r.computed - r.unpriced) : null,
-        unpricedReasons: [...r.reasons].sort(),
-        currency: 'USD',
-      }));
+    return reconcile(this, q);
   }
+
+  /** The vendors' bills per day, project and line over the query's days. */
+  billed(q: CostQuery): Promise<DailyBilled[]> {
+    return dailyBilled(this.stores.telemetry, q);
+  }
+}
+
+/** What a reconciliation reads: the cost engine, or one refresh's snapshot of it. */
+export interface ReconcileReader {
+  priceBook(organizationId: string): Promise<PriceBook>;
+  ledger(q: CostQuery, by: Dimension, book?: PriceBook): Promise<LedgerCell[]>;
+  billed(q: CostQuery): Promise<DailyBilled[]>;
+}
+
+/** See CostService.reconcile. */
+export async function reconcile(reader: ReconcileReader, q: CostQuery): Promise<CostRecord[]> {
+  const book = await reader.priceBook(q.organizationId);
+  const [cells, billed] = await Promise.all([reader.ledger(q, 'project_agent', book), reader.billed(q)]);
+  type Acc = { vendor: string; day: string; project: string; computed: Atto; billed: Atto; unpriced: Atto; unattributed: Atto; reasons: Set<string>; hasBill: boolean };
+  const records = new Map<string, Acc>();
+  const at = (day: string, vendor: string, project: string) => {
+    const key = `${day}|${vendor}|${project}`;
+    let r = records.get(key);
+    if (!r) records.set(key, (r = { vendor, day, project, computed: 0n, billed: 0n, unpriced: 0n, unattributed: 0n, reasons: new Set(), hasBill: false }));
+    return r;
+  };
+  for (const c of cells) {
+    const [project, agent] = splitProjectAgent(c.dim);
+    const r = at(c.day, c.vendor, project);
+    r.computed += c.cost;
+    if (agent === '') r.unattributed += c.cost;
+    if (c.unpricedReason) r.reasons.add(c.unpricedReason);
+  }
+  for (const b of billed) {
+    const r = at(b.day, b.vendor, b.project_id);
+    const amount = usdToAtto(b.usd);
+    r.billed += amount;
+    r.hasBill = true;
+    const why = unpricedBillLine(book, b);
+    if (why !== null) {
+      r.unpriced += amount;
+      r.reasons.add(why);
+    }
+  }
+  return [...records.values()]
+    .sort((a, b) => a.day.localeCompare(b.day) || a.vendor.localeCompare(b.vendor) || a.project.localeCompare(b.project))
+    .map((r) => ({
+      id: recordId(q.organizationId, r.day, r.vendor, r.project),
+      organizationId: q.organizationId,
+      vendor: r.vendor as CostRecord['vendor'],
+      date: r.day,
+      projectId: r.project || null,
+      model: null,
+      computedCost: usdText(r.computed),
+      billedCost: r.hasBill ? usdText(r.billed) : null,
+      unpricedCost: usdText(r.unpriced),
+      unattributedCost: usdText(r.unattributed),
+      unexplainedCost: r.hasBill ? usdText(r.billed - r.computed - r.unpriced) : null,
+      unpricedReasons: [...r.reasons].sort(),
+      currency: 'USD',
+    }));
 }
 
 /** The reconciliation's dimension carries project and agent together. */

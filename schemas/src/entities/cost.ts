@@ -69,16 +69,18 @@ export const CostAlertType = Type.Union([Type.Literal('THRESHOLD'), Type.Literal
 export const CostAlert = Type.Object(
   {
     id: Id,
-    organizationId: Id,
+    name: Type.String({ minLength: 1, maxLength: 255 }),
     agentId: Nullable(Id),
     alertType: CostAlertType,
     threshold: Nullable(Decimal),
-    forecastPeriod: Nullable(Type.String({ pattern: '^[0-9]+[hdwm]$', description: 'e.g. 7d' })),
+    budgetId: Nullable(Type.String({ format: 'uuid', description: 'A FORECAST or THRESHOLD alert on a budget takes its amount, period and scope' })),
+    period: Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH')]),
+    firing: Type.Boolean(),
     triggeredAt: Nullable(Timestamp),
     actualCost: Nullable(Decimal),
-    message: Type.String(),
+    message: Type.String({ description: 'What the last evaluation saw, in words' }),
   },
-  { $id: 'CostAlert', title: 'CostAlert', description: 'A cost rule and, once it fired, what it saw; agentId null means org-wide' },
+  { $id: 'CostAlert', title: 'CostAlert', description: 'A cost rule and what its last evaluation saw; agentId null means org-wide' },
 );
 export type CostAlert = Static<typeof CostAlert>;
 

@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Money, USD_COLUMN, Vendor, type MoneySpec } from '@ai-arm/schemas';
+import { BudgetWithStatus, CostAlert, CostForecast, CostOptimization, CostRangeMeta, Money, Responses, SuccessEnvelope, USD_COLUMN, Vendor, type MoneySpec } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
 import { BudgetStore, budgetStatus } from '../../costs/budgets';
-import { CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
+import { alertTargets, CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
 import { suggestOptimizations } from '../../costs/optimizations';
 import type { CostService } from '../../costs/service';
-import { forecastSpend, usd } from '../../costs/spend';
+import { forecastFrom, forecastHistory, usd } from '../../costs/spend';
 import { moneyText } from '../../costs/money';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { parseRange, RangeQuery } from './range';
@@ -18,6 +18,7 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 // numeric(18, 2) columns: a budget of nothing means nothing; a threshold of 0 alerts on any spend.
 const Amount = Money({ ...USD_COLUMN, positive: true }, 'USD, e.g. "1500" or "99.50"');
 const Threshold = Money(USD_COLUMN, 'USD, e.g. "250"');
+const Deleted = Responses({ 204: Type.Null({ description: 'Deleted' }) });
 
 /** The exact text of a money field already shaped by its schema; a JSON number with more decimals than the column is refused here. */
 function money(value: string | number, spec: MoneySpec, field: string): string {
@@ -35,17 +36,22 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
 
   app.get(
     '/api/v1/costs/forecast',
-    { schema: { description: 'Spend forecast for the next 7 and 30 days (from today) with a ~95% interval', querystring: Type.Object({ agentId: Type.Optional(Type.String({ format: 'uuid' })), vendor: Type.Optional(Vendor) }) } },
+    {
+      schema: {
+        description: 'Spend forecast for the next 7 and 30 days (from today) with a ~95% interval',
+        querystring: Type.Object({ agentId: Type.Optional(Type.String({ format: 'uuid' })), vendor: Type.Optional(Vendor) }),
+        response: Responses({ 200: SuccessEnvelope(CostForecast) }),
+      },
+    },
     async (request) => {
       const scope = { organizationId: request.organizationId, agentId: request.query.agentId, vendor: request.query.vendor };
-      const at = now();
-      const horizons = await Promise.all(
-        [7, 30].map(async (days) => {
-          const f = await forecastSpend(costs, scope, at, days);
-          return { days, total: usd(f.total), lower: usd(f.lower), upper: usd(f.upper), daily: f.daily.map(usd) };
-        }),
-      );
-      const f = await forecastSpend(costs, scope, at, 1);
+      // One history, read once, for every horizon.
+      const history = await forecastHistory(costs, scope, now());
+      const horizons = [7, 30].map((days) => {
+        const f = forecastFrom(history, days);
+        return { days, total: usd(f.total), lower: usd(f.lower), upper: usd(f.upper), daily: f.daily.map(usd) };
+      });
+      const f = forecastFrom(history, 1);
       return { success: true as const, data: { method: f.method, historyDays: f.history, dailyErrorSigma: usd(f.sigma), horizons } };
     },
   );
@@ -66,6 +72,7 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
           },
           { additionalProperties: false },
         ),
+        response: Responses({ 201: SuccessEnvelope(BudgetWithStatus) }),
       },
     },
     async (request, reply) => {
@@ -81,12 +88,12 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
   );
 
-  app.get('/api/v1/costs/budget', async (request) => {
+  app.get('/api/v1/costs/budget', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(BudgetWithStatus)) }) } }, async (request) => {
     const list = await budgets.list(request.organizationId);
     return { success: true as const, data: await Promise.all(list.map(async (b) => ({ ...b, status: await budgetStatus(costs, b, now()) }))) };
   });
 
-  app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams, response: Deleted } }, async (request, reply) => {
     requireRole(request.principal, 'member');
     await auditedRemoval(controlPlane, request, request.params.id, {
       what: 'budget',
@@ -94,10 +101,10 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       find: async (tx, org, id) => (await new BudgetStore(tx).list(org)).find((b) => b.id === id),
       remove: (tx, b) => new BudgetStore(tx).remove(b.organizationId, b.id),
     });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.get('/api/v1/costs/alerts', async (request) => ({ success: true as const, data: await alerts.list(request.organizationId) }));
+  app.get('/api/v1/costs/alerts', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(CostAlert)) }) } }, async (request) => ({ success: true as const, data: await alerts.list(request.organizationId) }));
 
   app.post(
     '/api/v1/costs/alerts',
@@ -116,6 +123,7 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
           },
           { additionalProperties: false },
         ),
+        response: Responses({ 201: SuccessEnvelope(CostAlert) }),
       },
     },
     async (request, reply) => {
@@ -123,11 +131,7 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       const { threshold, ...rest } = request.body;
       const body = { ...rest, threshold: threshold === undefined || threshold === null ? threshold : money(threshold, USD_COLUMN, 'body/threshold') };
       if (body.alertType !== 'ANOMALY' && body.threshold == null && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
-      const budget = body.budgetId ? (await budgets.list(request.organizationId)).find((b) => b.id === body.budgetId) : undefined;
-      if (body.budgetId && !budget) throw new ApiError('VALIDATION_ERROR', `unknown budget ${body.budgetId}`, { field: 'body/budgetId' });
-      if (body.agentId && (await controlPlane.query('SELECT 1 FROM agents WHERE organization_id = $1 AND id = $2', [request.organizationId, body.agentId])).length === 0) {
-        throw new ApiError('VALIDATION_ERROR', `unknown agent ${body.agentId}`, { field: 'body/agentId' });
-      }
+      const budget = await alertTargets(controlPlane, request.organizationId, body);
       const created = (await audited(controlPlane, request, async (tx) => {
         const a = await new CostAlertStore(tx).create(request.organizationId, body);
         return { result: a, audit: { action: 'cost_alert.create', resourceType: 'cost_alert', resourceId: a.id, after: a } };
@@ -135,11 +139,11 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       // Evaluated at once, so the caller sees whether it fires on today's data.
       const v = await judgeAlert(costs, request.organizationId, created, now(), budget);
       await alerts.record(request.organizationId, created.id, v.firing, v.actual, v.message);
-      return reply.status(201).send({ success: true as const, data: (await alerts.list(request.organizationId)).find((a) => a.id === created.id) });
+      return reply.status(201).send({ success: true as const, data: (await alerts.list(request.organizationId)).find((a) => a.id === created.id)! });
     },
   );
 
-  app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams, response: Deleted } }, async (request, reply) => {
     requireRole(request.principal, 'member');
     await auditedRemoval(controlPlane, request, request.params.id, {
       what: 'cost alert',
@@ -147,10 +151,10 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       find: async (tx, org, id) => (await new CostAlertStore(tx).list(org)).find((a) => a.id === id),
       remove: (tx, a) => new CostAlertStore(tx).remove(request.organizationId, a.id),
     });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.get('/api/v1/costs/optimizations', { schema: { querystring: Type.Pick(RangeQuery, ['from', 'to']) } }, async (request) => {
+  app.get('/api/v1/costs/optimizations', { schema: { querystring: Type.Pick(RangeQuery, ['from', 'to']), response: Responses({ 200: SuccessEnvelope(Type.Array(CostOptimization), CostRangeMeta) }) } }, async (request) => {
     const range = parseRange(request.query, now());
     return { success: true as const, data: await suggestOptimizations(costs, request.organizationId, range.from, range.to), meta: { from: range.from, to: range.to } };
   });

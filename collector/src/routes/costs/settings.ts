@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PriceOverrideEntry, Vendor } from '@ai-arm/schemas';
+import { AttributionRule, PriceList, PriceOverrideEntry, Responses, StoredPriceOverride, SuccessEnvelope, Vendor } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { AttributionStore } from '../../costs/attribution';
@@ -31,11 +31,11 @@ const usdPerMillion = (r: Rates) => ({ input: perMillion(r.input), cachedInput: 
  * vendor usage to agents (applied when costs are read, so a change re-attributes history).
  */
 export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
-  app.get('/api/v1/costs/prices', async (request) => {
+  app.get('/api/v1/costs/prices', { schema: { response: Responses({ 200: SuccessEnvelope(PriceList) }) } }, async (request) => {
     const book = await costs.priceBook(request.organizationId);
     const day = isoDay(now().getTime());
     const prices = [...book.entries(day)].map((e) => ({
-      vendor: e.vendor,
+      vendor: e.vendor as Vendor,
       model: e.model,
       effectiveFrom: e.from,
       source: e.source,
@@ -45,7 +45,7 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       tiers: Object.fromEntries(Object.entries(e.tiers).map(([tier, r]) => [tier, usdPerMillion(r)])),
       inherited: e.inherited,
     }));
-    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, inherited: o.error ? [] : book.inherit(o).card.inherited }));
+    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, vendor: o.vendor as Vendor, inherited: o.error ? [] : book.inherit(o).card.inherited }));
     return { success: true as const, data: { asOf: day, prices, overrides } };
   });
 
@@ -56,6 +56,7 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
         description:
           'Sets a contract rate for a model from a date on; the same model and date again replaces it. Rates left out are inherited from the list price in force on that date (the response names them); with nothing to inherit, input and output are required.',
         body: Type.Object({ vendor: Vendor, model: Type.String({ minLength: 1, maxLength: 255 }), entry: PriceOverrideEntry, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: Responses({ 201: SuccessEnvelope(StoredPriceOverride) }),
       },
     },
     async (request, reply) => {
@@ -74,11 +75,11 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
         const o = await new PriceOverrideStore(tx).put(request.organizationId, request.body);
         return { result: o, audit: { action: 'price_override.set', resourceType: 'price_override', resourceId: o.id, after: o } };
       });
-      return reply.status(201).send({ success: true as const, data: { ...saved!, inherited: card.inherited } });
+      return reply.status(201).send({ success: true as const, data: { ...saved!, vendor: saved!.vendor as Vendor, inherited: card.inherited } });
     },
   );
 
-  app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
+  app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: Responses({ 204: Type.Null({ description: 'Deleted' }) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
     await auditedRemoval(controlPlane, request, request.params.id, {
       what: 'price override',
@@ -86,14 +87,20 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       find: async (tx, org, id) => (await new PriceOverrideStore(tx).list(org)).find((o) => o.id === id),
       remove: (tx, o) => new PriceOverrideStore(tx).remove(request.organizationId, o.id),
     });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.get('/api/v1/costs/attribution', async (request) => ({ success: true as const, data: await costs.attribution.list(request.organizationId) }));
+  app.get('/api/v1/costs/attribution', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(AttributionRule)) }) } }, async (request) => ({ success: true as const, data: await costs.attribution.list(request.organizationId) }));
 
   app.put(
     '/api/v1/costs/attribution',
-    { schema: { description: 'Replaces the attribution rules; an API key rule beats a project rule', body: Type.Object({ rules: Type.Array(Rule, { maxItems: 100_000 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        description: 'Replaces the attribution rules; an API key rule beats a project rule',
+        body: Type.Object({ rules: Type.Array(Rule, { maxItems: 100_000 }) }, { additionalProperties: false }),
+        response: Responses({ 200: SuccessEnvelope(Type.Array(AttributionRule)) }),
+      },
+    },
     async (request) => {
       requireRole(request.principal, 'admin');
       const rules = await audited(controlPlane, request, async (tx) => {

@@ -1,10 +1,11 @@
-import type { LedgerCell } from '../../costs/ledger';
-import { totalTokens } from '../../costs/ledger';
-import { usdText, usdToAtto, type Atto } from '../../costs/money';
-import type { CostQuery, CostService } from '../../costs/service';
-import { dailyBilledTotals } from '../../costs/usage-query';
-import type { ControlPlaneDb } from '../../stores/postgres/types';
-import { DAY_MS, isoDay, periodWindow } from '../../costs/periods';
+import type { CostBreakdownRow, CostPeriodTotal } from '@ai-arm/schemas';
+import type { LedgerCell } from './ledger';
+import { totalTokens } from './ledger';
+import { usdText, usdToAtto, type Atto } from './money';
+import type { CostQuery, CostService } from './service';
+import { dailyBilledTotals } from './usage-query';
+import type { SqlExecutor } from '../stores/postgres/types';
+import { DAY_MS, isoDay, periodWindow } from './periods';
 
 export const BREAKDOWNS = ['agent', 'model', 'vendor', 'project'] as const;
 export type BreakdownBy = (typeof BREAKDOWNS)[number];
@@ -24,9 +25,9 @@ const add = (t: Totals, c: LedgerCell) => {
 const zero = (): Totals => ({ cost: 0n, tokens: 0, requests: 0, unpricedTokens: 0 });
 
 /** Today, the last 7 days and the month to date: computed cost beside what the vendors billed. */
-export async function summary(costs: CostService, organizationId: string, now: Date, filter: { vendor?: string; agentId?: string }) {
+export async function summary(costs: CostService, organizationId: string, now: Date, filter: { vendor?: string; agentId?: string }): Promise<CostPeriodTotal[]> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const periods = [
+  const periods: { period: CostPeriodTotal['period']; from: string }[] = [
     { period: 'today', from: isoDay(today) },
     { period: 'week', from: isoDay(today - 6 * DAY_MS) },
     { period: 'month', from: periodWindow('MONTH', now).from },
@@ -56,7 +57,7 @@ export async function summary(costs: CostService, organizationId: string, now: D
 }
 
 /** Cost, tokens and requests split by agent, model, vendor or project, largest first. */
-export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb, q: CostQuery, by: BreakdownBy) {
+export async function breakdown(costs: CostService, controlPlane: SqlExecutor, q: CostQuery, by: BreakdownBy): Promise<CostBreakdownRow[]> {
   const cells = await costs.ledger(q, by === 'agent' ? 'agent' : by === 'project' ? 'project' : 'none');
   const groups = new Map<string, Totals & { vendor: string }>();
   for (const c of cells) {
@@ -65,10 +66,7 @@ export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb
     add(g, c);
     groups.set(key, g);
   }
-  const names =
-    by === 'agent'
-      ? new Map((await controlPlane.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE organization_id = $1', [q.organizationId])).map((a) => [a.id, a.name]))
-      : new Map<string, string>();
+  const names = by === 'agent' ? await agentNames(controlPlane, q.organizationId) : new Map<string, string>();
   const total = [...groups.values()].reduce((s, g) => s + g.cost, 0n);
   const rows = [...groups.entries()].map(([key, g]) => {
     const id = by === 'vendor' ? key : key.slice(key.indexOf('|') + 1);
@@ -88,4 +86,9 @@ export async function breakdown(costs: CostService, controlPlane: ControlPlaneDb
   });
   // Largest first, compared on the exact amounts rather than parsed back from their text.
   return rows.sort((a, b) => (a.cost === b.cost ? a.row.name.localeCompare(b.row.name) : a.cost < b.cost ? 1 : -1)).map((r) => r.row);
+}
+
+/** The organisation's agents' names by id, for the breakdown's rows. */
+async function agentNames(db: SqlExecutor, organizationId: string): Promise<Map<string, string>> {
+  return new Map((await db.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE organization_id = $1', [organizationId])).map((a) => [a.id, a.name]));
 }
