@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rateGate } from '../../src/connectors/rate-gate';
-import { createConnector } from '../../src/connectors/registry';
+import { createConnector, VENDOR_REGISTRY, vendorSpec } from '../../src/connectors/registry';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 
 /** What a promise did within `ms`: its value, its error, or 'still waiting'. */
@@ -25,7 +25,7 @@ describe('shutdown ends the waits for a vendor', () => {
     await expect(gated('http://x/d')).rejects.toThrow('shutting down');
   });
 
-  describe.each(['OPENAI', 'ANTHROPIC'] as const)('%s SDK retry wait after a 429 (simulator)', (vendor) => {
+  describe.each(VENDOR_REGISTRY.map((s) => s.vendor))('%s SDK retry wait after a 429 (simulator)', (vendor) => {
     let sim: Simulator;
     beforeAll(async () => {
       sim = await startSimulator({ agents: 2, rateLimit: { requests: 1, windowSeconds: 600 } });
@@ -35,8 +35,8 @@ describe('shutdown ends the waits for a vendor', () => {
     it("ends when the collector's shutdown signal aborts, with no further request", async () => {
       const stop = new AbortController();
       const connector = createConnector(vendor, {
-        adminKey: vendor === 'OPENAI' ? sim.state.opts.keys.openaiAdmin : sim.state.opts.keys.anthropicAdmin,
-        baseUrl: vendor === 'OPENAI' ? sim.openaiBaseUrl : sim.anthropicBaseUrl,
+        adminKey: (sim.state.opts.keys as Record<string, string>)[vendorSpec(vendor).simulator.adminKey]!,
+        baseUrl: `${sim.url}${vendorSpec(vendor).simulator.mount}`,
         maxRetries: 6,
         signal: stop.signal,
       });
