@@ -33,7 +33,7 @@ export const collector = (): BuiltDashboard =>
         title: 'Writes',
         panels: [
           promTimeseries({ title: 'Rows written by store and result', w: 8, h: 8,
-            description: 'Rows per second the collector wrote to each store and table, or failed to write after its retries.',
+            description: 'Rows per second the collector wrote to each ClickHouse table (usage, costs, health checks, log records; all go through its batch writer), and rows ClickHouse refused for their content or a full write buffer dropped (failure).',
             targets: [{ expr: 'sum by (store, table, result) (rate(ai_arm_collector_write_rows_total[$__rate_interval]))', legend: '{{store}} {{table}} {{result}}' }] }),
           promTimeseries({ title: 'Write retries', w: 8, h: 8,
             description: 'Batch writes retried after a transient store error, per interval; 0 when there are none.',
