@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AgentStatus, AgentType, HealthStatus, Vendor } from '@ai-arm/schemas';
+import { AgentHealthHistory, AgentListMeta, AgentStatus, AgentType, AgentView as AgentViewBody, Deleted, HealthRangeMeta, HealthStatus, HealthSummary, InventoryChange as InventoryChangeBody, Responses, SuccessEnvelope, Vendor } from '@ai-arm/schemas';
 import { countByVendor, decodeCursor, listAgents, narrowSearch, SORTS, type SortKey } from '../agents/list';
+import { healthHistory, rangeSeconds } from '../agents/health-history';
+import { healthSummary } from '../agents/health-summary';
 import { AgentStore, type AgentView } from '../agents/store';
 import { audited, auditedRemoval, recordAudit } from '../audit/audited';
 import { requireRole } from '../auth/principal';
@@ -47,6 +49,7 @@ const PatchAgent = Type.Object(
   { name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), type: Type.Optional(AgentType), config: Type.Optional(Json), metadata: Type.Optional(Json), activeProbe: Type.Optional(Type.Boolean({ description: 'Opt in to a one-token probe request per check (costs money)' })) },
   { additionalProperties: false, minProperties: 1 },
 );
+const One = Responses({ 200: SuccessEnvelope(AgentViewBody) });
 const RangeQuery = Type.Object({ range: Type.Optional(Type.String({ pattern: '^\\d{1,3}[hd]$', default: '24h', description: 'How far back: 24h, 7d, ...' })) });
 
 /**
@@ -79,7 +82,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
       return { success: true as const, data: updated };
     };
 
-  app.get('/api/v1/agents', { schema: { querystring: ListQuery, description: 'Agents, filtered and sorted, a page at a time; meta has counts per vendor and the next cursor' } }, async (request) => {
+  app.get('/api/v1/agents', { schema: { querystring: ListQuery, description: 'Agents, filtered and sorted, a page at a time; meta has counts per vendor and the next cursor', response: Responses({ 200: SuccessEnvelope(Type.Array(AgentViewBody), AgentListMeta) }) } }, async (request) => {
     const { vendor, status, type, health, q, sort = 'name', limit = 50, cursor } = request.query;
     const order = { sort: sort.replace('-', '') as SortKey, descending: sort.startsWith('-'), limit };
     const after = cursor ? decodeCursor(cursor, order.sort) : null;
@@ -92,7 +95,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     return { success: true as const, data: page.agents, meta: { total: counts.total, totalCapped: counts.capped, countsByVendor: counts.byVendor, limit, nextCursor: page.nextCursor } };
   });
 
-  app.post('/api/v1/agents', { schema: { body: CreateAgent, description: 'Register a custom (in-house) agent' } }, async (request, reply) => {
+  app.post('/api/v1/agents', { schema: { body: CreateAgent, description: 'Register a custom (in-house) agent', response: Responses({ 201: SuccessEnvelope(AgentViewBody) }) } }, async (request, reply) => {
     requireRole(request.principal, 'member');
     const b = request.body;
     const created = await audited(controlPlane, request, async (tx) => {
@@ -105,21 +108,21 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     return reply.code(201).send({ success: true as const, data: created! });
   });
 
-  app.post('/api/v1/agents/discover', { schema: { description: "Sync every connection's agent inventory now" } }, async (request) => {
+  app.post('/api/v1/agents/discover', { schema: { description: "Sync every connection's agent inventory now", response: Responses({ 200: SuccessEnvelope(InventoryChangeBody) }) } }, async (request) => {
     requireRole(request.principal, 'member');
     const change = await poller().discover(request.organizationId);
     await recordAudit(controlPlane, request, { action: 'agent.discover', resourceType: 'agent', resourceId: null, after: { ...change } });
     return { success: true as const, data: change };
   });
 
-  app.get('/api/v1/agents/:id', { schema: { params: IdParams } }, async (request) => ({ success: true as const, data: await found(request.organizationId, request.params.id) }));
+  app.get('/api/v1/agents/:id', { schema: { params: IdParams, response: One } }, async (request) => ({ success: true as const, data: await found(request.organizationId, request.params.id) }));
 
-  app.patch('/api/v1/agents/:id', { schema: { params: IdParams, body: PatchAgent } }, async (request) => {
+  app.patch('/api/v1/agents/:id', { schema: { params: IdParams, body: PatchAgent, response: One } }, async (request) => {
     requireRole(request.principal, 'member');
     return change('agent.update', request.body)(request);
   });
 
-  app.delete('/api/v1/agents/:id', { schema: { params: IdParams, description: 'Remove a custom agent; a vendor agent is paused instead (the next sync would bring it back)' } }, async (request) => {
+  app.delete('/api/v1/agents/:id', { schema: { params: IdParams, description: 'Remove a custom agent; a vendor agent is paused instead (the next sync would bring it back)', response: Responses({ 200: SuccessEnvelope(Deleted) }) } }, async (request) => {
     requireRole(request.principal, 'member');
     const removed = await auditedRemoval(controlPlane, request, request.params.id, {
       what: 'agent',
@@ -130,20 +133,20 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
         await new AgentStore(tx).remove(a.organizationId, a.id);
       },
     });
-    return { success: true as const, data: { id: removed.id, deleted: true } };
+    return { success: true as const, data: { id: removed.id, deleted: true as const } };
   });
 
-  app.post('/api/v1/agents/:id/pause', { schema: { params: IdParams, description: 'Pause: health checks and health alerts stop, metrics show it paused' } }, async (request) => {
+  app.post('/api/v1/agents/:id/pause', { schema: { params: IdParams, description: 'Pause: health checks and health alerts stop, metrics show it paused', response: One } }, async (request) => {
     requireRole(request.principal, 'member');
     return change('agent.pause', { status: 'PAUSED' })(request);
   });
 
-  app.post('/api/v1/agents/:id/resume', { schema: { params: IdParams } }, async (request) => {
+  app.post('/api/v1/agents/:id/resume', { schema: { params: IdParams, response: One } }, async (request) => {
     requireRole(request.principal, 'member');
     return change('agent.resume', { status: 'ACTIVE' })(request);
   });
 
-  app.post('/api/v1/agents/:id/health-check', { schema: { params: IdParams, description: 'Run the health check now and return the result' } }, async (request) => {
+  app.post('/api/v1/agents/:id/health-check', { schema: { params: IdParams, description: 'Run the health check now and return the result', response: One } }, async (request) => {
     requireRole(request.principal, 'member');
     const a = await found(request.organizationId, request.params.id);
     if (a.status === 'PAUSED') throw new ApiError('CONFLICT', `agent ${a.id} is paused: resume it to check its health`);
@@ -155,49 +158,13 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     return { success: true as const, data: after };
   });
 
-  app.get('/api/v1/agents/:id/health', { schema: { params: IdParams, querystring: RangeQuery, description: "The agent's health checks over a range, newest first, with its last error" } }, async (request) => {
+  app.get('/api/v1/agents/:id/health', { schema: { params: IdParams, querystring: RangeQuery, description: "The agent's health checks over a range, newest first, with its last error", response: Responses({ 200: SuccessEnvelope(AgentHealthHistory, HealthRangeMeta) }) } }, async (request) => {
     const a = await found(request.organizationId, request.params.id);
     const range = request.query.range ?? '24h';
-    const seconds = Number(range.slice(0, -1)) * (range.endsWith('d') ? 86_400 : 3_600);
-    const checks = await telemetry.query<{ at: string; status: string; latency_ms: number; error_rate: number; details: string }>(
-      `SELECT toString(timestamp) AS at, status, latency_ms, error_rate, details FROM {db:Identifier}.agent_health_checks
-        WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
-        ORDER BY timestamp DESC LIMIT 2000`,
-      { db: telemetry.database, org: request.organizationId, agent: a.id, from: now().getTime() - seconds * 1000 },
-    );
-    return {
-      success: true as const,
-      data: {
-        agent: { id: a.id, status: a.status, health: a.health, healthScore: a.healthScore, lastHealthCheck: a.lastHealthCheck, lastError: a.lastError },
-        checks: checks.map((c) => ({ timestamp: `${c.at.replace(' ', 'T')}Z`, status: c.status, latencyMs: Number(c.latency_ms), errorRate: Number(c.error_rate), details: safeJson(c.details) })),
-      },
-      meta: { range },
-    };
+    return { success: true as const, data: await healthHistory(telemetry, a, new Date(now().getTime() - rangeSeconds(range) * 1000)), meta: { range } };
   });
 
-  app.get('/api/v1/metrics/health', { schema: { description: 'Agents by health and vendor, the average health score, and the agents that are down' } }, async (request) => {
-    const org = request.organizationId;
-    const byHealth = await controlPlane.query<{ vendor: string; health: string; n: string | number }>('SELECT vendor, health, sum(n) AS n FROM agent_counts WHERE organization_id = $1 GROUP BY vendor, health HAVING sum(n) > 0 ORDER BY vendor, health', [org]);
-    const [score] = await controlPlane.query<{ avg: string | number | null }>("SELECT avg(health_score) AS avg FROM agents WHERE organization_id = $1 AND status <> 'PAUSED'", [org]);
-    const down = await controlPlane.query<{ id: string; name: string; vendor: string; last_error: string | null; last_health_check: Date | null }>(
-      "SELECT id, name, vendor, last_error, last_health_check FROM agents WHERE organization_id = $1 AND health = 'DOWN' AND status <> 'PAUSED' ORDER BY name LIMIT 100",
-      [org],
-    );
-    return {
-      success: true as const,
-      data: {
-        byHealth: byHealth.map((r) => ({ vendor: r.vendor, health: r.health, agents: Number(r.n) })),
-        averageHealthScore: score?.avg === null || score?.avg === undefined ? null : Math.round(Number(score.avg) * 10) / 10,
-        down: down.map((d) => ({ id: d.id, name: d.name, vendor: d.vendor, lastError: d.last_error, lastHealthCheck: d.last_health_check?.toISOString() ?? null })),
-      },
-    };
+  app.get('/api/v1/metrics/health', { schema: { description: 'Agents by health and vendor, the average health score, and the agents that are down', response: Responses({ 200: SuccessEnvelope(HealthSummary) }) } }, async (request) => {
+    return { success: true as const, data: await healthSummary(controlPlane, request.organizationId) };
   });
 };
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Responses, SuccessEnvelope, VendorApiStats } from '@ai-arm/schemas';
 import type { PrometheusSink } from '../metrics/prometheus-sink';
 import { histogramQuantile } from '../metrics/quantile';
 
@@ -10,7 +12,7 @@ import { histogramQuantile } from '../metrics/quantile';
  * another organisation's calls are not counted, nor shown.
  */
 export const collectorStatsRoutes: FastifyPluginAsyncTypebox<{ sink: PrometheusSink }> = async (app, { sink }) => {
-  app.get('/api/v1/collector/vendor-api', async (request) => {
+  app.get('/api/v1/collector/vendor-api', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(VendorApiStats)) }) } }, async (request) => {
     const mine = (labels: Record<string, string | number>) => labels.organization_id === request.organizationId;
     const byProvider = new Map<string, { requests: number; errors: number; buckets: Map<number, number> }>();
     const at = (p: string) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Vendor } from '@ai-arm/schemas';
+import { Connection, ConnectionCheck, ConnectionRemoval, Responses, SuccessEnvelope, SupportedVendor as SupportedVendorBody, Vendor } from '@ai-arm/schemas';
 import { audited } from '../audit/audited';
 import { requireRole } from '../auth/principal';
 import { checkAccess, type AccessCheck } from '../connections/check';
@@ -50,6 +50,7 @@ const PatchConnection = Type.Object(
   { name: Type.Optional(Name), credentials: Type.Optional(Credentials), baseUrl: Type.Optional(BaseUrl) },
   { additionalProperties: false, minProperties: 1 },
 );
+const One = Responses({ 200: SuccessEnvelope(Connection) });
 const DeleteQuery = Type.Object({
   history: Type.Optional(
     Type.Union([Type.Literal('keep'), Type.Literal('delete')], {
@@ -100,23 +101,23 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
   const store = new ConnectionStore(controlPlane);
   const notFound = (id: string) => new ApiError('NOT_FOUND', `no connection ${id}`);
 
-  app.get('/api/v1/connections/vendors', { schema: { description: 'The vendors this collector can connect to, and the credential fields each needs' } }, async () => ({
+  app.get('/api/v1/connections/vendors', { schema: { description: 'The vendors this collector can connect to, and the credential fields each needs', response: Responses({ 200: SuccessEnvelope(Type.Array(SupportedVendorBody)) }) } }, async () => ({
     success: true as const,
     data: SUPPORTED_VENDORS,
   }));
 
-  app.get('/api/v1/connections', { schema: { description: "The organisation's vendor connections with their sync state; credentials appear only as a hint" } }, async (request) => ({
+  app.get('/api/v1/connections', { schema: { description: "The organisation's vendor connections with their sync state; credentials appear only as a hint", response: Responses({ 200: SuccessEnvelope(Type.Array(Connection)) }) } }, async (request) => ({
     success: true as const,
     data: (await store.list(request.organizationId)).map(shown),
   }));
 
-  app.get('/api/v1/connections/:id', { schema: { params: IdParams } }, async (request) => {
+  app.get('/api/v1/connections/:id', { schema: { params: IdParams, response: One } }, async (request) => {
     const c = await store.get(request.organizationId, request.params.id);
     if (!c) throw notFound(request.params.id);
     return { success: true as const, data: shown(c) };
   });
 
-  app.post('/api/v1/connections', { schema: { body: CreateConnection, description: 'Connect a vendor account: the key is checked for format and against the vendor, then stored encrypted and polled. 409 when the account is already connected' } }, async (request, reply) => {
+  app.post('/api/v1/connections', { schema: { body: CreateConnection, description: 'Connect a vendor account: the key is checked for format and against the vendor, then stored encrypted and polled. 409 when the account is already connected', response: Responses({ 201: SuccessEnvelope(Connection) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
     const { vendor, name, credentials, baseUrl } = request.body;
     const supported = supportedVendor(vendor);
@@ -146,7 +147,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
 
   app.patch(
     '/api/v1/connections/:id',
-    { schema: { params: IdParams, body: PatchConnection, description: 'Rename a connection, or rotate its key (or base URL) in place: the new key is checked against the vendor and must read the same account; watermarks, agents and history stay' } },
+    { schema: { params: IdParams, body: PatchConnection, description: 'Rename a connection, or rotate its key (or base URL) in place: the new key is checked against the vendor and must read the same account; watermarks, agents and history stay', response: One } },
     async (request) => {
       requireRole(request.principal, 'admin');
       const org = request.organizationId;
@@ -200,7 +201,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     },
   );
 
-  app.post('/api/v1/connections/:id/test', { schema: { params: IdParams, description: "Check a stored connection's credentials against the vendor now" } }, async (request) => {
+  app.post('/api/v1/connections/:id/test', { schema: { params: IdParams, description: "Check a stored connection's credentials against the vendor now", response: Responses({ 200: SuccessEnvelope(ConnectionCheck) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     const c = await store.get(request.organizationId, request.params.id);
     if (!c) throw notFound(request.params.id);
@@ -210,7 +211,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     const baseUrl = c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl;
     permitBaseUrl(baseUrl, vendorHosts, 'baseUrl');
     const check = await checkAccess(runtime.connector({ vendor: c.vendor as 'OPENAI' | 'ANTHROPIC', adminKey, baseUrl }), baseUrl);
-    const status = check.ok ? 'CONNECTED' : 'ERROR';
+    const status = check.ok ? ('CONNECTED' as const) : ('ERROR' as const);
     await audited(controlPlane, request, async (tx) => {
       await new ConnectionStore(tx).setStatus(request.organizationId, c.id, status);
       return { result: null, audit: { action: 'connection.test', resourceType: 'connection', resourceId: c.id, before: { status: c.status }, after: { status }, metadata: { ok: check.ok, vendorStatus: check.status } } };
@@ -220,7 +221,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
 
   app.delete(
     '/api/v1/connections/:id',
-    { schema: { params: IdParams, querystring: DeleteQuery, description: 'Stop polling a connection. Another connection to the same account takes over its agents and history at once; without one its agents are left unwatched (health UNKNOWN) and its history kept, or deleted with ?history=delete' } },
+    { schema: { params: IdParams, querystring: DeleteQuery, description: 'Stop polling a connection. Another connection to the same account takes over its agents and history at once; without one its agents are left unwatched (health UNKNOWN) and its history kept, or deleted with ?history=delete', response: Responses({ 200: SuccessEnvelope(ConnectionRemoval) }) } },
     async (request) => {
       requireRole(request.principal, 'admin');
       const org = request.organizationId;
@@ -251,7 +252,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       await runtime.historyChanged?.(org);
       return {
         success: true as const,
-        data: { id: removed.id, deleted: true, historyKept: history.action !== 'deleted', history, agents: { reassignedTo: released.reassignedTo, reassigned: released.reassigned, unwatched: released.unwatched.length } },
+        data: { id: removed.id, deleted: true as const, historyKept: history.action !== 'deleted', history, agents: { reassignedTo: released.reassignedTo, reassigned: released.reassigned, unwatched: released.unwatched.length } },
       };
     },
   );

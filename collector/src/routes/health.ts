@@ -1,25 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Responses, SuccessEnvelope } from '@ai-arm/schemas';
+import { Health, Responses, SuccessEnvelope } from '@ai-arm/schemas';
 import type { Stores } from '../stores';
 import { fail } from '../plugins/error-handler';
-
-const StoreStatus = Type.Object({
-  engine: Type.String(),
-  status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
-  latencyMs: Type.Number(),
-  migrations: Type.Integer({ description: 'Migrations applied' }),
-  location: Type.String({ description: 'Data directory or server URL, credentials removed' }),
-  error: Type.Optional(Type.String()),
-});
-
-export const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  version: Type.String(),
-  mode: Type.Union([Type.Literal('demo'), Type.Literal('live')]),
-  uptimeSeconds: Type.Number(),
-  stores: Type.Object({ postgres: StoreStatus, clickhouse: StoreStatus }),
-});
 
 export interface HealthRouteOptions {
   stores: Stores;

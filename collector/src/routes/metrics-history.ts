@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { OpenMetricsHistory, Responses } from '@ai-arm/schemas';
 import { BudgetStore } from '../costs/budgets';
 import type { CostService } from '../costs/service';
 import { ApiError } from '../errors';
 import { metricsHistory, samplesPerSeries } from '../metrics/history';
+import { liveCountersStart } from '../metrics/history-start';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 
 const HOUR = 3600;
@@ -38,10 +40,9 @@ const parseLabels = (text: string | undefined): Record<string, string> => Object
  */
 export const metricsHistoryRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
   const budgets = new BudgetStore(controlPlane);
-  app.get('/api/v1/metrics/history', { schema: { querystring: HistoryQuery, description: 'Usage and cost counters and budget gauges over past hours, as OpenMetrics text for promtool backfilling' } }, async (request, reply) => {
+  app.get('/api/v1/metrics/history', { schema: { querystring: HistoryQuery, description: 'Usage and cost counters and budget gauges over past hours, as OpenMetrics text for promtool backfilling', response: Responses({ 200: OpenMetricsHistory }) } }, async (request, reply) => {
     const org = request.organizationId;
-    const [live] = await controlPlane.query<{ started: Date | null }>("SELECT min(started_at) AS started FROM poll_watermarks WHERE organization_id = $1 AND feed LIKE '%usage%'", [org]);
-    const fallback = live?.started ?? now();
+    const fallback = (await liveCountersStart(controlPlane, org)) ?? now();
     const to = request.query.to ? Date.parse(request.query.to) / 1000 : Math.floor(fallback.getTime() / 1000 / HOUR) * HOUR;
     const from = request.query.from ? Date.parse(request.query.from) / 1000 : to - HISTORY_DEFAULT_DAYS * DAY;
     if (from >= to) throw new ApiError('VALIDATION_ERROR', `from (${new Date(from * 1000).toISOString()}) is not before to (${new Date(to * 1000).toISOString()})`, { field: 'querystring/from' });

@@ -19,6 +19,7 @@ export const Connection = Type.Object(
     ),
     lastSyncAt: Nullable(Timestamp),
     lastError: Nullable(Type.String()),
+    source: Type.String({ description: 'Where it was made: api (through the API, changeable there), env (the environment) or demo (the simulator)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

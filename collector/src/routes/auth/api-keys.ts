@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KeyRole } from '@ai-arm/schemas';
+import { ApiKey, CreatedApiKey, KeyRole, Responses, SuccessEnvelope } from '@ai-arm/schemas';
 import { audited } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiKeyStore } from '../../auth/store';
@@ -14,12 +14,12 @@ const CreateKey = Type.Object({ name: Type.String({ minLength: 1, maxLength: 255
 export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb }> = async (app, { controlPlane }) => {
   const keys = new ApiKeyStore(controlPlane);
 
-  app.get('/api/v1/api-keys', { schema: { description: "The organisation's API keys (never the keys themselves)" } }, async (request) => {
+  app.get('/api/v1/api-keys', { schema: { description: "The organisation's API keys (never the keys themselves)", response: Responses({ 200: SuccessEnvelope(Type.Array(ApiKey)) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     return { success: true as const, data: await keys.list(request.organizationId) };
   });
 
-  app.post('/api/v1/api-keys', { schema: { body: CreateKey, description: 'Create an API key; `key` is shown in this response only' } }, async (request, reply) => {
+  app.post('/api/v1/api-keys', { schema: { body: CreateKey, description: 'Create an API key; `key` is shown in this response only', response: Responses({ 201: SuccessEnvelope(CreatedApiKey) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
     const createdBy = request.principal.actorType === 'USER' ? request.principal.actorId : null;
     const created = await audited(controlPlane, request, async (tx) => {
@@ -29,7 +29,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlan
     return reply.code(201).send({ success: true as const, data: { ...created!.apiKey, key: created!.key } });
   });
 
-  app.delete('/api/v1/api-keys/:id', { schema: { params: IdParams, description: 'Revoke an API key; it stops working at once' } }, async (request) => {
+  app.delete('/api/v1/api-keys/:id', { schema: { params: IdParams, description: 'Revoke an API key; it stops working at once', response: Responses({ 200: SuccessEnvelope(ApiKey) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     const revoked = await audited(controlPlane, request, async (tx) => {
       const store = new ApiKeyStore(tx);

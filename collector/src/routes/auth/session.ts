@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Me, Responses, Session, SignedOut, SuccessEnvelope } from '@ai-arm/schemas';
 import { audited } from '../../audit/audited';
 import { appendAudit } from '../../audit/log';
 import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
@@ -22,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
   const users = new UserStore(controlPlane);
   const throttle = new LoginThrottle(loginLimits(loginAttemptsPerMinute));
 
-  app.post('/api/auth/login', { config: { public: true }, schema: { body: Login, description: 'Sign in; sets the session cookie' } }, async (request, reply) => {
+  app.post('/api/auth/login', { config: { public: true }, schema: { body: Login, description: 'Sign in; sets the session cookie', response: Responses({ 200: SuccessEnvelope(Session) }) } }, async (request, reply) => {
     // request.ip is the peer, or the client a trusted proxy names (ARM_TRUST_PROXY).
     const email = request.body.email.toLowerCase();
     const wait = throttle.attempt(email, request.ip);
@@ -54,7 +55,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
     return { success: true as const, data: { user: safe, expiresAt: session.expiresAt.toISOString() } };
   });
 
-  app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie' } }, async (request, reply) => {
+  app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie', response: Responses({ 200: SuccessEnvelope(SignedOut) }) } }, async (request, reply) => {
     const token = sessionToken(request);
     if (token) {
       await audited(controlPlane, request, async (tx) => {
@@ -66,7 +67,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
     return { success: true as const, data: { signedOut: token !== null } };
   });
 
-  app.get('/api/auth/me', { schema: { description: 'Who this request acts as: the user or API key, its role and organisation' } }, async (request) => {
+  app.get('/api/auth/me', { schema: { description: 'Who this request acts as: the user or API key, its role and organisation', response: Responses({ 200: SuccessEnvelope(Me) }) } }, async (request) => {
     const p = request.principal;
     const detail = p.actorType === 'USER' ? await users.get(p.organizationId, p.actorId) : p.actorType === 'API_KEY' ? await new ApiKeyStore(controlPlane).get(p.organizationId, p.actorId) : null;
     return { success: true as const, data: { organizationId: p.organizationId, role: p.role, actorType: p.actorType, actorId: p.actorId, name: p.actorName, detail } };

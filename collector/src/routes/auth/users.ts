@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Role } from '@ai-arm/schemas';
+import { Deleted, Responses, Role, SuccessEnvelope, User } from '@ai-arm/schemas';
 import { audited, auditedRemoval } from '../../audit/audited';
 import { hashPassword, passwordProblems } from '../../auth/passwords';
 import { requireRole } from '../../auth/principal';
@@ -9,6 +9,7 @@ import { lockOrganization } from '../../audit/log';
 import { ApiError } from '../../errors';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
+const One = Responses({ 200: SuccessEnvelope(User) });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Password = Type.String({ minLength: 1, maxLength: 256, description: 'At least 12 characters, three of: lower case, upper case, digits, symbols' });
 const CreateUser = Type.Object(
@@ -29,19 +30,19 @@ function checkPassword(password: string, email: string): void {
 export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb }> = async (app, { controlPlane }) => {
   const users = new UserStore(controlPlane);
 
-  app.get('/api/v1/users', { schema: { description: "The organisation's users" } }, async (request) => {
+  app.get('/api/v1/users', { schema: { description: "The organisation's users", response: Responses({ 200: SuccessEnvelope(Type.Array(User)) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     return { success: true as const, data: await users.list(request.organizationId) };
   });
 
-  app.get('/api/v1/users/:id', { schema: { params: IdParams } }, async (request) => {
+  app.get('/api/v1/users/:id', { schema: { params: IdParams, response: One } }, async (request) => {
     requireRole(request.principal, 'admin');
     const user = await users.get(request.organizationId, request.params.id);
     if (!user) throw new ApiError('NOT_FOUND', `no user ${request.params.id}`);
     return { success: true as const, data: user };
   });
 
-  app.post('/api/v1/users', { schema: { body: CreateUser, description: 'Add a user who signs in with email and password' } }, async (request, reply) => {
+  app.post('/api/v1/users', { schema: { body: CreateUser, description: 'Add a user who signs in with email and password', response: Responses({ 201: SuccessEnvelope(User) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
     const { email, name, role, password } = request.body;
     checkPassword(password, email);
@@ -55,7 +56,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
     return reply.code(201).send({ success: true as const, data: user! });
   });
 
-  app.patch('/api/v1/users/:id', { schema: { params: IdParams, body: PatchUser, description: "Change a user's name, role or password" } }, async (request) => {
+  app.patch('/api/v1/users/:id', { schema: { params: IdParams, body: PatchUser, description: "Change a user's name, role or password", response: One } }, async (request) => {
     requireRole(request.principal, 'admin');
     const user = await audited(controlPlane, request, async (tx) => {
       await lockOrganization(tx, request.organizationId);
@@ -76,7 +77,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
     return { success: true as const, data: user };
   });
 
-  app.delete('/api/v1/users/:id', { schema: { params: IdParams } }, async (request) => {
+  app.delete('/api/v1/users/:id', { schema: { params: IdParams, response: Responses({ 200: SuccessEnvelope(Deleted) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     const removed = await auditedRemoval(controlPlane, request, request.params.id, {
       what: 'user',
@@ -92,6 +93,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneD
         await store.remove(u.organizationId, u.id);
       },
     });
-    return { success: true as const, data: { id: removed.id, deleted: true } };
+    return { success: true as const, data: { id: removed.id, deleted: true as const } };
   });
 };

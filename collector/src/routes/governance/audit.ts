@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AuditExport, AuditLog, AuditPageMeta, AuditVerification, Responses, SuccessEnvelope } from '@ai-arm/schemas';
 import { auditPage, auditRecords, exportLines } from '../../audit/query';
 import { useAuditKey } from '../../audit/chain';
 import { scheduleHeadExport } from '../../audit/heads';
@@ -43,13 +44,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     organizationId: org, action: q.action, resourceType: q.resourceType, resourceId: q.resourceId, actorId: q.actorId, from: q.from, to: q.to, after: q.cursor ? Number(q.cursor) : undefined,
   });
 
-  app.get('/api/v1/governance/audit', { schema: { querystring: Page, description: 'Audit records, oldest first, with cursor paging' } }, async (request) => {
+  app.get('/api/v1/governance/audit', { schema: { querystring: Page, description: 'Audit records, oldest first, with cursor paging', response: Responses({ 200: SuccessEnvelope(Type.Array(AuditLog), AuditPageMeta) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     const page = await auditPage(controlPlane, filter(request.organizationId, request.query), request.query.limit ?? 100);
     return { success: true as const, data: page.records, meta: { nextCursor: page.nextCursor, limit: request.query.limit ?? 100 } };
   });
 
-  app.get('/api/v1/governance/audit/export', { schema: { querystring: Export, description: 'Every matching record, streamed as CSV or JSON lines' } }, async (request, reply) => {
+  app.get('/api/v1/governance/audit/export', { schema: { querystring: Export, description: 'Every matching record, streamed as CSV or JSON lines', response: Responses({ 200: AuditExport }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
     const format = request.query.format ?? 'jsonl';
     reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
@@ -57,7 +58,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     return reply.send(Readable.from(exportLines(auditRecords(controlPlane, filter(request.organizationId, request.query)), format)));
   });
 
-  app.get('/api/v1/governance/audit/verify', { schema: { querystring: Verify, description: "Walk the organisation's hash chain (and its HMACs, with ARM_AUDIT_HMAC_KEY) and report the first broken link; with an exported head, also a deleted tail" } }, async (request) => {
+  app.get('/api/v1/governance/audit/verify', { schema: { querystring: Verify, description: "Walk the organisation's hash chain (and its HMACs, with ARM_AUDIT_HMAC_KEY) and report the first broken link; with an exported head, also a deleted tail", response: Responses({ 200: SuccessEnvelope(AuditVerification) }) } }, async (request) => {
     requireRole(request.principal, 'admin');
     const { headSequence, headHash } = request.query;
     if ((headSequence === undefined) !== (headHash === undefined)) throw new ApiError('VALIDATION_ERROR', 'headSequence and headHash go together', { field: headSequence === undefined ? 'querystring/headSequence' : 'querystring/headHash' });
