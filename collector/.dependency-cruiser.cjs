@@ -161,7 +161,7 @@ module.exports = {
       name: 'no-circular',
       comment: 'A cycle makes two modules one: neither can be understood, tested or moved alone. Type-only cycles count too.',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: ['^src/', PLUGIN] },
       to: { circular: true },
     },
     {
