@@ -20,7 +20,12 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
   const alerts = new CostAlertStore(controlPlane);
   const warned = new Set<string>();
   return async (organizationId: string, now: Date): Promise<void> => {
-    const snapshot = CostSnapshot.forRefresh(costs, organizationId, now);
+    const list = await budgets.list(organizationId);
+    const watched = await alerts.list(organizationId);
+    const byId = new Map(list.map((b) => [b.id, b]));
+    // The periods the budgets and alerts watch (an alert on a budget watches the budget's), and the forecast's history if an alert forecasts.
+    const periods = new Set([...list.map((b) => b.period), ...watched.map((a) => (a.budgetId ? byId.get(a.budgetId)?.period : undefined) ?? a.period)]);
+    const snapshot = CostSnapshot.forRefresh(costs, organizationId, now, { periods, history: watched.some((a) => a.alertType === 'FORECAST') });
     await refreshMonthToDate(snapshot, metrics, organizationId, now);
     // History counts too: a model the table lacks is logged once, whether or not it is live traffic.
     const month = periodWindow('MONTH', now);
@@ -30,7 +35,6 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       warned.add(key);
       log.warn({ organizationId, vendor: c.vendor, model: c.model, reason: c.unpricedReason }, 'usage the price table cannot price: reported as unpriced (GET /api/v1/costs/reconciliation), not priced at zero; add a contract price with POST /api/v1/costs/prices');
     }
-    const list = await budgets.list(organizationId);
     const statuses = await Promise.all(list.map(async (b) => ({ b, status: await budgetStatus(snapshot, b, now) })));
     // This organisation's budgets only, replaced at once: a deleted budget's series goes, and a
     // same-named budget of another organisation is another series.
@@ -41,6 +45,6 @@ export function costStateRefresher(costs: CostService, controlPlane: ControlPlan
       metrics.budgetSpentRatio.set(status.spentRatio, { ...org, budget: b.name });
       metrics.budgetPeriod.set((Date.parse(status.period.to) - Date.parse(status.period.from)) / 1000, { ...org, budget: b.name });
     }
-    await evaluateAlerts(snapshot, alerts, metrics, log, organizationId, now, list, activity);
+    await evaluateAlerts(snapshot, alerts, metrics, log, organizationId, now, list, activity, watched);
   };
 }

@@ -118,10 +118,12 @@ export async function evaluateAlerts(
   now: Date,
   budgets: readonly Budget[],
   activity?: ActivityLog,
+  /** The organisation's alerts when the caller has listed them already. */
+  listed?: readonly CostAlertRow[],
 ): Promise<void> {
   const byId = new Map(budgets.map((b) => [b.id, b]));
   const firing: [CostAlertRow, boolean][] = [];
-  for (const a of await store.list(organizationId)) {
+  for (const a of listed ?? (await store.list(organizationId))) {
     const v = await judgeAlert(costs, organizationId, a, now, a.budgetId ? byId.get(a.budgetId) : undefined);
     if (v.firing !== a.firing) {
       log.warn({ alert: a.name, alertType: a.alertType, firing: v.firing, actual: v.actual }, v.firing ? `cost alert firing: ${v.message}` : `cost alert resolved: ${v.message}`);

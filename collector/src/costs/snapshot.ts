@@ -2,7 +2,7 @@ import type { CostRecord } from '@ai-arm/schemas';
 import type { LedgerCell } from './ledger';
 import { priceUsage } from './ledger';
 import type { PriceBook } from './price-book';
-import { DAY_MS, isoDay, periodWindow } from './periods';
+import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
 import { PROJECT_AGENT_SEPARATOR, reconcile, type CostQuery, type CostService, type ReconcileReader } from './service';
 import { FORECAST_HISTORY_DAYS, type LedgerReader } from './spend';
 import { dailyBilled, dailyUsage, type DailyBilled, type DailyUsage, type Dimension } from './usage-query';
@@ -39,10 +39,15 @@ export class CostSnapshot implements LedgerReader, ReconcileReader {
     readonly window: { from: string; to: string },
   ) {}
 
-  /** What a refresh at `now` reads: the month, the week and the forecast's history (every period a budget or alert can have). */
-  static forRefresh(costs: CostService, organizationId: string, now: Date): CostSnapshot {
+  /**
+   * What a refresh at `now` reads: the month (month to date, reconciliation), and the periods
+   * its budgets and alerts watch and the forecast's history when they need them; all of them
+   * unless told. A window no consumer needs is not read.
+   */
+  static forRefresh(costs: CostService, organizationId: string, now: Date, needs: { periods: Iterable<Period>; history: boolean } = { periods: ['DAY', 'WEEK'], history: true }): CostSnapshot {
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-    const windows = [periodWindow('DAY', now), periodWindow('WEEK', now), periodWindow('MONTH', now), { from: isoDay(today - FORECAST_HISTORY_DAYS * DAY_MS), to: isoDay(today) }];
+    const windows = [periodWindow('MONTH', now), ...[...needs.periods].map((p) => periodWindow(p, now))];
+    if (needs.history) windows.push({ ...periodWindow('DAY', now), from: isoDay(today - FORECAST_HISTORY_DAYS * DAY_MS) });
     const from = windows.map((w) => w.from).sort()[0]!;
     const to = windows.map((w) => w.to).sort().at(-1)!;
     return new CostSnapshot(costs, organizationId, { from, to });
