@@ -1,7 +1,7 @@
 import React from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Stack, useStyles2 } from '@grafana/ui';
-import type { BreakdownRow, UsageDay } from '../../api/types';
+import type { CostBreakdownRow, UsageRecord } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { compact, daysAgo, percent, usd } from '../../format';
 import { Loadable } from '../../components/shared/Loadable';
@@ -15,8 +15,8 @@ export const TREND_DAYS = 30;
 export function AgentCosts({ agentId }: { agentId: string }) {
   const s = useStyles2(getStyles);
   const from = daysAgo(TREND_DAYS - 1);
-  const usage = useCollector<UsageDay[]>('/api/v1/costs/usage', { agentId, from });
-  const models = useCollector<BreakdownRow[]>('/api/v1/costs/breakdown', { by: 'model', agentId, from });
+  const usage = useCollector<UsageRecord[]>('/api/v1/costs/usage', { agentId, from });
+  const models = useCollector<CostBreakdownRow[]>('/api/v1/costs/breakdown', { by: 'model', agentId, from });
 
   const days = (usage.data ?? []).slice().sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   const total = days.reduce((sum, d) => sum + Number(d.totalCost), 0);

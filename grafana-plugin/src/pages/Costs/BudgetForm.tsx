@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
-import type { Budget } from '../../api/types';
+import type { BudgetWithStatus } from '@ai-arm/schemas';
 import { VENDOR_NAMES, VENDORS } from '../../constants';
 import { PERIOD_NAMES } from './BudgetsTable';
 
@@ -35,7 +35,7 @@ function parseThresholds(text: string): number[] | null {
  * Sets a budget; the same name again updates it (the collector's rule). The amount goes as typed:
  * the collector's schema is the one judge of what is valid, and its message says what to fix.
  */
-export function BudgetForm({ onSaved }: { onSaved: (budget: Budget) => void }) {
+export function BudgetForm({ onSaved }: { onSaved: (budget: BudgetWithStatus) => void }) {
   const s = useStyles2(getStyles);
   const id = useId();
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -60,7 +60,7 @@ export function BudgetForm({ onSaved }: { onSaved: (budget: Budget) => void }) {
         vendor: draft.vendor || undefined,
         alertThresholds,
       };
-      const saved = await collector<Budget>('/api/v1/costs/budget', { method: 'POST', data: body });
+      const saved = await collector<BudgetWithStatus>('/api/v1/costs/budget', { method: 'POST', data: body });
       setDraft(EMPTY);
       onSaved(saved.data);
     } catch (err) {

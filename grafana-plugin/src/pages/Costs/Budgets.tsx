@@ -2,7 +2,7 @@ import React from 'react';
 import { Alert } from '@grafana/ui';
 import { collector } from '../../api/collector';
 import { useAction } from '../../api/useAction';
-import type { Budget } from '../../api/types';
+import type { BudgetWithStatus } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { hasRole } from '../../roles';
 import { BudgetForm } from './BudgetForm';
@@ -12,10 +12,10 @@ import { Section } from './Section';
 
 /** Budgets with their burn this period; editors set and remove them. */
 export function Budgets() {
-  const budgets = useCollector<Budget[]>('/api/v1/costs/budget');
+  const budgets = useCollector<BudgetWithStatus[]>('/api/v1/costs/budget');
   const canChange = hasRole('Editor');
   const action = useAction<string>();
-  const remove = (budget: Budget) =>
+  const remove = (budget: BudgetWithStatus) =>
     action.run(budget.id, async () => {
       await collector(`/api/v1/costs/budget/${budget.id}`, { method: 'DELETE' });
       budgets.reload();

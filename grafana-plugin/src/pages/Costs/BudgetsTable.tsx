@@ -1,7 +1,7 @@
 import React from 'react';
 import { Link } from 'react-router-dom';
 import { Badge, Button, ConfirmButton, useStyles2 } from '@grafana/ui';
-import type { Budget } from '../../api/types';
+import type { BudgetWithStatus } from '@ai-arm/schemas';
 import { PLUGIN_BASE_URL, ROUTES, VENDOR_NAMES } from '../../constants';
 import { percent, usd } from '../../format';
 import { ShareBar } from '../../components/shared/ShareBar';
@@ -10,9 +10,9 @@ import { getCostStyles } from './styles';
 export const PERIOD_NAMES: Record<string, string> = { DAY: 'Day', WEEK: 'Week', MONTH: 'Month' };
 
 interface Props {
-  budgets: Budget[];
+  budgets: BudgetWithStatus[];
   /** Present for users who may remove budgets (Editors and Admins). */
-  onDelete?: (budget: Budget) => void;
+  onDelete?: (budget: BudgetWithStatus) => void;
   busy: string | null;
 }
 
@@ -84,7 +84,7 @@ export function BudgetsTable({ budgets, onDelete, busy }: Props) {
   );
 }
 
-function Scope({ budget }: { budget: Budget }) {
+function Scope({ budget }: { budget: BudgetWithStatus }) {
   if (budget.agentId) {
     return <Link to={`${PLUGIN_BASE_URL}/${ROUTES.Agents}/${budget.agentId}`}>One agent</Link>;
   }

@@ -2,7 +2,7 @@ import React from 'react';
 import { Link } from 'react-router-dom';
 import { cx } from '@emotion/css';
 import { Alert, Field, RadioButtonGroup, useStyles2 } from '@grafana/ui';
-import type { BreakdownRow } from '../../api/types';
+import type { CostBreakdownRow } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { PLUGIN_BASE_URL, ROUTES, VENDOR_NAMES } from '../../constants';
 import { compact, count, percent, usd } from '../../format';
@@ -18,7 +18,7 @@ const OPTIONS = BREAKDOWNS.map((b) => ({ label: LABELS[b], value: b }));
 /** Where the money went over the chosen range, by agent, model, vendor or project, largest first. */
 export function CostBreakdown({ view, onChange }: { view: CostView; onChange: (change: Partial<CostView>) => void }) {
   const s = useStyles2(getCostStyles);
-  const rows = useCollector<BreakdownRow[]>('/api/v1/costs/breakdown', { by: view.by, ...rangeParams(view.days) });
+  const rows = useCollector<CostBreakdownRow[]>('/api/v1/costs/breakdown', { by: view.by, ...rangeParams(view.days) });
   const split = (
     <Field label="Split by" className={s.field}>
       <RadioButtonGroup size="sm" options={OPTIONS} value={view.by} onChange={(by) => onChange({ by })} />
@@ -87,9 +87,9 @@ export function CostBreakdown({ view, onChange }: { view: CostView; onChange: (c
   );
 }
 
-function RowName({ row, by }: { row: BreakdownRow; by: BreakdownBy }) {
+function RowName({ row, by }: { row: CostBreakdownRow; by: BreakdownBy }) {
   if (by === 'vendor') {
-    return <>{VENDOR_NAMES[row.key] ?? row.name}</>;
+    return <>{(row.key === null ? undefined : VENDOR_NAMES[row.key]) ?? row.name}</>;
   }
   // Usage no attribution rule claims has no agent (key null): there is no page to link to.
   if (by === 'agent' && row.key) {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { useStyles2 } from '@grafana/ui';
-import type { PeriodTotal } from '../../api/types';
+import type { CostPeriodTotal } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { compact, count, usd } from '../../format';
 import { Figure } from './Figure';
@@ -8,7 +8,7 @@ import { Loadable } from '../../components/shared/Loadable';
 import { Section } from './Section';
 import { getCostStyles } from './styles';
 
-export const PERIOD_LABELS: Record<PeriodTotal['period'], string> = {
+export const PERIOD_LABELS: Record<CostPeriodTotal['period'], string> = {
   today: 'Today',
   week: 'Last 7 days',
   month: 'Month to date',
@@ -17,7 +17,7 @@ export const PERIOD_LABELS: Record<PeriodTotal['period'], string> = {
 /** Today, the week and the month: what our price table makes of the usage beside what the vendors billed. */
 export function CostTotals() {
   const s = useStyles2(getCostStyles);
-  const summary = useCollector<PeriodTotal[]>('/api/v1/costs/summary');
+  const summary = useCollector<CostPeriodTotal[]>('/api/v1/costs/summary');
   return (
     <Section
       title="Spend"
@@ -32,7 +32,8 @@ export function CostTotals() {
                 <h4 className={s.cardTitle}>{PERIOD_LABELS[p.period]}</h4>
                 <span className={s.muted}>{p.from === p.to ? p.from : `${p.from} – ${p.to}`}</span>
                 <Figure label="Computed" value={usd(p.computedCost)} large />
-                <Figure label="Billed" value={usd(p.billedCost)} />
+                {/* Bills are never per agent: null only for one agent's totals. */}
+                <Figure label="Billed" value={p.billedCost === null ? '—' : usd(p.billedCost)} />
                 <Figure label="Tokens" value={compact(p.tokens)} title={count(p.tokens)} />
                 <Figure label="Requests" value={count(p.requests)} />
                 {p.unpricedTokens > 0 && (

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { throwError } from 'rxjs';
-import type { BreakdownRow, Budget, Forecast, Optimization, PeriodTotal, Reconciliation } from '../../api/types';
+import type { BudgetWithStatus, CostBreakdownRow, CostForecast, CostOptimization, CostPeriodTotal, CostRecord } from '@ai-arm/schemas';
 import { VENDOR_NAMES } from '../../constants';
 import { daysAgo, usd } from '../../format';
 import { collectorApi, grafana, signInAs } from '../../test-support/grafana';
@@ -9,7 +9,7 @@ import { renderApp, searchParams } from '../../test-support/render';
 const WAIT = { timeout: 5000 };
 const range = (days: number) => `from=${daysAgo(days - 1)}&to=${daysAgo(0)}`;
 const sum = (values: string[]) => values.reduce((s, v) => s + Number(v), 0);
-const budgets = () => collectorApi<Budget[]>('GET', '/api/v1/costs/budget');
+const budgets = () => collectorApi<BudgetWithStatus[]>('GET', '/api/v1/costs/budget');
 
 const region = (name: string) => screen.getByRole('region', { name });
 /** The figure labelled `label` inside `container` (cards name their figures: "Computed", "Billed", ...). */
@@ -61,22 +61,22 @@ describe('Costs page against the real collector (through the plugin.json routes)
   });
 
   test('shows computed and billed cost for today, the last 7 days and the month to date', async () => {
-    const summary = await collectorApi<PeriodTotal[]>('GET', '/api/v1/costs/summary');
+    const summary = await collectorApi<CostPeriodTotal[]>('GET', '/api/v1/costs/summary');
     renderApp('costs');
     const labels = { today: 'Today', week: 'Last 7 days', month: 'Month to date' };
     await waitFor(() => expect(within(region('Spend')).getAllByRole('group')).toHaveLength(summary.length), WAIT);
     for (const p of summary) {
       const card = within(region('Spend')).getByRole('group', { name: labels[p.period] });
       expect(figure(card, 'Computed')).toHaveTextContent(usd(p.computedCost));
-      expect(figure(card, 'Billed')).toHaveTextContent(usd(p.billedCost));
+      expect(figure(card, 'Billed')).toHaveTextContent(usd(p.billedCost!));
     }
     expect(Number(summary.find((p) => p.period === 'month')?.computedCost)).toBeGreaterThan(0);
   });
 
   test('breaks spend down by model, then by vendor and a shorter range, in the collector order', async () => {
-    const byModel = await collectorApi<BreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=model&${range(30)}`);
-    const byVendor = await collectorApi<BreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=vendor&${range(30)}`);
-    const byVendorWeek = await collectorApi<BreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=vendor&${range(7)}`);
+    const byModel = await collectorApi<CostBreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=model&${range(30)}`);
+    const byVendor = await collectorApi<CostBreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=vendor&${range(30)}`);
+    const byVendorWeek = await collectorApi<CostBreakdownRow[]>('GET', `/api/v1/costs/breakdown?by=vendor&${range(7)}`);
     expect(byModel.length).toBeGreaterThan(1);
     renderApp('costs');
     const breakdown = await screen.findByRole('region', { name: 'Breakdown' });
@@ -93,14 +93,14 @@ describe('Costs page against the real collector (through the plugin.json routes)
     await tableShows(
       'Cost breakdown',
       2,
-      byVendor.map((r) => [VENDOR_NAMES[r.key], usd(r.cost)])
+      byVendor.map((r) => [VENDOR_NAMES[r.key!], usd(r.cost)])
     );
 
     fireEvent.click(screen.getByLabelText('7 days'));
     await tableShows(
       'Cost breakdown',
       2,
-      byVendorWeek.map((r) => [VENDOR_NAMES[r.key], usd(r.cost)])
+      byVendorWeek.map((r) => [VENDOR_NAMES[r.key!], usd(r.cost)])
     );
     expect(searchParams()).toEqual({ by: 'vendor', days: '7' });
     const asked = grafana.forwarded
@@ -115,7 +115,7 @@ describe('Costs page against the real collector (through the plugin.json routes)
   });
 
   test('forecasts the next 7 and 30 days with their intervals and method', async () => {
-    const forecast = await collectorApi<Forecast>('GET', '/api/v1/costs/forecast');
+    const forecast = await collectorApi<CostForecast>('GET', '/api/v1/costs/forecast');
     expect(forecast.horizons.map((h) => h.days)).toEqual([7, 30]);
     renderApp('costs');
     const panel = await screen.findByRole('region', { name: 'Forecast' });
@@ -194,7 +194,7 @@ describe('Costs page against the real collector (through the plugin.json routes)
   test('an editor deletes a budget after confirming', async () => {
     signInAs('Editor');
     const name = `test-delete-${Date.now()}`;
-    const created = await collectorApi<Budget>('POST', '/api/v1/costs/budget', { name, period: 'DAY', amount: '10' });
+    const created = await collectorApi<BudgetWithStatus>('POST', '/api/v1/costs/budget', { name, period: 'DAY', amount: '10' });
     renderApp('costs');
     fireEvent.click(await screen.findByRole('button', { name: `Delete budget ${name}` }, WAIT));
     fireEvent.click(screen.getByRole('button', { name: `Delete ${name}` }));
@@ -218,7 +218,7 @@ describe('Costs page against the real collector (through the plugin.json routes)
   });
 
   test("optimisations show the total of the collector's projected savings", async () => {
-    const suggestions = await collectorApi<Optimization[]>('GET', '/api/v1/costs/optimizations');
+    const suggestions = await collectorApi<CostOptimization[]>('GET', '/api/v1/costs/optimizations');
     expect(suggestions.length).toBeGreaterThan(0);
     renderApp('costs');
     await tableShows(
@@ -238,11 +238,11 @@ describe('Costs page against the real collector (through the plugin.json routes)
 
   test("unpriced and unattributed spend are the sums of the collector's reconciliation over the range", async () => {
     const reconciliation = (days: number) =>
-      collectorApi<Reconciliation[]>('GET', `/api/v1/costs/reconciliation?${range(days)}`);
+      collectorApi<CostRecord[]>('GET', `/api/v1/costs/reconciliation?${range(days)}`);
     const [month, quarter] = [await reconciliation(30), await reconciliation(90)];
     // The demo bills a model missing from the price table: unpriced spend is there to be seen.
     expect(sum(month.map((r) => r.unpricedCost))).toBeGreaterThan(0);
-    const shows = async (rows: Reconciliation[]) => {
+    const shows = async (rows: CostRecord[]) => {
       await waitFor(() => {
         const section = region('Unpriced and unattributed spend');
         expect(section).toHaveAttribute('aria-busy', 'false');
@@ -295,7 +295,7 @@ describe('Costs page against the real collector (through the plugin.json routes)
           ? throwError(() => ({ status: 502, statusText: 'Bad Gateway', data: '' }))
           : real(options)
       );
-    const today = (await collectorApi<PeriodTotal[]>('GET', '/api/v1/costs/summary')).find(
+    const today = (await collectorApi<CostPeriodTotal[]>('GET', '/api/v1/costs/summary')).find(
       (p) => p.period === 'today'
     )!;
     renderApp('costs');

@@ -1,6 +1,6 @@
 import React from 'react';
 import { useStyles2 } from '@grafana/ui';
-import type { Forecast } from '../../api/types';
+import type { CostForecast } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { usd } from '../../format';
 import { Figure } from './Figure';
@@ -11,7 +11,7 @@ import { getCostStyles } from './styles';
 /** Expected spend for the next 7 and 30 days, with the interval the model is ~95% sure of. */
 export function ForecastPanel() {
   const s = useStyles2(getCostStyles);
-  const forecast = useCollector<Forecast>('/api/v1/costs/forecast');
+  const forecast = useCollector<CostForecast>('/api/v1/costs/forecast');
   return (
     <Section title="Forecast" busy={forecast.loading}>
       <Loadable state={forecast} what="The forecast">

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Alert, useStyles2 } from '@grafana/ui';
-import type { Optimization } from '../../api/types';
+import type { CostOptimization } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { usd } from '../../format';
 import { Figure } from './Figure';
@@ -19,7 +19,7 @@ const word = (v: string) => v.charAt(0) + v.slice(1).toLowerCase();
 /** What the collector suggests to spend less, priced on the organisation's own recent traffic. */
 export function Optimizations() {
   const s = useStyles2(getCostStyles);
-  const suggestions = useCollector<Optimization[]>('/api/v1/costs/optimizations');
+  const suggestions = useCollector<CostOptimization[]>('/api/v1/costs/optimizations');
   return (
     <Section
       title="Optimisations"

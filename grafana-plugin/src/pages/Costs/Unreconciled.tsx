@@ -1,7 +1,7 @@
 import React from 'react';
 import { cx } from '@emotion/css';
 import { Alert, useStyles2 } from '@grafana/ui';
-import type { Reconciliation } from '../../api/types';
+import type { CostRecord } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
 import { usd } from '../../format';
@@ -14,7 +14,7 @@ import { rangeParams } from './view';
 
 type Totals = Record<'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained', number>;
 
-function totals(rows: Reconciliation[]): Totals {
+function totals(rows: CostRecord[]): Totals {
   return {
     computed: sumUsd(rows.map((r) => r.computedCost)),
     billed: sumUsd(rows.map((r) => r.billedCost)),
@@ -24,10 +24,10 @@ function totals(rows: Reconciliation[]): Totals {
   };
 }
 
-const reasons = (rows: Reconciliation[]) => [...new Set(rows.flatMap((r) => r.unpricedReasons ?? []))].sort();
+const reasons = (rows: CostRecord[]) => [...new Set(rows.flatMap((r) => r.unpricedReasons ?? []))].sort();
 
-function byVendor(rows: Reconciliation[]): Array<[string, Totals]> {
-  const groups = new Map<string, Reconciliation[]>();
+function byVendor(rows: CostRecord[]): Array<[string, Totals]> {
+  const groups = new Map<string, CostRecord[]>();
   for (const r of rows) {
     groups.set(r.vendor, [...(groups.get(r.vendor) ?? []), r]);
   }
@@ -41,7 +41,7 @@ function byVendor(rows: Reconciliation[]): Array<[string, Totals]> {
  */
 export function Unreconciled({ days }: { days: number }) {
   const s = useStyles2(getCostStyles);
-  const records = useCollector<Reconciliation[]>('/api/v1/costs/reconciliation', rangeParams(days));
+  const records = useCollector<CostRecord[]>('/api/v1/costs/reconciliation', rangeParams(days));
   return (
     <Section
       title="Unpriced and unattributed spend"
