@@ -1,13 +1,13 @@
 import React, { useState } from 'react';
 import { Alert, Button, Field, FieldSet, Input, RadioButtonGroup, SecretInput, Stack } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
-import type { Connection, VendorSpec } from '../../api/types';
+import type { Connection, SupportedVendor } from '@ai-arm/schemas';
 
 /**
  * Adds a vendor connection with exactly the fields the collector says that vendor needs. The
  * collector checks the key against the vendor before storing it, so a wrong key fails here.
  */
-export function AddConnectionForm({ vendors, onAdded }: { vendors: VendorSpec[]; onAdded: (c: Connection) => void }) {
+export function AddConnectionForm({ vendors, onAdded }: { vendors: SupportedVendor[]; onAdded: (c: Connection) => void }) {
   const [vendor, setVendor] = useState(vendors[0]?.vendor ?? '');
   const [name, setName] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});

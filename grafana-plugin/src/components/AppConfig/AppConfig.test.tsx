@@ -1,7 +1,7 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { PluginType } from '@grafana/data';
-import type { Connection } from '../../api/types';
+import type { Connection } from '@ai-arm/schemas';
 import { collectorApi, configured, grafana } from '../../test-support/grafana';
 import { bodyRows } from '../../test-support/table';
 import AppConfig, { type AppConfigProps } from './AppConfig';

@@ -13,7 +13,7 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import { collector, type CollectorError } from '../../api/collector';
-import type { Connection, ConnectionCheck, ConnectionRemoval, VendorSpec } from '../../api/types';
+import type { Connection, ConnectionCheck, ConnectionRemoval, SupportedVendor } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
 import { ago } from '../../format';
@@ -31,7 +31,7 @@ const SOURCE: Record<Connection['source'], string | null> = {
 export function VendorConnections() {
   const s = useStyles2(getStyles);
   const connections = useCollector<Connection[]>('/api/v1/connections');
-  const vendors = useCollector<VendorSpec[]>('/api/v1/connections/vendors');
+  const vendors = useCollector<SupportedVendor[]>('/api/v1/connections/vendors');
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   /** The connection whose new key is being typed, and the key. */
@@ -64,7 +64,7 @@ export function VendorConnections() {
         const r = await collector<ConnectionCheck>(`/api/v1/connections/${c.id}/test`, { method: 'POST' });
         setNotice(
           r.data.ok
-            ? { ok: true, text: `${c.name}: the vendor accepted the key (${Math.round(r.data.latencyMs ?? 0)} ms)` }
+            ? { ok: true, text: `${c.name}: the vendor accepted the key (${Math.round(r.data.latencyMs)} ms)` }
             : { ok: false, text: `${c.name}: ${r.data.error ?? 'the vendor refused the key'}` }
         );
       } else {
@@ -72,7 +72,7 @@ export function VendorConnections() {
         setNotice({
           ok: true,
           text:
-            r.data.history?.action === 'merged'
+            r.data.history.action === 'merged'
               ? `${c.name} removed: another connection to the same account now checks its agents and holds its history`
               : `${c.name} removed: polling stopped, what it collected stays`,
         });

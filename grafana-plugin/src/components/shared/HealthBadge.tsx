@@ -1,6 +1,6 @@
 import React from 'react';
 import { Badge, type BadgeColor } from '@grafana/ui';
-import type { Health } from '../../api/types';
+import type { HealthStatus as Health } from '@ai-arm/schemas';
 
 const COLORS: Record<Health, BadgeColor> = { HEALTHY: 'green', DEGRADED: 'orange', DOWN: 'red', UNKNOWN: 'darkgrey' };
 const WORDS: Record<Health, string> = { HEALTHY: 'Healthy', DEGRADED: 'Degraded', DOWN: 'Down', UNKNOWN: 'Unknown' };

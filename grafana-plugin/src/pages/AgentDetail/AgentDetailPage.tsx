@@ -5,7 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
 import { collector } from '../../api/collector';
 import { useAction } from '../../api/useAction';
-import type { Agent } from '../../api/types';
+import type { AgentView as Agent } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
 import { hasRole } from '../../roles';

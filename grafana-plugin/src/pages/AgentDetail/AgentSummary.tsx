@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, useStyles2 } from '@grafana/ui';
-import type { Agent } from '../../api/types';
+import type { AgentView as Agent } from '@ai-arm/schemas';
 import { VENDOR_NAMES } from '../../constants';
 import { ago } from '../../format';
 import { HealthBadge } from '../../components/shared/HealthBadge';

@@ -2,7 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LoadingPlaceholder, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import type { HealthHistory as History } from '../../api/types';
+import type { AgentHealthHistory as History } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { percent } from '../../format';
 import { HealthBadge } from '../../components/shared/HealthBadge';
@@ -15,7 +15,11 @@ const RANGES = [
 ];
 const SHOWN = 50;
 
-const checkError = (details?: Record<string, unknown>) => (typeof details?.error === 'string' ? details.error : null);
+/** A check's details are stored as the check wrote them: an object naming its error, usually. */
+const checkError = (details: unknown) => {
+  const error = typeof details === 'object' && details !== null ? (details as { error?: unknown }).error : undefined;
+  return typeof error === 'string' ? error : null;
+};
 
 /** The agent's health checks over a range, newest first, with the share that were healthy. */
 export function HealthHistory({ agentId, generation }: { agentId: string; generation: number }) {
@@ -65,8 +69,8 @@ export function HealthHistory({ agentId, generation }: { agentId: string; genera
                 <td>
                   <HealthBadge health={c.status} />
                 </td>
-                <td>{c.latencyMs === null ? '—' : `${Math.round(c.latencyMs)} ms`}</td>
-                <td>{c.errorRate === null ? '—' : percent(c.errorRate)}</td>
+                <td>{`${Math.round(c.latencyMs)} ms`}</td>
+                <td>{percent(c.errorRate)}</td>
                 <td>{checkError(c.details) ?? ''}</td>
               </tr>
             ))}

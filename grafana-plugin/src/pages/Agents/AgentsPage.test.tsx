@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import type { Agent } from '../../api/types';
+import type { AgentView as Agent } from '@ai-arm/schemas';
 import { collectorApi, collectorEnvelope, configured, grafana, signInAs } from '../../test-support/grafana';
 import { renderApp, searchParams } from '../../test-support/render';
 import { bodyRows, cellTexts } from '../../test-support/table';

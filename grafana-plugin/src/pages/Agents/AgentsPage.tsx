@@ -5,7 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import { collector } from '../../api/collector';
 import { useAction } from '../../api/useAction';
-import type { Agent, AgentsMeta } from '../../api/types';
+import type { AgentListMeta, AgentView as Agent } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { PLUGIN_ID, VENDOR_NAMES } from '../../constants';
 import { count } from '../../format';
@@ -22,7 +22,7 @@ function AgentsPage() {
   const s = useStyles2(getStyles);
   const [filters, setFilters] = useAgentFilters();
   const { vendor, status, type, q, cursor } = filters;
-  const agents = useCollector<Agent[], AgentsMeta>('/api/v1/agents', {
+  const agents = useCollector<Agent[], AgentListMeta>('/api/v1/agents', {
     vendor,
     status,
     type,
