@@ -25,6 +25,7 @@ import type { TelemetryDb } from '../src/stores/clickhouse/client';
 import { runCli } from '../test/support/cli';
 import { expectedDays, storedDays, toCents, truthOf } from '../test/support/poller';
 import { SIMULATOR_DEFAULTS } from '../src/simulator/state';
+import { asSystem } from '../src/stores/tenant-scope';
 
 const { values } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, days: { type: 'string', default: '90' }, trace: { type: 'string' } } });
 const AGENTS = Number(values.agents);
@@ -150,7 +151,7 @@ async function main() {
     let sampled = 0;
     writeFileSync(sampleFile, '');
     while (sampled < RAW_SAMPLE_ROWS) {
-      const rows = await stores.telemetry.query<Record<string, unknown>>('SELECT * FROM {db:Identifier}.vendor_usage LIMIT {n:UInt32} OFFSET {o:UInt64}', { n: batchSize, o: sampled });
+      const rows = await asSystem('bench: raw-insert sample', () => stores.telemetry.query<Record<string, unknown>>('SELECT * FROM {db:Identifier}.vendor_usage LIMIT {n:UInt32} OFFSET {o:UInt64}', { n: batchSize, o: sampled }));
       if (rows.length === 0) break;
       appendFileSync(sampleFile, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
       sampled += rows.length;
@@ -168,7 +169,7 @@ async function main() {
     const rawRate = raw.rowsPerSecond;
     const rate = stored / seconds;
 
-    const [hours] = await stores.telemetry.query<{ n: number }>('SELECT uniqExact(vendor, bucket_start) AS n FROM {db:Identifier}.vendor_usage WHERE bucket_width = {w:String}', { w: '1h' });
+    const [hours] = await asSystem('bench: buckets stored', () => stores.telemetry.query<{ n: number }>('SELECT uniqExact(vendor, bucket_start) AS n FROM {db:Identifier}.vendor_usage WHERE bucket_width = {w:String}', { w: '1h' }));
 
     console.log(`\nresults (${AGENTS} agents, ${DAYS} days)`);
     console.log(`  vendor requests:        ${stats.requests}  (429s received: ${stats.rateLimited}, rate-limit violations: ${stats.violations})`);
