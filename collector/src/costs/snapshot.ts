@@ -62,7 +62,7 @@ export class CostSnapshot implements LedgerReader, ReconcileReader {
   async ledger(q: CostQuery, by: Dimension, book?: PriceBook, grain: 'day' | 'hour' = 'day'): Promise<LedgerCell[]> {
     this.own(q.organizationId);
     const derive = DERIVED[by];
-    if (!derive) throw new Error(`a cost snapshot cannot split by ${by}`);
+    if (!derive || (grain === 'hour' && by !== 'none' && by !== 'agent')) throw new Error(`a cost snapshot cannot split ${grain}s by ${by}`);
     const rows = grain === 'hour' ? await this.hourRows(q) : await this.dayRows(q);
     // One agent's cells are split by agent, as the cost engine splits them.
     const dim = q.agentId ? DERIVED.agent! : derive;
@@ -88,17 +88,23 @@ export class CostSnapshot implements LedgerReader, ReconcileReader {
     return (this.usage ??= this.read({ ...this.window, grain: 'day' }));
   }
 
-  /** Hours of a range read once (every anomaly alert of a refresh judges the same hours), by project and agent. */
+  /**
+   * Hours of a range read once (every anomaly alert of a refresh judges the same hours), by
+   * agent only (an alert scopes by nothing else), kept in the project-and-agent form with no project.
+   */
   private hourRows(q: CostQuery): Promise<DailyUsage[]> {
     const key = `${q.from}|${q.to}`;
     let rows = this.hourly.get(key);
-    if (!rows) this.hourly.set(key, (rows = this.read({ from: q.from, to: q.to, grain: 'hour' })));
+    if (!rows) {
+      rows = this.read({ from: q.from, to: q.to, grain: 'hour' }, 'agent').then((rs) => rs.map((r) => ({ ...r, dim: `${PROJECT_AGENT_SEPARATOR}${r.dim}` })));
+      this.hourly.set(key, rows);
+    }
     return rows;
   }
 
-  private async read(w: { from: string; to: string; grain: 'day' | 'hour' }): Promise<DailyUsage[]> {
+  private async read(w: { from: string; to: string; grain: 'day' | 'hour' }, by: Dimension = 'project_agent'): Promise<DailyUsage[]> {
     const rules = await (this.rules ??= this.costs.attribution.list(this.organizationId));
-    return dailyUsage(this.costs.telemetry, { organizationId: this.organizationId, ...w, by: 'project_agent', rules });
+    return dailyUsage(this.costs.telemetry, { organizationId: this.organizationId, ...w, by, rules });
   }
 
   private own(organizationId: string) {
