@@ -10,7 +10,8 @@ import { forecastSpend, spend } from '../../src/costs/spend';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { polledApp, type PolledApp } from '../support/polled-app';
-import { quietLogger } from '../support/stores';
+import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { buildApp } from '../../src/app';
 import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
@@ -113,6 +114,29 @@ describe('a cost refresh reads each window once (real chdb and PGlite, simulator
         expect(await spend(snapshot, scope, month.from, month.to)).toBe(await spend(costs, scope, month.from, month.to));
       }
     });
+  });
+
+  it('the forecast route reads its history once for all its horizons', async () => {
+    const { db, sql } = counted(t.stores.telemetry);
+    const { sink } = testMetrics();
+    const app = await buildApp({
+      config: testConfig(),
+      stores: t.stores,
+      sink,
+      logger: quietLogger(),
+      tenant: async () => org,
+      now: () => new Date(NOW * 1000),
+      costs: new CostService({ controlPlane: t.stores.controlPlane, telemetry: db }, loadPriceTable()),
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/costs/forecast' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data.horizons.map((h: { days: number }) => h.days)).toEqual([7, 30]);
+      // It read the same 56 days three times before (the 7- and 30-day horizons and the model's figures).
+      expect(kinds(sql)).toEqual({ dailyUsage: 1, hourlyUsage: 0, bills: 0, total: 1 });
+    } finally {
+      await app.close();
+    }
   });
 
   it('refuses a window it has not read instead of reading it again', async () => {
