@@ -1,6 +1,8 @@
 import type { Vendor } from '@ai-arm/schemas';
+import { audited } from '../audit/audited';
+import type { AuditedRequest } from '../audit/context';
 import { ApiError } from '../errors';
-import { inTransaction, type SqlExecutor } from '../stores/postgres/types';
+import { inTransaction, type ControlPlaneDb, type SqlExecutor } from '../stores/postgres/types';
 
 /** Usage of an API key, or of a whole project (OpenAI) or workspace (Anthropic), belongs to an agent. */
 export interface AttributionRule {
@@ -73,4 +75,14 @@ export function agentExpression(rules: readonly AttributionRule[]): { sql: strin
     params.attrKeyAgents = keys.map((r) => r.agentId);
   }
   return { sql, params };
+}
+
+/** Replaces an organisation's attribution rules, audited with the rules before and after. */
+export async function replaceAttribution(db: ControlPlaneDb, request: AuditedRequest, rules: readonly AttributionRule[]): Promise<AttributionRule[]> {
+  return (await audited(db, request, async (tx) => {
+    const store = new AttributionStore(tx);
+    const before = await store.list(request.organizationId);
+    const after = await store.replace(request.organizationId, rules);
+    return { result: after, audit: { action: 'attribution.replace', resourceType: 'attribution_rules', resourceId: null, before: { rules: before }, after: { rules: after } } };
+  }))!;
 }

@@ -1,6 +1,8 @@
 import type { Budget } from '@ai-arm/schemas';
 import { ApiError } from '../errors';
-import type { SqlExecutor } from '../stores/postgres/types';
+import { audited, auditedRemoval } from '../audit/audited';
+import type { AuditedRequest } from '../audit/context';
+import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import { periodWindow, type Period } from './periods';
 import { spend, type LedgerReader } from './spend';
 import { usdText, usdToAtto } from './money';
@@ -87,4 +89,30 @@ export async function budgetStatus(costs: LedgerReader, b: Budget, now: Date): P
   const ratio = amount > 0n ? Number((spent * 1_000_000n) / amount) / 1_000_000 : 0;
   const crossed = [...b.alertThresholds].sort((x, y) => y - x).find((t) => ratio >= t) ?? null;
   return { period: { from: w.from, to: w.to }, spent: usdText(spent), remaining: usdText(amount - spent > 0n ? amount - spent : 0n), spentRatio: Math.round(ratio * 10000) / 10000, crossed };
+}
+
+/** Sets a budget (the same name again updates it), audited as a create or an update. */
+export async function saveBudget(db: ControlPlaneDb, request: AuditedRequest, input: BudgetInput): Promise<Budget> {
+  return (await audited(db, request, async (tx) => {
+    const store = new BudgetStore(tx);
+    const before = (await store.list(request.organizationId)).find((b) => b.name === input.name) ?? null;
+    const after = await store.put(request.organizationId, input);
+    return { result: after, audit: { action: before ? 'budget.update' : 'budget.create', resourceType: 'budget', resourceId: after.id, before, after } };
+  }))!;
+}
+
+/** Removes one of the caller's budgets, audited; a 404 when there is none. */
+export function removeBudget(db: ControlPlaneDb, request: AuditedRequest, id: string): Promise<Budget> {
+  return auditedRemoval(db, request, id, {
+    what: 'budget',
+    resourceType: 'budget',
+    find: async (tx, org, budgetId) => (await new BudgetStore(tx).list(org)).find((b) => b.id === budgetId),
+    remove: (tx, b) => new BudgetStore(tx).remove(b.organizationId, b.id),
+  });
+}
+
+/** Every budget of an organisation with its current period's spend. */
+export async function budgetsWithStatus(costs: LedgerReader, db: SqlExecutor, organizationId: string, now: Date): Promise<(Budget & { status: BudgetStatus })[]> {
+  const list = await new BudgetStore(db).list(organizationId);
+  return Promise.all(list.map(async (b) => ({ ...b, status: await budgetStatus(costs, b, now) })));
 }

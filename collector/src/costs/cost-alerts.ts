@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
-import type { SqlExecutor } from '../stores/postgres/types';
+import { audited, auditedRemoval } from '../audit/audited';
+import type { AuditedRequest } from '../audit/context';
+import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
 import { AgentStore } from '../agents/store';
 import { ApiError } from '../errors';
@@ -61,11 +63,40 @@ export class CostAlertStore {
 }
 
 /** The budget a new alert watches, if any; the budget and the agent it names must both be the organisation's own. */
-export async function alertTargets(db: SqlExecutor, organizationId: string, a: { budgetId?: string | null; agentId?: string | null }): Promise<Budget | undefined> {
+async function alertTargets(db: SqlExecutor, organizationId: string, a: { budgetId?: string | null; agentId?: string | null }): Promise<Budget | undefined> {
   const budget = a.budgetId ? (await new BudgetStore(db).list(organizationId)).find((b) => b.id === a.budgetId) : undefined;
   if (a.budgetId && !budget) throw new ApiError('VALIDATION_ERROR', `unknown budget ${a.budgetId}`, { field: 'body/budgetId' });
   if (a.agentId && !(await new AgentStore(db).get(organizationId, a.agentId))) throw new ApiError('VALIDATION_ERROR', `unknown agent ${a.agentId}`, { field: 'body/agentId' });
   return budget;
+}
+
+export type NewCostAlert = Parameters<CostAlertStore['create']>[1];
+
+/**
+ * Creates a cost alert (audited) and evaluates it at once, so the caller sees whether it fires
+ * on today's data; the budget and agent it names are checked first.
+ */
+export async function createCostAlert(costs: LedgerReader, db: ControlPlaneDb, request: AuditedRequest, a: NewCostAlert, now: Date): Promise<CostAlertRow> {
+  const organizationId = request.organizationId;
+  const budget = await alertTargets(db, organizationId, a);
+  const created = (await audited(db, request, async (tx) => {
+    const row = await new CostAlertStore(tx).create(organizationId, a);
+    return { result: row, audit: { action: 'cost_alert.create', resourceType: 'cost_alert', resourceId: row.id, after: row } };
+  }))!;
+  const v = await judgeAlert(costs, organizationId, created, now, budget);
+  const store = new CostAlertStore(db);
+  await store.record(organizationId, created.id, v.firing, v.actual, v.message);
+  return (await store.list(organizationId)).find((x) => x.id === created.id)!;
+}
+
+/** Removes one of the caller's cost alerts, audited; a 404 when there is none. */
+export function removeCostAlert(db: ControlPlaneDb, request: AuditedRequest, id: string): Promise<CostAlertRow> {
+  return auditedRemoval(db, request, id, {
+    what: 'cost alert',
+    resourceType: 'cost_alert',
+    find: async (tx, org, alertId) => (await new CostAlertStore(tx).list(org)).find((x) => x.id === alertId),
+    remove: (tx, x) => new CostAlertStore(tx).remove(request.organizationId, x.id),
+  });
 }
 
 /** Whether one alert's condition holds now, with what it saw, in words. */
@@ -138,3 +169,6 @@ export async function evaluateAlerts(
     metrics.costAlertFiring.set(on ? 1 : 0, { organization_id: organizationId, alert_name: a.name, alert_type: a.alertType.toLowerCase() as 'threshold' | 'anomaly' | 'forecast' });
   }
 }
+
+/** An organisation's cost alerts with what each last saw. */
+export const listCostAlerts = (db: SqlExecutor, organizationId: string): Promise<CostAlertRow[]> => new CostAlertStore(db).list(organizationId);

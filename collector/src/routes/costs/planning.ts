@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BudgetWithStatus, CostAlert, CostForecast, CostOptimization, CostRangeMeta, Money, Responses, SuccessEnvelope, USD_COLUMN, Vendor, type MoneySpec } from '@ai-arm/schemas';
-import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
-import { BudgetStore, budgetStatus } from '../../costs/budgets';
-import { alertTargets, CostAlertStore, judgeAlert } from '../../costs/cost-alerts';
+import { budgetStatus, budgetsWithStatus, removeBudget, saveBudget } from '../../costs/budgets';
+import { createCostAlert, listCostAlerts, removeCostAlert } from '../../costs/cost-alerts';
 import { suggestOptimizations } from '../../costs/optimizations';
 import type { CostService } from '../../costs/service';
 import { forecastFrom, forecastHistory, usd } from '../../costs/spend';
@@ -31,9 +30,6 @@ function money(value: string | number, spec: MoneySpec, field: string): string {
 
 /** Looking ahead: forecasts, budgets, cost alerts and optimisation suggestions. */
 export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
-  const budgets = new BudgetStore(controlPlane);
-  const alerts = new CostAlertStore(controlPlane);
-
   app.get(
     '/api/v1/costs/forecast',
     {
@@ -78,33 +74,22 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     async (request, reply) => {
       requireRole(request.principal, 'member');
       const input = { ...request.body, amount: money(request.body.amount, { ...USD_COLUMN, positive: true }, 'body/amount') };
-      const budget = (await audited(controlPlane, request, async (tx) => {
-        const store = new BudgetStore(tx);
-        const before = (await store.list(request.organizationId)).find((b) => b.name === input.name) ?? null;
-        const after = await store.put(request.organizationId, input);
-        return { result: after, audit: { action: before ? 'budget.update' : 'budget.create', resourceType: 'budget', resourceId: after.id, before, after } };
-      }))!;
+      const budget = await saveBudget(controlPlane, request, input);
       return reply.status(201).send({ success: true as const, data: { ...budget, status: await budgetStatus(costs, budget, now()) } });
     },
   );
 
   app.get('/api/v1/costs/budget', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(BudgetWithStatus)) }) } }, async (request) => {
-    const list = await budgets.list(request.organizationId);
-    return { success: true as const, data: await Promise.all(list.map(async (b) => ({ ...b, status: await budgetStatus(costs, b, now()) }))) };
+    return { success: true as const, data: await budgetsWithStatus(costs, controlPlane, request.organizationId, now()) };
   });
 
   app.delete('/api/v1/costs/budget/:id', { schema: { params: IdParams, response: Deleted } }, async (request, reply) => {
     requireRole(request.principal, 'member');
-    await auditedRemoval(controlPlane, request, request.params.id, {
-      what: 'budget',
-      resourceType: 'budget',
-      find: async (tx, org, id) => (await new BudgetStore(tx).list(org)).find((b) => b.id === id),
-      remove: (tx, b) => new BudgetStore(tx).remove(b.organizationId, b.id),
-    });
+    await removeBudget(controlPlane, request, request.params.id);
     return reply.status(204).send(null);
   });
 
-  app.get('/api/v1/costs/alerts', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(CostAlert)) }) } }, async (request) => ({ success: true as const, data: await alerts.list(request.organizationId) }));
+  app.get('/api/v1/costs/alerts', { schema: { response: Responses({ 200: SuccessEnvelope(Type.Array(CostAlert)) }) } }, async (request) => ({ success: true as const, data: await listCostAlerts(controlPlane, request.organizationId) }));
 
   app.post(
     '/api/v1/costs/alerts',
@@ -131,26 +116,13 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
       const { threshold, ...rest } = request.body;
       const body = { ...rest, threshold: threshold === undefined || threshold === null ? threshold : money(threshold, USD_COLUMN, 'body/threshold') };
       if (body.alertType !== 'ANOMALY' && body.threshold == null && !body.budgetId) throw new ApiError('VALIDATION_ERROR', `${body.alertType} alerts need a threshold or a budgetId`, { field: 'body/threshold' });
-      const budget = await alertTargets(controlPlane, request.organizationId, body);
-      const created = (await audited(controlPlane, request, async (tx) => {
-        const a = await new CostAlertStore(tx).create(request.organizationId, body);
-        return { result: a, audit: { action: 'cost_alert.create', resourceType: 'cost_alert', resourceId: a.id, after: a } };
-      }))!;
-      // Evaluated at once, so the caller sees whether it fires on today's data.
-      const v = await judgeAlert(costs, request.organizationId, created, now(), budget);
-      await alerts.record(request.organizationId, created.id, v.firing, v.actual, v.message);
-      return reply.status(201).send({ success: true as const, data: (await alerts.list(request.organizationId)).find((a) => a.id === created.id)! });
+      return reply.status(201).send({ success: true as const, data: await createCostAlert(costs, controlPlane, request, body, now()) });
     },
   );
 
   app.delete('/api/v1/costs/alerts/:id', { schema: { params: IdParams, response: Deleted } }, async (request, reply) => {
     requireRole(request.principal, 'member');
-    await auditedRemoval(controlPlane, request, request.params.id, {
-      what: 'cost alert',
-      resourceType: 'cost_alert',
-      find: async (tx, org, id) => (await new CostAlertStore(tx).list(org)).find((a) => a.id === id),
-      remove: (tx, a) => new CostAlertStore(tx).remove(request.organizationId, a.id),
-    });
+    await removeCostAlert(controlPlane, request, request.params.id);
     return reply.status(204).send(null);
   });
 

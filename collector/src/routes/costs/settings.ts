@@ -1,16 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AttributionRule, PriceList, PriceOverrideEntry, Responses, StoredPriceOverride, SuccessEnvelope, Vendor } from '@ai-arm/schemas';
-import { audited, auditedRemoval } from '../../audit/audited';
 import { requireRole } from '../../auth/principal';
-import { AttributionStore } from '../../costs/attribution';
-import { overrideProblems, PriceOverrideStore } from '../../costs/price-overrides';
-import { ApiError } from '../../errors';
-import type { ControlPlaneDb } from '../../stores/postgres/types';
-import type { CostService } from '../../costs/service';
-import type { Rates } from '../../costs/price-book';
-import { attoText } from '../../costs/money';
+import { replaceAttribution } from '../../costs/attribution';
 import { isoDay } from '../../costs/periods';
+import { priceList, removePriceOverride, setPriceOverride } from '../../costs/price-settings';
+import type { CostService } from '../../costs/service';
+import type { ControlPlaneDb } from '../../stores/postgres/types';
 
 const Rule = Type.Object(
   {
@@ -22,32 +18,15 @@ const Rule = Type.Object(
   { additionalProperties: false },
 );
 
-/** Rates per million tokens, as the API shows and takes them. */
-const perMillion = (atto: bigint | undefined) => (atto === undefined ? null : attoText(atto * 1_000_000n, 6).replace(/\.?0+$/, ''));
-const usdPerMillion = (r: Rates) => ({ input: perMillion(r.input), cachedInput: perMillion(r.cache_read), cacheWrite5m: perMillion(r.cache_write_5m), cacheWrite1h: perMillion(r.cache_write_1h), output: perMillion(r.output) });
-
 /**
  * The cost engine's settings: contract prices over the list, and the rules that attribute
  * vendor usage to agents (applied when costs are read, so a change re-attributes history).
  */
 export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService; controlPlane: ControlPlaneDb; now: () => Date }> = async (app, { costs, controlPlane, now }) => {
-  app.get('/api/v1/costs/prices', { schema: { response: Responses({ 200: SuccessEnvelope(PriceList) }) } }, async (request) => {
-    const book = await costs.priceBook(request.organizationId);
-    const day = isoDay(now().getTime());
-    const prices = [...book.entries(day)].map((e) => ({
-      vendor: e.vendor as Vendor,
-      model: e.model,
-      effectiveFrom: e.from,
-      source: e.source,
-      sourceUrl: e.sourceUrl,
-      usdPerMillion: usdPerMillion(e.rates),
-      longContext: e.longContext ? { contextWindow: e.longContext.contextWindow, usdPerMillion: usdPerMillion(e.longContext.rates) } : null,
-      tiers: Object.fromEntries(Object.entries(e.tiers).map(([tier, r]) => [tier, usdPerMillion(r)])),
-      inherited: e.inherited,
-    }));
-    const overrides = (await costs.overrides.list(request.organizationId)).map((o) => ({ ...o, vendor: o.vendor as Vendor, inherited: o.error ? [] : book.inherit(o).card.inherited }));
-    return { success: true as const, data: { asOf: day, prices, overrides } };
-  });
+  app.get('/api/v1/costs/prices', { schema: { response: Responses({ 200: SuccessEnvelope(PriceList) }) } }, async (request) => ({
+    success: true as const,
+    data: await priceList(costs, request.organizationId, isoDay(now().getTime())),
+  }));
 
   app.post(
     '/api/v1/costs/prices',
@@ -61,32 +40,13 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
     async (request, reply) => {
       requireRole(request.principal, 'admin');
-      const { body } = request;
-      const problems = overrideProblems(body.entry).map((p) => ({ ...p, field: `body/${p.field}` }));
-      if (problems.length > 0) throw new ApiError('VALIDATION_ERROR', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { field: problems[0]!.field, fields: problems });
-      const { card, missing } = (await costs.priceBook(request.organizationId)).inherit(body);
-      if (missing.length > 0) {
-        throw new ApiError('VALIDATION_ERROR', `the price of ${body.vendor} ${body.model} from ${body.entry.effective_from} names no ${missing.join(', ')}, and no list price in force that day has them to inherit`, {
-          field: 'body/entry',
-          missing,
-        });
-      }
-      const saved = await audited(controlPlane, request, async (tx) => {
-        const o = await new PriceOverrideStore(tx).put(request.organizationId, request.body);
-        return { result: o, audit: { action: 'price_override.set', resourceType: 'price_override', resourceId: o.id, after: o } };
-      });
-      return reply.status(201).send({ success: true as const, data: { ...saved!, vendor: saved!.vendor as Vendor, inherited: card.inherited } });
+      return reply.status(201).send({ success: true as const, data: await setPriceOverride(costs, controlPlane, request, request.body) });
     },
   );
 
   app.delete('/api/v1/costs/prices/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: Responses({ 204: Type.Null({ description: 'Deleted' }) }) } }, async (request, reply) => {
     requireRole(request.principal, 'admin');
-    await auditedRemoval(controlPlane, request, request.params.id, {
-      what: 'price override',
-      resourceType: 'price_override',
-      find: async (tx, org, id) => (await new PriceOverrideStore(tx).list(org)).find((o) => o.id === id),
-      remove: (tx, o) => new PriceOverrideStore(tx).remove(request.organizationId, o.id),
-    });
+    await removePriceOverride(controlPlane, request, request.params.id);
     return reply.status(204).send(null);
   });
 
@@ -103,13 +63,7 @@ export const costSettingsRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
     },
     async (request) => {
       requireRole(request.principal, 'admin');
-      const rules = await audited(controlPlane, request, async (tx) => {
-        const store = new AttributionStore(tx);
-        const before = await store.list(request.organizationId);
-        const after = await store.replace(request.organizationId, request.body.rules);
-        return { result: after, audit: { action: 'attribution.replace', resourceType: 'attribution_rules', resourceId: null, before: { rules: before }, after: { rules: after } } };
-      });
-      return { success: true as const, data: rules! };
+      return { success: true as const, data: await replaceAttribution(controlPlane, request, request.body.rules) };
     },
   );
 };
