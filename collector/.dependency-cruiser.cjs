@@ -96,6 +96,14 @@ module.exports = {
       to: { path: [...layer.http, ...layer.wiring] },
     },
     {
+      name: 'domain-not-to-http-framework',
+      comment:
+        'Nor on the HTTP framework: a domain module that took a FastifyRequest could only be called from a route. It declares the few request fields it reads (auth/headers.ts, auth/csrf.ts, audit/context.ts); Fastify\'s request satisfies them.',
+      severity: 'error',
+      from: { path: layer.domain },
+      to: { path: 'node_modules/(fastify|@fastify)/' },
+    },
+    {
       name: 'connections-not-to-poller',
       comment:
         'The poller polls the stored connections, so it depends on connections/; the reverse would tie the two together. Connectors come from the vendor registry (connectors/), which both may use.',

@@ -1,9 +1,16 @@
-import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors';
+import type { RequestHeaders } from './headers';
+
+/** What the check needs of a request; Fastify's request has it (host and protocol per ARM_TRUST_PROXY). */
+export interface OriginRequest extends RequestHeaders {
+  method: string;
+  protocol: string;
+  host: string;
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const header = (request: FastifyRequest, name: string): string | null => {
+const header = (request: RequestHeaders, name: string): string | null => {
   const h = request.headers[name];
   const v = Array.isArray(h) ? h[0] : h;
   return v && v.trim() !== '' ? v.trim() : null;
@@ -25,7 +32,7 @@ function originOf(value: string): string | null {
  * cookie request with neither is refused: a script can send Origin itself. API keys are not
  * sent by browsers on their own, so key requests need no check.
  */
-export function checkSameOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): void {
+export function checkSameOrigin(request: OriginRequest, allowedOrigins: readonly string[]): void {
   if (SAFE_METHODS.has(request.method)) return;
   // request.protocol and request.host follow X-Forwarded-Proto/Host only under ARM_TRUST_PROXY.
   const own = originOf(`${request.protocol}://${request.host}`) ?? `${request.protocol}://${request.host}`;
