@@ -122,10 +122,10 @@ module.exports = {
     {
       name: 'instrumentation-only-down',
       comment:
-        'Instruments and sinks sit below the stores, which use them: they may import foundation only (the version for the resource attributes).',
+        'Instruments and sinks sit below the stores, which use them: they may import only config and foundation (the version goes into the resource attributes).',
       severity: 'error',
       from: { path: layer.instrumentation, pathNot: METRICS_HISTORY },
-      to: { path: '^src/', pathNot: [...layer.instrumentation, ...layer.foundation] },
+      to: { path: '^src/', pathNot: [...layer.instrumentation, ...layer.config, ...layer.foundation] },
     },
     {
       name: 'metrics-instruments-not-to-history',
