@@ -2,14 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Me, Responses, Session, SignedOut, SuccessEnvelope } from '@ai-arm/schemas';
 import { audited } from '../../audit/audited';
-import { appendAudit } from '../../audit/log';
-import { DUMMY_HASH, verifyPassword } from '../../auth/passwords';
 import { LoginThrottle, loginLimits } from '../../auth/login-throttle';
+import { signIn } from '../../auth/sign-in';
 import { ApiKeyStore, SessionStore, UserStore } from '../../auth/store';
 import { ApiError } from '../../errors';
 import { auditContext, SESSION_COOKIE, sessionToken } from '../../plugins/auth';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
-import { asSystem, asTenant } from '../../stores/tenant-scope';
 
 const Login = Type.Object({ email: Type.String({ format: 'email', maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
 
@@ -31,28 +29,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many sign-in attempts; retry in ${wait} s`, { retryAfterSeconds: wait });
     }
-    const candidates = (await asSystem('sign-in finds the user before the organisation', () => users.withEmail(request.body.email))).filter((u) => u.passwordHash);
-    let user: (typeof candidates)[number] | undefined;
-    for (const c of candidates) if (await verifyPassword(request.body.password, c.passwordHash!)) user = c;
-    // The same work when nobody has this email, so timing does not tell which emails exist.
-    if (candidates.length === 0) await verifyPassword(request.body.password, DUMMY_HASH);
-    if (!user) {
+    const signedIn = await signIn(controlPlane, request.body.email, request.body.password, sessionHours, auditContext(request));
+    if (!signedIn) {
       throttle.failed(email);
       throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
     }
-    const { passwordHash: _hidden, ...safe } = user;
-    // A public route: the user just found names the organisation the sign-in acts for.
-    const session = await asTenant(safe.organizationId, () =>
-      controlPlane.transaction(async (tx) => {
-        const s = await new SessionStore(tx).create(safe, sessionHours);
-        const principal = { organizationId: safe.organizationId, role: safe.role, actorType: 'USER' as const, actorId: safe.id, actorName: safe.email };
-        await appendAudit(tx, { ...auditContext(request), principal }, { action: 'session.create', resourceType: 'user', resourceId: safe.id });
-        return s;
-      }),
-    );
     throttle.succeeded(email, request.ip);
-    reply.header('set-cookie', cookie(session.token, sessionHours * 3600));
-    return { success: true as const, data: { user: safe, expiresAt: session.expiresAt.toISOString() } };
+    reply.header('set-cookie', cookie(signedIn.token, sessionHours * 3600));
+    return { success: true as const, data: { user: signedIn.user, expiresAt: signedIn.expiresAt.toISOString() } };
   });
 
   app.post('/api/auth/logout', { schema: { description: 'End the session of this cookie', response: Responses({ 200: SuccessEnvelope(SignedOut) }) } }, async (request, reply) => {
