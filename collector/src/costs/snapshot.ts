@@ -17,10 +17,10 @@ const DERIVED: Partial<Record<Dimension, (projectAgent: string) => string>> = {
 };
 
 /**
- * One organisation's usage as a cost refresh sees it: the daily usage of a window (the month,
- * the current week and the forecast's history together) read once per project and agent, the
- * bills, the hourly usage, the price book and the attribution rules each read once when first
- * asked, and every consumer's ledger (month to date, reconciliation, unpriced warnings, each
+ * One organisation's usage as a cost refresh sees it: the daily usage of one window (the month,
+ * and the periods and forecast history its budgets and alerts watch, together) read once per
+ * project and agent; the bills, the anomaly hours (per agent), the price book and the
+ * attribution rules each read once when first asked; and every consumer's ledger (month to date, reconciliation, unpriced warnings, each
  * budget and each cost alert) derived from them. The rows are summed in memory to the
  * dimension asked, exactly as ClickHouse would group them, and priced the same way, so each
  * answer equals the cost engine's own.
