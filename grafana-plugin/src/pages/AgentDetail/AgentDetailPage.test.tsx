@@ -1,6 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { AgentHealthHistory as HealthHistory, AgentView as Agent } from '@ai-arm/schemas';
-import type { BreakdownRow, UsageDay } from '../../api/types';
+import type { AgentHealthHistory as HealthHistory, AgentView as Agent, CostBreakdownRow as BreakdownRow, UsageRecord as UsageDay } from '@ai-arm/schemas';
 import { daysAgo, usd } from '../../format';
 import { collectorApi, grafana, send, signInAs } from '../../test-support/grafana';
 import { renderApp } from '../../test-support/render';
