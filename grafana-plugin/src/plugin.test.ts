@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import type { Agent } from './api/types';
+import type { AgentView as Agent } from '@ai-arm/schemas';
 import pluginJson from './plugin.json';
 import { collectorApi, grafana, signInAs, type Role } from './test-support/grafana';
 

@@ -1,5 +1,5 @@
 import { lastValueFrom } from 'rxjs';
-import type { Agent } from './api/types';
+import type { AgentView as Agent } from '@ai-arm/schemas';
 import pluginJson from './plugin.json';
 import {
   collectorApi,

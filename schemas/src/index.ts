@@ -19,6 +19,7 @@ export { Money, RATE_MONEY, USD_COLUMN } from './money';
 export type { MoneySpec } from './money';
 export { loadPriceTable, checkPriceTable, LIST_PRICES_PATH, PriceEntry, PriceOverrideEntry, PRICED_TIERS } from './prices';
 export type { PriceTable, PricedTier } from './prices';
+export * from './api/shared';
 export * from './api/agents';
 export * from './api/connections';
 export * from './api/auth';

@@ -23,11 +23,6 @@ declare module 'fastify' {
 
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
 
-// Credentials and audit context are read from a request by the domain (auth/headers.ts,
-// audit/context.ts), which must not depend on this plugin; the session routes reach them here too.
-export { SESSION_COOKIE, sessionToken } from '../auth/headers';
-export { auditContext } from '../audit/context';
-
 /**
  * Every route but the public ones needs an API key (`Authorization: Bearer arm_sk_live_...`)
  * or a session cookie; the principal found sets the organisation and the role, and a `grafana`

@@ -43,5 +43,3 @@ export type VendorApiStats = Static<typeof VendorApiStats>;
 export const PrometheusText = TextBody(['text/plain; version=0.0.4; charset=utf-8'], 'Every metric in the Prometheus text exposition format');
 export const OpenMetricsHistory = TextBody(['application/openmetrics-text; version=1.0.0; charset=utf-8'], 'Counters and gauges over past hours, as OpenMetrics for promtool tsdb create-blocks-from openmetrics');
 
-// The helpers every area's response shapes use, for the routes that build their own.
-export { Deleted, Inline, TextBody } from './shared';

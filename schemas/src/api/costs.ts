@@ -1,12 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Currency, Decimal, Id, Nullable, Timestamp } from '../common';
-import { VENDORS } from '../enums';
+import { Vendor as VendorEnum } from '../enums';
 import { Budget } from '../entities/cost';
+import { Inline } from './shared';
 
 /** Response shapes of the collector's costs routes: the collector serialises with them, the plugin is typed from them. */
 
-/** The Vendor enum without its $id: one answer names vendors in several places, and a $id may appear only once in it. */
-const Vendor = Type.Union(VENDORS.map((v) => Type.Literal(v)));
+/** One answer names vendors in several places, and a $id may appear only once in it. */
+const Vendor = Inline(VendorEnum);
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD, UTC' });
 const Dec = (description: string) => Type.String({ pattern: Decimal.pattern, description });
 const Count = Type.Integer({ minimum: 0 });

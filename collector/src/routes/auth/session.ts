@@ -6,7 +6,8 @@ import { LoginThrottle, loginLimits } from '../../auth/login-throttle';
 import { signIn } from '../../auth/sign-in';
 import { ApiKeyStore, SessionStore, UserStore } from '../../auth/store';
 import { ApiError } from '../../errors';
-import { auditContext, SESSION_COOKIE, sessionToken } from '../../plugins/auth';
+import { auditContext } from '../../audit/context';
+import { SESSION_COOKIE, sessionToken } from '../../auth/headers';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
 const Login = Type.Object({ email: Type.String({ format: 'email', maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
