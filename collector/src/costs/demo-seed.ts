@@ -1,3 +1,4 @@
+import type { ConnectorVendor } from '../connectors/registry';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { BudgetStore } from './budgets';
 import { CostAlertStore } from './cost-alerts';
@@ -35,7 +36,7 @@ export async function seedDemo(costs: CostService, controlPlane: ControlPlaneDb,
  */
 export async function seedDemoAttribution(costs: CostService, controlPlane: ControlPlaneDb, organizationId: string, simulator: DemoSimulator): Promise<number> {
   if ((await costs.attribution.list(organizationId)).length > 0) return 0;
-  const agents = await controlPlane.query<{ id: string; vendor: 'OPENAI' | 'ANTHROPIC'; vendor_agent_id: string }>('SELECT id, vendor, vendor_agent_id FROM agents WHERE organization_id = $1', [organizationId]);
+  const agents = await controlPlane.query<{ id: string; vendor: ConnectorVendor; vendor_agent_id: string }>('SELECT id, vendor, vendor_agent_id FROM agents WHERE organization_id = $1', [organizationId]);
   const keyOf = new Map(simulator.state.world.agents.map((a) => [a.id, a.apiKeyId]));
   const rules = agents.filter((a) => keyOf.has(a.vendor_agent_id)).map((a) => ({ vendor: a.vendor, matchKind: 'api_key' as const, matchValue: keyOf.get(a.vendor_agent_id)!, agentId: a.id }));
   if (rules.length > 0) await costs.attribution.replace(organizationId, rules);

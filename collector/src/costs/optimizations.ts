@@ -92,7 +92,7 @@ export async function suggestOptimizations(costs: CostService, organizationId: s
     const cached = mix.reduce((s, r) => s + r.tokens.cache_read, 0);
     if (input >= OPTIMIZATION_RULES.minInputTokens && cached / input < OPTIMIZATION_RULES.lowCacheHitRate) {
       const billsWrites = vendorSpec(vendor)?.promptCaching.billsWrites ?? false;
-      suggest('PROMPT_CACHING', CHANGES.PROMPT_CACHING(mix, billsWrites), `Cache hit rate on ${model} is ${((100 * cached) / input).toFixed(1)}%: cache the shared prompt prefix`, billsWrites ? 'Mark the system prompt and tools with cache_control so repeated prefixes are read from the cache.' : 'Put the stable part of the prompt first so OpenAI caches it automatically (prompts over 1024 tokens).', 'LOW');
+      suggest('PROMPT_CACHING', CHANGES.PROMPT_CACHING(mix, billsWrites), `Cache hit rate on ${model} is ${((100 * cached) / input).toFixed(1)}%: cache the shared prompt prefix`, vendorSpec(vendor)?.promptCaching.advice ?? 'Put the stable part of the prompt first so the vendor can cache it.', 'LOW');
     }
     const standard = mix.filter((r) => r.service_tier !== 'batch');
     const batchesAlready = standard.length < mix.length;

@@ -13,7 +13,8 @@ import { SUPPORTED_VENDORS, supportedVendor, type SupportedVendor } from '../con
 import type { Connector, VendorAccount } from '../connectors/types';
 import { ApiError } from '../errors';
 import { redactUrl } from '../logger';
-import { credentialHint, type VendorEndpoint } from '../poller/connections';
+import type { VendorEndpoint } from '../connectors/registry';
+import { credentialHint } from '../poller/connections';
 import type { StoredConnection } from '../poller/stored-connections';
 import type { CredentialVault } from '../security/envelope-crypto';
 import type { TelemetryDb } from '../stores/clickhouse/client';
@@ -124,7 +125,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     if (!supported) throw new ApiError('VALIDATION_ERROR', `this collector has no connector for ${vendor}; it supports ${SUPPORTED_VENDORS.map((v) => v.vendor).join(', ')}`, { field: 'body/vendor' });
     checkKeyFormat(supported, credentials.adminKey);
     if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot store credentials; set it (openssl rand -hex 32) and restart');
-    const spec = { vendor: supported.vendor as 'OPENAI' | 'ANTHROPIC', adminKey: credentials.adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
+    const spec = { vendor: supported.vendor, adminKey: credentials.adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
     permitBaseUrl(spec.baseUrl, vendorHosts, 'body/baseUrl');
     const check = await checkAccess(runtime.connector(spec), spec.baseUrl);
     if (!check.ok) throw accessError(check);
@@ -163,7 +164,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
       const baseUrl = request.body.baseUrl !== undefined && !asShown ? request.body.baseUrl : c.baseUrl;
       const rekeyed = credentials !== undefined || baseUrl !== c.baseUrl;
       const adminKey = credentials?.adminKey ?? (await store.secret(runtime.vault, org, c.id))!;
-      const spec = { vendor: c.vendor as 'OPENAI' | 'ANTHROPIC', adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
+      const spec = { vendor: supported.vendor, adminKey, baseUrl: baseUrl ?? supported.defaultBaseUrl };
       let account: VendorAccount | null = null;
       let latencyMs: number | null = null;
       if (rekeyed) {
@@ -208,9 +209,10 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Control
     if (c.source !== 'api') throw new ApiError('CONFLICT', `connection ${c.id} comes from the ${c.source === 'demo' ? 'demo simulator' : 'environment'}; the collector checks it on every poll`);
     if (!runtime.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot open stored credentials');
     const adminKey = (await store.secret(runtime.vault, request.organizationId, c.id))!;
-    const baseUrl = c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl;
+    const supported = supportedVendor(c.vendor)!;
+    const baseUrl = c.baseUrl ?? supported.defaultBaseUrl;
     permitBaseUrl(baseUrl, vendorHosts, 'baseUrl');
-    const check = await checkAccess(runtime.connector({ vendor: c.vendor as 'OPENAI' | 'ANTHROPIC', adminKey, baseUrl }), baseUrl);
+    const check = await checkAccess(runtime.connector({ vendor: supported.vendor, adminKey, baseUrl }), baseUrl);
     const status = check.ok ? ('CONNECTED' as const) : ('ERROR' as const);
     await audited(controlPlane, request, async (tx) => {
       await new ConnectionStore(tx).setStatus(request.organizationId, c.id, status);

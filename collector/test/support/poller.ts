@@ -14,7 +14,7 @@ export const HOUR = 3600;
 export const DAY = 86400;
 
 export function simEndpoints(sim: Simulator, keys: Partial<Record<'openai' | 'anthropic', string>> = {}): VendorEndpoint[] {
-  return simulatorEndpoints(sim.url, { openaiAdmin: keys.openai ?? sim.state.opts.keys.openaiAdmin, anthropicAdmin: keys.anthropic ?? sim.state.opts.keys.anthropicAdmin });
+  return simulatorEndpoints(sim.url, { ...sim.state.opts.keys, ...(keys.openai && { openaiAdmin: keys.openai }), ...(keys.anthropic && { anthropicAdmin: keys.anthropic }) });
 }
 
 /** A poller for a new organisation of its own, polling the simulator on the simulator's clock. */
