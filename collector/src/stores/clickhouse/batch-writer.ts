@@ -21,7 +21,7 @@ type Row = Record<string, unknown>;
 interface Outcome {
   left: readonly Row[];
   rejected: number;
-  /** The server's answer to the first refused row. */
+  /** The first error met: the server's answer to a refused row, or the transient error the retries ran out on. */
   reason?: string;
 }
 
@@ -100,7 +100,7 @@ export class BatchWriter {
     } finally {
       this.storing.delete(writing);
     }
-    this.settle(table, outcome, 'refused to its caller');
+    this.settle(table, outcome, 'the write fails, and its caller tries them again later');
     if (outcome.left.length > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows.length, outcome.rejected, outcome.left.length, outcome.reason);
   }
 
@@ -158,7 +158,7 @@ export class BatchWriter {
       } catch (err) {
         if (!isTransientWriteError(err)) return this.isolateRejected(table, batch, err);
         if (attempt >= this.opts.maxRetries) {
-          this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after retries');
+          this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after its retries; the rows are tried again later');
           return { left: batch, rejected: 0, reason: (err as Error).message };
         }
         this.metrics.collectorWriteRetries.add(1, { store: 'clickhouse', table });
