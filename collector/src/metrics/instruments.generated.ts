@@ -254,7 +254,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheus: 'ai_arm_collector_write_rows_total',
     instrument: 'counter',
     unit: '{row}',
-    description: 'Rows the collector wrote to its stores, or failed to write after its retries.',
+    description: 'Rows the collector wrote to ClickHouse (success), or that ClickHouse refused for their content or a full write buffer dropped (failure).',
     labels: ['store', 'table', 'result'],
     boundedLabels: ['table'],
     cardinalityLimit: 200,
@@ -477,7 +477,7 @@ export class Instruments {
   readonly collectorVendorApiRequests: { add(value: number, labels: CollectorVendorApiRequestsLabels): void };
   /** Latency of the collector's calls to vendor admin APIs. (histogram, s; exposed as `ai_arm_collector_vendor_api_duration_seconds`) */
   readonly collectorVendorApiDuration: { record(value: number, labels: CollectorVendorApiDurationLabels): void };
-  /** Rows the collector wrote to its stores, or failed to write after its retries. (counter, {row}; exposed as `ai_arm_collector_write_rows_total`) */
+  /** Rows the collector wrote to ClickHouse (success), or that ClickHouse refused for their content or a full write buffer dropped (failure). (counter, {row}; exposed as `ai_arm_collector_write_rows_total`) */
   readonly collectorWriteRows: { add(value: number, labels: CollectorWriteRowsLabels): void };
   /** Batch writes retried after a transient store error. (counter, {retry}; exposed as `ai_arm_collector_write_retries_total`) */
   readonly collectorWriteRetries: { add(value: number, labels: CollectorWriteRetriesLabels): void };
