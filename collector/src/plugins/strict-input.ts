@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import { lazySerializers } from './lazy-serializers';
 import type { App } from './http-app';
 import { ApiError } from '../errors';
 import { fail } from './error-handler';
@@ -39,6 +40,7 @@ export function strictValidators(): NonNullable<FastifyServerOptions['schemaCont
         return (route: { schema: unknown; httpPart?: string; method: string; url: string }) =>
           route.httpPart === 'body' ? json({ ...route, schema: closed(route.schema) } as never) : text(route as never);
       },
+      buildSerializer: lazySerializers(),
     },
   } as never;
 }
