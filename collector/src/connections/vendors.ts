@@ -1,7 +1,5 @@
 import { VENDOR_REGISTRY, type ConnectorVendor } from '../connectors/registry';
-import type { CredentialField } from '../connectors/vendor-spec';
-
-export type { CredentialField };
+import type { CredentialField } from '@ai-arm/schemas';
 
 /** A vendor as the connections API lists it. */
 export interface SupportedVendor {

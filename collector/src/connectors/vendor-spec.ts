@@ -1,19 +1,7 @@
-import type { Vendor } from '@ai-arm/schemas';
+import type { CredentialField, Vendor } from '@ai-arm/schemas';
 import type { Config } from '../config/env';
 import type { ConnectorOptions } from './feed';
 import type { Connector } from './types';
-
-/** One field of a connection's credential form (the Grafana config page builds its form from these). */
-export interface CredentialField {
-  name: string;
-  label: string;
-  secret: boolean;
-  required: boolean;
-  /** A regular expression the value must match, when the vendor's format is known. */
-  pattern?: string;
-  placeholder?: string;
-  help: string;
-}
 
 /** The thresholds of the documented health rules (poller/health-rules.ts applies them). */
 export interface HealthRules {

@@ -8,9 +8,6 @@ import { vendorToProvider, type GenAiProviderName, type Instruments } from '../m
 import type { SqlExecutor } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
 
-// Declared beside the registry; named here too for the callers that open runtime connections with it.
-export type { VendorEndpoint };
-
 export type ConnectionSource = 'env' | 'demo' | 'api';
 
 export interface RuntimeConnection {

@@ -2,8 +2,8 @@ import type { CredentialVault } from '../security/envelope-crypto';
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { ConnectionStore } from '../connections/store';
-import { CONNECTOR_VENDORS, vendorSpec, type ConnectorVendor } from '../connectors/registry';
-import { credentialHint, type VendorEndpoint } from './connections';
+import { CONNECTOR_VENDORS, vendorSpec, type ConnectorVendor, type VendorEndpoint } from '../connectors/registry';
+import { credentialHint } from './connections';
 import { asSystem, asTenant } from '../stores/tenant-scope';
 
 export interface StoredConnection extends VendorEndpoint {

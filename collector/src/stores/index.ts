@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { StoreStatus } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { redactUrl } from '../logger';
@@ -11,14 +12,6 @@ import { openPGlite } from './postgres/pglite';
 import { openPostgres } from './postgres/pg';
 import type { ControlPlaneDb } from './postgres/types';
 
-export interface StoreStatus {
-  engine: string;
-  status: 'up' | 'down';
-  latencyMs: number;
-  migrations: number;
-  location: string;
-  error?: string;
-}
 
 export interface Stores {
   controlPlane: ControlPlaneDb;

@@ -1,6 +1,7 @@
 import type { Config } from '../../src/config/env';
 import type { Instruments } from '../../src/metrics/instruments.generated';
-import { openConnections, simulatorEndpoints, type VendorEndpoint } from '../../src/poller/connections';
+import type { VendorEndpoint } from '../../src/connectors/registry';
+import { openConnections, simulatorEndpoints } from '../../src/poller/connections';
 import { Poller } from '../../src/poller/poller';
 import type { Stores } from '../../src/stores';
 import type { Simulator } from '../../src/simulator/server';
