@@ -200,6 +200,27 @@ describe('batch writer store(): written now, resolved once stored', () => {
     await writer.close();
   });
 
+  it('refuses a batch the store refuses whole (no such table) in one insert, not row by row', async () => {
+    const { metrics, sink } = testMetrics();
+    let inserts = 0;
+    const counting: TelemetryDb = { ...db, insert: (table, rows) => (inserts++, db.insert(table, rows)) };
+    const writer = new BatchWriter(counting, opts, metrics, quietLogger());
+    const err = await writer.store('no_such_table', Array.from({ length: 64 }, () => check())).catch((e: unknown) => e);
+    expect(err).toMatchObject({ rows: 64, rejected: 64, unwritten: 0 });
+    expect((err as Error).message).toMatch(/does not exist/);
+    expect(inserts).toBe(1);
+    // A row the server cannot parse is still isolated: a few inserts, the good rows stored.
+    inserts = 0;
+    const rows = Array.from({ length: 64 }, () => check());
+    rows[9] = check({ latency_ms: 'not a number' });
+    await expect(writer.store('agent_health_checks', rows)).rejects.toMatchObject({ rejected: 1 });
+    expect(inserts).toBeGreaterThan(1);
+    expect(inserts).toBeLessThan(20);
+    expect(await count()).toBe(63);
+    expect(await sink.render()).toMatch(/table="no_such_table",result="failure"\} 64\b/);
+    await writer.close();
+  });
+
   it('refuses, before writing anything, rows of another organisation than the one it acts for', async () => {
     const { metrics } = testMetrics();
     const writer = new BatchWriter(db, opts, metrics, quietLogger());

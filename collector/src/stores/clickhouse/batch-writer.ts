@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from './client';
-import { isTransientWriteError } from './errors';
+import { isRowDataError, isTransientWriteError } from './errors';
 import { Turns } from '../../runtime/turns';
 import { checkRows } from './scope';
 
@@ -48,7 +48,8 @@ export class RowsNotStoredError extends Error {
  * them in batches: on size, on a timer and on close; `store` writes at once for a caller that
  * must know its rows are stored. Transient failures are retried with backoff and, when retries
  * run out, buffered rows go back to the front of the buffer for the next flush. A batch the
- * server rejects for its content is split until the bad rows are isolated, so good rows still land.
+ * server rejects for a row's content (a parse or type error) is split until the bad rows are
+ * isolated, so good rows still land; any other refusal refuses the whole batch at once.
  */
 export class BatchWriter {
   private readonly buffers = new Map<string, Row[]>();
@@ -156,7 +157,8 @@ export class BatchWriter {
         this.metrics.collectorWriteRows.add(batch.length, { store: 'clickhouse', table, result: 'success' });
         return { left: [], rejected: 0 };
       } catch (err) {
-        if (!isTransientWriteError(err)) return this.isolateRejected(table, batch, err);
+        if (isRowDataError(err)) return this.isolateRejected(table, batch, err);
+        if (!isTransientWriteError(err)) return { left: [], rejected: batch.length, reason: (err as Error).message };
         if (attempt >= this.opts.maxRetries) {
           this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after its retries; the rows are tried again later');
           return { left: batch, rejected: 0, reason: (err as Error).message };
