@@ -45,11 +45,11 @@ export const Role = Enum('Role', ROLES, 'viewer reads; member also acts on agent
 export type Role = Static<typeof Role>;
 
 /** A key's role: a person's roles, or `grafana`, which reaches only what the Grafana app calls. */
-export const KEY_ROLES = [...ROLES, 'grafana'] as const;
+export const KEY_ROLES = [...ROLES, 'grafana', 'ingest'] as const;
 export const KeyRole = Enum(
   'KeyRole',
   KEY_ROLES,
-  "An API key's role: viewer, member or admin as for users; grafana is for the Grafana app's proxy and reaches only the calls its pages make (reading agents and costs, pausing agents, budgets, vendor connections), never users, keys, the organisation or the audit trail",
+  "An API key's role: viewer, member or admin as for users; grafana is for the Grafana app's proxy and reaches only the calls its pages make (reading agents and costs, pausing agents, budgets, vendor connections), never users, keys, the organisation or the audit trail; ingest may only send telemetry (OTLP and the ingest API), for the applications and OpenTelemetry Collectors that push it",
 );
 export type KeyRole = Static<typeof KeyRole>;
 

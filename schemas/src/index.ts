@@ -26,3 +26,4 @@ export * from './api/auth';
 export * from './api/collector';
 export * from './api/governance';
 export * from './api/costs';
+export * from './api/interactions';

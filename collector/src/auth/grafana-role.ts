@@ -32,7 +32,23 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'DELETE /api/v1/connections/:id',
 ]);
 
+/**
+ * What an `ingest` key reaches: sending telemetry, by OTLP/HTTP and the ingest API (the OTLP/gRPC
+ * receiver checks the role itself). It reads nothing, so a key that leaks from an application's
+ * environment shows no one's data.
+ */
+export const INGEST_CALLS: ReadonlySet<string> = new Set(['POST /v1/traces', 'POST /v1/logs', 'POST /api/v1/ingest/interactions']);
+
+const LIMITED: Partial<Record<KeyRole, { calls: ReadonlySet<string>; what: string }>> = {
+  grafana: { calls: GRAFANA_CALLS, what: 'what the Grafana app calls' },
+  ingest: { calls: INGEST_CALLS, what: 'the telemetry receivers (POST /v1/traces, /v1/logs, /api/v1/ingest/interactions)' },
+};
+
 /** Whether a key of `role` may call the route `url` (as the router declared it) with `method`. */
 export function keyRoleAllows(role: KeyRole, method: string, url: string): boolean {
-  return role !== 'grafana' || GRAFANA_CALLS.has(`${method.toUpperCase()} ${url}`);
+  const limited = LIMITED[role];
+  return !limited || limited.calls.has(`${method.toUpperCase()} ${url}`);
 }
+
+/** What a limited key role reaches, in words, for the error that refuses the rest. */
+export const keyRoleReach = (role: KeyRole): string => LIMITED[role]?.what ?? 'every route its rank allows';

@@ -14,7 +14,8 @@ export interface Principal {
 // A grafana key gets no further than the calls in auth/grafana-role.ts (plugins/auth.ts refuses
 // the rest before any handler runs); among those, adding and removing vendor connections need the
 // admin rank, and Grafana's route roles decide which Grafana users may make them.
-const RANK: Record<KeyRole, number> = { viewer: 0, member: 1, admin: 2, grafana: 2 };
+// An ingest key reaches only the receivers (INGEST_CALLS), which need the member rank to write.
+const RANK: Record<KeyRole, number> = { viewer: 0, member: 1, admin: 2, grafana: 2, ingest: 1 };
 
 /** Throws FORBIDDEN unless the principal's role is at least `role`. */
 export function requireRole(p: Principal, role: Role): void {

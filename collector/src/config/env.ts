@@ -19,6 +19,10 @@ export const ENV_VARS = {
   ARM_WRITE_BATCH_SIZE: { default: '5000', doc: 'Rows buffered per ClickHouse table before a flush' },
   ARM_WRITE_FLUSH_MS: { default: '2000', doc: 'Longest time a buffered row waits before a flush' },
   ARM_WRITE_MAX_RETRIES: { default: '5', doc: 'Attempts for a batch after transient ClickHouse errors' },
+  ARM_OTLP_GRPC_PORT: { default: '4317', doc: 'Port of the OTLP/gRPC receiver (trace and logs services), on ARM_HOST; 0 turns it off. OTLP/HTTP is always on the API port (`/v1/traces`, `/v1/logs`)' },
+  ARM_INGEST_MAX_BODY_BYTES: { default: '8388608', doc: 'Largest telemetry request (OTLP body after decompression, or an ingest API batch) in bytes; over it, 413' },
+  ARM_INGEST_SPOOL_MAX_MB: { default: '512', doc: 'Disk (under ARM_DATA_DIR/spool) that accepted interactions may fill while ClickHouse refuses writes; when full, the receivers answer 503 with retry-after' },
+  ARM_INTERACTIONS_TTL_DAYS: { default: '90', doc: 'Days pushed interactions are kept in ClickHouse (applied at start)' },
   ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
   OTEL_EXPORTER_OTLP_ENDPOINT: { default: '', doc: 'OTLP/HTTP endpoint (e.g. `http://alloy:4318`): the collector also sends its log records to `<endpoint>/v1/logs` and pushes its metrics to `<endpoint>/v1/metrics`' },
   OTEL_METRIC_EXPORT_INTERVAL: { default: '60000', doc: 'Milliseconds between OTLP metric pushes (when OTEL_EXPORTER_OTLP_ENDPOINT is set)' },
@@ -84,6 +88,8 @@ export interface Config {
     allowedOrigins: string[];
   };
   audit: { hmacKey: Buffer | null; headExportDir: string | null; headExportIntervalMs: number };
+  /** The push path: OTLP receivers and the ingest API. */
+  ingest: { grpcPort: number; maxBodyBytes: number; spoolMaxBytes: number; ttlDays: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
 }
@@ -232,6 +238,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       hmacKey: auditKey(raw('ARM_AUDIT_HMAC_KEY'), problems),
       headExportDir: raw('ARM_AUDIT_HEAD_EXPORT_DIR') === '' ? null : isAbsolute(raw('ARM_AUDIT_HEAD_EXPORT_DIR')) ? raw('ARM_AUDIT_HEAD_EXPORT_DIR') : resolve(cwd, raw('ARM_AUDIT_HEAD_EXPORT_DIR')),
       headExportIntervalMs: int('ARM_AUDIT_HEAD_EXPORT_INTERVAL_MS', 0, 86_400_000 * 7),
+    },
+    ingest: {
+      grpcPort: int('ARM_OTLP_GRPC_PORT', 0, 65535),
+      maxBodyBytes: int('ARM_INGEST_MAX_BODY_BYTES', 1024, 1024 * 1024 * 1024),
+      spoolMaxBytes: int('ARM_INGEST_SPOOL_MAX_MB', 1, 1024 * 1024) * 1024 * 1024,
+      ttlDays: int('ARM_INTERACTIONS_TTL_DAYS', 1, 3650),
     },
     demoMode: false,
   };

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './http-app';
 import { checkSameOrigin } from '../auth/csrf';
-import { keyRoleAllows } from '../auth/grafana-role';
+import { keyRoleAllows, keyRoleReach } from '../auth/grafana-role';
 import { bearerToken } from '../auth/headers';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
@@ -45,10 +45,10 @@ export function registerAuth(app: App, authenticate: Authenticator, limiter: Rat
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many requests from this ${principal.actorType === 'API_KEY' ? 'API key' : 'user'}; retry in ${wait} s`, { retryAfterSeconds: wait });
     }
-    // A key made for Grafana reaches only the calls the Grafana app makes.
+    // A key made for Grafana reaches only the calls the Grafana app makes; an ingest key only the receivers.
     const route = `${request.method} ${request.routeOptions.url}`;
     if (!keyRoleAllows(principal.role, request.method, request.routeOptions.url)) {
-      throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only what the Grafana app calls, not ${route}`, { actual: principal.role, route });
+      throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only ${keyRoleReach(principal.role)}, not ${route}`, { actual: principal.role, route });
     }
   });
   // The rest of the request (its handler and what that awaits) acts for the caller's
