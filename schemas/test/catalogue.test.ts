@@ -46,16 +46,17 @@ describe('metric catalogue', () => {
 
   it('finds each kind of inconsistency', () => {
     const broken = clone(catalogue);
+    const byName = (name: string) => broken.metrics.find((m) => m.name === name)!;
     const hist = broken.metrics.find((m) => m.instrument === 'histogram')!;
     hist.labels.push('gen_ai_agent_id');
-    broken.metrics[2]!.prometheus = 'tokens_total';
-    broken.metrics[3]!.labels.push('no_such_label');
-    broken.metrics[4]!.buckets = 'seconds';
+    byName('ai_arm.tokens').prometheus = 'tokens_total';
+    byName('ai_arm.cost.usd').labels.push('no_such_label');
+    byName('ai_arm.tokens.unpriced').buckets = 'seconds';
     broken.enumMappings.vendorToProvider!.map = { OPENAI: 'openai', ANTHROPIC: 'claude' };
     broken.buckets.seconds = [1, 0.5];
-    broken.metrics[5]!.optionalLabels = ['store'];
+    byName('ai_arm.cost.month_to_date').optionalLabels = ['store'];
     const problems = checkCatalogue(broken).join('\n');
-    expect(problems).toMatch(/histograms must not carry gen_ai_agent_id/);
+    expect(problems).toMatch(/gen_ai.client.token.usage: a histogram may carry gen_ai_agent_id only beside organization_id and nothing else/);
     expect(problems).toMatch(/prometheus name tokens_total breaks the OTel naming rules, expected ai_arm_tokens_total/);
     expect(problems).toMatch(/label no_such_label is not defined/);
     expect(problems).toMatch(/only histograms take buckets/);
@@ -65,11 +66,40 @@ describe('metric catalogue', () => {
     expect(problems).toMatch(/optional label store is not among its labels/);
   });
 
+  it('allows per-agent latency only as organisation + agent on at most 10 buckets under a cap of 2000 agents', () => {
+    const agentHist = catalogue.metrics.find((m) => m.prometheus === 'ai_arm_agent_request_duration_seconds')!;
+    expect(agentHist.labels).toEqual(['organization_id', 'gen_ai_agent_id']);
+    expect(checkCatalogue(catalogue)).toEqual([]);
+
+    const wider = clone(catalogue);
+    wider.metrics.find((m) => m.name === agentHist.name)!.labels.push('gen_ai_request_model');
+    expect(checkCatalogue(wider).join('\n')).toMatch(/ai_arm.agent.request.duration: a histogram may carry gen_ai_agent_id only beside organization_id and nothing else/);
+
+    const finer = clone(catalogue);
+    finer.metrics.find((m) => m.name === agentHist.name)!.buckets = 'seconds';
+    expect(checkCatalogue(finer).join('\n')).toMatch(/takes at most 10 buckets, seconds has 14/);
+
+    const uncapped = clone(catalogue);
+    uncapped.metrics.find((m) => m.name === agentHist.name)!.cardinalityLimit = 2001;
+    expect(checkCatalogue(uncapped).join('\n')).toMatch(/cardinalityLimit of at most 2000, not 2001/);
+
+    const untenanted = clone(catalogue);
+    untenanted.metrics.find((m) => m.name === agentHist.name)!.labels = ['gen_ai_agent_id'];
+    expect(checkCatalogue(untenanted).join('\n')).toMatch(/only beside organization_id/);
+  });
+
+  it('separates pushed counts from vendor-reported ones on the request and error counters', () => {
+    expect(catalogue.labels.source?.values).toEqual(['vendor_report', 'push']);
+    for (const n of ['ai_arm_requests_total', 'ai_arm_errors_total']) expect(catalogue.metrics.find((m) => m.prometheus === n)!.labels).toContain('source');
+    expect(catalogue.metrics.find((m) => m.prometheus === 'ai_arm_requests_total')!.optionalLabels).toEqual(['status']);
+    expect(catalogue.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['gen_ai.client.operation.time_to_first_chunk', 'ai_arm.collector.spool.bytes', 'ai_arm.cost.tracked.usd']));
+  });
+
   it('has one tenant label, without values, carried by every per-tenant metric and never folded', () => {
     expect(catalogue.labels.organization_id?.tenant).toBe(true);
     const ts = renderRecorder(catalogue);
     expect(ts).toMatch(/name: 'ai_arm.budget.spent_ratio',[^}]*boundedLabels: \['budget'\],\n    tenantLabel: 'organization_id',/);
-    for (const m of catalogue.metrics.filter((x) => !/^ai_arm\.(collector\.write|metrics)\./.test(x.name))) expect([m.name, m.labels[0]]).toEqual([m.name, 'organization_id']);
+    for (const m of catalogue.metrics.filter((x) => !/^ai_arm\.(collector\.write|collector\.spool|metrics)\./.test(x.name))) expect([m.name, m.labels[0]]).toEqual([m.name, 'organization_id']);
     const broken = clone(catalogue);
     broken.labels.budget!.tenant = true;
     broken.labels.store!.tenant = true;

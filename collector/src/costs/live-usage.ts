@@ -121,7 +121,7 @@ export class LiveUsageMeter {
     add('cache_read', delta.cache_read);
     add('cache_write', delta.cache_write_5m + delta.cache_write_1h);
     add('output', delta.output);
-    if (requests > 0) this.metrics.requests.add(requests, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent });
+    if (requests > 0) this.metrics.requests.add(requests, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: r.operation, gen_ai_agent_id: agent, source: 'vendor_report' });
     const priced = priceCell(ctx.book, { vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
     if (priced.cost > 0n) this.metrics.costUsd.add(attoToNumber(priced.cost), { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
     for (const u of priced.unpriced) {

@@ -3,13 +3,17 @@
 import type { MetricSink } from './sink';
 
 /** The vendor serving the model (OTel GenAI provider names). */
-export type GenAiProviderName = 'openai' | 'anthropic' | 'gcp.vertex_ai' | 'azure.ai.openai' | 'custom';
+export type GenAiProviderName = 'openai' | 'anthropic' | 'gcp.vertex_ai' | 'azure.ai.openai' | 'custom' | 'aws.bedrock' | 'azure.ai.inference' | 'cohere' | 'deepseek' | 'gcp.gemini' | 'gcp.gen_ai' | 'groq' | 'ibm.watsonx.ai' | 'mistral_ai' | 'perplexity' | 'x_ai';
 /** The GenAI operation. */
-export type GenAiOperationName = 'chat' | 'text_completion' | 'embeddings' | 'invoke_agent' | 'execute_tool';
+export type GenAiOperationName = 'chat' | 'text_completion' | 'embeddings' | 'invoke_agent' | 'execute_tool' | 'generate_content' | 'create_agent';
 /** Which tokens. `input` and `output` are the semconv values; AI-ARM adds `cache_read` and `cache_write` so that every token is counted once: `input` is uncached input only, and input + cache_read + cache_write is all input the vendor reported. */
 export type GenAiTokenType = 'input' | 'output' | 'cache_read' | 'cache_write';
 /** Class of failure. */
 export type ErrorType = 'timeout' | 'network_error' | 'rate_limited' | 'overloaded' | 'auth_error' | 'client_error' | 'server_error' | '_OTHER';
+/** Where a count came from: `vendor_report` (the vendor's usage report, polled hourly) or `push` (one request pushed as OTLP or through the ingest API). The same request can be in both, so never add the two: filter on one (`source="push"` for status, errors and latency). */
+export type Source = 'vendor_report' | 'push';
+/** How a pushed request ended (set on source="push" only; vendor reports carry no outcome). */
+export type Status = 'ok' | 'error';
 /** Outcome of the latest health check (the API's HealthStatus, lowercased). */
 export type HealthStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
 /** Agent lifecycle state (the API's AgentStatus, lowercased). */
@@ -29,10 +33,12 @@ export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed' | 'un
 
 /** Allowed values of every enumerated label, for the sink's runtime guard. */
 export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
-  gen_ai_provider_name: ['openai', 'anthropic', 'gcp.vertex_ai', 'azure.ai.openai', 'custom'],
-  gen_ai_operation_name: ['chat', 'text_completion', 'embeddings', 'invoke_agent', 'execute_tool'],
+  gen_ai_provider_name: ['openai', 'anthropic', 'gcp.vertex_ai', 'azure.ai.openai', 'custom', 'aws.bedrock', 'azure.ai.inference', 'cohere', 'deepseek', 'gcp.gemini', 'gcp.gen_ai', 'groq', 'ibm.watsonx.ai', 'mistral_ai', 'perplexity', 'x_ai'],
+  gen_ai_operation_name: ['chat', 'text_completion', 'embeddings', 'invoke_agent', 'execute_tool', 'generate_content', 'create_agent'],
   gen_ai_token_type: ['input', 'output', 'cache_read', 'cache_write'],
   error_type: ['timeout', 'network_error', 'rate_limited', 'overloaded', 'auth_error', 'client_error', 'server_error', '_OTHER'],
+  source: ['vendor_report', 'push'],
+  status: ['ok', 'error'],
   health_status: ['healthy', 'degraded', 'down', 'unknown'],
   agent_status: ['active', 'paused', 'error', 'unknown'],
   endpoint: ['agents', 'models', 'projects', 'workspaces', 'api_keys', 'usage', 'costs', 'health_probe'],
@@ -64,7 +70,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheus: 'gen_ai_client_token_usage',
     instrument: 'histogram',
     unit: '{token}',
-    description: 'Tokens used per GenAI request, by token type (from pushed per-request telemetry).',
+    description: 'Tokens used per pushed GenAI request, by token type (input is uncached input); a type is recorded only when the request used some of it.',
     labels: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_token_type', 'gen_ai_request_model'],
     boundedLabels: ['gen_ai_request_model'],
     tenantLabel: 'organization_id',
@@ -81,6 +87,30 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     boundedLabels: ['gen_ai_request_model'],
     tenantLabel: 'organization_id',
     buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'gen_ai.client.operation.time_to_first_chunk',
+    prometheus: 'gen_ai_client_operation_time_to_first_chunk_seconds',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Time from issuing a pushed request to its first streamed chunk; streaming requests only, as the semconv says.',
+    labels: ['organization_id', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'],
+    boundedLabels: ['gen_ai_request_model'],
+    tenantLabel: 'organization_id',
+    buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'ai_arm.agent.request.duration',
+    prometheus: 'ai_arm_agent_request_duration_seconds',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Duration of each pushed request per agent, ok and failed alike, on coarse buckets; for p50/p95/p99 and latency objectives per agent in PromQL.',
+    labels: ['organization_id', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60],
     cardinalityLimit: 2000,
   },
   {
@@ -161,12 +191,23 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     cardinalityLimit: 1000,
   },
   {
+    name: 'ai_arm.cost.tracked.usd',
+    prometheus: 'ai_arm_cost_tracked_usd_total',
+    instrument: 'counter',
+    unit: '{USD}',
+    description: 'Cost in US dollars of pushed requests, priced at ingest with the same price book (tracked cost); the vendor\'s bill, in ai_arm_cost_usd_total, stays the truth for spend, so never add the two.',
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_agent_id'],
+    boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
+    cardinalityLimit: 5000,
+  },
+  {
     name: 'ai_arm.requests',
     prometheus: 'ai_arm_requests_total',
     instrument: 'counter',
     unit: '{request}',
-    description: 'GenAI requests made by agents, as reported by vendors or pushed telemetry.',
-    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'gen_ai_agent_id'],
+    description: 'GenAI requests made by agents, by source (vendor_report or push; the same request can be in both, so filter on one) and, for pushed requests, status.',
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'gen_ai_agent_id', 'source', 'status'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
     tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
@@ -176,8 +217,8 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheus: 'ai_arm_errors_total',
     instrument: 'counter',
     unit: '{error}',
-    description: 'GenAI requests by agents that failed, by error class.',
-    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type', 'gen_ai_agent_id'],
+    description: 'GenAI requests by agents that failed, by error class and source (push only today); each is also in ai_arm_requests_total{status="error"} of the same source.',
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type', 'gen_ai_agent_id', 'source'],
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
     tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
@@ -280,6 +321,16 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     cardinalityLimit: 200,
   },
   {
+    name: 'ai_arm.collector.spool.bytes',
+    prometheus: 'ai_arm_collector_spool_bytes',
+    instrument: 'gauge',
+    unit: 'By',
+    description: 'Bytes of accepted interactions waiting in the on-disk spool under ARM_DATA_DIR until ClickHouse takes them; at ARM_INGEST_SPOOL_MAX_MB the receivers answer 503.',
+    labels: ['table'],
+    boundedLabels: ['table'],
+    cardinalityLimit: 50,
+  },
+  {
     name: 'ai_arm.metrics.dropped_label_sets',
     prometheus: 'ai_arm_metrics_dropped_label_sets_total',
     instrument: 'counter',
@@ -325,6 +376,18 @@ export type GenAiClientOperationDurationLabels = {
   error_type?: ErrorType;
 };
 
+export type GenAiClientOperationTimeToFirstChunkLabels = {
+  organization_id: string;
+  gen_ai_operation_name: GenAiOperationName;
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+};
+
+export type AgentRequestDurationLabels = {
+  organization_id: string;
+  gen_ai_agent_id: string;
+};
+
 export type TokensLabels = {
   organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
@@ -368,12 +431,21 @@ export type CostAlertFiringLabels = {
   alert_type: AlertType;
 };
 
+export type CostTrackedUsdLabels = {
+  organization_id: string;
+  gen_ai_provider_name: GenAiProviderName;
+  gen_ai_request_model: string;
+  gen_ai_agent_id: string;
+};
+
 export type RequestsLabels = {
   organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
   gen_ai_operation_name: GenAiOperationName;
   gen_ai_agent_id: string;
+  source: Source;
+  status?: Status;
 };
 
 export type ErrorsLabels = {
@@ -382,6 +454,7 @@ export type ErrorsLabels = {
   gen_ai_request_model: string;
   error_type: ErrorType;
   gen_ai_agent_id: string;
+  source: Source;
 };
 
 export type AgentHealthLabels = {
@@ -437,16 +510,24 @@ export type CollectorWriteBufferedLabels = {
   table: string;
 };
 
+export type CollectorSpoolBytesLabels = {
+  table: string;
+};
+
 export type MetricsDroppedLabelSetsLabels = {
   metric: string;
 };
 
 /** Every catalogue metric, typed by its labels. Build one per sink. */
 export class Instruments {
-  /** Tokens used per GenAI request, by token type (from pushed per-request telemetry). (histogram, {token}; exposed as `gen_ai_client_token_usage`) */
+  /** Tokens used per pushed GenAI request, by token type (input is uncached input); a type is recorded only when the request used some of it. (histogram, {token}; exposed as `gen_ai_client_token_usage`) */
   readonly genAiClientTokenUsage: { record(value: number, labels: GenAiClientTokenUsageLabels): void };
   /** Duration of GenAI operations, pushed requests and the collector's health probes alike. (histogram, s; exposed as `gen_ai_client_operation_duration_seconds`) */
   readonly genAiClientOperationDuration: { record(value: number, labels: GenAiClientOperationDurationLabels): void };
+  /** Time from issuing a pushed request to its first streamed chunk; streaming requests only, as the semconv says. (histogram, s; exposed as `gen_ai_client_operation_time_to_first_chunk_seconds`) */
+  readonly genAiClientOperationTimeToFirstChunk: { record(value: number, labels: GenAiClientOperationTimeToFirstChunkLabels): void };
+  /** Duration of each pushed request per agent, ok and failed alike, on coarse buckets; for p50/p95/p99 and latency objectives per agent in PromQL. (histogram, s; exposed as `ai_arm_agent_request_duration_seconds`) */
+  readonly agentRequestDuration: { record(value: number, labels: AgentRequestDurationLabels): void };
   /** Tokens consumed, each counted once under its type; advances only for buckets newer than a connection's start watermark. (counter, {token}; exposed as `ai_arm_tokens_total`) */
   readonly tokens: { add(value: number, labels: TokensLabels): void };
   /** Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost). (counter, {USD}; exposed as `ai_arm_cost_usd_total`) */
@@ -461,9 +542,11 @@ export class Instruments {
   readonly budgetPeriod: { set(value: number, labels: BudgetPeriodLabels): void; clear(only: { organization_id: string }): void };
   /** 1 while a cost alert's condition holds on the collector's data, else 0; what the provisioned alert rules route. (gauge, {alert}; exposed as `ai_arm_cost_alert_firing`) */
   readonly costAlertFiring: { set(value: number, labels: CostAlertFiringLabels): void; clear(only: { organization_id: string }): void };
-  /** GenAI requests made by agents, as reported by vendors or pushed telemetry. (counter, {request}; exposed as `ai_arm_requests_total`) */
+  /** Cost in US dollars of pushed requests, priced at ingest with the same price book (tracked cost); the vendor's bill, in ai_arm_cost_usd_total, stays the truth for spend, so never add the two. (counter, {USD}; exposed as `ai_arm_cost_tracked_usd_total`) */
+  readonly costTrackedUsd: { add(value: number, labels: CostTrackedUsdLabels): void };
+  /** GenAI requests made by agents, by source (vendor_report or push; the same request can be in both, so filter on one) and, for pushed requests, status. (counter, {request}; exposed as `ai_arm_requests_total`) */
   readonly requests: { add(value: number, labels: RequestsLabels): void };
-  /** GenAI requests by agents that failed, by error class. (counter, {error}; exposed as `ai_arm_errors_total`) */
+  /** GenAI requests by agents that failed, by error class and source (push only today); each is also in ai_arm_requests_total{status="error"} of the same source. (counter, {error}; exposed as `ai_arm_errors_total`) */
   readonly errors: { add(value: number, labels: ErrorsLabels): void };
   /** State set of each agent's latest health check; 1 on the current status, 0 on the others. (gauge, {state}; exposed as `ai_arm_agent_health`) */
   readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(only: { organization_id: string }): void };
@@ -483,12 +566,16 @@ export class Instruments {
   readonly collectorWriteRetries: { add(value: number, labels: CollectorWriteRetriesLabels): void };
   /** Rows waiting in the collector's write buffers. (gauge, {row}; exposed as `ai_arm_collector_write_buffered`) */
   readonly collectorWriteBuffered: { set(value: number, labels: CollectorWriteBufferedLabels): void; clear(): void };
+  /** Bytes of accepted interactions waiting in the on-disk spool under ARM_DATA_DIR until ClickHouse takes them; at ARM_INGEST_SPOOL_MAX_MB the receivers answer 503. (gauge, By; exposed as `ai_arm_collector_spool_bytes`) */
+  readonly collectorSpoolBytes: { set(value: number, labels: CollectorSpoolBytesLabels): void; clear(): void };
   /** Label sets folded into a metric's overflow series because it reached its cardinality cap. (counter, {label_set}; exposed as `ai_arm_metrics_dropped_label_sets_total`) */
   readonly metricsDroppedLabelSets: { add(value: number, labels: MetricsDroppedLabelSetsLabels): void };
 
   constructor(sink: MetricSink) {
     this.genAiClientTokenUsage = { record: (v, l) => sink.record('gen_ai.client.token.usage', v, l) };
     this.genAiClientOperationDuration = { record: (v, l) => sink.record('gen_ai.client.operation.duration', v, l) };
+    this.genAiClientOperationTimeToFirstChunk = { record: (v, l) => sink.record('gen_ai.client.operation.time_to_first_chunk', v, l) };
+    this.agentRequestDuration = { record: (v, l) => sink.record('ai_arm.agent.request.duration', v, l) };
     this.tokens = { add: (v, l) => sink.add('ai_arm.tokens', v, l) };
     this.costUsd = { add: (v, l) => sink.add('ai_arm.cost.usd', v, l) };
     this.tokensUnpriced = { add: (v, l) => sink.add('ai_arm.tokens.unpriced', v, l) };
@@ -496,6 +583,7 @@ export class Instruments {
     this.budgetSpentRatio = { set: (v, l) => sink.set('ai_arm.budget.spent_ratio', v, l), clear: (only) => sink.clear('ai_arm.budget.spent_ratio', only) };
     this.budgetPeriod = { set: (v, l) => sink.set('ai_arm.budget.period', v, l), clear: (only) => sink.clear('ai_arm.budget.period', only) };
     this.costAlertFiring = { set: (v, l) => sink.set('ai_arm.cost.alert.firing', v, l), clear: (only) => sink.clear('ai_arm.cost.alert.firing', only) };
+    this.costTrackedUsd = { add: (v, l) => sink.add('ai_arm.cost.tracked.usd', v, l) };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, l) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, l) };
     this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: (only) => sink.clear('ai_arm.agent.health', only) };
@@ -507,6 +595,7 @@ export class Instruments {
     this.collectorWriteRows = { add: (v, l) => sink.add('ai_arm.collector.write.rows', v, l) };
     this.collectorWriteRetries = { add: (v, l) => sink.add('ai_arm.collector.write.retries', v, l) };
     this.collectorWriteBuffered = { set: (v, l) => sink.set('ai_arm.collector.write.buffered', v, l), clear: () => sink.clear('ai_arm.collector.write.buffered') };
+    this.collectorSpoolBytes = { set: (v, l) => sink.set('ai_arm.collector.spool.bytes', v, l), clear: () => sink.clear('ai_arm.collector.spool.bytes') };
     this.metricsDroppedLabelSets = { add: (v, l) => sink.add('ai_arm.metrics.dropped_label_sets', v, l) };
   }
 }

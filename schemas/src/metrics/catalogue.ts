@@ -58,6 +58,30 @@ export const AGENT_LABEL = 'gen_ai_agent_id';
 /** The catalogue's tenant label (the one marked `tenant: true`), if any. */
 export const tenantLabelOf = (c: Catalogue): string | undefined => Object.entries(c.labels).find(([, l]) => l.tenant)?.[0];
 
+/**
+ * A histogram costs buckets + 2 series per label set, so per-agent latency is allowed only in its
+ * cheapest form: the agent beside the tenant and nothing else, on a coarse bucket set, under a cap.
+ */
+export const AGENT_HISTOGRAM_MAX_BUCKETS = 10;
+export const AGENT_HISTOGRAM_MAX_AGENTS = 2000;
+
+function agentHistogramProblems(c: Catalogue, m: MetricDef): string[] {
+  const problems: string[] = [];
+  const tenant = tenantLabelOf(c);
+  const others = m.labels.filter((l) => l !== AGENT_LABEL && l !== tenant);
+  if (others.length > 0 || !tenant || !m.labels.includes(tenant)) {
+    problems.push(`${m.name}: a histogram may carry ${AGENT_LABEL} only beside ${tenant ?? 'the tenant label'} and nothing else (found ${m.labels.join(', ')}; finer per-agent detail lives in ClickHouse)`);
+  }
+  const buckets = m.buckets ? c.buckets[m.buckets] : undefined;
+  if (buckets && buckets.length > AGENT_HISTOGRAM_MAX_BUCKETS) {
+    problems.push(`${m.name}: a histogram carrying ${AGENT_LABEL} takes at most ${AGENT_HISTOGRAM_MAX_BUCKETS} buckets, ${m.buckets} has ${buckets.length}`);
+  }
+  if (m.cardinalityLimit > AGENT_HISTOGRAM_MAX_AGENTS) {
+    problems.push(`${m.name}: a histogram carrying ${AGENT_LABEL} takes a cardinalityLimit of at most ${AGENT_HISTOGRAM_MAX_AGENTS}, not ${m.cardinalityLimit}`);
+  }
+  return problems;
+}
+
 export const CATALOGUE_PATH = join(SCHEMAS_ROOT, 'metrics', 'catalogue.yaml');
 
 /** Reads and checks the catalogue; every problem is reported at once, one per line. */
@@ -84,7 +108,7 @@ export function checkCatalogue(c: Catalogue): string[] {
     if (new Set(m.labels).size !== m.labels.length) problems.push(`${m.name}: a label is listed twice`);
     if (m.instrument === 'histogram') {
       if (!m.buckets || !c.buckets[m.buckets]) problems.push(`${m.name}: a histogram needs buckets naming one of ${Object.keys(c.buckets).join(', ')}`);
-      if (m.labels.includes(AGENT_LABEL)) problems.push(`${m.name}: histograms must not carry ${AGENT_LABEL} (per-agent detail lives in ClickHouse)`);
+      if (m.labels.includes(AGENT_LABEL)) problems.push(...agentHistogramProblems(c, m));
     } else if (m.buckets) problems.push(`${m.name}: only histograms take buckets`);
     const expected = prometheusName(m);
     if (m.prometheus !== expected) problems.push(`${m.name}: prometheus name ${m.prometheus} breaks the OTel naming rules, expected ${expected}`);
