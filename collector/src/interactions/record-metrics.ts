@@ -44,9 +44,10 @@ const seconds = (ms: number | undefined): number | undefined => (ms !== undefine
  * ai_arm_cost_tracked_usd_total, never to ai_arm_tokens_total / ai_arm_cost_usd_total: those are
  * the vendor's figures, what budgets and the bill reconcile against.
  *
- * @param trackedCost the item priced at ingest, or null when the price book cannot price it.
+ * Its shape fits the pipeline's InteractionCounter, so `pipeline.countWith(recordInteraction)`.
+ * @param price the item priced at ingest; cost is null when the price book cannot price it.
  */
-export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, trackedCost: Atto | null): void {
+export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null }): void {
   const provider = enumLabel<GenAiProviderName>('gen_ai_provider_name', item.provider);
   const operation = enumLabel<GenAiOperationName>('gen_ai_operation_name', item.operation || 'chat');
   const model = item.requestModel || item.responseModel || 'unknown';
@@ -74,7 +75,7 @@ export function recordInteraction(metrics: Instruments, organizationId: string, 
   if (t.cacheRead > 0) metrics.genAiClientTokenUsage.record(t.cacheRead, { ...tokenLabels, gen_ai_token_type: 'cache_read' });
   if (t.cacheWrite > 0) metrics.genAiClientTokenUsage.record(t.cacheWrite, { ...tokenLabels, gen_ai_token_type: 'cache_write' });
 
-  if (trackedCost !== null && trackedCost > 0n) {
-    metrics.costTrackedUsd.add(attoToNumber(trackedCost), { organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agentId });
+  if (price.cost !== null && price.cost > 0n) {
+    metrics.costTrackedUsd.add(attoToNumber(price.cost), { organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agentId });
   }
 }
