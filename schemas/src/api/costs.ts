@@ -45,6 +45,34 @@ export const CostBreakdownRow = Type.Object(
 );
 export type CostBreakdownRow = Static<typeof CostBreakdownRow>;
 
+/**
+ * One vendor and day of the reconciliation (GET /api/v1/costs/reconciliation, meta.tracked): the
+ * vendor's bill beside the cost of the requests agents pushed. Pushed requests name no project,
+ * so this is per vendor and day, summed over the day's records.
+ */
+export const TrackedCostDay = Type.Object(
+  {
+    date: Day,
+    vendor: Vendor,
+    computedCost: Dec("The usage the vendor reported, priced: the day's records summed"),
+    billedCost: Nullable(Dec('What the vendor billed; null until the day is billed')),
+    trackedCost: Dec('The priced cost of the requests agents pushed (OTLP or the ingest API) to this vendor'),
+    untrackedCost: Nullable(Dec('Billed less tracked when the bill is the larger: spend the vendor billed that no pushed request accounts for; null until the day is billed')),
+    requests: Type.Integer({ minimum: 0, description: 'Requests pushed to this vendor that day' }),
+    unpricedRequests: Type.Integer({ minimum: 0, description: 'Pushed requests the price book could not price: in requests, not in trackedCost' }),
+    currency: Currency,
+  },
+  { title: 'TrackedCostDay', description: 'A vendor and day: computed, billed and tracked cost, and the part of the bill no pushed request accounts for; exact decimals' },
+);
+export type TrackedCostDay = Static<typeof TrackedCostDay>;
+
+/** Meta of GET /api/v1/costs/reconciliation. */
+export const ReconciliationMeta = Type.Object({
+  total: Type.Integer({ minimum: 0, description: 'Records in data' }),
+  tracked: Type.Array(TrackedCostDay, { description: 'Per vendor and day, oldest first: the bill beside the cost of pushed requests' }),
+});
+export type ReconciliationMeta = Static<typeof ReconciliationMeta>;
+
 export const ForecastHorizon = Type.Object({
   days: Count,
   total: Decimal,

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CostBreakdownRow, CostPeriodTotal, CostRecord, Responses, SuccessEnvelope, UsageRecord } from '@ai-arm/schemas';
+import { CostBreakdownRow, CostPeriodTotal, CostRecord, ReconciliationMeta, Responses, SuccessEnvelope, UsageRecord } from '@ai-arm/schemas';
 import type { CostService } from '../../costs/service';
 import { breakdown, BREAKDOWNS, summary } from '../../costs/summaries';
+import { reconciliation } from '../../costs/tracked';
 import { usageRecords } from '../../costs/usage-records';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { parseRange, RangeQuery } from './range';
@@ -24,11 +25,11 @@ export const costReportRoutes: FastifyPluginAsyncTypebox<CostReportOptions> = as
     app.get(url, usageSchema, async (request) => ({ success: true as const, data: await usage(request.organizationId, request.query) }));
   }
 
-  const reconciliationSchema = { schema: { querystring: RangeQuery, response: Responses({ 200: SuccessEnvelope(Type.Array(CostRecord)) }), description: 'Computed cost beside the vendor bill per day, vendor and project, with unpriced and unattributed spend' } };
+  const reconciliationSchema = { schema: { querystring: RangeQuery, response: Responses({ 200: SuccessEnvelope(Type.Array(CostRecord), ReconciliationMeta) }), description: 'Computed cost beside the vendor bill per day, vendor and project, with unpriced and unattributed spend; meta.tracked: per vendor and day, the cost of pushed requests and the part of the bill none accounts for' } };
   for (const url of ['/api/v1/costs/reconciliation', '/api/v1/metrics/costs']) {
     app.get(url, reconciliationSchema, async (request) => {
-      const records = await costs.reconcile({ organizationId: request.organizationId, ...parseRange(request.query, now()), vendor: request.query.vendor });
-      return { success: true as const, data: records, meta: { total: records.length } };
+      const { records, tracked } = await reconciliation(costs, { organizationId: request.organizationId, ...parseRange(request.query, now()), vendor: request.query.vendor });
+      return { success: true as const, data: records, meta: { total: records.length, tracked } };
     });
   }
 
