@@ -32,6 +32,11 @@ import { costSettingsRoutes } from './routes/costs/settings';
 import { backfillRoutes, type PolledConnection } from './routes/backfill';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
+import { ingestRoutes } from './routes/ingest';
+import { interactionRoutes } from './routes/interactions';
+import { openPipeline } from './interactions/open';
+import type { InteractionPipeline } from './interactions/pipeline';
+import { Instruments } from './metrics/instruments.generated';
 import type { Stores } from './stores';
 import { VERSION } from './version';
 
@@ -55,6 +60,10 @@ export interface AppDeps {
   agents?: AgentRuntime;
   /** The clock "today" is read from (tests pin it to the simulator's). */
   now?: () => Date;
+  /** The push path's pipeline (server.ts shares it with the gRPC receiver); built here, and closed with the app, when absent. */
+  ingest?: InteractionPipeline;
+  /** The instruments over `sink`; built on it when absent. */
+  metrics?: Instruments;
 }
 
 export type { App };
@@ -99,10 +108,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(sessionRoutes, { controlPlane, sessionHours: deps.config.api.sessionHours, loginAttemptsPerMinute: deps.config.api.loginAttemptsPerMinute });
   await app.register(apiKeyRoutes, { controlPlane });
   await app.register(userRoutes, { controlPlane });
-  await app.register(organizationRoutes, { controlPlane });
   await app.register(auditRoutes, { controlPlane, audit: deps.config.audit });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
   await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now });
+  const ingest = deps.ingest ?? (await openPipeline({ config: deps.config, stores: deps.stores, metrics: deps.metrics ?? new Instruments(deps.sink), log: deps.logger.child({ component: 'ingest' }), priceBook: (org) => costs.priceBook(org), agentsChanged: (org) => deps.agents?.reportAgentCounts(org) }));
+  if (!deps.ingest) app.addHook('onClose', () => ingest.close());
+  await app.register(organizationRoutes, { controlPlane, changed: (org) => ingest.orgs.invalidate(org) });
+  await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
+  await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }

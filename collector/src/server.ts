@@ -25,6 +25,8 @@ import { Poller } from './poller/poller';
 import { acquireDataLock } from './runtime/data-lock';
 import { startSimulator, type Simulator } from './simulator/server';
 import { openStores, type Stores } from './stores';
+import { openPipeline } from './interactions/open';
+import type { InteractionPipeline } from './interactions/pipeline';
 
 export interface RunningCollector {
   app: App;
@@ -53,6 +55,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   let poller: Poller;
   let logs: ReturnType<typeof openActivityLog> | undefined;
   let createdKey: string | null = null;
+  let ingest: InteractionPipeline | undefined;
   try {
     stores = await openStores(config, metrics, logger);
     const organizationId = await ensureDefaultOrganization(stores.controlPlane);
@@ -94,11 +97,14 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       stopped: (id, unwatched) => poller.retire(id, unwatched),
       historyChanged: (organizationId) => poller.refreshOrganizationCosts(organizationId),
     };
-    app = await buildApp({ config, stores, sink, logger, backfill, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    // One pipeline for every receiver (ingest API, OTLP/HTTP, OTLP/gRPC).
+    ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
+    app = await buildApp({ config, stores, sink, logger, backfill, ingest, metrics, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     shutdown.abort();
     await app?.close();
+    await ingest?.close();
     await simulator?.close();
     await logs?.shutdown();
     await push?.shutdown();
@@ -121,7 +127,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   poller.start();
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
-  const running = { app, stores, poller, simulator, logs: logs! };
+  const running = { app, stores, poller, simulator, logs: logs!, ingest: ingest! };
   let closing: Promise<void> | undefined;
   return {
     ...running,
@@ -132,6 +138,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
         try {
           shutdown.abort();
           await running.app.close();
+          // Before the stores close: its last version sightings are written, its rows handed over.
+          await running.ingest.close();
           await running.poller.stop();
           await running.simulator?.close();
           // Before the stores close: the last log records go through their batch writer.

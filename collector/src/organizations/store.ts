@@ -6,11 +6,12 @@ interface Row {
   name: string;
   slug: string;
   settings: Record<string, unknown>;
+  content_capture: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-const toOrganization = (r: Row): Organization => ({ id: r.id, name: r.name, slug: r.slug, settings: r.settings, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
+const toOrganization = (r: Row): Organization => ({ id: r.id, name: r.name, slug: r.slug, settings: r.settings, contentCapture: r.content_capture, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
 
 /** The organisation record itself: its name and settings. */
 export class OrganizationStore {
@@ -22,9 +23,9 @@ export class OrganizationStore {
   }
 
   /** A new name or new settings (replacing the old ones whole); what is not given stays. */
-  async update(id: string, p: { name?: string; settings?: Record<string, unknown> }): Promise<Organization | null> {
-    const [row] = await this.db.query<Row>('UPDATE organizations SET name = coalesce($2, name), settings = coalesce($3, settings), updated_at = now() WHERE id = $1 RETURNING *', [
-      id, p.name ?? null, p.settings ? JSON.stringify(p.settings) : null,
+  async update(id: string, p: { name?: string; settings?: Record<string, unknown>; contentCapture?: boolean }): Promise<Organization | null> {
+    const [row] = await this.db.query<Row>('UPDATE organizations SET name = coalesce($2, name), settings = coalesce($3, settings), content_capture = coalesce($4, content_capture), updated_at = now() WHERE id = $1 RETURNING *', [
+      id, p.name ?? null, p.settings ? JSON.stringify(p.settings) : null, p.contentCapture ?? null,
     ]);
     return row ? toOrganization(row) : null;
   }

@@ -8,6 +8,7 @@ export const Organization = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 255 }),
     slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,99}$' }),
     settings: Metadata,
+    contentCapture: Type.Boolean({ description: 'Whether pushed interactions keep their message content (masked of secrets and card numbers); off by default, changed by admins' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/env';
+import type { PriceBook } from '../costs/price-book';
+import type { Instruments } from '../metrics/instruments.generated';
+import type { Stores } from '../stores';
+import type { TelemetryDb } from '../stores/clickhouse/client';
+import { asSystem } from '../stores/tenant-scope';
+import { InteractionPipeline } from './pipeline';
+import type { InteractionRowStore } from './rows';
+
+export interface OpenPipelineOptions {
+  config: Config;
+  stores: Stores;
+  metrics: Instruments;
+  log: Logger;
+  priceBook: (organizationId: string) => Promise<PriceBook>;
+  agentsChanged?: (organizationId: string) => Promise<void> | void;
+}
+
+/** The pipeline the receivers share, with the interactions TTL applied. Close it before the stores. */
+export async function openPipeline(o: OpenPipelineOptions): Promise<InteractionPipeline> {
+  await applyTtl(o.stores.telemetry, o.config.ingest.ttlDays, o.log);
+  const rows = writerRows(o.stores);
+  return new InteractionPipeline({ controlPlane: o.stores.controlPlane, rows, priceBook: o.priceBook, metrics: o.metrics, log: o.log, ...(o.agentsChanged ? { agentsChanged: o.agentsChanged } : {}) });
+}
+
+/** Rows through the batch writer (until the spool takes its place: one line here). */
+function writerRows(stores: Stores): InteractionRowStore {
+  return { append: (rows) => stores.writer.store('interactions', rows), close: async () => undefined };
+}
+
+/** ARM_INTERACTIONS_TTL_DAYS on the table, altered only when it says something else (an ALTER rewrites metadata on every replica). */
+export async function applyTtl(telemetry: TelemetryDb, days: number, log: Logger): Promise<void> {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`bad interactions TTL ${days}`);
+  const [t] = await telemetry.query<{ engine_full: string }>("SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'interactions'");
+  if (!t) throw new Error('the interactions table is missing: were the ClickHouse migrations applied?');
+  if (new RegExp(`TTL toDateTime\\(started_at\\) \\+ toIntervalDay\\(${days}\\)`).test(t.engine_full)) return;
+  await asSystem('interactions TTL from the configuration', () => telemetry.command(`ALTER TABLE {db:Identifier}.interactions MODIFY TTL toDateTime(started_at) + INTERVAL ${days} DAY`));
+  log.info({ days }, `interactions are kept ${days} days (ARM_INTERACTIONS_TTL_DAYS)`);
+}

@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { PriceBook } from '../costs/price-book';
+import { ApiError } from '../errors';
+import type { Instruments } from '../metrics/instruments.generated';
+import type { ControlPlaneDb } from '../stores/postgres/types';
+import { asTenant } from '../stores/tenant-scope';
+import { AgentResolver } from './attribution';
+import type { IngestOutcome, InteractionInput, InteractionSink } from './interaction';
+import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
+import { RecentIds } from './recent-ids';
+import { toRow, type InteractionRowStore } from './rows';
+import { versionShape, VersionRegistry } from './versions';
+
+export interface PipelineDeps {
+  controlPlane: ControlPlaneDb;
+  rows: InteractionRowStore;
+  priceBook: (organizationId: string) => Promise<PriceBook>;
+  metrics: Instruments;
+  log: Logger;
+  /** Called (not awaited) when an agent was registered: the inventory's gauge counts it. */
+  agentsChanged?: (organizationId: string) => Promise<void> | void;
+  now?: () => number;
+}
+
+/** Counts an accepted interaction in the metrics; see record-metrics.ts. */
+export type InteractionCounter = (metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: InteractionPrice, version: number) => void;
+
+const DAY_MS = 86_400_000;
+/** The earliest start accepted: older than this is a clock or unit error (seconds sent as milliseconds). */
+const EARLIEST_MS = Date.UTC(2020, 0, 1);
+const MAX_ID = 256;
+
+/** Why an item cannot be taken, or null. The ingest API's schema checks types; OTLP maps arrive unchecked. */
+export function rejectionOf(item: InteractionInput, nowMs: number): string | null {
+  if (typeof item.id !== 'string' || item.id.length === 0 || item.id.length > MAX_ID) return `id must be 1 to ${MAX_ID} characters`;
+  if (!AgentResolver.keyOf(item.agent ?? {})) return 'no agent: give an agent id, an agent name or a service name';
+  if (!item.provider) return 'no provider (gen_ai.provider.name)';
+  if (!item.requestModel) return 'no model (gen_ai.request.model)';
+  if (!Number.isFinite(item.startedAtMs) || item.startedAtMs < EARLIEST_MS) return 'start time is missing or before 2020';
+  if (item.startedAtMs > nowMs + DAY_MS) return 'start time is more than a day in the future';
+  if (!Number.isFinite(item.durationMs) || item.durationMs < 0 || item.durationMs > DAY_MS) return 'latency must be 0 to 86400000 ms';
+  if (item.timeToFirstTokenMs !== undefined && (!Number.isFinite(item.timeToFirstTokenMs) || item.timeToFirstTokenMs < 0)) return 'time to first token must be 0 or more ms';
+  for (const [k, n] of Object.entries(item.tokens ?? {})) if (!Number.isSafeInteger(n) || n < 0) return `tokens.${k} must be a whole number, 0 or more`;
+  if (!item.tokens) return 'no token counts';
+  if (item.status !== 'ok' && item.status !== 'error') return 'status must be ok or error';
+  return null;
+}
+
+/**
+ * The push path's one pipeline, whoever sent the interactions (OTLP, the ingest API): checks
+ * each, ties it to its agent (registering new ones), finds its version, prices it with the
+ * organisation's price book, masks content when the organisation captures it, stores the rows
+ * durably, and only then counts them in the metrics, once per id.
+ */
+export class InteractionPipeline implements InteractionSink {
+  readonly agents: AgentResolver;
+  readonly versions: VersionRegistry;
+  readonly orgs: OrgContexts;
+  private readonly recent = new RecentIds();
+  private readonly now: () => number;
+  private count: InteractionCounter | null = null;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.now = deps.now ?? Date.now;
+    const changed = deps.agentsChanged;
+    this.agents = new AgentResolver(deps.controlPlane, (org) => {
+      if (changed) void Promise.resolve(changed(org)).catch((err: Error) => deps.log.warn({ err: err.message }, 'agent count not refreshed after registering an agent'));
+    });
+    this.versions = new VersionRegistry(deps.controlPlane);
+    this.orgs = new OrgContexts(deps.controlPlane, deps.priceBook);
+  }
+
+  /** How accepted interactions are counted in the metrics (record-metrics.ts). */
+  countWith(counter: InteractionCounter): this {
+    this.count = counter;
+    return this;
+  }
+
+  accept(organizationId: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
+    return asTenant(organizationId, () => this.take(organizationId, items));
+  }
+
+  async close(): Promise<void> {
+    await this.versions.close();
+    await this.deps.rows.close();
+  }
+
+  private async take(org: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
+    const nowMs = this.now();
+    const ctx = await this.orgs.get(org);
+    const rejected: IngestOutcome['rejected'] = [];
+    const rows: Record<string, unknown>[] = [];
+    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice; version: number }[] = [];
+    const ingestedAt = new Date(nowMs).toISOString().replace('T', ' ').slice(0, 23);
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
+      const reason = rejectionOf(item, nowMs);
+      if (reason) {
+        rejected.push({ index, id: typeof item.id === 'string' ? item.id.slice(0, MAX_ID) : '', reason });
+        continue;
+      }
+      const agentId = (await this.agents.resolve(org, item.agent, item.source))!;
+      const shape = versionShape(item.requestModel, item.systemInstructions, item.toolNames);
+      const version = await this.versionOf(org, agentId, item, shape);
+      const price = priceInteraction(ctx.book, item);
+      rows.push(toRow(item, { organizationId: org, agentId: version.agentId, fingerprint: shape.fingerprint, cost: price.cost, capture: ctx.contentCapture, ingestedAt }));
+      accepted.push({ item, agentId: version.agentId, price, version: version.number });
+    }
+    if (rows.length > 0) await this.deps.rows.append(rows);
+    // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
+    for (const a of accepted) {
+      if (!this.recent.firstTime(org, a.item.id, nowMs)) continue;
+      this.count?.(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
+    }
+    return { accepted: accepted.length, rejected };
+  }
+
+  /** The version, registering the agent again when it was removed since it was cached. */
+  private async versionOf(org: string, agentId: string, item: InteractionInput, shape: ReturnType<typeof versionShape>): Promise<{ agentId: string; number: number }> {
+    try {
+      return { agentId, number: await this.versions.versionOf(org, agentId, shape, item.startedAtMs) };
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23503') throw err;
+      this.agents.forget(agentId);
+      this.versions.forget(agentId);
+      const again = (await this.agents.resolve(org, item.agent, item.source))!;
+      return { agentId: again, number: await this.versions.versionOf(org, again, shape, item.startedAtMs) };
+    }
+  }
+}
+
+/** The spool's "full" as the API says it: 503, and when to try again. */
+export function unavailable(retryAfterSeconds: number): ApiError {
+  return new ApiError('UNAVAILABLE', `interactions cannot be taken now: the spool is full while ClickHouse refuses writes; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+}

@@ -1,0 +1,73 @@
+import type { Atto } from '../costs/money';
+import type { InteractionInput } from './interaction';
+import { maskText, maskValue } from './mask';
+
+/** Where accepted rows go: resolves once they are durable (in ClickHouse, or in the spool until it takes them). */
+export interface InteractionRowStore {
+  append(rows: readonly Record<string, unknown>[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the table's Decimal(38, 12) keeps of an exact amount: rates to 6 decimals per million tokens fit whole. */
+export function costText(cost: Atto): string {
+  const micro = cost / 1_000_000n;
+  const whole = micro / 10n ** 12n;
+  const frac = String(micro % 10n ** 12n).padStart(12, '0');
+  return `${whole}.${frac}`;
+}
+
+/** Epoch milliseconds (with fractions) as the DateTime64(6) text ClickHouse reads, in UTC. */
+export function microsText(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.round((ms - whole) * 1000);
+  const iso = new Date(whole).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(Math.min(micros, 999)).padStart(3, '0')}`;
+}
+
+export interface RowFacts {
+  organizationId: string;
+  agentId: string;
+  fingerprint: string;
+  cost: Atto | null;
+  capture: boolean;
+  ingestedAt: string;
+}
+
+/** The interactions row of an accepted item; content only with capture on, masked; attribute values always masked. */
+export function toRow(item: InteractionInput, f: RowFacts): Record<string, unknown> {
+  let content = '';
+  if (f.capture) {
+    const system = item.content?.system ?? item.systemInstructions;
+    const c = { ...(system !== undefined ? { system } : {}), ...(item.content?.input !== undefined ? { input: item.content.input } : {}), ...(item.content?.output !== undefined ? { output: item.content.output } : {}) };
+    if (Object.keys(c).length > 0) content = JSON.stringify(maskValue(c));
+  }
+  const attributes: Record<string, string> = {};
+  if (item.attributes) for (const [k, v] of Object.entries(item.attributes)) attributes[k] = maskText(v);
+  return {
+    organization_id: f.organizationId,
+    agent_id: f.agentId,
+    id: item.id,
+    source: item.source,
+    started_at: microsText(item.startedAtMs),
+    duration_ms: item.durationMs,
+    ttft_ms: item.timeToFirstTokenMs ?? null,
+    provider: item.provider,
+    operation: item.operation || 'chat',
+    request_model: item.requestModel,
+    response_model: item.responseModel ?? item.requestModel,
+    version_fingerprint: f.fingerprint,
+    input_tokens: item.tokens.input,
+    output_tokens: item.tokens.output,
+    cache_read_tokens: item.tokens.cacheRead,
+    cache_write_tokens: item.tokens.cacheWrite,
+    cost_usd: f.cost === null ? null : costText(f.cost),
+    status: item.status,
+    error_type: item.status === 'error' ? (item.errorType ?? '') : '',
+    conversation_id: item.conversationId ?? '',
+    trace_id: item.traceId ?? '',
+    span_id: item.spanId ?? '',
+    content,
+    attributes,
+    ingested_at: f.ingestedAt,
+  };
+}
