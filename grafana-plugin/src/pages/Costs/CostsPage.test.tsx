@@ -1,9 +1,9 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { throwError } from 'rxjs';
-import type { BudgetWithStatus, CostBreakdownRow, CostForecast, CostOptimization, CostPeriodTotal, CostRecord } from '@ai-arm/schemas';
+import type { BudgetWithStatus, CostBreakdownRow, CostForecast, CostOptimization, CostPeriodTotal, CostRecord, ReconciliationMeta } from '@ai-arm/schemas';
 import { VENDOR_NAMES } from '../../constants';
 import { daysAgo, usd } from '../../format';
-import { collectorApi, grafana, signInAs } from '../../test-support/grafana';
+import { collectorApi, collectorEnvelope, grafana, signInAs } from '../../test-support/grafana';
 import { renderApp, searchParams } from '../../test-support/render';
 
 const WAIT = { timeout: 5000 };
@@ -236,18 +236,23 @@ describe('Costs page against the real collector (through the plugin.json routes)
     );
   });
 
-  test("unpriced and unattributed spend are the sums of the collector's reconciliation over the range", async () => {
+  test("unpriced, unattributed, tracked and untracked spend are the sums of the collector's reconciliation over the range", async () => {
     const reconciliation = (days: number) =>
-      collectorApi<CostRecord[]>('GET', `/api/v1/costs/reconciliation?${range(days)}`);
+      collectorEnvelope<CostRecord[], ReconciliationMeta>('GET', `/api/v1/costs/reconciliation?${range(days)}`);
     const [month, quarter] = [await reconciliation(30), await reconciliation(90)];
     // The demo bills a model missing from the price table: unpriced spend is there to be seen.
-    expect(sum(month.map((r) => r.unpricedCost))).toBeGreaterThan(0);
-    const shows = async (rows: CostRecord[]) => {
+    expect(sum(month.data.map((r) => r.unpricedCost))).toBeGreaterThan(0);
+    // Demo vendors bill every day of the month: each billed day has its untracked part.
+    expect(month.meta.tracked.filter((d) => d.billedCost !== null).length).toBeGreaterThan(0);
+    const shows = async ({ data: rows, meta }: { data: CostRecord[]; meta: ReconciliationMeta }) => {
+      const days = meta.tracked;
       await waitFor(() => {
         const section = region('Unpriced and unattributed spend');
         expect(section).toHaveAttribute('aria-busy', 'false');
         expect(figure(section, 'Unpriced')).toHaveTextContent(usd(sum(rows.map((r) => r.unpricedCost))));
         expect(figure(section, 'Unattributed')).toHaveTextContent(usd(sum(rows.map((r) => r.unattributedCost))));
+        expect(figure(section, 'Tracked')).toHaveTextContent(usd(sum(days.map((d) => d.trackedCost))));
+        expect(figure(section, 'Untracked')).toHaveTextContent(usd(sum(days.map((d) => d.untrackedCost ?? '0'))));
         // The simulator's bill and the price table agree: nothing is left unexplained.
         expect(figure(section, 'Unexplained')).toHaveTextContent(usd(0));
         expect(within(section).getByRole('list', { name: 'Why spend is unpriced' })).toHaveTextContent(
@@ -258,16 +263,20 @@ describe('Costs page against the real collector (through the plugin.json routes)
         v: string,
         k: 'computedCost' | 'billedCost' | 'unpricedCost' | 'unattributedCost' | 'unexplainedCost'
       ) => usd(sum(rows.filter((r) => r.vendor === v).map((r) => r[k] ?? '0')));
+      const ofDays = (v: string, k: 'trackedCost' | 'untrackedCost') =>
+        usd(sum(days.filter((d) => d.vendor === v).map((d) => d[k] ?? '0')));
       await tableShows(
         'Reconciliation per vendor',
-        6,
-        [...new Set(rows.map((r) => r.vendor))].map((v) => [
+        8,
+        [...new Set([...rows.map((r) => r.vendor), ...days.map((d) => d.vendor)])].map((v) => [
           VENDOR_NAMES[v],
           of(v, 'computedCost'),
           of(v, 'billedCost'),
           of(v, 'unpricedCost'),
           of(v, 'unattributedCost'),
           of(v, 'unexplainedCost'),
+          ofDays(v, 'trackedCost'),
+          ofDays(v, 'untrackedCost'),
         ])
       );
     };
