@@ -1,0 +1,194 @@
+import { open, readdir, rename, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+/**
+ * The spool's files. A segment is a run of frames, each one append() call's rows:
+ *
+ *   magic u32 | payload bytes u32 | rows u32 | crc32(payload) u32 | payload (the rows as one JSON array, UTF-8)
+ *
+ * all little-endian. The row count in the header lets recovery count the backlog without
+ * parsing it; the checksum tells a frame a crash tore (or a disk garbled) from a whole one.
+ * Segments are named by a sequence number, so the order in which they are drained is the order
+ * they were written in; the checkpoint names the first frame not yet stored.
+ */
+export const FRAME_MAGIC = 0x314c5053; // "SPL1"
+export const HEADER_BYTES = 16;
+/** A frame larger than this is a garbled header, not a frame this code wrote. */
+const MAX_FRAME_BYTES = 1 << 30;
+
+export type Row = Record<string, unknown>;
+
+export function encodeFrame(rows: readonly Row[]): Buffer {
+  const json = JSON.stringify(rows);
+  const len = Buffer.byteLength(json);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + len);
+  frame.write(json, HEADER_BYTES, 'utf8');
+  frame.writeUInt32LE(FRAME_MAGIC, 0);
+  frame.writeUInt32LE(len, 4);
+  frame.writeUInt32LE(rows.length, 8);
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 12);
+  return frame;
+}
+
+export interface FrameRef {
+  offset: number;
+  end: number;
+  rows: number;
+}
+
+/**
+ * Frames in `buf` (read from `base` in the file) from its start: the complete ones, where
+ * the first bad one starts (if any: a checksum, magic or length that cannot be right), and
+ * the bytes a frame that runs past the buffer needs (to read it whole).
+ */
+export function parseFrames(buf: Buffer, base: number, verify: boolean): { frames: FrameRef[]; bad: number | null; need: number } {
+  const frames: FrameRef[] = [];
+  let at = 0;
+  while (at + HEADER_BYTES <= buf.length) {
+    const len = buf.readUInt32LE(at + 4);
+    if (buf.readUInt32LE(at) !== FRAME_MAGIC || len > MAX_FRAME_BYTES) return { frames, bad: base + at, need: 0 };
+    if (at + HEADER_BYTES + len > buf.length) return { frames, bad: null, need: HEADER_BYTES + len };
+    if (verify && crc32(buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + len)) !== buf.readUInt32LE(at + 12)) return { frames, bad: base + at, need: 0 };
+    frames.push({ offset: base + at, end: base + at + HEADER_BYTES + len, rows: buf.readUInt32LE(at + 8) });
+    at += HEADER_BYTES + len;
+  }
+  return { frames, bad: null, need: at < buf.length ? HEADER_BYTES : 0 };
+}
+
+/** The rows of a frame whose bytes start at `at` in `buf`. */
+export function frameRows(buf: Buffer, at: number, end: number): Row[] {
+  return JSON.parse(buf.toString('utf8', at + HEADER_BYTES, end)) as Row[];
+}
+
+const READ_CHUNK = 8 << 20;
+
+/** Reads `[from, to)` of a file in large chunks, handing each run of whole frames to `onChunk`. */
+export async function readFramesIn(
+  fh: FileHandle,
+  from: number,
+  to: number,
+  verify: boolean,
+  onChunk: (buf: Buffer, frames: FrameRef[], base: number) => void,
+  done: () => boolean = () => false,
+): Promise<{ end: number; bad: number | null }> {
+  let at = from;
+  let want = READ_CHUNK;
+  while (at < to && !done()) {
+    const size = Math.min(Math.max(want, READ_CHUNK), to - at);
+    const buf = Buffer.allocUnsafe(size);
+    const { bytesRead } = await fh.read(buf, 0, size, at);
+    const got = buf.subarray(0, bytesRead);
+    const { frames, bad, need } = parseFrames(got, at, verify);
+    if (frames.length > 0) onChunk(got, frames, at);
+    if (bad !== null) return { end: bad, bad };
+    const last = frames.length > 0 ? frames[frames.length - 1]!.end : at;
+    if (frames.length === 0 && (need === 0 || at + need > to || bytesRead < size)) return { end: at, bad: at };
+    want = frames.length === 0 ? need : READ_CHUNK;
+    at = last;
+  }
+  return { end: at, bad: null };
+}
+
+/**
+ * Whole frames from `from` (a frame boundary) up to `to` (the durable end), parsed, stopping
+ * once `maxRows` are in hand: the drainer's read of a backlog that is no longer in memory.
+ */
+export async function readRows(fh: FileHandle, from: number, to: number, maxRows: number): Promise<{ rows: Row[]; end: number; frames: number }> {
+  const rows: Row[] = [];
+  let at = from;
+  let frames = 0;
+  await readFramesIn(fh, from, to, false, (buf, refs, base) => {
+    for (const f of refs) {
+      if (rows.length >= maxRows || f.offset !== at) return;
+      for (const r of frameRows(buf, f.offset - base, f.end - base)) rows.push(r);
+      at = f.end;
+      frames++;
+    }
+  }, () => rows.length >= maxRows);
+  return { rows, end: at, frames };
+}
+
+export interface SegmentScan {
+  /** Bytes of whole frames from the start of the file; anything after is a torn or garbled tail. */
+  validEnd: number;
+  fileBytes: number;
+  /** Rows (and their bytes) in frames at or after `from`. */
+  rows: number;
+  bytes: number;
+  /** The first frame boundary at or after `from` (a checkpoint that is not one moves up to it). */
+  start: number;
+}
+
+/** Checks every frame of a segment at start-up, counting what is left to drain from `from`. */
+export async function scanSegment(path: string, from: number): Promise<SegmentScan> {
+  const fh = await open(path, 'r');
+  try {
+    const fileBytes = (await fh.stat()).size;
+    let rows = 0;
+    let bytes = 0;
+    let start = -1;
+    const { end } = await readFramesIn(fh, 0, fileBytes, true, (_buf, frames) => {
+      for (const f of frames) {
+        if (f.offset < from) continue;
+        if (start < 0) start = f.offset;
+        rows += f.rows;
+        bytes += f.end - f.offset;
+      }
+    });
+    return { validEnd: end, fileBytes, rows, bytes, start: start < 0 ? end : start };
+  } finally {
+    await fh.close();
+  }
+}
+
+export const segmentName = (table: string, seq: number) => `${table}-${String(seq).padStart(12, '0')}.spool`;
+
+/** The sequence numbers of a table's segments in `dir`, oldest first. */
+export async function listSegments(dir: string, table: string): Promise<number[]> {
+  const re = new RegExp(`^${table}-(\\d{12})\\.spool$`);
+  const seqs: number[] = [];
+  for (const name of await readdir(dir)) {
+    const m = re.exec(name);
+    if (m) seqs.push(Number(m[1]));
+  }
+  return seqs.sort((a, b) => a - b);
+}
+
+export interface Checkpoint {
+  segment: number;
+  offset: number;
+}
+
+/**
+ * Where draining resumes. Not fsynced: losing the latest one only means frames stored once
+ * already are stored again, which ReplacingMergeTree collapses.
+ */
+export async function readCheckpoint(dir: string, table: string): Promise<Checkpoint | null> {
+  try {
+    const c = JSON.parse(await readFile(join(dir, `${table}.checkpoint`), 'utf8')) as Partial<Checkpoint>;
+    return Number.isSafeInteger(c.segment) && Number.isSafeInteger(c.offset) && c.offset! >= 0 ? { segment: c.segment!, offset: c.offset! } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeCheckpoint(dir: string, table: string, c: Checkpoint): Promise<void> {
+  const path = join(dir, `${table}.checkpoint`);
+  await writeFile(`${path}.tmp`, JSON.stringify(c));
+  await rename(`${path}.tmp`, path);
+}
+
+/** Makes a file's creation (or removal) durable: its directory entry lives in the directory. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export const removeFile = (path: string) => unlink(path).catch((err: NodeJS.ErrnoException) => {
+  if (err.code !== 'ENOENT') throw err;
+});

@@ -1,0 +1,275 @@
+import { appendFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
+import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
+import { openSpool, SpoolFullError, type Spool, type SpoolOptions } from '../../src/stores/clickhouse/spool';
+import { encodeFrame } from '../../src/stores/clickhouse/spool-segments';
+import { asTenant, TenantScopeError } from '../../src/stores/tenant-scope';
+import { createLogger } from '../../src/logger';
+import { quietLogger, testMetrics } from '../support/stores';
+import { uniqueName, workerDataDir } from '../support/paths';
+import { systemTelemetry } from '../support/system-db';
+
+const ORG = '11111111-1111-4111-8111-111111111111';
+const OTHER_ORG = '33333333-3333-4333-8333-333333333333';
+const AGENT = '22222222-2222-4222-8222-222222222222';
+let seq = 0;
+const interaction = (over: Record<string, unknown> = {}) => {
+  const n = ++seq;
+  return {
+    organization_id: ORG,
+    agent_id: AGENT,
+    id: `req-${String(n).padStart(6, '0')}`,
+    source: 'api',
+    started_at: new Date(Date.UTC(2026, 11, 1, 10) + n * 1000).toISOString(),
+    duration_ms: 120.5,
+    ttft_ms: null,
+    provider: 'openai',
+    operation: 'chat',
+    request_model: 'gpt-4o',
+    response_model: 'gpt-4o-2024-08-06',
+    version_fingerprint: 'f'.repeat(64),
+    input_tokens: 100,
+    output_tokens: 20,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    cost_usd: '0.000450000000',
+    status: 'ok',
+    error_type: '',
+    conversation_id: 'conv-1',
+    trace_id: '',
+    span_id: '',
+    content: '',
+    attributes: { 'telemetry.sdk.name': 'test' },
+    ingested_at: '2026-12-01T10:00:00.000Z',
+    ...over,
+  };
+};
+const many = (n: number) => Array.from({ length: n }, () => interaction());
+
+/**
+ * The real chdb store behind a switch: `down` fails every insert the way an unreachable server
+ * does; `lostReplies` lets inserts land but fails them after, as a reply lost on the way back
+ * does (the writer cannot tell it from a failure, so it writes the rows again).
+ */
+function withOutage(db: TelemetryDb) {
+  const state = { down: false, lostReplies: false, stored: [] as string[] };
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
+  const wrapped: TelemetryDb = {
+    ...db,
+    async insert(table, rows) {
+      if (state.down) throw refused();
+      await db.insert(table, rows);
+      state.stored.push(...rows.map((r) => String(r.id)));
+      if (state.lostReplies) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    },
+  };
+  return { db: wrapped, state };
+}
+
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { log: createLogger('debug', stream, 'json'), lines };
+}
+
+describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
+  let db: TelemetryDb;
+  let dir: string;
+  const open: { spool: Spool; writer: BatchWriter }[] = [];
+  const count = async (final = true) => (await db.query<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.interactions${final ? ' FINAL' : ''}`))[0]!.n;
+
+  async function start(store: TelemetryDb, over: Partial<SpoolOptions> = {}) {
+    const { metrics } = testMetrics();
+    const log = over.log ?? quietLogger();
+    const writer = new BatchWriter(store, { batchSize: 1000, flushMs: 60_000, maxRetries: 1, retryBaseMs: 1 }, metrics, log);
+    const spool = await openSpool({ dir, table: 'interactions', maxBytes: 64 << 20, writer, log, metrics, retryMs: 5, ...over });
+    open.push({ spool, writer });
+    return spool;
+  }
+  async function drained(spool: Spool) {
+    for (const deadline = Date.now() + 10_000; spool.backlog().rows > 0; ) {
+      if (Date.now() > deadline) throw new Error(`the spool did not drain: ${JSON.stringify(spool.backlog())}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  beforeAll(async () => {
+    db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('spool') }));
+    await migrateClickHouse(db);
+  });
+  beforeEach(async () => {
+    await db.command('TRUNCATE TABLE {db:Identifier}.interactions');
+    dir = join(workerDataDir(), uniqueName('spool-dir'));
+  });
+  afterEach(async () => {
+    for (const { spool, writer } of open.splice(0)) {
+      await spool.close();
+      await writer.close();
+    }
+  });
+  afterAll(() => db.close());
+
+  it('keeps rows appended during an outage and stores each exactly once, in append order, when writes succeed again', async () => {
+    const { db: flaky, state } = withOutage(db);
+    state.down = true;
+    const spool = await start(flaky);
+    const batches = [many(30), many(1), many(250), many(7)];
+    for (const b of batches) await spool.append(b);
+    expect(spool.backlog().rows).toBe(288);
+    expect(spool.backlog().bytes).toBeGreaterThan(288 * 300);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await count()).toBe(0);
+
+    state.down = false;
+    await drained(spool);
+    expect(spool.backlog()).toEqual({ rows: 0, bytes: 0 });
+    expect(await count()).toBe(288);
+    expect(await count(false)).toBe(288);
+    expect(state.stored).toEqual(batches.flat().map((r) => r.id));
+  });
+
+  it('loses nothing and counts nothing twice across a restart mid-outage, even when stored rows are replayed', async () => {
+    const { db: flaky, state } = withOutage(db);
+    // Unmerged, the copies a replay writes stay visible to a plain count.
+    await db.command('SYSTEM STOP MERGES {db:Identifier}.interactions');
+    const first = await start(flaky);
+    const stored = many(40);
+    await first.append(stored);
+    await drained(first);
+    // Replies lost: the rows land but the spool cannot know, so it keeps them and writes them again later.
+    state.lostReplies = true;
+    const during = many(60);
+    await first.append(during);
+    await until('a write that landed unacknowledged', async () => (state.stored.length > 40 ? true : undefined), 5000);
+    state.down = true;
+    const late = many(25);
+    await first.append(late);
+    await first.close();
+    expect(first.backlog().rows).toBe(85);
+    expect(await count()).toBe(100);
+
+    state.down = false;
+    state.lostReplies = false;
+    const second = await start(flaky);
+    expect(second.backlog().rows).toBe(85);
+    await drained(second);
+    expect(await count()).toBe(125);
+    // The replayed copies are there raw, and collapse: read with FINAL, and once merged.
+    expect(state.stored.filter((id) => id === during[0]!.id).length).toBeGreaterThan(1);
+    expect(await count(false)).toBeGreaterThan(125);
+    await db.command('SYSTEM START MERGES {db:Identifier}.interactions');
+    await db.command('OPTIMIZE TABLE {db:Identifier}.interactions FINAL');
+    expect(await count(false)).toBe(125);
+    // Rows stored before the restart were not replayed: the checkpoint held.
+    expect(state.stored.filter((id) => id === stored[0]!.id)).toHaveLength(1);
+  });
+
+  it('refuses rows that do not fit with SpoolFullError and a Retry-After, and takes rows again once drained', async () => {
+    const { db: flaky, state } = withOutage(db);
+    state.down = true;
+    const spool = await start(flaky, { maxBytes: 32 * 1024 });
+    let accepted = 0;
+    let full: unknown;
+    for (let i = 0; i < 100 && !full; i++) {
+      const rows = many(5);
+      full = await spool.append(rows).then(() => void (accepted += 5), (e: unknown) => e);
+    }
+    expect(full).toBeInstanceOf(SpoolFullError);
+    const retryAfter = (full as SpoolFullError).retryAfterSeconds;
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Nearly full of a backlog that is not moving: the wait it asks for is long.
+    expect(retryAfter).toBeGreaterThan(30);
+    expect(spool.backlog().bytes).toBeLessThanOrEqual(32 * 1024);
+    expect(accepted).toBeGreaterThan(10);
+    await expect(spool.append(many(5))).rejects.toBeInstanceOf(SpoolFullError);
+
+    state.down = false;
+    await drained(spool);
+    const after = many(5);
+    await spool.append(after);
+    await drained(spool);
+    expect(await count()).toBe(accepted + 5);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.spool')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('skips a torn record at a segment\'s end and a garbage segment with a warning, and recovers every whole record', async () => {
+    const { db: flaky, state } = withOutage(db);
+    state.down = true;
+    const first = await start(flaky);
+    await first.append(many(10));
+    await first.append(many(15));
+    await first.close();
+    const [segment] = (await readdir(dir)).filter((f) => f.endsWith('.spool'));
+    const torn = encodeFrame(many(3));
+    await appendFile(join(dir, segment!), torn.subarray(0, torn.length - 7));
+    await writeFile(join(dir, 'interactions-000000000099.spool'), Buffer.from('not a spool record at all\n'.repeat(10)));
+
+    state.down = false;
+    const { log, lines } = capturingLogger();
+    const second = await start(flaky, { log });
+    expect(second.backlog().rows).toBe(25);
+    await drained(second);
+    expect(await count()).toBe(25);
+    expect(lines.filter((l) => l.level === 40 && /torn or garbled/.test(String(l.msg)))).toHaveLength(2);
+    // And it goes on taking rows after the damaged files.
+    await second.append(many(4));
+    await drained(second);
+    expect(await count()).toBe(29);
+  });
+
+  it('makes every one of many concurrent appends durable (two organisations, each in its own scope), sharing writes', async () => {
+    const { db: flaky, state } = withOutage(db);
+    state.down = true;
+    const spool = await start(flaky);
+    const calls = Array.from({ length: 200 }, (_, i) => {
+      const org = i % 2 === 0 ? ORG : OTHER_ORG;
+      const rows = Array.from({ length: 5 }, () => interaction({ organization_id: org }));
+      return asTenant(org, () => spool.append(rows));
+    });
+    await Promise.all(calls);
+    await spool.close();
+    // Durable means on disk: a fresh spool over the directory finds every row.
+    const reopened = await start(flaky);
+    expect(reopened.backlog().rows).toBe(1000);
+    state.down = false;
+    await drained(reopened);
+    expect(await count()).toBe(1000);
+    const perOrg = await db.query<{ o: string; n: number }>('SELECT toString(organization_id) AS o, count() AS n FROM {db:Identifier}.interactions FINAL GROUP BY o ORDER BY o');
+    expect(perOrg).toEqual([{ o: ORG, n: 500 }, { o: OTHER_ORG, n: 500 }]);
+    // A tenant cannot slip another organisation's rows in.
+    await expect(asTenant(ORG, () => reopened.append([interaction({ organization_id: OTHER_ORG })]))).rejects.toThrow(TenantScopeError);
+  });
+
+  it('skips a row ClickHouse refuses for its content without holding back the rows after it', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const spool = await start(flaky);
+    const bad = () => interaction({ duration_ms: 'not a number' });
+    await spool.append([interaction(), bad(), interaction()]);
+    await drained(spool);
+    expect(await count()).toBe(2);
+    // A bad row alone is refused whole; it does not block what comes after it.
+    await spool.append([bad()]);
+    await new Promise((r) => setTimeout(r, 30));
+    const later = many(3);
+    await spool.append(later);
+    await drained(spool);
+    expect(await count()).toBe(5);
+    expect(state.stored).toEqual(expect.arrayContaining(later.map((r) => r.id)));
+  });
+
+  it('refuses appends once closed', async () => {
+    const spool = await start(db);
+    await spool.close();
+    await expect(spool.append(many(1))).rejects.toThrow(/closed/);
+  });
+});
