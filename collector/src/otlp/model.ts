@@ -1,0 +1,50 @@
+/**
+ * What the OTLP decoders (protobuf and JSON) hand the GenAI mapping: just the parts of the OTLP
+ * trace and log messages it reads, in one shape whatever the encoding. Ids are lower-case hex,
+ * times epoch milliseconds (fractions keep the microseconds), int64 values JS numbers (token
+ * counts and times stay far below 2^53).
+ */
+export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
+export type Attrs = Record<string, AttrValue>;
+
+export interface OtlpEvent {
+  name: string;
+  timeMs: number;
+  attributes: Attrs;
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  attributes: Attrs;
+  events: OtlpEvent[];
+  /** Span status: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string;
+}
+
+export interface OtlpLogRecord {
+  timeMs: number;
+  traceId: string;
+  spanId: string;
+  eventName: string;
+  body: AttrValue;
+  attributes: Attrs;
+}
+
+/** Items of one resource and instrumentation scope. */
+export interface OtlpGroup<T> {
+  resource: Attrs;
+  scopeName: string;
+  items: T[];
+}
+
+/** A body the decoders cannot read: the reason goes back to the client (400, INVALID_ARGUMENT). */
+export class OtlpDecodeError extends Error {}
+
+/** 64-bit nanoseconds as two 32-bit halves, to epoch milliseconds. */
+export const nanosToMs = (lo: number, hi: number): number => (hi * 4294967296 + lo) / 1e6;

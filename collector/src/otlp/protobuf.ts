@@ -1,0 +1,294 @@
+import { nanosToMs, OtlpDecodeError, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
+
+/**
+ * A reader of just the OTLP protobuf fields the GenAI mapping needs (field numbers from
+ * opentelemetry-proto: collector/trace/v1/trace_service.proto, trace/v1/trace.proto,
+ * logs/v1/logs.proto, common/v1/common.proto, resource/v1/resource.proto). Everything else is
+ * skipped by wire type, as proto3 asks of unknown fields. One pass over the bytes, no copies:
+ * strings and ids are read straight out of the request's buffer.
+ */
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  fail(why: string): never {
+    throw new OtlpDecodeError(`protobuf body cannot be read: ${why} at byte ${this.pos}`);
+  }
+
+  varint(end: number): number {
+    const buf = this.buf;
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= end) this.fail('truncated varint');
+      const b = buf[this.pos++]!;
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) return result;
+      scale *= 128;
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
+  /** A length-delimited field's end, checked against its parent's end. */
+  sub(end: number): number {
+    const len = this.varint(end);
+    const to = this.pos + len;
+    if (to > end) this.fail(`field of ${len} bytes runs past the end of its message`);
+    return to;
+  }
+
+  fixed64Ms(end: number): number {
+    if (this.pos + 8 > end) this.fail('truncated fixed64');
+    const lo = this.buf.readUInt32LE(this.pos);
+    const hi = this.buf.readUInt32LE(this.pos + 4);
+    this.pos += 8;
+    return nanosToMs(lo, hi);
+  }
+
+  string(end: number): string {
+    const to = this.sub(end);
+    const s = this.buf.toString('utf8', this.pos, to);
+    this.pos = to;
+    return s;
+  }
+
+  hex(end: number): string {
+    const to = this.sub(end);
+    const s = this.buf.toString('hex', this.pos, to);
+    this.pos = to;
+    return s;
+  }
+
+  skip(wire: number, end: number): void {
+    if (wire === 0) this.varint(end);
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.pos = this.sub(end);
+    else if (wire === 5) this.pos += 4;
+    else this.fail(`unsupported wire type ${wire}`);
+    if (this.pos > end) this.fail('truncated field');
+  }
+}
+
+function anyValue(r: Reader, end: number, depth: number): AttrValue {
+  if (depth > 32) r.fail('attribute values nested deeper than 32');
+  let value: AttrValue = null;
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1 && wire === 2) value = r.string(end);
+    else if (field === 2 && wire === 0) value = r.varint(end) !== 0;
+    else if (field === 3 && wire === 0) value = signed64(r.varint(end));
+    else if (field === 4 && wire === 1) {
+      if (r.pos + 8 > end) r.fail('truncated double');
+      value = r.buf.readDoubleLE(r.pos);
+      r.pos += 8;
+    } else if (field === 5 && wire === 2) {
+      const to = r.sub(end);
+      const list: AttrValue[] = [];
+      while (r.pos < to) {
+        const t = r.varint(to);
+        if (t >>> 3 === 1 && (t & 7) === 2) list.push(anyValue(r, r.sub(to), depth + 1));
+        else r.skip(t & 7, to);
+      }
+      value = list;
+    } else if (field === 6 && wire === 2) {
+      const obj: Attrs = {};
+      keyValues(r, r.sub(end), obj, depth + 1, 1);
+      value = obj;
+    } else if (field === 7 && wire === 2) value = r.hex(end);
+    else r.skip(wire, end);
+  }
+  return value;
+}
+
+/** A varint read as unsigned, back to the signed int64 it encodes (two's complement). */
+const signed64 = (n: number): number => (n >= 2 ** 63 ? n - 2 ** 64 : n);
+
+/** Repeated KeyValue (field `field` of the enclosing message) read into `into`, to `end`. */
+function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: number): void {
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    if (tag >>> 3 === field && (tag & 7) === 2) keyValue(r, r.sub(end), into, depth);
+    else r.skip(tag & 7, end);
+  }
+}
+
+function keyValue(r: Reader, end: number, into: Attrs, depth: number): void {
+  let key = '';
+  let value: AttrValue = null;
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    const f = tag >>> 3;
+    if (f === 1 && (tag & 7) === 2) key = r.string(end);
+    else if (f === 2 && (tag & 7) === 2) value = anyValue(r, r.sub(end), depth);
+    else r.skip(tag & 7, end);
+  }
+  into[key] = value;
+}
+
+/** Resource: its attributes (field 1); the rest is skipped. */
+function resource(r: Reader, end: number): Attrs {
+  const attrs: Attrs = {};
+  keyValues(r, end, attrs, 0, 1);
+  return attrs;
+}
+
+function scopeName(r: Reader, end: number): string {
+  let name = '';
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    if (tag === ((1 << 3) | 2)) name = r.string(end);
+    else r.skip(tag & 7, end);
+  }
+  return name;
+}
+
+function event(r: Reader, end: number): OtlpEvent {
+  const e: OtlpEvent = { name: '', timeMs: 0, attributes: {} };
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    const f = tag >>> 3;
+    const w = tag & 7;
+    if (f === 1 && w === 1) e.timeMs = r.fixed64Ms(end);
+    else if (f === 2 && w === 2) e.name = r.string(end);
+    else if (f === 3 && w === 2) keyValue(r, r.sub(end), e.attributes, 0);
+    else r.skip(w, end);
+  }
+  return e;
+}
+
+function span(r: Reader, end: number): OtlpSpan {
+  const s: OtlpSpan = { traceId: '', spanId: '', parentSpanId: '', name: '', startMs: 0, endMs: 0, attributes: {}, events: [], statusCode: 0, statusMessage: '' };
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    const f = tag >>> 3;
+    const w = tag & 7;
+    if (w === 2 && f === 1) s.traceId = r.hex(end);
+    else if (w === 2 && f === 2) s.spanId = r.hex(end);
+    else if (w === 2 && f === 4) s.parentSpanId = r.hex(end);
+    else if (w === 2 && f === 5) s.name = r.string(end);
+    else if (w === 1 && f === 7) s.startMs = r.fixed64Ms(end);
+    else if (w === 1 && f === 8) s.endMs = r.fixed64Ms(end);
+    else if (w === 2 && f === 9) keyValue(r, r.sub(end), s.attributes, 0);
+    else if (w === 2 && f === 11) s.events.push(event(r, r.sub(end)));
+    else if (w === 2 && f === 15) {
+      const to = r.sub(end);
+      while (r.pos < to) {
+        const t = r.varint(to);
+        if (t === ((2 << 3) | 2)) s.statusMessage = r.string(to);
+        else if (t === ((3 << 3) | 0)) s.statusCode = r.varint(to);
+        else r.skip(t & 7, to);
+      }
+    } else r.skip(w, end);
+  }
+  return s;
+}
+
+function logRecord(r: Reader, end: number): OtlpLogRecord {
+  const l: OtlpLogRecord = { timeMs: 0, traceId: '', spanId: '', eventName: '', body: null, attributes: {} };
+  let observed = 0;
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    const f = tag >>> 3;
+    const w = tag & 7;
+    if (w === 1 && f === 1) l.timeMs = r.fixed64Ms(end);
+    else if (w === 1 && f === 11) observed = r.fixed64Ms(end);
+    else if (w === 2 && f === 5) l.body = anyValue(r, r.sub(end), 0);
+    else if (w === 2 && f === 6) keyValue(r, r.sub(end), l.attributes, 0);
+    else if (w === 2 && f === 9) l.traceId = r.hex(end);
+    else if (w === 2 && f === 10) l.spanId = r.hex(end);
+    else if (w === 2 && f === 12) l.eventName = r.string(end);
+    else r.skip(w, end);
+  }
+  if (!l.timeMs) l.timeMs = observed;
+  return l;
+}
+
+/**
+ * Resource{Spans,Logs} (field 1 of the request) -> groups: resource at 1, Scope{Spans,Logs} at 2;
+ * in a scope, the scope at 1 and the items at 2.
+ */
+function groups<T>(body: Buffer, item: (r: Reader, end: number) => T): OtlpGroup<T>[] {
+  const r = new Reader(body);
+  const end = body.length;
+  const out: OtlpGroup<T>[] = [];
+  while (r.pos < end) {
+    const tag = r.varint(end);
+    if (tag !== ((1 << 3) | 2)) {
+      r.skip(tag & 7, end);
+      continue;
+    }
+    const rsEnd = r.sub(end);
+    let res: Attrs = {};
+    const scopes: { scopeName: string; items: T[] }[] = [];
+    while (r.pos < rsEnd) {
+      const t = r.varint(rsEnd);
+      if (t === ((1 << 3) | 2)) res = resource(r, r.sub(rsEnd));
+      else if (t === ((2 << 3) | 2)) {
+        const ssEnd = r.sub(rsEnd);
+        const scope = { scopeName: '', items: [] as T[] };
+        while (r.pos < ssEnd) {
+          const u = r.varint(ssEnd);
+          if (u === ((1 << 3) | 2)) scope.scopeName = scopeName(r, r.sub(ssEnd));
+          else if (u === ((2 << 3) | 2)) scope.items.push(item(r, r.sub(ssEnd)));
+          else r.skip(u & 7, ssEnd);
+        }
+        scopes.push(scope);
+      } else r.skip(t & 7, rsEnd);
+    }
+    // The resource may come after its scopes on the wire: attach it once all are read.
+    for (const s of scopes) out.push({ resource: res, ...s });
+  }
+  return out;
+}
+
+/** ExportTraceServiceRequest, binary protobuf. Throws OtlpDecodeError with where it stopped. */
+export const decodeTraceRequest = (body: Buffer): OtlpGroup<OtlpSpan>[] => groups(body, span);
+
+/** ExportLogsServiceRequest, binary protobuf. */
+export const decodeLogsRequest = (body: Buffer): OtlpGroup<OtlpLogRecord>[] => groups(body, logRecord);
+
+// ---- answers ----
+
+function varintBytes(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 128) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+
+const lengthDelimited = (field: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.from([(field << 3) | 2, ...varintBytes(bytes.length)]), bytes]);
+
+/**
+ * Export{Trace,Logs}ServiceResponse: empty on full success; else partial_success (field 1) with
+ * the rejected count (field 1, int64) and the reason (field 2). Both responses share the layout.
+ */
+export function encodeExportResponse(rejected: number, message: string): Buffer {
+  if (rejected === 0 && message === '') return Buffer.alloc(0);
+  const parts: Buffer[] = [];
+  if (rejected > 0) parts.push(Buffer.from([(1 << 3) | 0, ...varintBytes(rejected)]));
+  if (message) parts.push(lengthDelimited(2, Buffer.from(message, 'utf8')));
+  return lengthDelimited(1, Buffer.concat(parts));
+}
+
+/**
+ * google.rpc.Status {code = 1, message = 2, details = 3 (Any)}: what OTLP/HTTP failures carry
+ * in protobuf, and gRPC's grpc-status-details-bin. `retryAfterSeconds` adds a
+ * google.rpc.RetryInfo detail (retry_delay, a Duration, at field 1).
+ */
+export function encodeRpcStatus(code: number, message: string, retryAfterSeconds?: number): Buffer {
+  const parts: Buffer[] = [];
+  if (code) parts.push(Buffer.from([(1 << 3) | 0, ...varintBytes(code)]));
+  parts.push(lengthDelimited(2, Buffer.from(message, 'utf8')));
+  if (retryAfterSeconds !== undefined) {
+    const duration = Buffer.from([(1 << 3) | 0, ...varintBytes(Math.max(0, Math.round(retryAfterSeconds)))]);
+    const retryInfo = lengthDelimited(1, duration);
+    const any = Buffer.concat([lengthDelimited(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')), lengthDelimited(2, retryInfo)]);
+    parts.push(lengthDelimited(3, any));
+  }
+  return Buffer.concat(parts);
+}
