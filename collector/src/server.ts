@@ -25,8 +25,11 @@ import { Poller } from './poller/poller';
 import { acquireDataLock } from './runtime/data-lock';
 import { startSimulator, type Simulator } from './simulator/server';
 import { openStores, type Stores } from './stores';
+import { startDemoAgents, type DemoAgents } from './cli/demo-agents';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
+import { credentialAuthenticator } from './auth/authenticate';
+import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-server';
 
 export interface RunningCollector {
   app: App;
@@ -35,6 +38,8 @@ export interface RunningCollector {
   poller: Poller;
   /** The in-process vendor simulator demo mode polls. */
   simulator: Simulator | null;
+  /** Demo mode: the simulator's agents pushing their requests as OTLP spans. */
+  demoAgents: DemoAgents | null;
   url: string;
   /** Stops taking requests, finishes those in flight, flushes writes, closes the stores. */
   close(): Promise<void>;
@@ -56,6 +61,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   let logs: ReturnType<typeof openActivityLog> | undefined;
   let createdKey: string | null = null;
   let ingest: InteractionPipeline | undefined;
+  let grpcReceiver: GrpcReceiver | null = null;
   try {
     stores = await openStores(config, metrics, logger);
     const organizationId = await ensureDefaultOrganization(stores.controlPlane);
@@ -101,8 +107,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
     app = await buildApp({ config, stores, sink, logger, backfill, ingest, metrics, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
+    grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, logger) : null;
   } catch (err) {
     shutdown.abort();
+    await grpcReceiver?.close();
     await app?.close();
     await ingest?.close();
     await simulator?.close();
@@ -125,9 +133,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   // Straight to stdout, not through the logger: a secret must not end up in log pipelines' structured fields.
   if (createdKey) process.stdout.write(`${bootstrapBanner(createdKey, url)}\n`);
   poller.start();
+  const demoAgents = simulator ? startDemoAgents({ controlPlane: stores.controlPlane, dataDir: config.dataDir, url, simulator, poller, log: logger.child({ component: 'demo-agents' }) }) : null;
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
-  const running = { app, stores, poller, simulator, logs: logs!, ingest: ingest! };
+  const running = { app, stores, poller, simulator, demoAgents, logs: logs!, ingest: ingest! };
   let closing: Promise<void> | undefined;
   return {
     ...running,
@@ -137,6 +146,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       closing ??= (async () => {
         try {
           shutdown.abort();
+          // While the app still takes them: the agents' last spans are flushed to it.
+          await running.demoAgents?.stop();
+          // Both receivers stop taking requests and finish those in flight before the pipeline closes.
+          await grpcReceiver?.close();
           await running.app.close();
           // Before the stores close: its last version sightings are written, its rows handed over.
           await running.ingest.close();
@@ -153,6 +166,23 @@ export async function startCollector(config: Config, logger: Logger = createLogg
       return closing;
     },
   };
+}
+
+/**
+ * The OTLP/gRPC receiver on ARM_HOST:ARM_OTLP_GRPC_PORT. A port already taken (often by an
+ * OpenTelemetry Collector on the same host, whose default it is too) is logged and skipped rather
+ * than stopping the collector: OTLP/HTTP on the API port still takes the same data.
+ */
+async function openGrpc(config: Config, stores: Stores, sink: InteractionPipeline, logger: Logger): Promise<GrpcReceiver | null> {
+  const log = logger.child({ component: 'otlp-grpc' });
+  try {
+    const receiver = await startGrpcReceiver({ host: config.host, port: config.ingest.grpcPort, sink, maxMessageBytes: config.ingest.maxBodyBytes, authenticate: credentialAuthenticator(stores.controlPlane), log });
+    log.info({ port: receiver.port }, `OTLP/gRPC receiver on ${config.host}:${receiver.port}`);
+    return receiver;
+  } catch (err) {
+    log.error({ err, port: config.ingest.grpcPort }, `OTLP/gRPC receiver not started: port ${config.ingest.grpcPort} cannot be bound (set ARM_OTLP_GRPC_PORT to a free port, or 0 to turn it off); OTLP/HTTP on the API port is unaffected`);
+    return null;
+  }
 }
 
 /** SIGINT/SIGTERM close the collector; a second signal or the timeout forces the exit. */
