@@ -33,6 +33,7 @@ import { backfillRoutes, type PolledConnection } from './routes/backfill';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { ingestRoutes } from './routes/ingest';
+import { otlpRoutes } from './routes/otlp';
 import { interactionRoutes } from './routes/interactions';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (!deps.ingest) app.addHook('onClose', () => ingest.close());
   await app.register(organizationRoutes, { controlPlane, changed: (org) => ingest.orgs.invalidate(org) });
   await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
+  await app.register(otlpRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
