@@ -4,7 +4,8 @@ import { alertmanagerConfig, TEMPLATE_FILE, type AlertmanagerOptions } from './a
 import { grafanaRuleFile } from './grafana';
 import { contactPoints, policyTree, TEMPLATE, templates } from './notifications';
 import { prometheusRuleFile, promtoolTests } from './prometheus';
-import { GROUPS } from './rules';
+import { groups } from './rules';
+import { DEFAULT_AGENT_OBJECTIVES, type AgentObjectives } from './rules/agent-slo';
 
 export const ALERTING_ROOT = join(__dirname, '..');
 export const DEFAULT_DATASOURCE_UID = 'prometheus';
@@ -14,7 +15,8 @@ const header = (what: string) => `# ${what}\n# Generated from alerting/src by \`
 const yaml = (what: string, doc: unknown, options: ToStringOptions = {}) => header(what) + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 0, ...options });
 
 /** Every generated file, relative to alerting/, with its content. */
-export function generatedFiles(datasourceUid = DEFAULT_DATASOURCE_UID, alertmanager: AlertmanagerOptions = {}): Record<string, string> {
+export function generatedFiles(datasourceUid = DEFAULT_DATASOURCE_UID, alertmanager: AlertmanagerOptions = {}, objectives: AgentObjectives = DEFAULT_AGENT_OBJECTIVES): Record<string, string> {
+  const GROUPS = groups(objectives);
   return {
     'grafana/rules.yaml': yaml(`Grafana alert rules (file provisioning); Prometheus datasource uid "${datasourceUid}".`, grafanaRuleFile(GROUPS, datasourceUid)),
     'grafana/contact-points.yaml': yaml('Contact points: Slack, PagerDuty and email. Secrets come from the environment ($SLACK_WEBHOOK_URL, $PAGERDUTY_KEY, $ALERT_EMAILS).', {

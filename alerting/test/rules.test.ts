@@ -6,6 +6,7 @@ import { ALERTING_ROOT, generatedFiles } from '../src/outputs';
 import { prometheusRuleFile, promtoolTests } from '../src/prometheus';
 import { RULES, GROUPS } from '../src/rules';
 import { costSpike } from '../src/rules/costs';
+import { agentSloRules, checkObjectives, DEFAULT_AGENT_OBJECTIVES } from '../src/rules/agent-slo';
 import type { RuleGroup } from '../src/rule';
 import { promtool } from './support/promtool';
 
@@ -58,6 +59,35 @@ describe('promtool, on the generated Prometheus rules', () => {
     const { status, output } = promtool(['test', 'rules', join(rulesDir, `${group}.test.yml`)]);
     expect(output).toMatch(/SUCCESS/);
     expect(status).toBe(0);
+  });
+
+  it('test rules fails when an agent error rule adds vendor-reported requests to pushed ones, or forgets the short window', () => {
+    const group = GROUPS.find((g) => g.name === 'ai-arm-agent-slo')!;
+    const [fast] = group.rules;
+    const withVendor = { ...fast!, conditions: fast!.conditions.map((c) => ({ ...c, query: c.query.replaceAll('source="push",', '').replaceAll('{source="push"}', '') })) };
+    const longOnly = { ...fast!, conditions: fast!.conditions.filter((_, i) => i !== 1) };
+    for (const [broken, failing] of [[withVendor, /AiArmAgentErrorBudgetBurnFast: 17.3% of requests failing fires/], [longOnly, /AiArmAgentErrorBudgetBurnFast: failures that stopped a short window ago do not fire/]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'ai-arm-rules-'));
+      try {
+        const g: RuleGroup = { ...group, rules: group.rules.map((r) => (r === fast ? broken : r)) };
+        writeFileSync(join(dir, 'slo.rules.yml'), JSON.stringify(prometheusRuleFile([g])));
+        writeFileSync(join(dir, 'tests.yml'), JSON.stringify(promtoolTests(g, 'slo.rules.yml')));
+        const { status, output } = promtool(['test', 'rules', join(dir, 'tests.yml')]);
+        expect(status).not.toBe(0);
+        expect(output).toMatch(failing);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('agent objectives are configurable, and refused when the histogram cannot answer them', () => {
+    const strict = agentSloRules({ ...DEFAULT_AGENT_OBJECTIVES, errorObjective: 0.999, latencyThresholdSeconds: 5 });
+    expect(strict[0]!.conditions[0]!.threshold).toBe(0.0144);
+    expect(strict[2]!.conditions[0]!.query).toContain('le=~"5|5.0"');
+    expect(strict[2]!.summary).toContain('slower than 5 s');
+    expect(() => checkObjectives({ ...DEFAULT_AGENT_OBJECTIVES, latencyThresholdSeconds: 7 })).toThrow(/boundary of ai_arm_agent_request_duration_seconds \(0.25, 0.5, 1, 2, 5, 10, 20, 30, 60\), not 7/);
+    expect(() => checkObjectives({ ...DEFAULT_AGENT_OBJECTIVES, errorObjective: 99 })).toThrow(/errorObjective must be above 0 and below 1/);
   });
 
   it('test rules fails when a rule is broken (the unit tests can fail)', () => {
