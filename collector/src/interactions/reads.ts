@@ -8,7 +8,7 @@ interface Row {
   id: string;
   agent_id: string;
   source: 'otlp' | 'api';
-  started_at: string;
+  started: string;
   duration_ms: number;
   ttft_ms: number | null;
   provider: string;
@@ -29,7 +29,7 @@ interface Row {
   content: string;
 }
 
-const COLUMNS = `id, agent_id, source, toString(started_at) AS started_at, duration_ms, ttft_ms, provider, operation, request_model, response_model, version_fingerprint,
+const COLUMNS = `id, agent_id, source, toString(started_at) AS started, duration_ms, ttft_ms, provider, operation, request_model, response_model, version_fingerprint,
   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, error_type, conversation_id, trace_id, span_id, content`;
 
 /** ClickHouse's `2026-01-02 03:04:05.123456` as RFC 3339. */
@@ -41,7 +41,7 @@ function toInteraction(r: Row, versions: Map<string, number>): Interaction {
     id: r.id,
     agentId: r.agent_id,
     source: r.source,
-    startedAt: iso(r.started_at),
+    startedAt: iso(r.started),
     latencyMs: r.duration_ms,
     timeToFirstTokenMs: r.ttft_ms,
     vendor: r.provider,
@@ -100,7 +100,7 @@ export async function listInteractions(telemetry: TelemetryDb, controlPlane: Sql
   const page = rows.slice(0, q.limit);
   const versions = await versionNumbers(controlPlane, q.organizationId, [q.agentId]);
   const last = page[page.length - 1];
-  return { items: page.map((r) => toInteraction(r, versions)), nextCursor: rows.length > q.limit && last ? encodeCursor(last.started_at, last.id) : null };
+  return { items: page.map((r) => toInteraction(r, versions)), nextCursor: rows.length > q.limit && last ? encodeCursor(last.started, last.id) : null };
 }
 
 /** Most requests one conversation page shows: a runaway loop must not answer megabytes. */
