@@ -41,6 +41,10 @@ export const model = (): QueryVariableBuilder =>
 export const agent = (): QueryVariableBuilder =>
   promFilter('agent', 'Agent', `label_values(ai_arm_cost_usd_total{${ORG}, gen_ai_provider_name=~"$provider"}, gen_ai_agent_id)`);
 
+// Agents that push requests: the per-agent latency and error panels have series for these only.
+export const pushedAgent = (): QueryVariableBuilder =>
+  promFilter('agent', 'Agent', `label_values(ai_arm_requests_total{${ORG}, source="push", gen_ai_provider_name=~"$provider"}, gen_ai_agent_id)`);
+
 // Every organisation the collector polls for: each connection's polls carry its organisation.
 const ORGANIZATIONS = 'label_values(ai_arm_collector_polls_total, organization_id)';
 
