@@ -32,15 +32,18 @@ export const collector = (): BuiltDashboard =>
       {
         title: 'Writes',
         panels: [
-          promTimeseries({ title: 'Rows written by store and result', w: 8, h: 8,
+          promTimeseries({ title: 'Rows written by store and result', w: 6, h: 8,
             description: 'Rows per second the collector wrote to each ClickHouse table (usage, costs, health checks, log records; all go through its batch writer), and rows ClickHouse refused for their content or a full write buffer dropped (failure).',
             targets: [{ expr: 'sum by (store, table, result) (rate(ai_arm_collector_write_rows_total[$__rate_interval]))', legend: '{{store}} {{table}} {{result}}' }] }),
-          promTimeseries({ title: 'Write retries', w: 8, h: 8,
+          promTimeseries({ title: 'Write retries', w: 6, h: 8,
             description: 'Batch writes retried after a transient store error, per interval; 0 when there are none.',
             targets: [{ expr: 'sum by (store, table) (increase(ai_arm_collector_write_retries_total[$__rate_interval])) or on() vector(0)', legend: '{{store}} {{table}}' }] }),
-          promTimeseries({ title: 'Rows buffered', w: 8, h: 8,
+          promTimeseries({ title: 'Rows buffered', w: 6, h: 8,
             description: "Rows waiting in the collector's write buffers; a rising line means a store is not keeping up.",
             targets: [{ expr: 'sum by (store, table) (ai_arm_collector_write_buffered)', legend: '{{store}} {{table}}' }] }),
+          promTimeseries({ title: 'Interaction spool', unit: 'bytes', w: 6, h: 8,
+            description: 'Bytes of accepted pushed interactions waiting on disk (under ARM_DATA_DIR) while ClickHouse refuses writes; 0 when ClickHouse keeps up. At ARM_INGEST_SPOOL_MAX_MB the receivers answer 503 with Retry-After.',
+            targets: [{ expr: 'sum by (table) (ai_arm_collector_spool_bytes) or on() vector(0)', legend: '{{table}}' }] }),
         ],
       },
       {
