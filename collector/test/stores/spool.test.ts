@@ -94,12 +94,13 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     open.push({ spool, writer });
     return spool;
   }
-  async function drained(spool: Spool) {
-    for (const deadline = Date.now() + 10_000; spool.backlog().rows > 0; ) {
-      if (Date.now() > deadline) throw new Error(`the spool did not drain: ${JSON.stringify(spool.backlog())}`);
+  async function waitFor(what: string, done: () => boolean) {
+    for (const deadline = Date.now() + 10_000; !done(); ) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
+  const drained = (spool: Spool) => waitFor('the spool to drain', () => spool.backlog().rows === 0);
 
   beforeAll(async () => {
     db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('spool') }));
@@ -148,7 +149,7 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     state.lostReplies = true;
     const during = many(60);
     await first.append(during);
-    await until('a write that landed unacknowledged', async () => (state.stored.length > 40 ? true : undefined), 5000);
+    await waitFor('a write that landed unacknowledged', () => state.stored.length > 40);
     state.down = true;
     const late = many(25);
     await first.append(late);

@@ -1,0 +1,337 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  listSegments,
+  readCheckpoint,
+  readRows,
+  removeFile,
+  scanSegment,
+  segmentName,
+  syncDir,
+  writeCheckpoint,
+  type Row,
+} from './spool-segments';
+
+export type Position = { seq: number; offset: number };
+
+interface Segment {
+  seq: number;
+  path: string;
+  /** End of the whole frames in it: what is durable and may be drained. */
+  end: number;
+  /** Its size on disk, a torn tail included. */
+  fileBytes: number;
+}
+
+/** Rows of a frame written by this process, kept so the drainer need not read and parse them back. */
+interface Cached {
+  seq: number;
+  offset: number;
+  end: number;
+  rows: Row[];
+}
+
+interface Group {
+  frames: Buffer[];
+  rows: Row[][];
+  bytes: number;
+  waiters: { resolve(): void; reject(err: Error): void }[];
+}
+
+export interface Batch {
+  rows: Row[];
+  bytes: number;
+  end: Position;
+}
+
+/** Rows of recent frames held in memory for the drainer, in batches; beyond, it reads them back from disk. */
+const CACHE_BATCHES = 4;
+/** A group this large is written at once, without waiting out the linger. */
+const GROUP_BYTES = 1 << 20;
+
+/**
+ * The spool's files and its place in them: segments appended to with group commit, read from
+ * the head on, deleted once drained, and the checkpoint. The writer (group commits) and the
+ * drainer (reads, advances) run concurrently; what both touch is updated between awaits.
+ */
+export class SpoolLog {
+  private segments: Segment[] = [];
+  private active!: Segment;
+  private activeFh!: FileHandle;
+  /** The first frame not yet stored. */
+  private head: Position = { seq: 0, offset: 0 };
+  private headFh: { seq: number; fh: FileHandle } | null = null;
+  private cache: Cached[] = [];
+  /** Entries that ever left the front of `cache`: an index into it survives a trim made while the drainer reads. */
+  private cacheBase = 0;
+  private cachedRows = 0;
+  private pending: Group = emptyGroup();
+  private inFlightBytes = 0;
+  private writing: Promise<void> | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private readonly segmentBytes: number;
+  /** Group writes so far: a drainer that found nothing does not sleep through one that landed meanwhile. */
+  written = 0;
+  diskBytes = 0;
+  backlogBytes = 0;
+  backlogRows = 0;
+  /** Called after every group write. */
+  onWritten: () => void = () => undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly table: string,
+    private readonly log: Logger,
+    maxBytes: number,
+    private readonly lingerMs: number,
+    private readonly batchRows: number,
+  ) {
+    // A drained segment is deleted whole: small ones keep the drained part of the disk small.
+    this.segmentBytes = Math.min(64 << 20, Math.max(1024, Math.floor(maxBytes / 16)));
+  }
+
+  /** Bytes on disk and promised to the groups not yet written: what the size bound is checked against. */
+  reserved(): number {
+    return this.diskBytes + this.inFlightBytes + this.pending.bytes;
+  }
+
+  async recover(): Promise<void> {
+    const { dir, table, log } = this;
+    const checkpoint = await readCheckpoint(dir, table);
+    const seqs = await listSegments(dir, table);
+    for (const seq of seqs) {
+      const path = join(dir, segmentName(table, seq));
+      if (checkpoint && seq < checkpoint.segment) {
+        await removeFile(path);
+        continue;
+      }
+      const scan = await scanSegment(path, checkpoint && seq === checkpoint.segment ? checkpoint.offset : 0);
+      if (scan.validEnd < scan.fileBytes) {
+        log.warn({ table, segment: path, validBytes: scan.validEnd, skippedBytes: scan.fileBytes - scan.validEnd }, 'spool segment ends in a torn or garbled record (a crash mid-write?); the rows before it are recovered, the rest skipped');
+      }
+      if (scan.rows === 0) {
+        await removeFile(path);
+        continue;
+      }
+      if (this.segments.length === 0) this.head = { seq, offset: scan.start };
+      this.segments.push({ seq, path, end: scan.validEnd, fileBytes: scan.fileBytes });
+      this.diskBytes += scan.fileBytes;
+      this.backlogBytes += scan.bytes;
+      this.backlogRows += scan.rows;
+    }
+    if (this.backlogRows > 0) log.info({ table, rows: this.backlogRows, bytes: this.backlogBytes, segments: this.segments.length }, 'spool holds rows from before the restart; storing them first');
+    await this.startSegment(Math.max(seqs[seqs.length - 1] ?? 0, checkpoint?.segment ?? 0) + 1);
+    if (this.segments.length === 1) this.head = { seq: this.active.seq, offset: 0 };
+  }
+
+  /** Resolves once the frame is written and fdatasynced, with whichever frames joined its group. */
+  append(frame: Buffer, rows: Row[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const group = this.pending;
+      group.frames.push(frame);
+      group.rows.push(rows);
+      group.bytes += frame.length;
+      group.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Writes every frame appended so far. */
+  async flush(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+    while (this.writing || this.pending.frames.length > 0) await (this.writing ?? this.commit());
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    await this.checkpoint();
+    await this.headFh?.fh.close().catch(() => undefined);
+    await this.activeFh.close().catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.writing || this.lingerTimer) return;
+    if (this.pending.bytes >= GROUP_BYTES) {
+      void this.commit();
+      return;
+    }
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      void this.commit();
+    }, this.lingerMs);
+  }
+
+  /** Writes the pending group with one write and one fdatasync, then the group gathered meanwhile. */
+  private commit(): Promise<void> {
+    if (this.writing) return this.writing;
+    const group = this.pending;
+    this.pending = emptyGroup();
+    this.inFlightBytes = group.bytes;
+    this.writing = this.writeGroup(group).finally(() => {
+      this.writing = null;
+      this.inFlightBytes = 0;
+      if (this.pending.frames.length > 0) this.schedule();
+    });
+    return this.writing;
+  }
+
+  private async writeGroup(group: Group): Promise<void> {
+    if (group.frames.length === 0) return;
+    try {
+      if (this.active.end >= this.segmentBytes) await this.rotate();
+      const start = this.active.end;
+      try {
+        await writeAll(this.activeFh, group.frames, start);
+        await this.activeFh.datasync();
+      } catch (err) {
+        // Not durable, so not acknowledged: cut the frames off again rather than leave them to be replayed unasked.
+        await this.activeFh.truncate(start).catch(() => undefined);
+        throw err;
+      }
+      let at = start;
+      for (let i = 0; i < group.frames.length; i++) {
+        const end = at + group.frames[i]!.length;
+        this.cache.push({ seq: this.active.seq, offset: at, end, rows: group.rows[i]! });
+        this.cachedRows += group.rows[i]!.length;
+        this.backlogRows += group.rows[i]!.length;
+        at = end;
+      }
+      while (this.cachedRows > this.batchRows * CACHE_BATCHES && this.cache.length > 0) this.dropCached();
+      this.active.end = at;
+      this.active.fileBytes = at;
+      this.diskBytes += group.bytes;
+      this.backlogBytes += group.bytes;
+      this.written++;
+      for (const w of group.waiters) w.resolve();
+      this.onWritten();
+    } catch (err) {
+      this.log.error({ table: this.table, rows: group.rows.reduce((n, r) => n + r.length, 0), err: (err as Error).message }, 'spool write failed; the rows were not accepted');
+      // Whatever a failed write left in the file lies past `end`, never read; a fresh segment keeps later frames clear of it.
+      await this.rotate().catch(() => undefined);
+      for (const w of group.waiters) w.reject(err as Error);
+    }
+  }
+
+  private async rotate(): Promise<void> {
+    const old = this.active;
+    const size = await stat(old.path).then((s) => s.size, () => old.end);
+    this.diskBytes += size - old.fileBytes;
+    old.fileBytes = size;
+    await this.activeFh.close();
+    await this.startSegment(old.seq + 1);
+    await this.collect();
+  }
+
+  private async startSegment(seq: number): Promise<void> {
+    const path = join(this.dir, segmentName(this.table, seq));
+    this.activeFh = await open(path, 'w');
+    this.active = { seq, path, end: 0, fileBytes: 0 };
+    this.segments.push(this.active);
+    await syncDir(this.dir);
+  }
+
+  private dropCached(): void {
+    this.cachedRows -= this.cache.shift()!.rows.length;
+    this.cacheBase++;
+  }
+
+  /** The rows from the head on, up to `maxRows`: from memory when this process wrote them, else from disk. */
+  async read(maxRows: number): Promise<Batch | null> {
+    const rows: Row[] = [];
+    let bytes = 0;
+    let pos = { ...this.head };
+    let at = this.cacheBase;
+    for (const seg of this.segments.slice()) {
+      if (seg.seq < pos.seq) continue;
+      if (seg.seq > pos.seq) pos = { seq: seg.seq, offset: 0 };
+      while (pos.offset < seg.end && rows.length < maxRows) {
+        let i = Math.max(0, at - this.cacheBase);
+        while (i < this.cache.length && before(this.cache[i]!, pos)) i++;
+        at = this.cacheBase + i;
+        const c = this.cache[i];
+        if (c && c.seq === pos.seq && c.offset === pos.offset) {
+          for (const r of c.rows) rows.push(r);
+          bytes += c.end - c.offset;
+          pos = { seq: seg.seq, offset: c.end };
+          continue;
+        }
+        const got = await readRows(await this.reader(seg), pos.offset, c && c.seq === seg.seq ? c.offset : seg.end, maxRows - rows.length);
+        if (got.frames === 0) break;
+        for (const r of got.rows) rows.push(r);
+        bytes += got.end - pos.offset;
+        pos = { seq: seg.seq, offset: got.end };
+      }
+      if (rows.length >= maxRows) break;
+    }
+    return rows.length === 0 ? null : { rows, bytes, end: pos };
+  }
+
+  private async reader(seg: Segment): Promise<FileHandle> {
+    if (this.headFh?.seq === seg.seq) return this.headFh.fh;
+    const old = this.headFh;
+    this.headFh = null;
+    await old?.fh.close().catch(() => undefined);
+    const fh = await open(seg.path, 'r');
+    this.headFh = { seq: seg.seq, fh };
+    return fh;
+  }
+
+  /** Moves the head past a batch now stored, and deletes the segments left behind it. */
+  async advance(batch: Batch): Promise<void> {
+    this.head = batch.end;
+    this.backlogRows -= batch.rows.length;
+    this.backlogBytes -= batch.bytes;
+    while (this.cache.length > 0 && before(this.cache[0]!, batch.end)) this.dropCached();
+    // The room is counted free at once, with the backlog; a crash before the checkpoint lands only means a replay.
+    const collecting = this.collect();
+    await this.checkpoint();
+    await collecting;
+  }
+
+  private checkpoint(): Promise<void> {
+    return writeCheckpoint(this.dir, this.table, { segment: this.head.seq, offset: this.head.offset }).catch((err: Error) =>
+      this.log.warn({ table: this.table, err: err.message }, 'spool checkpoint not written; a restart stores again rows that were stored'),
+    );
+  }
+
+  /** Deletes the segments whose every row is stored, all but the one being written; bookkeeping before any await. */
+  private async collect(): Promise<void> {
+    const gone: Segment[] = [];
+    const closing: FileHandle[] = [];
+    while (this.segments.length > 1) {
+      const first = this.segments[0]!;
+      if (first === this.active || first.seq > this.head.seq || (first.seq === this.head.seq && this.head.offset < first.end)) break;
+      if (this.headFh?.seq === first.seq) {
+        closing.push(this.headFh.fh);
+        this.headFh = null;
+      }
+      this.segments.shift();
+      this.diskBytes -= first.fileBytes;
+      if (this.head.seq <= first.seq) this.head = { seq: this.segments[0]!.seq, offset: 0 };
+      gone.push(first);
+    }
+    for (const fh of closing) await fh.close().catch(() => undefined);
+    for (const seg of gone) await removeFile(seg.path);
+  }
+}
+
+const emptyGroup = (): Group => ({ frames: [], rows: [], bytes: 0, waiters: [] });
+
+const before = (c: Cached, pos: Position) => c.seq < pos.seq || (c.seq === pos.seq && c.offset < pos.offset);
+
+async function writeAll(fh: FileHandle, frames: Buffer[], position: number): Promise<void> {
+  let bufs = frames;
+  let at = position;
+  while (bufs.length > 0) {
+    const { bytesWritten } = await fh.writev(bufs, at);
+    at += bytesWritten;
+    let left = bytesWritten;
+    let i = 0;
+    while (i < bufs.length && left >= bufs[i]!.length) left -= bufs[i++]!.length;
+    bufs = bufs.slice(i);
+    if (left > 0) bufs[0] = bufs[0]!.subarray(left);
+  }
+}
