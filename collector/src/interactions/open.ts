@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import type { PriceBook } from '../costs/price-book';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { Stores } from '../stores';
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import { openSpool, SpoolFullError } from '../stores/clickhouse/spool';
 import { asSystem } from '../stores/tenant-scope';
-import { InteractionPipeline } from './pipeline';
+import { InteractionPipeline, unavailable } from './pipeline';
+import { recordInteraction } from './record-metrics';
 import type { InteractionRowStore } from './rows';
 
 export interface OpenPipelineOptions {
@@ -20,13 +23,25 @@ export interface OpenPipelineOptions {
 /** The pipeline the receivers share, with the interactions TTL applied. Close it before the stores. */
 export async function openPipeline(o: OpenPipelineOptions): Promise<InteractionPipeline> {
   await applyTtl(o.stores.telemetry, o.config.ingest.ttlDays, o.log);
-  const rows = writerRows(o.stores);
-  return new InteractionPipeline({ controlPlane: o.stores.controlPlane, rows, priceBook: o.priceBook, metrics: o.metrics, log: o.log, ...(o.agentsChanged ? { agentsChanged: o.agentsChanged } : {}) });
+  const rows = await spooledRows(o);
+  return new InteractionPipeline({ controlPlane: o.stores.controlPlane, rows, priceBook: o.priceBook, metrics: o.metrics, log: o.log, ...(o.agentsChanged ? { agentsChanged: o.agentsChanged } : {}) }).countWith(recordInteraction);
 }
 
-/** Rows through the batch writer (until the spool takes its place: one line here). */
-function writerRows(stores: Stores): InteractionRowStore {
-  return { append: (rows) => stores.writer.store('interactions', rows), close: async () => undefined };
+/**
+ * Rows through the disk spool in front of the batch writer: accepted means on disk, whatever
+ * ClickHouse does next. One spool per ClickHouse database under ARM_DATA_DIR/spool, so two
+ * collectors (or test apps) on one data directory and different databases never replay each
+ * other's rows.
+ */
+async function spooledRows(o: OpenPipelineOptions): Promise<InteractionRowStore> {
+  const spool = await openSpool({ dir: join(o.config.dataDir, 'spool', o.config.clickhouseDatabase), table: 'interactions', maxBytes: o.config.ingest.spoolMaxBytes, writer: o.stores.writer, log: o.log.child({ component: 'spool' }), metrics: o.metrics });
+  return {
+    append: (rows) =>
+      spool.append(rows as Record<string, unknown>[]).catch((err: unknown) => {
+        throw err instanceof SpoolFullError ? unavailable(err.retryAfterSeconds) : err;
+      }),
+    close: () => spool.close(),
+  };
 }
 
 /** ARM_INTERACTIONS_TTL_DAYS on the table, altered only when it says something else (an ALTER rewrites metadata on every replica). */

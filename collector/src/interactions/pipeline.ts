@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { PriceBook } from '../costs/price-book';
 import { ApiError } from '../errors';
-import type { Instruments } from '../metrics/instruments.generated';
+import { LABEL_VALUES, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
 import { AgentResolver } from './attribution';
@@ -111,6 +111,7 @@ export class InteractionPipeline implements InteractionSink {
     for (const a of accepted) {
       if (!this.recent.firstTime(org, a.item.id, nowMs)) continue;
       this.count?.(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
+      if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel });
     }
     return { accepted: accepted.length, rejected };
   }
@@ -128,6 +129,8 @@ export class InteractionPipeline implements InteractionSink {
     }
   }
 }
+
+const providerLabel = (p: string) => ((LABEL_VALUES.gen_ai_provider_name ?? []).includes(p) ? p : '_OTHER') as GenAiProviderName;
 
 /** The spool's "full" as the API says it: 503, and when to try again. */
 export function unavailable(retryAfterSeconds: number): ApiError {

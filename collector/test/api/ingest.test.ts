@@ -2,6 +2,7 @@ import { loadPriceTable, type IngestInteraction, type Interaction } from '@ai-ar
 import { ensureBootstrapKey } from '../../src/auth/bootstrap';
 import { randomToken } from '../../src/auth/tokens';
 import { ratePerToken, usdText } from '../../src/costs/money';
+import { asSystem } from '../../src/stores/tenant-scope';
 import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
@@ -42,8 +43,29 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
   let orgB: string;
   let keyB: string;
   let agentId: string;
-  const ingest = (key: string, interactions: unknown[]) => t.call(key, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions } });
+  /** Ingests, then waits until the spool has handed what was accepted to ClickHouse (accepted means durable on disk, read back a moment later). */
+  const ingest = async (key: string, interactions: unknown[]) => {
+    const sinceText = new Date(Date.now() - 1).toISOString().replace('T', ' ').replace('Z', '');
+    const res = await t.call(key, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions } });
+    const ids = res.status === 200 ? (interactions as { id: string }[]).filter((_, i) => !(res.body.data.rejected as { index: number }[]).some((r) => r.index === i)).map((i) => i.id) : [];
+    for (let tries = 0; ids.length > 0; tries++) {
+      const [{ n }] = (await asSystem('test: read-after-write', () => t.stores.telemetry.query<{ n: number }>('SELECT count(DISTINCT id) AS n FROM {db:Identifier}.interactions WHERE id IN {ids:Array(String)} AND ingested_at >= {since:DateTime64(3)}', { ids, since: sinceText }))) as [{ n: number }];
+      if (n >= new Set(ids).size) break;
+      if (tries > 200) throw new Error(`accepted interactions ${ids.join(', ')} did not reach ClickHouse`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return res;
+  };
   const interactions = async (key: string, agent: string, query = '') => t.call(key, { url: `/api/v1/agents/${agent}/interactions?from=${at(T0 - HOUR)}&to=${at(Date.now() + HOUR)}${query}` });
+
+  /** A series' value on /metrics, summed over the series whose labels include these. */
+  const metric = async (name: string, labels: Record<string, string>) => {
+    const text = (await t.call(null, { url: '/metrics' })).raw;
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  };
 
   beforeAll(async () => {
     t = await authedApp();
@@ -90,11 +112,13 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     expect(page.map((i) => [i.id, i.version])).toEqual([['req-2', 2], ['req-1', 1]]);
   });
 
-  it('stores an id sent twice once', async () => {
-    await ingest(ingestKey, [item('req-dup', { startedAt: at(T0 + 2 * HOUR) })]);
-    await ingest(ingestKey, [item('req-dup', { startedAt: at(T0 + 2 * HOUR) })]);
-    const ids = ((await interactions(viewer, agentId)).body.data as Interaction[]).map((i) => i.id);
-    expect(ids.filter((id) => id === 'req-dup')).toHaveLength(1);
+  it('stores and counts an id sent twice once', async () => {
+    await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);
+    await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);
+    const [dup] = (await t.call(viewer, { url: '/api/v1/agents?q=dup-bot' })).body.data as { id: string }[];
+    const ids = ((await interactions(viewer, dup!.id)).body.data as Interaction[]).map((i) => i.id);
+    expect(ids).toEqual(['req-dup']);
+    expect(await metric('ai_arm_requests_total', { gen_ai_agent_id: dup!.id, source: 'push' })).toBe(1);
   });
 
   it('leaves an unknown vendor\'s model unpriced (null, not 0)', async () => {
@@ -102,6 +126,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     const agents = (await t.call(viewer, { url: '/api/v1/agents?q=acme-bot' })).body.data as { id: string }[];
     const [got] = (await interactions(viewer, agents[0]!.id)).body.data as Interaction[];
     expect(got!.costUsd).toBeNull();
+    expect(await metric('ai_arm_tokens_unpriced_total', { organization_id: t.org, gen_ai_request_model: 'gpt-4o-mini' })).toBe(6_000_000);
   });
 
   it('keeps content only once an admin turns capture on, with secrets and card numbers masked', async () => {
