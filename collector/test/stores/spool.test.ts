@@ -83,15 +83,17 @@ function capturingLogger() {
 describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
   let db: TelemetryDb;
   let dir: string;
-  const open: { spool: Spool; writer: BatchWriter }[] = [];
+  const open: { spool: Spool; writer: BatchWriter; sink: ReturnType<typeof testMetrics>['sink'] }[] = [];
+  /** ai_arm_collector_spool_bytes as the latest spool's /metrics shows it. */
+  const gauge = async () => Number(/ai_arm_collector_spool_bytes\{table="interactions"\} (\d+)/.exec(await open[open.length - 1]!.sink.render())?.[1]);
   const count = async (final = true) => (await db.query<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.interactions${final ? ' FINAL' : ''}`))[0]!.n;
 
   async function start(store: TelemetryDb, over: Partial<SpoolOptions> = {}) {
-    const { metrics } = testMetrics();
+    const { metrics, sink } = testMetrics();
     const log = over.log ?? quietLogger();
     const writer = new BatchWriter(store, { batchSize: 1000, flushMs: 60_000, maxRetries: 1, retryBaseMs: 1 }, metrics, log);
     const spool = await openSpool({ dir, table: 'interactions', maxBytes: 64 << 20, writer, log, metrics, retryMs: 5, ...over });
-    open.push({ spool, writer });
+    open.push({ spool, writer, sink });
     return spool;
   }
   async function waitFor(what: string, done: () => boolean) {
@@ -126,6 +128,7 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     for (const b of batches) await spool.append(b);
     expect(spool.backlog().rows).toBe(288);
     expect(spool.backlog().bytes).toBeGreaterThan(288 * 300);
+    expect(await gauge()).toBe(spool.backlog().bytes);
     await new Promise((r) => setTimeout(r, 50));
     expect(await count()).toBe(0);
 
@@ -184,6 +187,7 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
       full = await spool.append(rows).then(() => void (accepted += 5), (e: unknown) => e);
     }
     expect(full).toBeInstanceOf(SpoolFullError);
+    expect(await gauge()).toBeGreaterThan(32 * 1024 - 5000);
     const retryAfter = (full as SpoolFullError).retryAfterSeconds;
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -195,6 +199,8 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
 
     state.down = false;
     await drained(spool);
+    // Drained segments are deleted: what stays is the one being written to.
+    expect(await gauge()).toBeLessThan(8 * 1024);
     const after = many(5);
     await spool.append(after);
     await drained(spool);

@@ -215,6 +215,7 @@ class DiskSpool implements Spool {
   }
 
   private report(): void {
-    // SPOOL-BYTES-GAUGE: set ai_arm.collector.spool.bytes ({ table }) to this.log.diskBytes once instruments.generated.ts has collectorSpoolBytes.
+    // Everything on disk, drained tails and torn records too: what the size bound (and the 503) is measured against.
+    this.opts.metrics.collectorSpoolBytes.set(this.log.diskBytes, { table: this.opts.table });
   }
 }
