@@ -166,8 +166,10 @@ class DiskSpool implements Spool {
     const outcome = await this.store(batch);
     if (outcome === 'stored' || outcome === 'refused-some') {
       this.drainRate = 0.7 * this.drainRate + (0.3 * batch.bytes * 1000) / Math.max(1, Date.now() - began);
-      await this.log.advance(batch);
+      // advance() counts the backlog and the freed room before its first await: the gauge moves with them.
+      const advancing = this.log.advance(batch);
       this.report();
+      await advancing;
     }
     return outcome;
   }
