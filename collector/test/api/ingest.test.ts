@@ -1,7 +1,10 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { loadPriceTable, type IngestInteraction, type Interaction } from '@ai-arm/schemas';
 import { ensureBootstrapKey } from '../../src/auth/bootstrap';
 import { randomToken } from '../../src/auth/tokens';
 import { ratePerToken, usdText } from '../../src/costs/money';
+import { applyTtl } from '../../src/interactions/open';
 import { asSystem } from '../../src/stores/tenant-scope';
 import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
@@ -223,5 +226,36 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     expect(after).toHaveLength(before + 1);
     expect(after).toContain('good-1');
     expect(after.some((id) => id.startsWith('bad-') || id.startsWith('many-'))).toBe(false);
+  });
+});
+
+describe('ingest when the spool is full, and the interactions TTL (real PGlite and chdb)', () => {
+  let t: Awaited<ReturnType<typeof authedApp>>;
+  beforeAll(async () => {
+    t = await authedApp({ ARM_INGEST_SPOOL_MAX_MB: '1', ARM_INTERACTIONS_TTL_DAYS: '7' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 with Retry-After when a batch does not fit the spool, and still takes the next that does', async () => {
+    await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { contentCapture: true } });
+    const big = Array.from({ length: 5 }, (_, i) => item(`big-${i}`, { systemInstructions: 'x'.repeat(250_000) }));
+    const full = await t.call(t.admin, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: big } });
+    expect(full.status).toBe(503);
+    expect(full.body).toMatchObject({ success: false, error: { code: 'UNAVAILABLE', details: { retryAfterSeconds: expect.any(Number) } } });
+    expect(Number(full.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const small = await t.call(t.admin, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: [item('small-1')] } });
+    expect(small.body.data.accepted).toBe(1);
+  });
+
+  it('sets the table TTL from ARM_INTERACTIONS_TTL_DAYS at start, and leaves it alone when it already matches', async () => {
+    const ttl = async () => ((await t.stores.telemetry.query<{ engine_full: string }>("SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'interactions'"))[0]!.engine_full);
+    expect(await ttl()).toContain('TTL toDateTime(started_at) + toIntervalDay(7)');
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
+    await applyTtl(t.stores.telemetry, 7, log);
+    expect(lines).toEqual([]);
+    await applyTtl(t.stores.telemetry, 30, log);
+    expect(await ttl()).toContain('toIntervalDay(30)');
+    expect(lines.join('')).toContain('kept 30 days');
   });
 });
