@@ -81,6 +81,8 @@ interface Common {
   traceId?: string;
   spanId?: string;
   inherited?: AgentRef;
+  /** Content OpenLIT put on span events (gen_ai.content.prompt / gen_ai.content.completion) rather than attributes. */
+  eventContent?: { input?: AttrValue; output?: AttrValue };
 }
 
 /** The attribute-driven part of the mapping, shared by spans and log events. */
@@ -107,10 +109,10 @@ function mapAttributes(c: Common): Mapped {
   const errorType = text(a, ['error.type'], 128);
   const failed = c.failed || errorType !== undefined;
   const system = instructionsText(first(a, ['gen_ai.system_instructions'])) ?? systemFromIndexed(a);
-  const toolNames = toolNamesOf(first(a, ['gen_ai.tool.definitions', 'gen_ai.request.tools']));
+  const toolNames = toolNamesOf(first(a, ['gen_ai.tool.definitions']));
   if (toolNames.length === 0) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(f.name.slice(0, 255));
-  const contentIn = boundedContent(structured(first(a, ['gen_ai.input.messages'])) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.prompt'])));
-  const contentOut = boundedContent(structured(first(a, ['gen_ai.output.messages'])) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.completion'])));
+  const contentIn = boundedContent(structured(first(a, ['gen_ai.input.messages'])) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.prompt'])) ?? c.eventContent?.input);
+  const contentOut = boundedContent(structured(first(a, ['gen_ai.output.messages'])) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.completion'])) ?? c.eventContent?.output);
   const own = ownAgent(a) ?? c.inherited;
   const agentName = own?.name ?? text(a, ['traceloop.workflow.name']);
   const serviceName = text(c.resource, ['service.name']) ?? text(a, ['service.name']);
@@ -169,10 +171,16 @@ export function mapSpan(span: OtlpSpan, resource: Attrs, scopeName: string, inhe
       }
     }
   }
+  let eventContent: Common['eventContent'];
+  for (const e of span.events) {
+    if (e.name === 'gen_ai.content.prompt') (eventContent ??= {}).input = structured(first(e.attributes, ['gen_ai.input.messages', 'gen_ai.prompt']));
+    else if (e.name === 'gen_ai.content.completion') (eventContent ??= {}).output = structured(first(e.attributes, ['gen_ai.output.messages', 'gen_ai.completion']));
+  }
   return mapAttributes({
     resource,
     scopeName,
     attributes: a,
+    eventContent,
     id,
     traceId: span.traceId,
     spanId: span.spanId,
