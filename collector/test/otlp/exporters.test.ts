@@ -2,6 +2,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { Metadata } from '@grpc/grpc-js';
@@ -138,5 +140,22 @@ describe('OTLP receivers with the official OpenTelemetry JS exporters (listening
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const read = await t.call(t.admin, { url: `/api/v1/agents/${id}/interactions?from=${from}&to=${new Date(Date.now() + 3_600_000).toISOString()}` });
     expect(read.body.data).toHaveLength(1);
+  });
+
+  it('takes a gen_ai.client.inference.operation.details log event over OTLP/HTTP protobuf (the official logs exporter) as an interaction', async () => {
+    const exporter = new OTLPLogExporter({ url: `${base}/v1/logs`, headers: headers() });
+    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'svc-logs' }), processors: [new SimpleLogRecordProcessor({ exporter })] });
+    provider.getLogger('app-genai').emit({
+      eventName: 'gen_ai.client.inference.operation.details',
+      timestamp: Date.now() - 1000,
+      attributes: { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.id': 'chatcmpl-logs-1', 'gen_ai.agent.name': 'Agent logs-bot', 'gen_ai.usage.input_tokens': 40, 'gen_ai.usage.output_tokens': 8 },
+    });
+    await provider.forceFlush();
+    await provider.shutdown();
+    const agents = (await t.call(t.admin, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { id: string; name: string }[];
+    const id = agents.find((a) => a.name === 'Agent logs-bot')?.id;
+    expect(id).toBeDefined();
+    const read = await t.call(t.admin, { url: `/api/v1/agents/${id}/interactions?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}` });
+    expect(read.body.data).toEqual([expect.objectContaining({ id: 'log:chatcmpl-logs-1', tokens: { input: 40, output: 8, cacheRead: 0, cacheWrite: 0 } })]);
   });
 });
