@@ -68,6 +68,10 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'DELETE /api/v1/costs/alerts/{id}': { method: 'DELETE', url: '/api/v1/costs/alerts/42', field: 'params/id' },
   'GET /api/v1/costs/optimizations': { method: 'GET', url: '/api/v1/costs/optimizations?from=whenever', field: 'querystring/from' },
   'GET /api/v1/collector/vendor-api': 'takes no input',
+  'POST /api/v1/ingest/interactions': { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: [] }, field: 'body/interactions' },
+  'GET /api/v1/agents/{id}/interactions': { method: 'GET', url: `/api/v1/agents/${NIL}/interactions?limit=501`, field: 'querystring/limit' },
+  'GET /api/v1/agents/{id}/versions': { method: 'GET', url: '/api/v1/agents/42/versions', field: 'params/id' },
+  'GET /api/v1/conversations/{id}': { method: 'GET', url: `/api/v1/conversations/${'c'.repeat(256)}`, field: 'params' },
 };
 
 describe('bad input on every endpoint (real stores, app.inject)', () => {
