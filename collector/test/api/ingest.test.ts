@@ -6,6 +6,8 @@ import { randomToken } from '../../src/auth/tokens';
 import { ratePerToken, usdText } from '../../src/costs/money';
 import { applyTtl } from '../../src/interactions/open';
 import { asSystem } from '../../src/stores/tenant-scope';
+import { Poller } from '../../src/poller/poller';
+import { quietLogger } from '../support/stores';
 import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
@@ -71,7 +73,8 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
   };
 
   beforeAll(async () => {
-    t = await authedApp();
+    // A poller without connections: what keeps ai_arm_agents current, as in the running collector.
+    t = await authedApp({}, async (stores, config, metrics) => ({ agents: new Poller({ config, stores, metrics, log: quietLogger() }, []) }));
     const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
     viewer = await key('viewer');
     ingestKey = await key('ingest');
@@ -82,7 +85,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
   });
   afterAll(() => t.close());
 
-  it('stores an ingested interaction that reads back with its tokens, the price table\'s cost exactly, version 1, and a new CUSTOM agent', async () => {
+  it('stores an ingested interaction that reads back with its tokens, the price table\'s cost exactly, version 1, and a new CUSTOM agent, listed and counted in ai_arm_agents', async () => {
     const res = await ingest(ingestKey, [item('req-1')]);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, data: { accepted: 1, rejected: [] } });
@@ -91,6 +94,8 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     const agent = (agents.body.data as { id: string; name: string; vendor: string; type: string; status: string; metadata: Record<string, unknown> }[]).find((a) => a.name === 'Support bot')!;
     expect(agent).toMatchObject({ vendor: 'CUSTOM', type: 'CUSTOM', status: 'ACTIVE', metadata: { source: 'api' } });
     agentId = agent.id;
+    for (let i = 0; i < 100 && (await metric('ai_arm_agents', { organization_id: t.org, gen_ai_provider_name: 'custom', agent_status: 'active' })) < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await metric('ai_arm_agents', { organization_id: t.org, gen_ai_provider_name: 'custom', agent_status: 'active' })).toBe(1);
 
     const read = await interactions(viewer, agentId);
     expect(read.status).toBe(200);
