@@ -92,3 +92,16 @@ export function tenantProblems(json: object): string[] {
         .map((m) => `${q.panel}: ${m[1]} is not filtered by organization_id="$organization"`),
     );
 }
+
+/** Counters that count the same requests twice (vendor report and push) unless a query picks one source. */
+export const SOURCED_SERIES = new Set(['ai_arm_requests_total', 'ai_arm_errors_total']);
+
+export function sourceProblems(json: object): string[] {
+  return panelQueries(json)
+    .filter((q) => q.kind === 'promql')
+    .flatMap((q) =>
+      [...q.query.matchAll(/(?<![\w:])([a-zA-Z_:][\w:]*)(\{[^}]*\})?/g)]
+        .filter((m) => SOURCED_SERIES.has(m[1]!) && !/\bsource="(push|vendor_report)"/.test(m[2] ?? ''))
+        .map((m) => `${q.panel}: ${m[1]} does not pick a source (source="push" or source="vendor_report")`),
+    );
+}

@@ -5,7 +5,7 @@ import { dashboards, panelQueries, render, usedVariables } from '../src';
 import { ClickHouseQueryBuilder } from '../src/clickhouse';
 import { CLICKHOUSE_NOTE } from '../src/panels';
 import {
-  CLICKHOUSE, datasourceProblems, idProblems, layoutProblems, metricProblems, panels, staleFiles, targets, tenantProblems, variableProblems,
+  CLICKHOUSE, datasourceProblems, idProblems, layoutProblems, metricProblems, panels, sourceProblems, staleFiles, targets, tenantProblems, variableProblems,
 } from './checks';
 
 const JSON_DIR = join(__dirname, '..', 'json');
@@ -74,6 +74,10 @@ describe.each(all.map((d) => [d.title, d]))('%s', (_title, d) => {
     expect(org).toMatchObject({ type: 'query', datasource: { type: 'prometheus' }, query: 'label_values(ai_arm_collector_polls_total, organization_id)' });
     expect(org.multi).toBeFalsy();
     expect(org.includeAll).toBeFalsy();
+  });
+
+  it('never adds pushed and vendor-reported requests: every request or error counter picks a source', () => {
+    expect(sourceProblems(d.json)).toEqual([]);
   });
 
   it('describes every panel, and says a ClickHouse panel needs a ClickHouse server', () => {
@@ -149,6 +153,14 @@ describe('the checks fail on a broken dashboard', () => {
       'Agents: ai_arm_agents is not filtered by organization_id="$organization"',
       'Agents: ai_arm_budget_spent_ratio is not filtered by organization_id="$organization"',
     ]);
+  });
+
+  it('a request or error counter read without picking a source', () => {
+    const json = byUid('aiarm-latency');
+    const panel = json.panels.find((p: any) => p.title === 'Error ratio per agent');
+    expect(sourceProblems(json)).toEqual([]);
+    panel.targets[0].expr = panel.targets[0].expr.replaceAll(', source="push"', '');
+    expect(sourceProblems(json)).toEqual(Array(3).fill('Error ratio per agent: ai_arm_requests_total does not pick a source (source="push" or source="vendor_report")'));
   });
 
   it('a variable nothing uses, or a ClickHouse panel without the clickhouse variable', () => {
