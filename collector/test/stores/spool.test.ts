@@ -55,15 +55,21 @@ const many = (n: number) => Array.from({ length: n }, () => interaction());
  * does (the writer cannot tell it from a failure, so it writes the rows again).
  */
 function withOutage(db: TelemetryDb) {
-  const state = { down: false, lostReplies: false, stored: [] as string[] };
+  const state = { down: false, lostReplies: false, stored: [] as string[], failed: 0 };
   const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
   const wrapped: TelemetryDb = {
     ...db,
     async insert(table, rows) {
-      if (state.down) throw refused();
+      if (state.down) {
+        state.failed++;
+        throw refused();
+      }
       await db.insert(table, rows);
       state.stored.push(...rows.map((r) => String(r.id)));
-      if (state.lostReplies) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      if (state.lostReplies) {
+        state.failed++;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
     },
   };
   return { db: wrapped, state };
@@ -272,6 +278,42 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await drained(spool);
     expect(await count()).toBe(5);
     expect(state.stored).toEqual(expect.arrayContaining(later.map((r) => r.id)));
+  });
+
+  it('stores every row exactly once when writes fail and recover over and over while appends keep coming', async () => {
+    const { db: flaky, state } = withOutage(db);
+    await db.command('SYSTEM STOP MERGES {db:Identifier}.interactions');
+    const spool = await start(flaky, { batchRows: 40 });
+    const sent: string[] = [];
+    const appending = (async () => {
+      for (let wave = 0; wave < 12; wave++) {
+        // Five callers at a time; the order of the calls is the order of the spool.
+        const calls = Array.from({ length: 5 }, (_, i) => {
+          const rows = many(1 + ((wave + i) % 9));
+          sent.push(...rows.map((r) => r.id));
+          return spool.append(rows);
+        });
+        await Promise.all(calls);
+      }
+    })();
+    for (let flip = 0; flip < 8; flip++) {
+      // Down, then replies lost (rows land unacknowledged), then up: each for a few milliseconds.
+      state.down = flip % 3 === 0;
+      state.lostReplies = flip % 3 === 1;
+      await new Promise((r) => setTimeout(r, 8));
+    }
+    await appending;
+    state.down = false;
+    state.lostReplies = false;
+    await drained(spool);
+    expect(state.failed).toBeGreaterThan(0);
+    expect(await count()).toBe(sent.length);
+    const ids = await db.query<{ id: string }>('SELECT id FROM {db:Identifier}.interactions FINAL ORDER BY id');
+    expect(ids.map((r) => r.id)).toEqual([...sent].sort());
+    // Rows reached the table in the order they were accepted, replays apart.
+    const firstSeen = [...new Set(state.stored)];
+    expect(firstSeen).toEqual(sent);
+    await db.command('SYSTEM START MERGES {db:Identifier}.interactions');
   });
 
   it('refuses appends once closed', async () => {

@@ -45,8 +45,12 @@ export interface Batch {
   end: Position;
 }
 
-/** Rows of recent frames held in memory for the drainer, in batches; beyond, it reads them back from disk. */
-const CACHE_BATCHES = 4;
+/**
+ * Rows of recent frames held in memory for the drainer, in batches: enough for a drainer that
+ * keeps up never to parse what it stores; a backlog beyond is read back from disk, not held in
+ * the heap.
+ */
+const CACHE_BATCHES = 2;
 /** A group this large is written at once, without waiting out the linger. */
 const GROUP_BYTES = 1 << 20;
 
@@ -173,7 +177,8 @@ export class SpoolLog {
     this.writing = this.writeGroup(group).finally(() => {
       this.writing = null;
       this.inFlightBytes = 0;
-      if (this.pending.frames.length > 0) this.schedule();
+      // The frames that came in during the write have waited long enough: they go at once, together.
+      if (this.pending.frames.length > 0 && !this.lingerTimer) void this.commit();
     });
     return this.writing;
   }

@@ -18,7 +18,7 @@ export interface SpoolOptions {
   batchRows?: number;
   /** How long the first append of a group waits for others to share its write and fdatasync. */
   lingerMs?: number;
-  /** First wait after a failed store; doubles per failure, up to a minute. */
+  /** First wait after a failed store; doubles per failure, up to 30 times it. */
   retryMs?: number;
 }
 
@@ -42,7 +42,8 @@ export interface Spool {
   close(): Promise<void>;
 }
 
-const MAX_RETRY_MS = 60_000;
+/** The longest wait between tries, in retryMs: an outage's end is noticed within it. */
+const MAX_RETRY_STEPS = 30;
 
 /**
  * A write-ahead log in front of ClickHouse for rows that were promised to their sender
@@ -74,7 +75,7 @@ class DiskSpool implements Spool {
   private drainRate = 0;
 
   constructor(private readonly opts: SpoolOptions) {
-    this.batchRows = opts.batchRows ?? 20_000;
+    this.batchRows = opts.batchRows ?? 10_000;
     this.retryMs = opts.retryMs ?? 1000;
     this.log = new SpoolLog(opts.dir, opts.table, opts.log, opts.maxBytes, opts.lingerMs ?? 2, this.batchRows);
     this.log.onWritten = () => {
@@ -107,7 +108,11 @@ class DiskSpool implements Spool {
         new SpoolFullError(retryAfterSeconds, `the ${this.opts.table} spool is full (${this.log.diskBytes} of ${this.opts.maxBytes} bytes) while ClickHouse catches up; retry in ${retryAfterSeconds} s`),
       );
     }
-    return this.log.append(frame, rows);
+    return this.log.append(frame, rows).catch((err: NodeJS.ErrnoException) => {
+      // A full disk is a full spool, whatever the bound says: the sender is asked to come back.
+      if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw new SpoolFullError(this.retryAfter(), `no room left on the spool's disk (${err.code}); retry later`);
+      throw err;
+    });
   }
 
   backlog(): { bytes: number; rows: number } {
@@ -155,7 +160,7 @@ class DiskSpool implements Spool {
       if (this.stopping) return;
       failures++;
       // A batch refused whole may hold only bad rows: tried again soon, with the rows appended since, which a working store takes.
-      await this.pause(outcome === 'refused-all' ? this.retryMs : Math.min(MAX_RETRY_MS, this.retryMs * 2 ** (failures - 1)));
+      await this.pause(outcome === 'refused-all' ? this.retryMs : this.retryMs * Math.min(MAX_RETRY_STEPS, 2 ** Math.min(failures - 1, 16)));
     }
   }
 
