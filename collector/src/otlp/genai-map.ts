@@ -64,9 +64,13 @@ const FIRST_CHUNK_EVENTS = new Set(['gen_ai.content.completion.chunk', 'llm.cont
 
 /** Messages from OpenLLMetry's indexed attributes (`gen_ai.prompt.0.role`, `.content`). */
 function indexedMessages(a: Attrs, prefix: string): { role?: AttrValue; content?: AttrValue }[] | undefined {
+  if (!hasIndexed(a, prefix)) return undefined;
   const list = indexed(a, prefix);
   return list.length ? list.map((m) => ({ ...(m.role !== undefined ? { role: m.role } : {}), ...(m.content !== undefined ? { content: m.content } : {}) })) : undefined;
 }
+
+/** Whether OpenLLMetry's indexed messages are there at all (checked before the scan over every key). */
+const hasIndexed = (a: Attrs, prefix: string): boolean => a[`${prefix}.0.content`] !== undefined || a[`${prefix}.0.role`] !== undefined;
 
 interface Common {
   resource: Attrs;
@@ -110,7 +114,7 @@ function mapAttributes(c: Common): Mapped {
   const failed = c.failed || errorType !== undefined;
   const system = instructionsText(first(a, ['gen_ai.system_instructions'])) ?? systemFromIndexed(a);
   const toolNames = toolNamesOf(first(a, ['gen_ai.tool.definitions']));
-  if (toolNames.length === 0) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(f.name.slice(0, 255));
+  if (toolNames.length === 0 && a['llm.request.functions.0.name'] !== undefined) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(f.name.slice(0, 255));
   const contentIn = boundedContent(structured(first(a, ['gen_ai.input.messages'])) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.prompt'])) ?? c.eventContent?.input);
   const contentOut = boundedContent(structured(first(a, ['gen_ai.output.messages'])) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.completion'])) ?? c.eventContent?.output);
   const own = ownAgent(a) ?? c.inherited;
@@ -147,6 +151,7 @@ function mapAttributes(c: Common): Mapped {
 
 /** System instructions from OpenLLMetry's indexed prompt messages (role "system"). */
 function systemFromIndexed(a: Attrs): string | undefined {
+  if (!hasIndexed(a, 'gen_ai.prompt')) return undefined;
   const parts = indexed(a, 'gen_ai.prompt').filter((m) => m.role === 'system' && typeof m.content === 'string').map((m) => m.content as string);
   return parts.length ? parts.join('\n').slice(0, MAX_TEXT) : undefined;
 }

@@ -47,9 +47,20 @@ class Reader {
 
   string(end: number): string {
     const to = this.sub(end);
-    const s = this.buf.toString('utf8', this.pos, to);
+    const from = this.pos;
     this.pos = to;
-    return s;
+    // Attribute keys and most values are short ASCII: decoding them here beats a call into C++ per string.
+    if (to - from <= 48) {
+      const buf = this.buf;
+      let s = '';
+      for (let i = from; i < to; i++) {
+        const c = buf[i]!;
+        if (c >= 0x80) return buf.toString('utf8', from, to);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.buf.toString('utf8', from, to);
   }
 
   hex(end: number): string {
