@@ -44,6 +44,8 @@ export interface Spool {
 
 /** The longest wait between tries, in retryMs: an outage's end is noticed within it. */
 const MAX_RETRY_STEPS = 30;
+/** How long close() goes on storing a backlog: the rest waits on disk rather than hold up the shutdown. */
+const CLOSE_DRAIN_MS = 10_000;
 
 /**
  * A write-ahead log in front of ClickHouse for rows that were promised to their sender
@@ -55,6 +57,8 @@ const MAX_RETRY_STEPS = 30;
  * table is exactly-once as read with FINAL.
  */
 export async function openSpool(opts: SpoolOptions): Promise<Spool> {
+  // The name goes into file names and a pattern that finds them.
+  if (!/^[a-z_][a-z0-9_]*$/.test(opts.table)) throw new Error(`bad table name ${opts.table}`);
   await mkdir(opts.dir, { recursive: true });
   const spool = new DiskSpool(opts);
   await spool.start();
@@ -71,6 +75,7 @@ class DiskSpool implements Spool {
   private drainer: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private stopping = false;
+  private stopBy = Infinity;
   /** Bytes per second stored lately: what Retry-After is estimated from. */
   private drainRate = 0;
 
@@ -126,6 +131,7 @@ class DiskSpool implements Spool {
 
   private async shutdown(): Promise<void> {
     await this.log.flush();
+    this.stopBy = Date.now() + CLOSE_DRAIN_MS;
     this.stopping = true;
     this.wake?.();
     await this.drainer;
@@ -154,6 +160,7 @@ class DiskSpool implements Spool {
       }
       if (outcome === 'stored' || outcome === 'refused-some') {
         failures = 0;
+        if (Date.now() > this.stopBy) return;
         continue;
       }
       this.drainRate /= 2;
