@@ -6,7 +6,7 @@ import { startCollector } from '../src/server';
 import { startSimulator } from '../src/simulator/server';
 import { openStores } from '../src/stores';
 import { acquireDataLock, DataDirBusyError, readLiveLock } from '../src/runtime/data-lock';
-import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { quietLogger, seedPGlite, testConfig, testMetrics } from './support/stores';
 import { TEST_ROOT, uniqueName, workerDataDir } from './support/paths';
 import { appendAudit } from '../src/audit/log';
 import { ensureBootstrapKey } from '../src/auth/bootstrap';
@@ -106,6 +106,7 @@ describe('ai-arm CLI, in process', () => {
   it('audit verify checks every organisation chain, and exits 1 naming the first broken record', async () => {
     const dataDir = join(TEST_ROOT, uniqueName('audit'));
     process.env.ARM_DATA_DIR = dataDir;
+    seedPGlite(join(dataDir, 'pglite'));
     expect(await main(['migrate'])).toBe(0);
     // The test writes the chain directly, as the tables' owner.
     const db = systemDb(await openPGlite(join(dataDir, 'pglite')));

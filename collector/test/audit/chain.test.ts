@@ -8,15 +8,14 @@ import { appendAudit, chainedFields, type AuditContext, type AuditRow } from '..
 import { verifyChain } from '../../src/audit/verify';
 import { systemPrincipal } from '../../src/auth/principal';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
-import { freshPostgres } from '../support/stores';
+import { freshPGlite, freshPostgres } from '../support/stores';
 import { systemDb } from '../support/system-db';
 
 const engines: [string, () => Promise<{ db: ControlPlaneDb; close(): Promise<void> }>][] = [
   ['PGlite', async () => {
-    const db = await openPGlite(null);
-    return { db, close: () => db.close() };
+    const pglite = await freshPGlite();
+    return { db: pglite.db, close: () => pglite.drop() };
   }],
   ['PostgreSQL', async () => {
     const pg = await freshPostgres();

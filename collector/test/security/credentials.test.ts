@@ -7,12 +7,11 @@ import { Poller } from '../../src/poller/poller';
 import { loadStoredConnections, storeConnection } from '../../src/poller/stored-connections';
 import { parseMasterKey } from '../../src/config/master-key';
 import { CredentialVault, open, seal } from '../../src/security/envelope-crypto';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { quietLogger, testConfig } from '../support/stores';
+import { freshPGlite, quietLogger, testConfig } from '../support/stores';
 import { uniqueName } from '../support/paths';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
@@ -44,11 +43,12 @@ describe('envelope encryption of vendor credentials', () => {
 
   describe('stored connections (PGlite)', () => {
     let db: ControlPlaneDb;
+    let drop: () => Promise<void>;
     beforeAll(async () => {
-      db = await openPGlite(null);
+      ({ db, drop } = await freshPGlite());
       await migratePostgres(db);
     });
-    afterAll(() => db.close());
+    afterAll(() => drop());
 
     it('keeps only a hint in clear, a data key per organisation wrapped by the master key, and needs that key to read it back', async () => {
       const [a] = await systemDb(db).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('A', 'a') RETURNING id");

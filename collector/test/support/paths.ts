@@ -17,3 +17,9 @@ export const workerDataDir = () => join(TEST_ROOT, `worker-${process.env.JEST_WO
 
 let counter = 0;
 export const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+
+/**
+ * A PGlite cluster initialised once per run by the global setup, empty and unmigrated. PGlite's
+ * initdb takes about ten seconds in WASM; a test that needs a PGlite of its own starts from a copy.
+ */
+export const pgliteTemplate = (root = TEST_ROOT) => join(root, 'pglite-template');

@@ -1,3 +1,5 @@
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/env';
 import { createLogger } from '../../src/logger';
@@ -6,13 +8,38 @@ import { PrometheusSink } from '../../src/metrics/prometheus-sink';
 import { openPostgres } from '../../src/stores/postgres/pg';
 import { openPGlite } from '../../src/stores/postgres/pglite';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
-import { uniqueName, workerDataDir } from './paths';
+import { pgliteTemplate, TEST_ROOT, uniqueName, workerDataDir } from './paths';
 
 export const quietLogger = () => createLogger('silent');
 
 /** A collector config on this worker's data directory with a ClickHouse database of its own. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ ARM_DATA_DIR: workerDataDir(), ARM_CLICKHOUSE_DATABASE: uniqueName('t'), ARM_PORT: '0', ...env });
+  const config = loadConfig({ ARM_DATA_DIR: workerDataDir(), ARM_CLICKHOUSE_DATABASE: uniqueName('t'), ARM_PORT: '0', ...env });
+  if (!config.postgresUrl) seedPGlite(join(config.dataDir, 'pglite'));
+  return config;
+}
+
+/**
+ * Gives `dir` a copy of the run's initialised PGlite cluster (see `pgliteTemplate`) unless it
+ * holds one already, so opening it skips initdb; migrations still run as on a first start.
+ * Without the template (a run without the global setup) PGlite initialises it as usual.
+ */
+export function seedPGlite(dir: string): string {
+  if (!existsSync(join(dir, 'PG_VERSION')) && existsSync(join(pgliteTemplate(), 'PG_VERSION'))) cpSync(pgliteTemplate(), dir, { recursive: true });
+  return dir;
+}
+
+/** A PGlite of its own, empty and unmigrated, in a directory `drop` removes. */
+export async function freshPGlite(): Promise<{ db: ControlPlaneDb; drop(): Promise<void> }> {
+  const dir = seedPGlite(join(TEST_ROOT, uniqueName('pglite')));
+  const db = await openPGlite(dir);
+  return {
+    db,
+    async drop() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function testMetrics(): { sink: PrometheusSink; metrics: Instruments } {
@@ -51,6 +78,6 @@ export async function freshPostgres(): Promise<{ db: ControlPlaneDb; url: string
 
 /** Both engines of the control-plane role, each opened empty, for `describe.each`. */
 export const controlPlaneEngines: [string, () => Promise<{ db: ControlPlaneDb; drop(): Promise<void> }>][] = [
-  ['PGlite', async () => { const db = await openPGlite(null); return { db, drop: () => db.close() }; }],
+  ['PGlite', freshPGlite],
   ['PostgreSQL', freshPostgres],
 ];
