@@ -80,6 +80,9 @@ export function unstorableString(value: unknown, path: string, depth = 0): { fie
     return why ? { field: path, why } : null;
   }
   if (value === null || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return null;
+  // A binary body (OTLP protobuf) is bytes, not text: its decoder checks the strings it reads.
+  // Walking it as an object made a key per byte (15 ms and megabytes of garbage per 100-span export).
+  if (ArrayBuffer.isView(value)) return null;
   for (const [k, v] of Object.entries(value)) {
     const bad = unstorableString(k, path, depth + 1) ?? unstorableString(v, `${path}/${k}`, depth + 1);
     if (bad) return bad;
