@@ -2,7 +2,8 @@
  * The raw-insert baseline of bench:poll, in a process of its own so that its memory is
  * measured from a fresh engine: reads JSON lines of vendor_usage rows, inserts them into
  * new embedded stores in batches of the given size, prints rows/s and RSS growth as JSON.
- *   node --expose-gc --conditions=@ai-arm/source --import tsx bench/raw-insert.ts ROWS_FILE BATCH
+ * bench:ingest passes TABLE (interactions) for its baseline.
+ *   node --expose-gc --conditions=@ai-arm/source --import tsx bench/raw-insert.ts ROWS_FILE BATCH [TABLE]
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,7 @@ import { openTelemetryDb } from '../src/stores/clickhouse/client';
 import { migrateClickHouse } from '../src/stores/clickhouse/migrate';
 
 async function main() {
-  const [file, batchArg] = process.argv.slice(2);
+  const [file, batchArg, table = 'vendor_usage'] = process.argv.slice(2);
   const batch = Number(batchArg);
   const rows: Record<string, unknown>[] = [];
   for await (const line of createInterface({ input: createReadStream(file!) })) if (line) rows.push(JSON.parse(line) as Record<string, unknown>);
@@ -27,7 +28,7 @@ async function main() {
   for (let i = 0; i < rows.length; i += batch) {
     const chunk = rows.slice(i, i + batch);
     const t = performance.now();
-    await db.insert('vendor_usage', chunk);
+    await db.insert(table, chunk);
     seconds += (performance.now() - t) / 1000;
   }
   clearInterval(sampler);

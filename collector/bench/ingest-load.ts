@@ -1,0 +1,202 @@
+/**
+ * The load side of bench:ingest, in its own process: OTLP/HTTP protobuf export requests of
+ * `spansPerBatch` GenAI spans each, from `connections` clients in a closed loop (each sends its
+ * next request when the previous one answered), for a warm-up and then the measured seconds.
+ *   argv: <json LoadJob>
+ * The batches are built once with the OpenTelemetry SDK from the simulator's agent traffic and
+ * encoded with the SDK's own protobuf serializer; each request is a copy of one with fresh span
+ * ids written into it, so every span sent is a new interaction (nothing for the store to merge).
+ * Prints `measure` when the warm-up ends, then one JSON line of results.
+ */
+import { Agent, request } from 'node:http';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SpanKind, SpanStatusCode, ROOT_CONTEXT } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { spanAttributes } from '../src/simulator/agent-push';
+import { AgentTraffic, demoAgents, seededRng } from '../src/simulator/agent-traffic';
+import { createState } from '../src/simulator/state';
+
+export interface LoadJob {
+  url: string;
+  key: string;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  spansPerBatch: number;
+  /** Distinct batches encoded up front (agents, models, sizes differ between them). */
+  templates: number;
+}
+export interface LoadResult {
+  /** Measured window only. */
+  requests: number;
+  errors: number;
+  acceptedSpans: number;
+  rejectedSpans: number;
+  seconds: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Whole run, warm-up included: what the store must hold. */
+  totalAccepted: number;
+  totalSent: number;
+  statuses: Record<string, number>;
+  bytesPerRequest: number;
+}
+
+interface Template {
+  bytes: Buffer;
+  /** Where each span's 8-byte span id sits in `bytes`. */
+  spanIdAt: number[];
+}
+
+/** Encoded batches of the simulator's agent requests, as an instrumented service would export them. */
+function buildTemplates(job: LoadJob): Template[] {
+  const state = createState({ agents: 50, seed: 'bench-ingest' });
+  const traffic = new AgentTraffic(demoAgents(state.world), seededRng('bench-ingest'));
+  const spans: ReadableSpan[] = [];
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-ingest' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const tracer = provider.getTracer('bench-ingest');
+  const now = Date.now();
+  const templates: Template[] = [];
+  for (let t = 0; t < job.templates; t++) {
+    exporter.reset();
+    for (let i = 0; i < job.spansPerBatch; i++) {
+      const req = traffic.next(now - (t * job.spansPerBatch + i) * 7)!;
+      const span = tracer.startSpan(`chat ${req.agent.requestModel}`, { kind: SpanKind.CLIENT, startTime: new Date(req.startMs), attributes: spanAttributes(req) }, ROOT_CONTEXT);
+      if (req.status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end(new Date(req.startMs + req.durationMs));
+    }
+    spans.splice(0, spans.length, ...exporter.getFinishedSpans());
+    const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const spanIdAt = spans.map((s) => {
+      const id = Buffer.from(s.spanContext().spanId, 'hex');
+      // Span.span_id is field 2, length-delimited, 8 bytes: 0x12 0x08 then the id.
+      for (let at = bytes.indexOf(id); at >= 0; at = bytes.indexOf(id, at + 1)) if (bytes[at - 2] === 0x12 && bytes[at - 1] === 0x08) return at;
+      throw new Error(`span id ${s.spanContext().spanId} not found in the encoded batch`);
+    });
+    templates.push({ bytes, spanIdAt });
+  }
+  return templates;
+}
+
+/** rejected_spans of ExportTraceServiceResponse.partial_success (field 1, then its field 1); 0 when absent. */
+function rejectedSpans(body: Buffer): number {
+  let i = 0;
+  const varint = () => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = body[i++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+      shift += 7;
+    }
+  };
+  while (i < body.length) {
+    const tag = varint();
+    if (tag >> 3 === 1 && (tag & 7) === 2) {
+      const end = varint() + i;
+      while (i < end) {
+        const inner = varint();
+        if (inner >> 3 === 1 && (inner & 7) === 0) return varint();
+        if ((inner & 7) === 0) varint();
+        else if ((inner & 7) === 2) i += varint();
+        else return 0;
+      }
+      return 0;
+    }
+    if ((tag & 7) === 0) varint();
+    else if ((tag & 7) === 2) i += varint();
+    else return 0;
+  }
+  return 0;
+}
+
+async function main() {
+  const job = JSON.parse(process.argv[2]!) as LoadJob;
+  const templates = buildTemplates(job);
+  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  const target = new URL('/v1/traces', job.url);
+  // Span ids from a counter: unique across the run, never zero (an invalid id).
+  let nextSpanId = 1n;
+  let sequence = 0;
+  const body = () => {
+    const t = templates[sequence++ % templates.length]!;
+    const copy = Buffer.from(t.bytes);
+    for (const at of t.spanIdAt) copy.writeBigUInt64BE(nextSpanId++, at);
+    return copy;
+  };
+  const send = (payload: Buffer) =>
+    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': payload.length, authorization: `Bearer ${job.key}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+
+  const statuses: Record<string, number> = {};
+  let totalAccepted = 0;
+  let totalSent = 0;
+  let measuring = false;
+  const m = { requests: 0, errors: 0, accepted: 0, rejected: 0, latencies: [] as number[] };
+  const one = async () => {
+    const payload = body();
+    const started = performance.now();
+    let accepted = 0;
+    let rejected = 0;
+    let status = 0;
+    try {
+      const res = await send(payload);
+      status = res.status;
+      if (status === 200) {
+        rejected = rejectedSpans(res.body);
+        accepted = job.spansPerBatch - rejected;
+      } else rejected = job.spansPerBatch;
+    } catch {
+      rejected = job.spansPerBatch;
+    }
+    const ms = performance.now() - started;
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    totalSent += job.spansPerBatch;
+    totalAccepted += accepted;
+    if (!measuring) return;
+    m.requests++;
+    if (status !== 200) m.errors++;
+    m.accepted += accepted;
+    m.rejected += rejected;
+    m.latencies.push(ms);
+  };
+  const run = async (seconds: number) => {
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: job.connections }, async () => {
+      while (performance.now() < end) await one();
+    }));
+  };
+  await run(job.warmupSeconds);
+  measuring = true;
+  process.stdout.write('measure\n');
+  const started = performance.now();
+  await run(job.seconds);
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const lat = m.latencies.sort((a, b) => a - b);
+  const at = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] ?? NaN;
+  const result: LoadResult = {
+    requests: m.requests, errors: m.errors, acceptedSpans: m.accepted, rejectedSpans: m.rejected, seconds,
+    p50: at(0.5), p90: at(0.9), p99: at(0.99), max: lat.at(-1) ?? NaN,
+    totalAccepted, totalSent, statuses,
+    bytesPerRequest: Math.round(templates.reduce((n, t) => n + t.bytes.length, 0) / templates.length),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+/**
+ * The push path under load: the collector on its embedded stores (in this process, as the
+ * other benches run it) takes OTLP/HTTP protobuf export requests of 100 GenAI spans each from
+ * a separate load process (ingest-load.ts) over loopback, with an ingest key:
+ *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 4 --raw-rows 200000]
+ * Prints accepted spans/s, request latency (p50/p90/p99), the collector's CPU and RSS, and the
+ * ratio to a raw insert of the same rows into the same engine measured in this run; then checks
+ * that the store holds exactly the spans the collector accepted (counted with FINAL).
+ * Figures are printed beside the issue's targets, never asserted.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app';
+import { ApiKeyStore } from '../src/auth/store';
+import { loadConfig } from '../src/config/env';
+import { createLogger } from '../src/logger';
+import { Instruments } from '../src/metrics/instruments.generated';
+import { PrometheusSink } from '../src/metrics/prometheus-sink';
+import { ensureDefaultOrganization } from '../src/poller/organization';
+import { openStores } from '../src/stores';
+import { asSystem, asTenant } from '../src/stores/tenant-scope';
+import type { LoadJob, LoadResult } from './ingest-load';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '4' },
+    templates: { type: 'string', default: '64' },
+    'raw-rows': { type: 'string', default: '200000' },
+    'raw-batch': { type: 'string', default: '10000' },
+  },
+});
+const SPANS_PER_BATCH = 100;
+const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+/** Runs the load process; `onMeasure` fires when its warm-up ends and the measured window starts. */
+function runLoad(job: LoadJob, onMeasure: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@ai-arm/source', '--import', 'tsx', join(__dirname, 'ingest-load.ts'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let result: LoadResult | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line === 'measure') onMeasure();
+      else if (line.startsWith('{')) result = JSON.parse(line) as LoadResult;
+    });
+    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`load process exited ${code}`))));
+  });
+}
+
+async function main() {
+  const seconds = Number(values.seconds);
+  const warmup = Number(values.warmup);
+  const connections = Number(values.connections);
+  const rawRows = Number(values['raw-rows']);
+  const rawBatch = Number(values['raw-batch']);
+  const dir = mkdtempSync(join(tmpdir(), 'ai-arm-bench-ingest-'));
+  try {
+    // The load is one key's: the per-key request limit (ARM_RATE_LIMIT_PER_MINUTE) would cap it, not the collector.
+    const config = loadConfig({ ARM_DATA_DIR: dir, ARM_PORT: '0', ARM_LOG_LEVEL: 'warn', ARM_OTLP_GRPC_PORT: '0', ARM_RATE_LIMIT_PER_MINUTE: '1000000' });
+    const sink = new PrometheusSink({ processMetrics: false });
+    const metrics = new Instruments(sink);
+    const logger = createLogger('warn');
+    const stores = await openStores(config, metrics, logger);
+    const org = await ensureDefaultOrganization(stores.controlPlane);
+    const { key } = await asTenant(org, () => new ApiKeyStore(stores.controlPlane).create(org, 'bench:ingest', 'ingest', null));
+    const app = await buildApp({ config, stores, sink, logger, metrics });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+    global.gc?.();
+    const idle = process.memoryUsage().rss;
+    let peak = idle;
+    let cpu: NodeJS.CpuUsage | undefined;
+    let sampler: NodeJS.Timeout | undefined;
+    // How long the collector's event loop was held at a time: a blocked loop delays every request.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const job: LoadJob = { url, key, connections, warmupSeconds: warmup, seconds, spansPerBatch: SPANS_PER_BATCH, templates: Number(values.templates) };
+    console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request, ${connections} connections from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
+    const load = await runLoad(job, () => {
+      cpu = process.cpuUsage();
+      loopDelay.enable();
+      sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    });
+    const used = process.cpuUsage(cpu);
+    clearInterval(sampler);
+    loopDelay.disable();
+    const endRss = process.memoryUsage().rss;
+
+    // Everything accepted reaches ClickHouse: the app's close closes the pipeline and its spool, then the writer flushes.
+    await app.close();
+    await stores.writer.flush();
+    const [stored] = await asSystem('bench: stored count', () => stores.telemetry.query<{ n: string | number }>('SELECT count() AS n FROM {db:Identifier}.interactions FINAL WHERE organization_id = {org:UUID}', { org }));
+    const storedCount = Number(stored!.n);
+
+    // The baseline: the same rows, read back, inserted by the telemetry store's insert into fresh
+    // stores in a process of their own, in large batches; three runs, the median.
+    const sampleFile = join(dir, 'sample.jsonl');
+    writeFileSync(sampleFile, '');
+    let sampled = 0;
+    while (sampled < Math.min(rawRows, storedCount)) {
+      const rows = await asSystem('bench: raw-insert sample', () => stores.telemetry.query<Record<string, unknown>>('SELECT * FROM {db:Identifier}.interactions FINAL LIMIT {n:UInt32} OFFSET {o:UInt64}', { n: Math.min(20_000, rawRows - sampled), o: sampled }));
+      if (rows.length === 0) break;
+      appendFileSync(sampleFile, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      sampled += rows.length;
+    }
+    await stores.close();
+    const raws = [0, 1, 2].map(
+      () =>
+        JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--conditions=@ai-arm/source', '--import', 'tsx', join(__dirname, 'raw-insert.ts'), sampleFile, String(rawBatch), 'interactions'], { encoding: 'utf8', maxBuffer: 1 << 20 })) as {
+          rows: number;
+          rowsPerSecond: number;
+        },
+    );
+    const rawRate = raws.map((r) => r.rowsPerSecond).sort((a, b) => a - b)[1]!;
+
+    const rate = load.acceptedSpans / load.seconds;
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    // Other processes on the machine take the same cores: the figures mean little under a load above the core count.
+    console.log(`\nresults (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
+    console.log(`  requests:                ${n(load.requests)} in ${load.seconds.toFixed(1)} s (${load.errors} not 200; statuses over the whole run ${JSON.stringify(load.statuses)}; ${n(load.bytesPerRequest)} bytes each)`);
+    console.log(`  accepted spans/s:        ${n(rate)}  (aim 100,000 on 2 cores: ${verdict(rate >= 100_000)}; ${n(load.rejectedSpans)} rejected)`);
+    console.log(`  request latency:         p50 ${load.p50.toFixed(1)} ms, p90 ${load.p90.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms  (target p99 < 50 ms per ${SPANS_PER_BATCH}-span request: ${verdict(load.p99 < 50)})`);
+    console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(used.user / 1e6).toFixed(1)} s, system ${(used.system / 1e6).toFixed(1)} s; chdb's threads included)`);
+    console.log(`  collector event loop:    delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+    console.log(`  collector RSS:           idle ${mb(idle)}, peak ${mb(peak)}, at the end ${mb(endRss)}`);
+    console.log(`  raw insert, same rows:   ${n(rawRate)} rows/s (median of ${raws.map((r) => n(r.rowsPerSecond)).join(', ')}; ${n(raws[0]!.rows)} stored rows, batches of ${n(rawBatch)}, same engine, fresh processes)`);
+    console.log(`  ratio accepted/raw:      ${(rate / rawRate).toFixed(2)}  (target >= 0.5: ${verdict(rate / rawRate >= 0.5)})`);
+    const same = storedCount === load.totalAccepted;
+    console.log(`  stored vs accepted:      ${n(storedCount)} stored (FINAL) of ${n(load.totalAccepted)} accepted over the whole run, warm-up included: ${same ? 'equal (nothing lost, nothing doubled)' : `MISMATCH by ${n(storedCount - load.totalAccepted)}`}`);
+    if (!same) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:ingest failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});
