@@ -3,6 +3,8 @@ import { asTenant } from '../stores/tenant-scope';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 
 const MAX_CACHED = 50_000;
+/** Every vendor an agent row may have: naming them all lets the lookup use the (organisation, vendor, vendor id) key. */
+const VENDORS = ['OPENAI', 'ANTHROPIC', 'GOOGLE', 'AZURE', 'CUSTOM'];
 
 /**
  * The agent an interaction is tied to: the agent whose vendor_agent_id is the pushed agent id
@@ -26,6 +28,12 @@ export class AgentResolver {
     const name = agent.name || agent.serviceName;
     if (!name) return null;
     return { vendorAgentId: (agent.serviceName ? `${agent.serviceName}/${name}` : name).slice(0, 255), name };
+  }
+
+  /** The agent's id when it is cached: the pipeline's path for a known agent, without a promise per span. */
+  cached(organizationId: string, agent: InteractionInput['agent']): string | undefined {
+    const key = AgentResolver.keyOf(agent);
+    return key ? this.cache.get(`${organizationId}|${key.vendorAgentId}`) : undefined;
   }
 
   async resolve(organizationId: string, agent: InteractionInput['agent'], source: InteractionSource): Promise<string | null> {
@@ -72,8 +80,8 @@ export class AgentResolver {
   private async find(organizationId: string, vendorAgentId: string): Promise<string | null> {
     // A vendor's own agent (polled) wins over a CUSTOM one of the same id.
     const [row] = await this.db.query<{ id: string }>(
-      `SELECT id FROM agents WHERE organization_id = $1 AND vendor_agent_id = $2 ORDER BY (vendor = 'CUSTOM'), created_at LIMIT 1`,
-      [organizationId, vendorAgentId],
+      `SELECT id FROM agents WHERE organization_id = $1 AND vendor = ANY($3) AND vendor_agent_id = $2 ORDER BY (vendor = 'CUSTOM'), created_at LIMIT 1`,
+      [organizationId, vendorAgentId, VENDORS],
     );
     return row?.id ?? null;
   }

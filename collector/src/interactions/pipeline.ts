@@ -66,7 +66,7 @@ export class InteractionPipeline implements InteractionSink {
     this.agents = new AgentResolver(deps.controlPlane, (org) => {
       if (changed) void Promise.resolve(changed(org)).catch((err: Error) => deps.log.warn({ err: err.message }, 'agent count not refreshed after registering an agent'));
     });
-    this.versions = new VersionRegistry(deps.controlPlane);
+    this.versions = new VersionRegistry(deps.controlPlane, (err) => deps.log.warn({ err: err.message }, 'agent versions: last-seen times not written; tried again at the next flush'));
     this.orgs = new OrgContexts(deps.controlPlane, deps.priceBook);
   }
 
@@ -99,9 +99,11 @@ export class InteractionPipeline implements InteractionSink {
         rejected.push({ index, id: typeof item.id === 'string' ? item.id.slice(0, MAX_ID) : '', reason });
         continue;
       }
-      const agentId = (await this.agents.resolve(org, item.agent, item.source))!;
+      // Known agents and versions are answered from memory without awaiting: the common case, per span.
+      const agentId = this.agents.cached(org, item.agent) ?? (await this.agents.resolve(org, item.agent, item.source))!;
       const shape = versionShape(item.requestModel, item.systemInstructions, item.toolNames);
-      const version = await this.versionOf(org, agentId, item, shape);
+      const known = this.versions.seenKnown(org, agentId, shape, item.startedAtMs);
+      const version = known !== undefined ? { agentId, number: known } : await this.versionOf(org, agentId, item, shape);
       const price = priceInteraction(ctx.book, item);
       rows.push(toRow(item, { organizationId: org, agentId: version.agentId, fingerprint: shape.fingerprint, cost: price.cost, capture: ctx.contentCapture, ingestedAt }));
       accepted.push({ item, agentId: version.agentId, price, version: version.number });

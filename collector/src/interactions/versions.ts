@@ -46,38 +46,61 @@ export class VersionRegistry {
   private readonly perAgent = new Map<string, Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly db: ControlPlaneDb) {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
+  constructor(
+    private readonly db: ControlPlaneDb,
+    onFlushError: (err: Error) => void = () => undefined,
+  ) {
+    this.timer = setInterval(() => void this.flush().catch(onFlushError), FLUSH_MS).unref();
   }
 
   /** The version number of this shape for the agent, registering it (first seen at `atMs`) when new. */
   async versionOf(organizationId: string, agentId: string, shape: VersionShape, atMs: number): Promise<number> {
+    const known = this.seenKnown(organizationId, agentId, shape, atMs);
+    if (known !== undefined) return known;
+    const version = await this.serial(agentId, () => this.register(organizationId, agentId, shape, atMs));
+    if (this.known.size >= MAX_CACHED) this.known.delete(this.known.keys().next().value!);
+    this.known.set(`${organizationId}|${agentId}|${shape.fingerprint}`, version);
+    this.sighting(organizationId, agentId, shape, atMs);
+    return version;
+  }
+
+  /** A known version's number, its sighting noted; undefined when it must be registered (versionOf). */
+  seenKnown(organizationId: string, agentId: string, shape: VersionShape, atMs: number): number | undefined {
+    const version = this.known.get(`${organizationId}|${agentId}|${shape.fingerprint}`);
+    if (version !== undefined) this.sighting(organizationId, agentId, shape, atMs);
+    return version;
+  }
+
+  private sighting(organizationId: string, agentId: string, shape: VersionShape, atMs: number): void {
     const key = `${organizationId}|${agentId}|${shape.fingerprint}`;
-    let version = this.known.get(key);
-    if (version === undefined) {
-      version = await this.serial(agentId, () => this.register(organizationId, agentId, shape, atMs));
-      if (this.known.size >= MAX_CACHED) this.known.delete(this.known.keys().next().value!);
-      this.known.set(key, version);
-    }
     const seen = this.pending.get(key);
     if (seen) {
       seen.first = Math.min(seen.first, atMs);
       seen.last = Math.max(seen.last, atMs);
     } else this.pending.set(key, { organizationId, agentId, fingerprint: shape.fingerprint, first: atMs, last: atMs });
-    return version;
   }
 
   /** Writes the gathered first and last seen times. */
   async flush(): Promise<void> {
-    const batch = [...this.pending.values()];
+    const batch = [...this.pending.entries()];
     this.pending.clear();
-    for (const s of batch) {
-      await asTenant(s.organizationId, () =>
-        this.db.query(
-          'UPDATE agent_versions SET first_seen_at = least(first_seen_at, $4), last_seen_at = greatest(last_seen_at, $5) WHERE organization_id = $1 AND agent_id = $2 AND fingerprint = $3',
-          [s.organizationId, s.agentId, s.fingerprint, new Date(s.first), new Date(s.last)],
-        ),
-      );
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]![1];
+      try {
+        await asTenant(s.organizationId, () =>
+          this.db.query(
+            'UPDATE agent_versions SET first_seen_at = least(first_seen_at, $4), last_seen_at = greatest(last_seen_at, $5) WHERE organization_id = $1 AND agent_id = $2 AND fingerprint = $3',
+            [s.organizationId, s.agentId, s.fingerprint, new Date(s.first), new Date(s.last)],
+          ),
+        );
+      } catch (err) {
+        // Kept for the next flush, merged with what was seen since.
+        for (const [key, left] of batch.slice(i)) {
+          const now = this.pending.get(key);
+          this.pending.set(key, now ? { ...left, first: Math.min(left.first, now.first), last: Math.max(left.last, now.last) } : left);
+        }
+        throw err;
+      }
     }
   }
 
