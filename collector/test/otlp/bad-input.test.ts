@@ -3,6 +3,9 @@ import * as grpc from '@grpc/grpc-js';
 import { ApiError } from '../../src/errors';
 import type { InteractionSink } from '../../src/interactions/interaction';
 import { credentialAuthenticator } from '../../src/auth/authenticate';
+import { ensureBootstrapKey } from '../../src/auth/bootstrap';
+import { randomToken } from '../../src/auth/tokens';
+import { systemDb } from '../support/system-db';
 import { startGrpcReceiver, type GrpcReceiver } from '../../src/otlp/grpc-server';
 import { authedApp } from '../api/support';
 import { quietLogger } from '../support/stores';
@@ -175,5 +178,17 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
     } finally {
       await app.close();
     }
+  });
+
+  it('stores spans for the organisation of the key that sent them, and no other sees them', async () => {
+    const slug = `otlp-b-${randomToken().slice(0, 8).toLowerCase()}`;
+    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
+    const keyB = `arm_sk_live_${randomToken()}`;
+    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    expect((await post(keyB, encodeTraces([{ attributes: chatAttrs({ 'gen_ai.agent.name': 'Agent of B' }) }]), PROTO)).status).toBe(200);
+    const names = async (key: string) => ((await t.call(key, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { name: string }[]).map((a) => a.name);
+    expect(await names(keyB)).toContain('Agent of B');
+    expect(await names(keyB)).not.toContain(firstAgentName);
+    expect(await names(t.admin)).not.toContain('Agent of B');
   });
 });
