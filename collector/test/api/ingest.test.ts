@@ -237,7 +237,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
 describe('ingest when the spool is full, and the interactions TTL (real PGlite and chdb)', () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   beforeAll(async () => {
-    t = await authedApp({ ARM_INGEST_SPOOL_MAX_MB: '1', ARM_INTERACTIONS_TTL_DAYS: '7' });
+    t = await authedApp({ ARM_INGEST_SPOOL_MAX_MB: '1', ARM_INTERACTIONS_TTL_DAYS: '7', ARM_INGEST_MAX_BODY_BYTES: '2000000' });
   });
   afterAll(() => t.close());
 
@@ -250,6 +250,13 @@ describe('ingest when the spool is full, and the interactions TTL (real PGlite a
     expect(Number(full.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     const small = await t.call(t.admin, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: [item('small-1')] } });
     expect(small.body.data.accepted).toBe(1);
+  });
+
+  it('takes bodies up to ARM_INGEST_MAX_BODY_BYTES (over the API\'s 1 MiB) and refuses larger ones with 413 in the envelope', async () => {
+    const huge = Array.from({ length: 9 }, (_, i) => item(`huge-${i}`, { systemInstructions: 'y'.repeat(250_000) }));
+    const res = await t.call(t.admin, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: huge } });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ success: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('sets the table TTL from ARM_INTERACTIONS_TTL_DAYS at start, and leaves it alone when it already matches', async () => {
