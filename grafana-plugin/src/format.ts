@@ -5,6 +5,16 @@ const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maxi
 /** The collector sends money as decimal strings (exact cents); they are only formatted here. */
 export const usd = (amount: string | number) => usdFormat.format(Number(amount));
 export const count = (n: number) => countFormat.format(n);
+const fineUsdFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 6,
+});
+/** One request's cost: fractions of a cent matter there, so up to six decimals ($0.000412). */
+export const usdFine = (amount: string | number) => fineUsdFormat.format(Number(amount));
+/** An RFC 3339 instant as `2026-12-06 21:30:01` (UTC, as the collector stores it). */
+export const utcTime = (iso: string) => new Date(iso).toISOString().replace('T', ' ').slice(0, 19);
 export const compact = (n: number) => compactFormat.format(n);
 export const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 

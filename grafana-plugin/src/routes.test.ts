@@ -27,6 +27,8 @@ const ALLOWED: Record<string, Role> = {
   'GET /api/v1/agents': 'Viewer',
   'GET /api/v1/agents/:id': 'Viewer',
   'GET /api/v1/agents/:id/health': 'Viewer',
+  'GET /api/v1/agents/:id/versions': 'Viewer',
+  'GET /api/v1/agents/:id/interactions': 'Viewer',
   'GET /api/v1/costs/summary': 'Viewer',
   'GET /api/v1/costs/breakdown': 'Viewer',
   'GET /api/v1/costs/usage': 'Viewer',

@@ -12,6 +12,8 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'GET /api/v1/agents',
   'GET /api/v1/agents/:id',
   'GET /api/v1/agents/:id/health',
+  'GET /api/v1/agents/:id/versions',
+  'GET /api/v1/agents/:id/interactions',
   'POST /api/v1/agents/:id/pause',
   'POST /api/v1/agents/:id/resume',
   'POST /api/v1/agents/:id/health-check',

@@ -11,10 +11,12 @@ import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
 import { hasRole } from '../../roles';
 import { LoadError } from '../../components/shared/LoadError';
 import { AgentCosts } from './AgentCosts';
+import { AgentInteractions } from './AgentInteractions';
 import { AgentSummary } from './AgentSummary';
+import { AgentVersions } from './AgentVersions';
 import { HealthHistory } from './HealthHistory';
 
-/** One agent: what it is, how healthy it has been, what it costs; check it or pause it now. */
+/** One agent: what it is, how healthy it has been, what it ran as and its recent requests, what it costs; check it or pause it now. */
 function AgentDetailPage() {
   const { id = '' } = useParams();
   const agent = useCollector<Agent>(`/api/v1/agents/${id}`);
@@ -95,6 +97,14 @@ function AgentDetailPage() {
           <section aria-label="Health history">
             <h3>Health history</h3>
             <HealthHistory agentId={a.id} generation={checks} />
+          </section>
+          <section aria-label="Versions">
+            <h3>Versions</h3>
+            <AgentVersions agentId={a.id} />
+          </section>
+          <section aria-label="Recent requests">
+            <h3>Recent requests</h3>
+            <AgentInteractions agentId={a.id} />
           </section>
           <section aria-label="Usage and cost">
             <h3>Usage and cost</h3>

@@ -12,7 +12,10 @@ import { Section } from './Section';
 import { getCostStyles } from './styles';
 import { rangeParams } from './view';
 
-type Totals = Record<'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained' | 'tracked' | 'untracked', number>;
+type Totals = Record<
+  'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained' | 'tracked' | 'untracked',
+  number
+>;
 
 /** Tracked and untracked come per vendor and day (pushed requests name no project), beside the records. */
 function totals(rows: CostRecord[], days: TrackedCostDay[]): Totals {
@@ -101,9 +104,9 @@ export function Unreconciled({ days }: { days: number }) {
                 <div className={s.card}>
                   <Figure label="Untracked" value={usd(all.untracked)} large />
                   <span className={s.muted}>
-                    Billed by the vendors beyond what the requests your agents pushed (OpenTelemetry or the ingest
-                    API) cost, per vendor and day: spend from callers that are not instrumented. Days not billed yet
-                    add nothing.
+                    Billed by the vendors beyond what the requests your agents pushed (OpenTelemetry or the ingest API)
+                    cost, per vendor and day: spend from callers that are not instrumented. Days not billed yet add
+                    nothing.
                   </span>
                 </div>
                 <div className={s.card}>

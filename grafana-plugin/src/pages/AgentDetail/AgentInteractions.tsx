@@ -1,0 +1,168 @@
+import React, { useState } from 'react';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Badge, Button, LoadingPlaceholder, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import type { Interaction, InteractionPageMeta } from '@ai-arm/schemas';
+import { collector, type CollectorError } from '../../api/collector';
+import { useCollector } from '../../api/useCollector';
+import { LoadError } from '../../components/shared/LoadError';
+import { getTableStyles } from '../../components/shared/tableStyles';
+import { count, usdFine, utcTime } from '../../format';
+
+export const PAGE_SIZE = 50;
+
+type StatusFilter = '' | 'ok' | 'error';
+const STATUSES: Array<{ label: string; value: StatusFilter }> = [
+  { label: 'All', value: '' },
+  { label: 'Succeeded', value: 'ok' },
+  { label: 'Failed', value: 'error' },
+];
+
+/** Pages after the first, fetched with "Load more"; they belong to one answer of the first page. */
+interface MorePages {
+  base: Interaction[] | undefined;
+  items: Interaction[];
+  cursor: string | null;
+  error?: CollectorError;
+}
+
+/** Input as the vendor counted it: uncached, cache reads and cache writes together. */
+const inputTokens = (t: Interaction['tokens']) => t.input + t.cacheRead + t.cacheWrite;
+
+/**
+ * The agent's recent requests (the collector's default range: the last 24 hours), newest first,
+ * a page at a time, all or only the failed or the succeeded ones.
+ */
+export function AgentInteractions({ agentId }: { agentId: string }) {
+  const s = useStyles2(getStyles);
+  const [status, setStatus] = useState<StatusFilter>('');
+  const path = `/api/v1/agents/${agentId}/interactions`;
+  const params = { limit: PAGE_SIZE, status: status || undefined };
+  const first = useCollector<Interaction[], InteractionPageMeta>(path, params);
+  const [more, setMore] = useState<MorePages>({ base: undefined, items: [], cursor: null });
+  const [loadingMore, setLoadingMore] = useState(false);
+  // A new first page (another filter, a reload) starts the list again: pages fetched after an
+  // earlier one do not belong to it.
+  const pages: MorePages =
+    more.base === first.data && first.data !== undefined
+      ? more
+      : { base: first.data, items: [], cursor: first.meta?.nextCursor ?? null };
+
+  const loadMore = async () => {
+    const base = pages;
+    setLoadingMore(true);
+    try {
+      const next = await collector<Interaction[], InteractionPageMeta>(path, {
+        params: { ...params, cursor: base.cursor ?? undefined },
+      });
+      setMore({ base: base.base, items: [...base.items, ...next.data], cursor: next.meta.nextCursor });
+    } catch (err) {
+      setMore({ ...base, error: err as CollectorError });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  if (first.error) {
+    return <LoadError title="Requests could not be loaded" error={first.error} onRetry={first.reload} />;
+  }
+  const rows = first.data ? [...first.data, ...pages.items] : [];
+  return (
+    <Stack direction="column" gap={1}>
+      <Stack alignItems="center" gap={2} wrap="wrap">
+        <RadioButtonGroup size="sm" options={STATUSES} value={status} onChange={setStatus} />
+        {first.data && (
+          <span aria-label="Requests shown">
+            {count(rows.length)} {status === 'error' ? 'failed ' : status === 'ok' ? 'succeeded ' : ''}
+            {rows.length === 1 ? 'request' : 'requests'} in the last 24 hours
+            {pages.cursor ? ' (more to load)' : ''}
+          </span>
+        )}
+      </Stack>
+      {!first.data ? (
+        <LoadingPlaceholder text="Loading requests…" />
+      ) : rows.length === 0 ? (
+        <p>
+          {status === ''
+            ? 'No requests pushed by this agent in the last 24 hours. Agents push their requests with OpenTelemetry (GenAI conventions) or the ingest API.'
+            : `No ${status === 'error' ? 'failed' : 'succeeded'} requests in the last 24 hours.`}
+        </p>
+      ) : (
+        <table className={cx(s.table, first.loading && s.stale)} aria-label="Requests" aria-busy={first.loading}>
+          <thead>
+            <tr>
+              <th>Time (UTC)</th>
+              <th>Model</th>
+              <th>Status</th>
+              <th>Error type</th>
+              <th className="num">Latency</th>
+              <th className="num">TTFT</th>
+              <th className="num">Tokens in / out</th>
+              <th className="num">Cost</th>
+              <th>Conversation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{utcTime(r.startedAt)}</td>
+                <td
+                  title={r.responseModel && r.responseModel !== r.model ? `answered by ${r.responseModel}` : undefined}
+                >
+                  {r.model}
+                </td>
+                <td>{r.status === 'ok' ? <Badge text="ok" color="green" /> : <Badge text="error" color="red" />}</td>
+                <td>{r.errorType ?? ''}</td>
+                <td className="num">{`${Math.round(r.latencyMs)} ms`}</td>
+                <td className="num">
+                  {r.timeToFirstTokenMs === null ? '—' : `${Math.round(r.timeToFirstTokenMs)} ms`}
+                </td>
+                <td
+                  className="num"
+                  title={`uncached ${count(r.tokens.input)}, cache read ${count(r.tokens.cacheRead)}, cache write ${count(r.tokens.cacheWrite)}`}
+                >
+                  {`${count(inputTokens(r.tokens))} / ${count(r.tokens.output)}`}
+                </td>
+                <td className="num">
+                  {r.costUsd === null ? <span title="Not in the price table">—</span> : usdFine(r.costUsd)}
+                </td>
+                <td>
+                  {r.conversationId ? (
+                    <code className={s.id} title={r.conversationId}>
+                      {r.conversationId}
+                    </code>
+                  ) : (
+                    ''
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {pages.error && (
+        <LoadError title="More requests could not be loaded" error={pages.error} onRetry={() => void loadMore()} />
+      )}
+      {first.data && pages.cursor && !pages.error && (
+        <div>
+          <Button size="sm" variant="secondary" disabled={loadingMore || first.loading} onClick={() => void loadMore()}>
+            {loadingMore ? 'Loading…' : `Load ${PAGE_SIZE} more`}
+          </Button>
+        </div>
+      )}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: getTableStyles(theme),
+  stale: css({ opacity: 0.6 }),
+  id: css({
+    display: 'inline-block',
+    maxWidth: '16ch',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    verticalAlign: 'bottom',
+  }),
+});
