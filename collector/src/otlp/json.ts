@@ -65,7 +65,9 @@ function keyValues(v: unknown, path: string, into: Attrs, depth: number): void {
   const items = list(v, path);
   for (let i = 0; i < items.length; i++) {
     const kv = obj(items[i], `${path}[${i}]`);
-    into[str(kv.key, `${path}[${i}].key`)] = anyValue(kv.value, `${path}[${i}].value`, depth);
+    const key = str(kv.key, `${path}[${i}].key`);
+    // A key named __proto__ would set the object's prototype, not an attribute.
+    if (key !== '__proto__') into[key] = anyValue(kv.value, `${path}[${i}].value`, depth);
   }
 }
 

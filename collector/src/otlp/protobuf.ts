@@ -135,7 +135,8 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number): void {
     else if (f === 2 && (tag & 7) === 2) value = anyValue(r, r.sub(end), depth);
     else r.skip(tag & 7, end);
   }
-  into[key] = value;
+  // A key named __proto__ would set the object's prototype, not an attribute: no instrumentation sends one.
+  if (key !== '__proto__') into[key] = value;
 }
 
 /** Resource: its attributes (field 1); the rest is skipped. */

@@ -148,6 +148,11 @@ describe('OTLP decoders agree', () => {
       ),
     );
     expect(json).toEqual(proto);
+    // An attribute named __proto__ sets no prototype in either decoder.
+    const sneaky = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'gen_ai.request.model', value: { stringValue: 'x' } }] } } }] }] }] }] });
+    const decoded = decodeTraceJson(Buffer.from(sneaky))[0]!.items[0]!.attributes;
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(decoded['gen_ai.request.model']).toBeUndefined();
     expect(proto[0]!.items[0]).toMatchObject({ traceId: TRACE, spanId: SPAN, startMs: T0, endMs: T0 + 800, statusCode: 2, attributes: attrs });
   });
 });
