@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentView, AgentVersion, Interaction } from '@ai-arm/schemas';
 import { randomToken } from '../../src/auth/tokens';
-import { DEMO_INGEST_KEY_FILE, DEMO_INGEST_KEY_NAME } from '../../src/cli/demo-agents';
+import { DEMO_INGEST_KEY_FILE, DEMO_INGEST_KEY_NAME, ensureDemoIngestKey } from '../../src/cli/demo-agents';
 import { startCollector, type RunningCollector } from '../../src/server';
 import { IN_HOUSE_AGENT } from '../../src/simulator/agent-traffic';
 import { quietLogger, testConfig } from '../support/stores';
@@ -61,6 +61,21 @@ describe('demo mode pushes the simulated agents’ requests as OTLP spans (colle
     expect(sampleTotal(pushed.join('\n'), 'ai_arm_requests_total')).toBeGreaterThan(0);
     const inHouseModel = metrics.split('\n').filter((l) => l.startsWith('gen_ai_client_operation_duration_seconds_count{') && l.includes('gen_ai_request_model="gpt-4o-mini"'));
     expect(sampleTotal(inHouseModel.join('\n'), 'gen_ai_client_operation_duration_seconds_count')).toBeGreaterThan(0);
+  });
+
+  it('reuses the saved key at the next start, issues a new one when none is saved, and issues none once the saved one was revoked', async () => {
+    const file = join(config.dataDir, DEMO_INGEST_KEY_FILE);
+    const saved = readFileSync(file, 'utf8').trim();
+    const org = collector.poller.connections[0]!.organizationId;
+    expect(await ensureDemoIngestKey(collector.stores.controlPlane, org, file)).toBe(saved);
+    const other = join(config.dataDir, `other-${randomToken(8)}.key`);
+    const fresh = await ensureDemoIngestKey(collector.stores.controlPlane, org, other);
+    expect(fresh).toMatch(/^arm_sk_live_/);
+    expect(fresh).not.toBe(saved);
+    const keys = await get<{ id: string; prefix: string; revokedAt: string | null }[]>('/api/v1/api-keys');
+    const id = keys.find((k) => fresh!.startsWith(k.prefix.replace(/[.]+$/, '')) && !k.revokedAt)!.id;
+    expect((await fetch(`${collector.url}/api/v1/api-keys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+    expect(await ensureDemoIngestKey(collector.stores.controlPlane, org, other)).toBeNull();
   });
 
   it('sends with an ingest key of its own, kept owner-only in the data directory, and flushes every span before the collector closes', async () => {
