@@ -35,7 +35,8 @@ export function rejectionOf(item: InteractionInput, nowMs: number): string | nul
   if (typeof item.id !== 'string' || item.id.length === 0 || item.id.length > MAX_ID) return `id must be 1 to ${MAX_ID} characters`;
   if (!AgentResolver.keyOf(item.agent ?? {})) return 'no agent: give an agent id, an agent name or a service name';
   if (!item.provider) return 'no provider (gen_ai.provider.name)';
-  if (!item.requestModel) return 'no model (gen_ai.request.model)';
+  if (!item.requestModel || item.requestModel.length > 255) return 'model (gen_ai.request.model) must be 1 to 255 characters';
+  if (item.provider.length > 128) return 'provider (gen_ai.provider.name) must be at most 128 characters';
   if (!Number.isFinite(item.startedAtMs) || item.startedAtMs < EARLIEST_MS) return 'start time is missing or before 2020';
   if (item.startedAtMs > nowMs + DAY_MS) return 'start time is more than a day in the future';
   if (!Number.isFinite(item.durationMs) || item.durationMs < 0 || item.durationMs > DAY_MS) return 'latency must be 0 to 86400000 ms';
