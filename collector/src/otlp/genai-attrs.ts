@@ -1,3 +1,4 @@
+import { storableText, unstorableBecause } from '../security/storable-text';
 import type { AttrValue, Attrs } from './model';
 
 /**
@@ -9,6 +10,9 @@ import type { AttrValue, Attrs } from './model';
 /** Longest text kept of one content field or the system instructions (the ingest API's bound). */
 export const MAX_TEXT = 262_144;
 const MAX_NAME = 255;
+
+/** Text a store can hold: a NUL byte or a lone surrogate (both sendable in OTLP/JSON, NUL in protobuf) becomes U+FFFD. */
+const storable = (s: string): string => (unstorableBecause(s) ? storableText(s) : s);
 
 export const first = (a: Attrs, keys: readonly string[]): AttrValue | undefined => {
   for (const k of keys) {
@@ -22,7 +26,7 @@ export function text(a: Attrs, keys: readonly string[], max = MAX_NAME): string 
   const v = first(a, keys);
   if (v === undefined) return undefined;
   const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-  return s === undefined || s.trim() === '' ? undefined : s.slice(0, max);
+  return s === undefined || s.trim() === '' ? undefined : storable(s.slice(0, max));
 }
 
 /** A token count: a non-negative integer, as a number or numeric text; `false` when it is something else. */
@@ -61,7 +65,7 @@ export function structured(v: AttrValue | undefined): AttrValue | undefined {
 export function instructionsText(v: AttrValue | undefined): string | undefined {
   const s = structured(v);
   if (s === undefined || s === null) return undefined;
-  if (typeof s === 'string') return s.slice(0, MAX_TEXT) || undefined;
+  if (typeof s === 'string') return storable(s.slice(0, MAX_TEXT)) || undefined;
   const parts: string[] = [];
   const walk = (x: AttrValue, depth: number): void => {
     if (depth > 4 || x === null) return;
@@ -75,7 +79,7 @@ export function instructionsText(v: AttrValue | undefined): string | undefined {
   };
   walk(s, 0);
   const joined = parts.join('\n');
-  return joined ? joined.slice(0, MAX_TEXT) : undefined;
+  return joined ? storable(joined.slice(0, MAX_TEXT)) : undefined;
 }
 
 /** Tool names from a definitions list: `[{type, name}]` (semconv) or `[{function: {name}}]` (OpenAI's request shape). */
@@ -87,7 +91,7 @@ export function toolNamesOf(v: AttrValue | undefined): string[] {
     if (t === null || typeof t !== 'object' || Array.isArray(t)) continue;
     const fn = t.function;
     const name = typeof t.name === 'string' ? t.name : fn && typeof fn === 'object' && !Array.isArray(fn) && typeof fn.name === 'string' ? fn.name : undefined;
-    if (name) names.push(name.slice(0, MAX_NAME));
+    if (name) names.push(storable(name.slice(0, MAX_NAME)));
   }
   return names;
 }

@@ -1,5 +1,5 @@
 import type { InteractionInput } from '../interactions/interaction';
-import { boundedContent, count, first, indexed, instructionsText, MAX_TEXT, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, structured, text, toolNamesOf } from './genai-attrs';
+import { boundedContent, count, first, indexed, instructionsText, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, structured, text, toolNamesOf } from './genai-attrs';
 import type { AttrValue, Attrs, OtlpGroup, OtlpLogRecord, OtlpSpan } from './model';
 
 /**
@@ -114,7 +114,7 @@ function mapAttributes(c: Common): Mapped {
   const failed = c.failed || errorType !== undefined;
   const system = instructionsText(first(a, ['gen_ai.system_instructions'])) ?? systemFromIndexed(a);
   const toolNames = toolNamesOf(first(a, ['gen_ai.tool.definitions']));
-  if (toolNames.length === 0 && a['llm.request.functions.0.name'] !== undefined) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(f.name.slice(0, 255));
+  if (toolNames.length === 0 && a['llm.request.functions.0.name'] !== undefined) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(text(f, ['name']) ?? '');
   const contentIn = boundedContent(structured(first(a, ['gen_ai.input.messages'])) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.prompt'])) ?? c.eventContent?.input);
   const contentOut = boundedContent(structured(first(a, ['gen_ai.output.messages'])) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.completion'])) ?? c.eventContent?.output);
   const own = ownAgent(a) ?? c.inherited;
@@ -153,7 +153,7 @@ function mapAttributes(c: Common): Mapped {
 function systemFromIndexed(a: Attrs): string | undefined {
   if (!hasIndexed(a, 'gen_ai.prompt')) return undefined;
   const parts = indexed(a, 'gen_ai.prompt').filter((m) => m.role === 'system' && typeof m.content === 'string').map((m) => m.content as string);
-  return parts.length ? parts.join('\n').slice(0, MAX_TEXT) : undefined;
+  return parts.length ? instructionsText(parts.join('\n')) : undefined;
 }
 
 const HEX_TRACE = /^[0-9a-f]{32}$/;

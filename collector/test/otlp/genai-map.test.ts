@@ -110,6 +110,11 @@ describe('GenAI mapping: what is not an interaction, and what is refused', () =>
     expect(mapped({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.cache_read.input_tokens': 500 }).tokens).toEqual({ input: 10, output: 0, cacheRead: 500, cacheWrite: 0 });
   });
 
+  it('replaces NUL bytes and lone surrogates in names and instructions (no store can hold them) with U+FFFD', () => {
+    const item = mapped({ 'gen_ai.agent.name': 'bad\u0000name', 'gen_ai.request.model': 'm\ud800', 'gen_ai.system_instructions': 'x\u0000y', 'llm.request.functions.0.name': 't\u0000' });
+    expect([item.agent.name, item.requestModel, item.systemInstructions, item.toolNames]).toEqual(['bad\ufffdname', 'm\ufffd', 'x\ufffdy', ['t\ufffd']]);
+  });
+
   it('cuts content and system instructions to 256 KiB', () => {
     const item = mapped({ 'gen_ai.system_instructions': 'x'.repeat(400_000), 'gen_ai.input.messages': 'y'.repeat(400_000) });
     expect(item.systemInstructions).toHaveLength(262_144);
