@@ -24,7 +24,7 @@ describe('agent attribution and versions (real PGlite)', () => {
     expect(versionShape('gpt-4o', 'Be brief.', ['a', 'b']).fingerprint).toBe(a.fingerprint);
     expect(versionShape('gpt-4o', 'Be briefer.', ['a', 'b']).fingerprint).not.toBe(a.fingerprint);
     expect(versionShape('gpt-4o-mini', 'Be brief.', ['a', 'b']).fingerprint).not.toBe(a.fingerprint);
-    expect(versionShape('gpt-4o', undefined, []).systemHash).toBeNull();
+    expect(versionShape('gpt-4o', undefined, []).system).toBeNull();
     // No field runs into the next: a model ending where the instructions begin is another shape.
     expect(versionShape('ab', 'c', []).fingerprint).not.toBe(versionShape('a', 'bc', []).fingerprint);
   });
