@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ApiError } from '../../src/errors';
 import type { InteractionSink } from '../../src/interactions/interaction';
 import { credentialAuthenticator } from '../../src/auth/authenticate';
+import { INGEST_CALLS } from '../../src/auth/grafana-role';
 import { ensureBootstrapKey } from '../../src/auth/bootstrap';
 import { randomToken } from '../../src/auth/tokens';
 import { systemDb } from '../support/system-db';
@@ -190,5 +191,21 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
     expect(await names(keyB)).toContain('Agent of B');
     expect(await names(keyB)).not.toContain(firstAgentName);
     expect(await names(t.admin)).not.toContain('Agent of B');
+  });
+
+  it('lets an ingest key reach exactly the receivers (INGEST_CALLS), and no other route of the collector', async () => {
+    const doc = (await t.call(null, { url: '/api/docs/openapi.json' })).body as { paths: Record<string, Record<string, unknown>> };
+    const table = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    for (const call of INGEST_CALLS) expect(table).toContain(call);
+    const reached: string[] = [];
+    for (const route of table) {
+      const [method, path] = route.split(' ') as [string, string];
+      const url = path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+      // Harmless arguments: an empty body (400, or an empty OTLP export); nothing is stored.
+      const res = await t.call(ingestKey, { method: method as 'GET', url, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '{}', headers: JSON_CT }) });
+      const refusedForRole = res.status === 403 && res.body?.error?.details?.actual === 'ingest';
+      if (!refusedForRole && !route.startsWith('GET /api/health') && route !== 'GET /metrics' && !route.startsWith('POST /api/auth/log')) reached.push(route);
+    }
+    expect(reached.sort()).toEqual([...INGEST_CALLS].sort());
   });
 });
