@@ -8,7 +8,6 @@ import type { TelemetryDb } from '../stores/clickhouse/client';
 import { openSpool, SpoolFullError } from '../stores/clickhouse/spool';
 import { asSystem } from '../stores/tenant-scope';
 import { InteractionPipeline, unavailable } from './pipeline';
-import { recordInteraction } from './record-metrics';
 import type { InteractionRowStore } from './rows';
 
 export interface OpenPipelineOptions {
@@ -24,7 +23,7 @@ export interface OpenPipelineOptions {
 export async function openPipeline(o: OpenPipelineOptions): Promise<InteractionPipeline> {
   await applyTtl(o.stores.telemetry, o.config.ingest.ttlDays, o.log);
   const rows = await spooledRows(o);
-  return new InteractionPipeline({ controlPlane: o.stores.controlPlane, rows, priceBook: o.priceBook, metrics: o.metrics, log: o.log, ...(o.agentsChanged ? { agentsChanged: o.agentsChanged } : {}) }).countWith(recordInteraction);
+  return new InteractionPipeline({ controlPlane: o.stores.controlPlane, rows, priceBook: o.priceBook, metrics: o.metrics, log: o.log, ...(o.agentsChanged ? { agentsChanged: o.agentsChanged } : {}) });
 }
 
 /**

@@ -8,6 +8,7 @@ import { AgentResolver } from './attribution';
 import type { IngestOutcome, InteractionInput, InteractionSink } from './interaction';
 import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
 import { RecentIds } from './recent-ids';
+import { recordInteraction } from './record-metrics';
 import { toRow, type InteractionRowStore } from './rows';
 import { versionShape, VersionRegistry } from './versions';
 
@@ -59,7 +60,7 @@ export class InteractionPipeline implements InteractionSink {
   readonly orgs: OrgContexts;
   private readonly recent = new RecentIds();
   private readonly now: () => number;
-  private count: InteractionCounter | null = null;
+  private count: InteractionCounter = recordInteraction;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -71,7 +72,7 @@ export class InteractionPipeline implements InteractionSink {
     this.orgs = new OrgContexts(deps.controlPlane, deps.priceBook);
   }
 
-  /** How accepted interactions are counted in the metrics (record-metrics.ts). */
+  /** How accepted interactions are counted in the metrics: recordInteraction (record-metrics.ts) unless told otherwise. */
   countWith(counter: InteractionCounter): this {
     this.count = counter;
     return this;
@@ -113,7 +114,7 @@ export class InteractionPipeline implements InteractionSink {
     // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
     for (const a of accepted) {
       if (!this.recent.firstTime(org, a.item.id, nowMs)) continue;
-      this.count?.(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
+      this.count(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
       if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel });
     }
     return { accepted: accepted.length, rejected };
