@@ -29,6 +29,31 @@ class Reader {
     return this.fail('varint longer than 10 bytes');
   }
 
+  /** An int64 varint, exact in its sign: negatives are ten bytes of two's complement, which a double cannot sum. */
+  int64(end: number): number {
+    const buf = this.buf;
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (this.pos >= end) this.fail('truncated varint');
+      const b = buf[this.pos++]!;
+      if (shift < 28) lo |= (b & 0x7f) << shift;
+      else if (shift === 28) {
+        lo |= (b & 0x0f) << 28;
+        hi |= (b & 0x7f) >> 4;
+      } else hi |= (b & 0x7f) << (shift - 32);
+      if (b < 0x80) {
+        lo >>>= 0;
+        hi >>>= 0;
+        if (hi < 0x80000000) return hi * 4294967296 + lo;
+        const nlo = (~lo + 1) >>> 0;
+        const nhi = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
+        return -(nhi * 4294967296 + nlo);
+      }
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
   /** A length-delimited field's end, checked against its parent's end. */
   sub(end: number): number {
     const len = this.varint(end);
@@ -89,7 +114,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
     const wire = tag & 7;
     if (field === 1 && wire === 2) value = r.string(end);
     else if (field === 2 && wire === 0) value = r.varint(end) !== 0;
-    else if (field === 3 && wire === 0) value = signed64(r.varint(end));
+    else if (field === 3 && wire === 0) value = r.int64(end);
     else if (field === 4 && wire === 1) {
       if (r.pos + 8 > end) r.fail('truncated double');
       value = r.buf.readDoubleLE(r.pos);
@@ -112,9 +137,6 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
   }
   return value;
 }
-
-/** A varint read as unsigned, back to the signed int64 it encodes (two's complement). */
-const signed64 = (n: number): number => (n >= 2 ** 63 ? n - 2 ** 64 : n);
 
 /** Repeated KeyValue (field `field` of the enclosing message) read into `into`, to `end`. */
 function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: number): void {

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ApiError } from '../../src/errors';
 import type { InteractionSink } from '../../src/interactions/interaction';
 import { credentialAuthenticator } from '../../src/auth/authenticate';
@@ -132,6 +133,13 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
     expect(res.body.partialSuccess.errorMessage).toContain('needs gen_ai.request.model');
     const empty = await post(ingestKey, JSON.stringify({ resourceSpans: [] }), JSON_CT);
     expect(empty.body).toEqual({});
+    // In protobuf, as the official SDK's own response decoder reads it.
+    const proto = await t.app.inject({ method: 'POST', url: '/v1/traces', headers: { ...PROTO, authorization: `Bearer ${ingestKey}` }, payload: encodeTraces([{ attributes: chatAttrs({ 'gen_ai.agent.name': firstAgentName, 'gen_ai.request.model': '' }) }, { attributes: chatAttrs({ 'gen_ai.usage.output_tokens': -1 }) }, { attributes: { 'db.system': 'postgresql' } }]) });
+    expect(proto.statusCode).toBe(200);
+    expect(proto.headers['content-type']).toMatch(/^application\/x-protobuf/);
+    const decoded = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(proto.rawPayload));
+    expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(2);
+    expect(decoded.partialSuccess?.errorMessage).toMatch(/^2 spans refused: .*needs gen_ai.request.model.*gen_ai.usage.output_tokens must be a non-negative integer/);
   });
 
   const unary = (path: string, body: Buffer, key: string | null) =>

@@ -5,6 +5,7 @@
  */
 const varint = (n: number | bigint): number[] => {
   let v = BigInt(n);
+  if (v < 0n) v += 1n << 64n; // int64 on the wire: two's complement, ten bytes
   const out: number[] = [];
   while (v >= 0x80n) {
     out.push(Number(v & 0x7fn) | 0x80);
