@@ -129,12 +129,12 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     expect(await metric('ai_arm_requests_total', { gen_ai_agent_id: dup!.id, source: 'push' })).toBe(1);
   });
 
-  it('leaves an unknown vendor\'s model unpriced (null, not 0)', async () => {
-    await ingest(ingestKey, [item('req-acme', { vendor: 'acme', agent: 'acme-bot' })]);
+  it('leaves an unknown vendor\'s model, and Azure OpenAI (the registry prices no Azure), unpriced (null, not 0)', async () => {
+    await ingest(ingestKey, [item('req-acme', { vendor: 'acme', agent: 'acme-bot' }), item('req-azure', { vendor: 'azure.ai.openai', agent: 'acme-bot', startedAt: at(T0 + 1) })]);
     const agents = (await t.call(viewer, { url: '/api/v1/agents?q=acme-bot' })).body.data as { id: string }[];
-    const [got] = (await interactions(viewer, agents[0]!.id)).body.data as Interaction[];
-    expect(got!.costUsd).toBeNull();
-    expect(await metric('ai_arm_tokens_unpriced_total', { organization_id: t.org, gen_ai_request_model: 'gpt-4o-mini' })).toBe(6_000_000);
+    const got = (await interactions(viewer, agents[0]!.id)).body.data as Interaction[];
+    expect(got.map((i) => [i.id, i.costUsd])).toEqual([['req-azure', null], ['req-acme', null]]);
+    expect(await metric('ai_arm_tokens_unpriced_total', { organization_id: t.org, gen_ai_request_model: 'gpt-4o-mini' })).toBe(12_000_000);
   });
 
   it('keeps content only once an admin turns capture on, with secrets and card numbers masked', async () => {
