@@ -1,4 +1,4 @@
-import { OtlpDecodeError, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
+import { OtlpDecodeError, wantedKey, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
 
 /**
  * OTLP/JSON (the proto3 JSON mapping with OTLP's deviations: hex trace and span ids, enums as
@@ -61,19 +61,19 @@ function anyValue(v: unknown, path: string, depth: number): AttrValue {
   return null;
 }
 
-function keyValues(v: unknown, path: string, into: Attrs, depth: number): void {
+function keyValues(v: unknown, path: string, into: Attrs, depth: number, filter = false): void {
   const items = list(v, path);
   for (let i = 0; i < items.length; i++) {
     const kv = obj(items[i], `${path}[${i}]`);
     const key = str(kv.key, `${path}[${i}].key`);
     // A key named __proto__ would set the object's prototype, not an attribute.
-    if (key !== '__proto__') into[key] = anyValue(kv.value, `${path}[${i}].value`, depth);
+    if (key !== '__proto__' && (!filter || wantedKey(key))) into[key] = anyValue(kv.value, `${path}[${i}].value`, depth);
   }
 }
 
 const attrsOf = (v: unknown, path: string): Attrs => {
   const out: Attrs = {};
-  keyValues(v, path, out, 0);
+  keyValues(v, path, out, 0, true);
   return out;
 };
 

@@ -48,3 +48,24 @@ export class OtlpDecodeError extends Error {}
 
 /** 64-bit nanoseconds as two 32-bit halves, to epoch milliseconds. */
 export const nanosToMs = (lo: number, hi: number): number => (hi * 4294967296 + lo) / 1e6;
+
+/**
+ * The attribute keys the GenAI mapping reads (genai-map.ts); the decoders skip the values of all
+ * others, so an HTTP or database span in the same export costs next to nothing.
+ */
+export function wantedKey(key: string): boolean {
+  switch (key.charCodeAt(0)) {
+    case 103: // g
+      return key.startsWith('gen_ai.');
+    case 108: // l
+      return key.startsWith('llm.');
+    case 116: // t
+      return key.startsWith('traceloop.') || key === 'telemetry.sdk.name';
+    case 101: // e
+      return key === 'error.type' || key === 'event.name';
+    case 115: // s
+      return key === 'service.name';
+    default:
+      return false;
+  }
+}

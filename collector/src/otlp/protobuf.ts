@@ -1,4 +1,4 @@
-import { nanosToMs, OtlpDecodeError, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
+import { nanosToMs, OtlpDecodeError, wantedKey, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
 
 /**
  * A reader of just the OTLP protobuf fields the GenAI mapping needs (field numbers from
@@ -130,7 +130,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
       value = list;
     } else if (field === 6 && wire === 2) {
       const obj: Attrs = {};
-      keyValues(r, r.sub(end), obj, depth + 1, 1);
+      keyValues(r, r.sub(end), obj, depth + 1, 1, false);
       value = obj;
     } else if (field === 7 && wire === 2) value = r.hex(end);
     else r.skip(wire, end);
@@ -138,33 +138,43 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
   return value;
 }
 
-/** Repeated KeyValue (field `field` of the enclosing message) read into `into`, to `end`. */
-function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: number): void {
+/** Repeated KeyValue (field `field` of the enclosing message) read into `into`, to `end`; all keys (kvlist values). */
+function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: number, filter = false): void {
   while (r.pos < end) {
     const tag = r.varint(end);
-    if (tag >>> 3 === field && (tag & 7) === 2) keyValue(r, r.sub(end), into, depth);
+    if (tag >>> 3 === field && (tag & 7) === 2) keyValue(r, r.sub(end), into, depth, filter);
     else r.skip(tag & 7, end);
   }
 }
 
-function keyValue(r: Reader, end: number, into: Attrs, depth: number): void {
+/** One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread. */
+function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true): void {
   let key = '';
+  let keyRead = false;
   let value: AttrValue = null;
   while (r.pos < end) {
     const tag = r.varint(end);
     const f = tag >>> 3;
-    if (f === 1 && (tag & 7) === 2) key = r.string(end);
-    else if (f === 2 && (tag & 7) === 2) value = anyValue(r, r.sub(end), depth);
-    else r.skip(tag & 7, end);
+    if (f === 1 && (tag & 7) === 2) {
+      key = r.string(end);
+      keyRead = true;
+      if (filter && !wantedKey(key)) {
+        r.pos = end;
+        return;
+      }
+    } else if (f === 2 && (tag & 7) === 2) {
+      if (filter && keyRead && !wantedKey(key)) r.skip(2, end);
+      else value = anyValue(r, r.sub(end), depth);
+    } else r.skip(tag & 7, end);
   }
   // A key named __proto__ would set the object's prototype, not an attribute: no instrumentation sends one.
-  if (key !== '__proto__') into[key] = value;
+  if (key !== '__proto__' && (!filter || wantedKey(key))) into[key] = value;
 }
 
 /** Resource: its attributes (field 1); the rest is skipped. */
 function resource(r: Reader, end: number): Attrs {
   const attrs: Attrs = {};
-  keyValues(r, end, attrs, 0, 1);
+  keyValues(r, end, attrs, 0, 1, true);
   return attrs;
 }
 

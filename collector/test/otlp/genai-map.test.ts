@@ -153,8 +153,9 @@ describe('OTLP decoders agree', () => {
       ),
     );
     expect(json).toEqual(proto);
-    const ints = decodeTraceRequest(encodeTraces([{ attributes: { a: -1, b: -5000000000, c: 2 ** 40 + 3, d: 0 } }]))[0]!.items[0]!.attributes;
-    expect(ints).toEqual({ a: -1, b: -5000000000, c: 2 ** 40 + 3, d: 0 });
+    const ints = decodeTraceRequest(encodeTraces([{ attributes: { 'gen_ai.a': -1, 'gen_ai.b': -5000000000, 'gen_ai.c': 2 ** 40 + 3, 'gen_ai.d': 0, 'http.url': 'https://x' } }]))[0]!.items[0]!.attributes;
+    // Only the attributes the mapping reads are kept; the values of the others are skipped unread.
+    expect(ints).toEqual({ 'gen_ai.a': -1, 'gen_ai.b': -5000000000, 'gen_ai.c': 2 ** 40 + 3, 'gen_ai.d': 0 });
     // An attribute named __proto__ sets no prototype in either decoder.
     const sneaky = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'gen_ai.request.model', value: { stringValue: 'x' } }] } } }] }] }] }] });
     const decoded = decodeTraceJson(Buffer.from(sneaky))[0]!.items[0]!.attributes;
