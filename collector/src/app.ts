@@ -111,9 +111,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(userRoutes, { controlPlane });
   await app.register(auditRoutes, { controlPlane, audit: deps.config.audit });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
-  await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now });
   const ingest = deps.ingest ?? (await openPipeline({ config: deps.config, stores: deps.stores, metrics: deps.metrics ?? new Instruments(deps.sink), log: deps.logger.child({ component: 'ingest' }), priceBook: (org) => costs.priceBook(org), agentsChanged: (org) => deps.agents?.reportAgentCounts(org) }));
   if (!deps.ingest) app.addHook('onClose', () => ingest.close());
+  await app.register(agentRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.agents ?? null, now, removed: (id) => ingest.forgetAgent(id) });
   await app.register(organizationRoutes, { controlPlane, changed: (org) => ingest.orgs.invalidate(org) });
   await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(otlpRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });

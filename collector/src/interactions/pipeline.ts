@@ -120,14 +120,19 @@ export class InteractionPipeline implements InteractionSink {
     return { accepted: accepted.length, rejected };
   }
 
+  /** An agent was removed: the next request that names it registers it again, with a fresh version history. */
+  forgetAgent(agentId: string): void {
+    this.agents.forget(agentId);
+    this.versions.forget(agentId);
+  }
+
   /** The version, registering the agent again when it was removed since it was cached. */
   private async versionOf(org: string, agentId: string, item: InteractionInput, shape: ReturnType<typeof versionShape>): Promise<{ agentId: string; number: number }> {
     try {
       return { agentId, number: await this.versions.versionOf(org, agentId, shape, item.startedAtMs) };
     } catch (err) {
       if ((err as { code?: string }).code !== '23503') throw err;
-      this.agents.forget(agentId);
-      this.versions.forget(agentId);
+      this.forgetAgent(agentId);
       const again = (await this.agents.resolve(org, item.agent, item.source))!;
       return { agentId: again, number: await this.versions.versionOf(org, again, shape, item.startedAtMs) };
     }

@@ -56,7 +56,14 @@ const RangeQuery = Type.Object({ range: Type.Optional(Type.String({ pattern: '^\
  * The agent inventory: list with filters, search, sort, cursor paging and counts per vendor;
  * custom agents; pause and resume; health now and over time.
  */
-export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlaneDb; telemetry: TelemetryDb; runtime: AgentRuntime | null; now: () => Date }> = async (app, { controlPlane, telemetry, runtime, now }) => {
+export const agentRoutes: FastifyPluginAsyncTypebox<{
+  controlPlane: ControlPlaneDb;
+  telemetry: TelemetryDb;
+  runtime: AgentRuntime | null;
+  now: () => Date;
+  /** Told of a removed agent, so the push path stops attributing requests to it from memory. */
+  removed?: (agentId: string) => void;
+}> = async (app, { controlPlane, telemetry, runtime, now, removed: onRemoved }) => {
   const agents = new AgentStore(controlPlane);
   const found = async (org: string, id: string): Promise<AgentView> => {
     const a = await agents.get(org, id);
@@ -133,6 +140,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
         await new AgentStore(tx).remove(a.organizationId, a.id);
       },
     });
+    onRemoved?.(removed.id);
     return { success: true as const, data: { id: removed.id, deleted: true as const } };
   });
 

@@ -120,6 +120,16 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     expect(page.map((i) => [i.id, i.version])).toEqual([['req-2', 2], ['req-1', 1]]);
   });
 
+  it('registers a removed custom agent afresh on its next request, not under the id it had in memory', async () => {
+    await ingest(ingestKey, [item('req-gone-1', { agent: 'gone-bot', startedAt: at(T0 + 3 * HOUR) })]);
+    const [before] = (await t.call(viewer, { url: '/api/v1/agents?q=gone-bot' })).body.data as { id: string }[];
+    expect((await t.call(t.admin, { method: 'DELETE', url: `/api/v1/agents/${before!.id}` })).status).toBe(200);
+    expect((await ingest(ingestKey, [item('req-gone-2', { agent: 'gone-bot', startedAt: at(T0 + 3 * HOUR + 1) })])).body.data.accepted).toBe(1);
+    const [after] = (await t.call(viewer, { url: '/api/v1/agents?q=gone-bot' })).body.data as { id: string }[];
+    expect(after!.id).not.toBe(before!.id);
+    expect(((await interactions(viewer, after!.id)).body.data as Interaction[]).map((i) => [i.id, i.version])).toEqual([['req-gone-2', 1]]);
+  });
+
   it('stores and counts an id sent twice once', async () => {
     await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);
     await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);
