@@ -3,6 +3,7 @@ import { readMigrations } from '@ai-arm/schemas';
 import { runCli, waitForCollector, type CliRun } from './support/cli';
 import { checkMetrics } from './support/promtool';
 import { TEST_ROOT, uniqueName } from './support/paths';
+import { seedPGlite } from './support/stores';
 
 /** The CLI as its own process: the configuration, lock and shutdown paths a user meets. */
 describe('ai-arm CLI as a process', () => {
@@ -21,6 +22,9 @@ describe('ai-arm CLI as a process', () => {
 
   it('starts in demo mode, answers migrate from the running collector, shuts down cleanly, restarts without re-migrating', async () => {
     const dataDir = join(TEST_ROOT, uniqueName('cli'));
+    // An initialised, unmigrated PGlite cluster (see seedPGlite): the first start still migrates
+    // everything; a first start on a truly empty volume is test/deploy/image.test.ts.
+    seedPGlite(join(dataDir, 'pglite'));
     const env = { ARM_DATA_DIR: dataDir, ARM_PORT: '0', ARM_LOG_LEVEL: 'info' };
 
     const first = track(runCli(['start'], env));
@@ -55,6 +59,7 @@ describe('ai-arm CLI as a process', () => {
 
   it('without ARM_BOOTSTRAP_API_KEY, the first start prints an admin key once, which works; a restart does not print it again', async () => {
     const dataDir = join(TEST_ROOT, uniqueName('boot'));
+    seedPGlite(join(dataDir, 'pglite'));
     const env = { ARM_DATA_DIR: dataDir, ARM_PORT: '0', ARM_BOOTSTRAP_API_KEY: '', ARM_POLL_INTERVAL_MS: '3600000' };
     const first = track(runCli(['start'], env));
     const url = await waitForCollector(dataDir, first);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireDataLock, readLiveLock, type LockInfo } from '../src/runtime/data-lock';
 import { runCli, TEST_API_KEY, waitForCollector, type CliRun } from './support/cli';
+import { seedPGlite } from './support/stores';
 import { until } from './support/wait';
 
 const BIN = join(__dirname, '..', 'bin', 'ai-arm.js');
@@ -47,6 +48,7 @@ describe('the data-directory lock of a collector that died', () => {
 
   it('SIGKILL of a collector whose parent never reaps it (a zombie): a restart on the same directory succeeds at once', async () => {
     const dir = tempDir();
+    seedPGlite(join(dir, 'pglite'));
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_BOOTSTRAP_API_KEY: TEST_API_KEY, ARM_DATA_DIR: dir, ARM_PORT: '0', ARM_LOG_LEVEL: 'warn', ARM_MASTER_KEY: 'c'.repeat(64) };
     // The shell starts the collector in the background, then becomes `sleep`, which never waits for its children.
     parent = spawn('sh', ['-c', `"${process.execPath}" --conditions=@ai-arm/source "${BIN}" start >/dev/null 2>&1 & exec sleep 600`], { env });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUTH, runCli, waitForCollector, type CliRun } from './support/cli';
 import { prometheus as prometheusBinary } from './support/promtool';
+import { seedPGlite } from './support/stores';
 import { freePort, until } from './support/wait';
 
 const HOUR = 3600;
@@ -31,6 +32,7 @@ describe('PromQL against a real Prometheus scraping the demo collector', () => {
     const bin = prometheusBinary();
     const dataDir = mkdtempSync(join(tmpdir(), 'ai-arm-prom-collector-'));
     dirs.push(dataDir);
+    seedPGlite(join(dataDir, 'pglite'));
     // One poll at start, then nothing on a timer: the test drives the rest, so the scraped
     // values hold still while it compares them.
     collector = runCli(['start'], { ARM_DATA_DIR: dataDir, ARM_PORT: '0', ARM_LOG_LEVEL: 'info', ARM_POLL_INTERVAL_MS: '3600000', ARM_HEALTH_INTERVAL_MS: '3600000' });

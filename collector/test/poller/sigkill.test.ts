@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { AUTH, runCli, waitForCollector, type CliRun } from '../support/cli';
 import { DAY, HOUR, truthOf } from '../support/poller';
+import { seedPGlite } from '../support/stores';
 import { sampleTotal, until } from '../support/wait';
 
 const BACKFILL_DAYS = 20;
@@ -31,6 +32,7 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     // and its truth is the data it served.
     sim = await startSimulator({ agents: 60, latencyMs: 150, now: Math.floor(Date.now() / 1000) });
     dir = mkdtempSync(join(tmpdir(), 'ai-arm-sigkill-'));
+    seedPGlite(join(dir, 'pglite'));
     const keys = sim.state.opts.keys;
     const env = {
       ARM_DATA_DIR: dir,

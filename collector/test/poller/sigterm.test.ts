@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/env';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { openStores } from '../../src/stores';
 import { runCli, waitForCollector, type CliRun } from '../support/cli';
-import { quietLogger, testMetrics } from '../support/stores';
+import { quietLogger, seedPGlite, testMetrics } from '../support/stores';
 import { sampleTotal, until } from '../support/wait';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
@@ -32,6 +32,7 @@ describe('SIGTERM while a poll waits out a vendor rate limit (child collector pr
   it('cancels the wait, flushes the buffered writes, closes the stores and exits 0 well within ARM_SHUTDOWN_TIMEOUT_MS', async () => {
     sim = await startSimulator({ agents: 5, now: Math.floor(Date.now() / 1000), rateLimit: { requests: LIMIT, windowSeconds: 600 } });
     dir = mkdtempSync(join(tmpdir(), 'ai-arm-sigterm-'));
+    seedPGlite(join(dir, 'pglite'));
     const keys = sim.state.opts.keys;
     run = runCli(['start'], {
       ARM_DATA_DIR: dir,
