@@ -1,3 +1,4 @@
+const { availableParallelism } = require('node:os');
 const base = require('../jest.config.base');
 
 /** @type {import('jest').Config} */
@@ -7,4 +8,8 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Jest's default (one worker fewer than the cores) runs the suite in band on a 2-core CI
+  // machine, one file after another; much of a file's time is spent waiting on child
+  // collectors, simulators, Prometheus and tsc, so two workers overlap it with another file.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
