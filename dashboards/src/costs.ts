@@ -43,8 +43,8 @@ export const costs = (): BuiltDashboard =>
             description: 'Tokens consumed per token type (input, output, cache reads and writes) at the current hourly rate.',
             targets: [{ expr: `sum by (gen_ai_token_type) (rate(ai_arm_tokens_total{${PMA}}[$__rate_interval])) * 3600`, legend: '{{gen_ai_token_type}}' }] }),
           promStat({ title: 'Unpriced tokens', w: 8, h: 8, steps: [[1, 'orange']],
-            description: "Tokens over the dashboard time range that the collector's price table could not price, per model; their cost is missing from every spend panel.",
-            expr: `sum by (gen_ai_request_model) (increase(ai_arm_tokens_unpriced_total{${PM}}[$__range]))`, legend: '{{gen_ai_request_model}}' }),
+            description: "Tokens of the vendors' usage reports over the dashboard time range that the collector's price table could not price, per model; their cost is missing from every spend panel.",
+            expr: `sum by (gen_ai_request_model) (increase(ai_arm_tokens_unpriced_total{${PM}, source="vendor_report"}[$__range]))`, legend: '{{gen_ai_request_model}}' }),
         ],
       },
       {

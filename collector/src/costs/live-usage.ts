@@ -125,7 +125,7 @@ export class LiveUsageMeter {
     const priced = priceCell(ctx.book, { vendor: r.vendor, model, day: r.bucket_start.slice(0, 10), serviceTier: r.service_tier, contextWindow: r.context_window, tokens: delta });
     if (priced.cost > 0n) this.metrics.costUsd.add(attoToNumber(priced.cost), { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agent });
     for (const u of priced.unpriced) {
-      this.metrics.tokensUnpriced.add(u.tokens, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model });
+      this.metrics.tokensUnpriced.add(u.tokens, { organization_id: organizationId, gen_ai_provider_name: provider, gen_ai_request_model: model, source: 'vendor_report' });
       const seen = `${r.vendor}|${model}|${u.reason}`;
       if (!this.unpricedSeen.has(seen)) {
         this.unpricedSeen.add(seen);

@@ -115,7 +115,7 @@ export class InteractionPipeline implements InteractionSink {
     for (const a of accepted) {
       if (!this.recent.firstTime(org, a.item.id, nowMs)) continue;
       this.count(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
-      if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel });
+      if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel, source: 'push' });
     }
     return { accepted: accepted.length, rejected };
   }

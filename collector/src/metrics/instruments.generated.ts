@@ -140,8 +140,8 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheus: 'ai_arm_tokens_unpriced_total',
     instrument: 'counter',
     unit: '{token}',
-    description: 'Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently.',
-    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model'],
+    description: 'Tokens the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. `source="vendor_report"`: tokens counted in ai_arm_tokens_total; `source="push"`: tokens of pushed requests (gen_ai_client_token_usage), whose tracked cost is then null.',
+    labels: ['organization_id', 'gen_ai_provider_name', 'gen_ai_request_model', 'source'],
     boundedLabels: ['gen_ai_request_model'],
     tenantLabel: 'organization_id',
     cardinalityLimit: 500,
@@ -407,6 +407,7 @@ export type TokensUnpricedLabels = {
   organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
   gen_ai_request_model: string;
+  source: Source;
 };
 
 export type CostMonthToDateLabels = {
@@ -532,7 +533,7 @@ export class Instruments {
   readonly tokens: { add(value: number, labels: TokensLabels): void };
   /** Priced cost in US dollars of the usage counted in ai_arm_tokens_total (no OTel convention exists for cost). (counter, {USD}; exposed as `ai_arm_cost_usd_total`) */
   readonly costUsd: { add(value: number, labels: CostUsdLabels): void };
-  /** Tokens counted in ai_arm_tokens_total that the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. (counter, {token}; exposed as `ai_arm_tokens_unpriced_total`) */
+  /** Tokens the price table could not price (a model it lacks, or a token type without a rate); never priced at zero silently. `source="vendor_report"`: tokens counted in ai_arm_tokens_total; `source="push"`: tokens of pushed requests (gen_ai_client_token_usage), whose tracked cost is then null. (counter, {token}; exposed as `ai_arm_tokens_unpriced_total`) */
   readonly tokensUnpriced: { add(value: number, labels: TokensUnpricedLabels): void };
   /** This calendar month's spend in US dollars per provider, computed and billed side by side with the unpriced, unattributed and unexplained parts; refreshed after every poll. (gauge, {USD}; exposed as `ai_arm_cost_month_to_date`) */
   readonly costMonthToDate: { set(value: number, labels: CostMonthToDateLabels): void; clear(only: { organization_id: string }): void };

@@ -144,7 +144,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     const agents = (await t.call(viewer, { url: '/api/v1/agents?q=acme-bot' })).body.data as { id: string }[];
     const got = (await interactions(viewer, agents[0]!.id)).body.data as Interaction[];
     expect(got.map((i) => [i.id, i.costUsd])).toEqual([['req-azure', null], ['req-acme', null]]);
-    expect(await metric('ai_arm_tokens_unpriced_total', { organization_id: t.org, gen_ai_request_model: 'gpt-4o-mini' })).toBe(12_000_000);
+    expect(await metric('ai_arm_tokens_unpriced_total', { organization_id: t.org, gen_ai_request_model: 'gpt-4o-mini', source: 'push' })).toBe(12_000_000);
   });
 
   it('keeps content only once an admin turns capture on, with secrets and card numbers masked', async () => {

@@ -89,7 +89,7 @@ describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
     const api = costOf(await asTenant(org, () => engine.ledger({ organizationId: org, from: chDateTime(START), to: chDateTime(NOW + 3 * HOUR + HOUR) }, 'none', undefined, 'hour')));
     expect(Math.round(sampleTotal(text, 'ai_arm_cost_usd_total') * 100)).toBe(Number(toCents(api)));
     // The demo's model the table lacks is counted as unpriced, not priced at zero.
-    expect(text).toMatch(/ai_arm_tokens_unpriced_total\{organization_id="[^"]+",gen_ai_provider_name="openai",gen_ai_request_model="o1-pro-2025-03-19"\} [1-9]/);
+    expect(text).toMatch(/ai_arm_tokens_unpriced_total\{organization_id="[^"]+",gen_ai_provider_name="openai",gen_ai_request_model="o1-pro-2025-03-19",source="vendor_report"\} [1-9]/);
 
     // Polling the same window again (the trailing re-poll) adds nothing.
     await first.poller.runOnce();
