@@ -9,7 +9,7 @@ import { asTenant } from '../src/stores/tenant-scope';
 import type { PrometheusSink } from '../src/metrics/prometheus-sink';
 import type { Instruments } from '../src/metrics/instruments.generated';
 import type { Stores } from '../src/stores';
-import { loadPriceTable } from '@ai-arm/schemas';
+import { loadCatalogue, loadPriceTable } from '@ai-arm/schemas';
 import { polledApp, type PolledApp } from './support/polled-app';
 import { promtool } from './support/promtool';
 import { quietLogger } from './support/stores';
@@ -61,6 +61,23 @@ describe('GET /api/v1/metrics/history: counters and budget gauges rebuilt for pr
     expect(Math.abs(sum(cost) - api.reduce((s, r) => s + Number(r.cost), 0))).toBeLessThan(0.01 * 2 * 9);
     // Every series starts at 0 at `from`, so increase() over the window sees all of it.
     expect(res.body).toMatch(new RegExp(`^ai_arm_cost_usd_total\\{[^}]+\\} 0 ${Date.parse(FROM) / 1000}$`, 'm'));
+  });
+
+  it('labels every rebuilt series exactly as the catalogue labels the live one (so backfill and scrape are one series)', async () => {
+    const res = await get(`/api/v1/metrics/history?from=${FROM}&to=${TO}&step=3600&labels=job=aiarm`);
+    const catalogue = loadCatalogue();
+    const seen = new Set<string>();
+    for (const line of res.body.split('\n')) {
+      const m = /^([a-z_]+)\{([^}]*)\}/.exec(line);
+      if (!m) continue;
+      const def = catalogue.metrics.find((d) => d.prometheus === m[1] || `${d.prometheus}_total` === m[1] || d.prometheus === `${m[1]}_total`.replace(/_total_total$/, '_total'));
+      expect(def).toBeDefined();
+      const keys = [...m[2]!.matchAll(/([a-z_]+)="/g)].map((k) => k[1]).filter((k) => k !== 'job').sort();
+      const wanted = def!.labels.filter((l) => !(def!.optionalLabels ?? []).includes(l)).sort();
+      expect({ metric: m[1], keys }).toEqual({ metric: m[1], keys: wanted });
+      seen.add(m[1]!);
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['ai_arm_cost_usd_total', 'ai_arm_tokens_total']));
   });
 
   it("gives each budget its spent ratio over time and its period's length", async () => {

@@ -95,7 +95,7 @@ export async function metricsHistory(costs: CostService, organizationId: string,
     if (c.cost > 0n) add(cost, { ...base, gen_ai_agent_id: agent }, hour, attoToNumber(c.cost));
     const types = { input: c.tokens.input, output: c.tokens.output, cache_read: c.tokens.cache_read, cache_write: c.tokens.cache_write_5m + c.tokens.cache_write_1h };
     for (const [type, n] of Object.entries(types)) add(tokens, { ...base, gen_ai_token_type: type, gen_ai_agent_id: agent }, hour, n);
-    add(unpriced, base, hour, c.unpricedTokens);
+    add(unpriced, { ...base, source: 'vendor_report' }, hour, c.unpricedTokens);
   }
 
   return chunked(historyLines(cells, budgets, w, target, { cost, tokens, unpriced }));
