@@ -63,6 +63,25 @@ export function structured(v: AttrValue | undefined): AttrValue | undefined {
  * message list, or plain text.
  */
 export function instructionsText(v: AttrValue | undefined): string | undefined {
+  return typeof v === 'string' ? memo(instructionsMemo, v, instructionsTextOf) : instructionsTextOf(v);
+}
+
+// Every span of an agent repeats its system instructions and tool definitions as the same JSON
+// text: what they parse to is kept for the text, so each distinct text is parsed once in a while.
+const MEMO_MAX = 512;
+const MEMO_MIN_LENGTH = 16;
+const instructionsMemo = new Map<string, string | undefined>();
+const toolsMemo = new Map<string, string[]>();
+function memo<T>(cache: Map<string, T>, key: string, compute: (v: AttrValue) => T): T {
+  if (key.length < MEMO_MIN_LENGTH || key.length > 65_536) return compute(key);
+  if (cache.has(key)) return cache.get(key)!;
+  const value = compute(key);
+  if (cache.size >= MEMO_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function instructionsTextOf(v: AttrValue | undefined): string | undefined {
   const s = structured(v);
   if (s === undefined || s === null) return undefined;
   if (typeof s === 'string') return storable(s.slice(0, MAX_TEXT)) || undefined;
@@ -84,6 +103,11 @@ export function instructionsText(v: AttrValue | undefined): string | undefined {
 
 /** Tool names from a definitions list: `[{type, name}]` (semconv) or `[{function: {name}}]` (OpenAI's request shape). */
 export function toolNamesOf(v: AttrValue | undefined): string[] {
+  // A copy: the caller may add to the list it gets.
+  return typeof v === 'string' ? [...memo(toolsMemo, v, toolNamesFrom)] : toolNamesFrom(v);
+}
+
+function toolNamesFrom(v: AttrValue | undefined): string[] {
   const s = structured(v);
   if (!Array.isArray(s)) return [];
   const names: string[] = [];

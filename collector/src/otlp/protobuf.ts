@@ -150,22 +150,19 @@ function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: nu
 /** One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread. */
 function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true): void {
   let key = '';
-  let keyRead = false;
   let value: AttrValue = null;
   while (r.pos < end) {
     const tag = r.varint(end);
     const f = tag >>> 3;
     if (f === 1 && (tag & 7) === 2) {
       key = r.string(end);
-      keyRead = true;
+      // The key comes first on the wire (every SDK writes field 1 first): an unwanted one ends the pair here.
       if (filter && !wantedKey(key)) {
         r.pos = end;
         return;
       }
-    } else if (f === 2 && (tag & 7) === 2) {
-      if (filter && keyRead && !wantedKey(key)) r.skip(2, end);
-      else value = anyValue(r, r.sub(end), depth);
-    } else r.skip(tag & 7, end);
+    } else if (f === 2 && (tag & 7) === 2) value = anyValue(r, r.sub(end), depth);
+    else r.skip(tag & 7, end);
   }
   // A key named __proto__ would set the object's prototype, not an attribute: no instrumentation sends one.
   if (key !== '__proto__' && (!filter || wantedKey(key))) into[key] = value;
