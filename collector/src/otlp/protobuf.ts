@@ -72,20 +72,11 @@ class Reader {
 
   string(end: number): string {
     const to = this.sub(end);
-    const from = this.pos;
+    // Buffer's own decoder: measured faster than building short ASCII strings in JS, which leaves
+    // ropes that every later startsWith and property insertion must flatten.
+    const s = this.buf.toString('utf8', this.pos, to);
     this.pos = to;
-    // Attribute keys and most values are short ASCII: decoding them here beats a call into C++ per string.
-    if (to - from <= 48) {
-      const buf = this.buf;
-      let s = '';
-      for (let i = from; i < to; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return buf.toString('utf8', from, to);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.buf.toString('utf8', from, to);
+    return s;
   }
 
   hex(end: number): string {
