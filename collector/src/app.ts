@@ -63,6 +63,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The push path's pipeline (server.ts shares it with the gRPC receiver); built here, and closed with the app, when absent. */
   ingest?: InteractionPipeline;
+  /** The telemetry receivers' rate limit, shared with the OTLP/gRPC receiver; built here when absent. */
+  ingestLimiter?: RateLimiter;
   /** The instruments over `sink`; built on it when absent. */
   metrics?: Instruments;
 }
@@ -94,7 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandler(app);
   registerStrictInput(app);
   await openApi(app);
-  registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), new RateLimiter(deps.config.api.rateLimitPerMinute), deps.config.api.allowedOrigins);
+  const limits = { api: new RateLimiter(deps.config.api.rateLimitPerMinute), ingest: deps.ingestLimiter ?? new RateLimiter(deps.config.api.ingestRateLimitPerMinute) };
+  registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), limits, deps.config.api.allowedOrigins);
   const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
   await app.register(metricsRoutes, { sink: deps.sink });

@@ -29,6 +29,7 @@ import { startDemoAgents, type DemoAgents } from './cli/demo-agents';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
 import { credentialAuthenticator } from './auth/authenticate';
+import { RateLimiter } from './auth/rate-limit';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-server';
 
 export interface RunningCollector {
@@ -105,9 +106,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     };
     // One pipeline for every receiver (ingest API, OTLP/HTTP, OTLP/gRPC).
     ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
-    app = await buildApp({ config, stores, sink, logger, backfill, ingest, metrics, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    const ingestLimiter = new RateLimiter(config.api.ingestRateLimitPerMinute);
+    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
-    grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, logger) : null;
+    grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, ingestLimiter, logger) : null;
   } catch (err) {
     shutdown.abort();
     await grpcReceiver?.close();
@@ -173,10 +175,10 @@ export async function startCollector(config: Config, logger: Logger = createLogg
  * OpenTelemetry Collector on the same host, whose default it is too) is logged and skipped rather
  * than stopping the collector: OTLP/HTTP on the API port still takes the same data.
  */
-async function openGrpc(config: Config, stores: Stores, sink: InteractionPipeline, logger: Logger): Promise<GrpcReceiver | null> {
+async function openGrpc(config: Config, stores: Stores, sink: InteractionPipeline, limiter: RateLimiter, logger: Logger): Promise<GrpcReceiver | null> {
   const log = logger.child({ component: 'otlp-grpc' });
   try {
-    const receiver = await startGrpcReceiver({ host: config.host, port: config.ingest.grpcPort, sink, maxMessageBytes: config.ingest.maxBodyBytes, authenticate: credentialAuthenticator(stores.controlPlane), log });
+    const receiver = await startGrpcReceiver({ host: config.host, port: config.ingest.grpcPort, sink, maxMessageBytes: config.ingest.maxBodyBytes, authenticate: credentialAuthenticator(stores.controlPlane), limiter, log });
     log.info({ port: receiver.port }, `OTLP/gRPC receiver on ${config.host}:${receiver.port}`);
     return receiver;
   } catch (err) {

@@ -32,6 +32,7 @@ export const ENV_VARS = {
   ARM_BOOTSTRAP_GRAFANA_KEY: { default: '', doc: 'A key of the `grafana` role (reaches only what the Grafana app calls) the collector accepts for its default organisation: give the same key to the app\'s provisioning' },
   ARM_API_KEY: { default: '', doc: 'API key the `ai-arm` CLI sends to a running collector (backfill, audit verify); default: ARM_BOOTSTRAP_API_KEY' },
   ARM_RATE_LIMIT_PER_MINUTE: { default: '600', doc: 'API requests a minute per API key or signed-in user (bursts up to as many); over it, 429 with retry-after' },
+  ARM_INGEST_RATE_LIMIT_PER_MINUTE: { default: '60000', doc: 'Telemetry requests a minute per API key (OTLP/HTTP, OTLP/gRPC and the ingest API together, bursts up to as many), apart from ARM_RATE_LIMIT_PER_MINUTE: an exporter sends a batch every few seconds per process; over it, 429 (gRPC RESOURCE_EXHAUSTED) with retry-after' },
   ARM_SESSION_HOURS: { default: '12', doc: 'How long a sign-in session (the httpOnly cookie) lasts' },
   ARM_LOGIN_ATTEMPTS_PER_MINUTE: { default: '10', doc: 'Sign-in attempts a minute for one account from one address (3 times as many from one address, and 10 times as many failures per 10 minutes for one account from all addresses, except from an address that signed in to it lately); over it, 429 with retry-after' },
   ARM_TRUST_PROXY: { default: '', doc: 'Behind a reverse proxy: `true`, the number of proxy hops, or the proxies\' addresses (comma-separated IPs or CIDRs), so the client address (sign-in limits, audit) comes from X-Forwarded-For and the origin from X-Forwarded-Proto/Host; unset = the peer address' },
@@ -80,6 +81,7 @@ export interface Config {
     grafanaKey: string | null;
     cliKey: string | null;
     rateLimitPerMinute: number;
+    ingestRateLimitPerMinute: number;
     sessionHours: number;
     loginAttemptsPerMinute: number;
     /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses. */
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       grafanaKey: raw('ARM_BOOTSTRAP_GRAFANA_KEY') || null,
       cliKey: raw('ARM_API_KEY') || raw('ARM_BOOTSTRAP_API_KEY') || null,
       rateLimitPerMinute: int('ARM_RATE_LIMIT_PER_MINUTE', 1, 1_000_000),
+      ingestRateLimitPerMinute: int('ARM_INGEST_RATE_LIMIT_PER_MINUTE', 1, 100_000_000),
       sessionHours: int('ARM_SESSION_HOURS', 1, 24 * 90),
       loginAttemptsPerMinute: int('ARM_LOGIN_ATTEMPTS_PER_MINUTE', 1, 10_000),
       trustProxy: trustProxy(raw('ARM_TRUST_PROXY'), problems),

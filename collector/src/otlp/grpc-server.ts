@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { keyRoleAllows, keyRoleReach } from '../auth/grafana-role';
 import type { RequestHeaders } from '../auth/headers';
+import type { RateLimiter } from '../auth/rate-limit';
 import { requireRole, type Principal } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { InteractionSink } from '../interactions/interaction';
@@ -18,6 +19,8 @@ export interface GrpcReceiverOptions {
   maxMessageBytes: number;
   /** The collector's credential check, as HTTP requests get it (auth/authenticate.ts). */
   authenticate: (request: RequestHeaders) => Promise<Principal | null>;
+  /** The telemetry rate limit per key, shared with OTLP/HTTP and the ingest API. */
+  limiter: RateLimiter;
   log: Logger;
 }
 
@@ -77,6 +80,8 @@ export async function startGrpcReceiver(o: GrpcReceiverOptions): Promise<GrpcRec
         const path = signal === 'traces' ? '/v1/traces' : '/v1/logs';
         if (!keyRoleAllows(principal.role, 'POST', path)) throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only ${keyRoleReach(principal.role)}, not the OTLP receiver`);
         requireRole(principal, 'member');
+        const wait = o.limiter.take(`${principal.actorType}:${principal.actorId}`);
+        if (wait > 0) throw new ApiError('RATE_LIMITED', `too many telemetry requests from this API key; retry in ${wait} s (ARM_INGEST_RATE_LIMIT_PER_MINUTE)`, { retryAfterSeconds: wait });
         return asTenant(principal.organizationId, () => exportOtlp(o.sink, principal.organizationId, signal, 'protobuf', call.request));
       })().then(
         (outcome) => callback(null, encodeExportResponse(outcome.rejected, outcome.message)),

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './http-app';
 import { checkSameOrigin } from '../auth/csrf';
-import { keyRoleAllows, keyRoleReach } from '../auth/grafana-role';
+import { INGEST_CALLS, keyRoleAllows, keyRoleReach } from '../auth/grafana-role';
 import { bearerToken } from '../auth/headers';
 import type { Principal } from '../auth/principal';
 import type { RateLimiter } from '../auth/rate-limit';
@@ -29,7 +29,17 @@ export type Authenticator = (request: FastifyRequest) => Promise<Principal | nul
  * key is held to the Grafana app's calls. Callers are rate limited per key or user. A change made
  * with the session cookie must come from the collector's own origin or `allowedOrigins` (CSRF).
  */
-export function registerAuth(app: App, authenticate: Authenticator, limiter: RateLimiter, allowedOrigins: readonly string[] = []): void {
+/**
+ * Rate limits per caller: `api` for the API, `ingest` for the telemetry receivers (INGEST_CALLS),
+ * whose exporters send far more requests than a person or a script, and whose budget must not be
+ * spent by them.
+ */
+export interface RateLimits {
+  api: RateLimiter;
+  ingest: RateLimiter;
+}
+
+export function registerAuth(app: App, authenticate: Authenticator, limits: RateLimits, allowedOrigins: readonly string[] = []): void {
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('organizationId', '');
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -40,13 +50,13 @@ export function registerAuth(app: App, authenticate: Authenticator, limiter: Rat
     request.principal = principal;
     request.organizationId = principal.organizationId;
     if (principal.actorType === 'USER' && bearerToken(request) === null) checkSameOrigin(request, allowedOrigins);
-    const wait = limiter.take(`${principal.actorType}:${principal.actorId}`);
+    const route = `${request.method} ${request.routeOptions.url}`;
+    const wait = (INGEST_CALLS.has(route) ? limits.ingest : limits.api).take(`${principal.actorType}:${principal.actorId}`);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', `too many requests from this ${principal.actorType === 'API_KEY' ? 'API key' : 'user'}; retry in ${wait} s`, { retryAfterSeconds: wait });
     }
     // A key made for Grafana reaches only the calls the Grafana app makes; an ingest key only the receivers.
-    const route = `${request.method} ${request.routeOptions.url}`;
     if (!keyRoleAllows(principal.role, request.method, request.routeOptions.url)) {
       throw new ApiError('FORBIDDEN', `a ${principal.role} key reaches only ${keyRoleReach(principal.role)}, not ${route}`, { actual: principal.role, route });
     }

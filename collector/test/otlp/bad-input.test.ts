@@ -4,6 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ApiError } from '../../src/errors';
 import type { InteractionSink } from '../../src/interactions/interaction';
 import { credentialAuthenticator } from '../../src/auth/authenticate';
+import { RateLimiter } from '../../src/auth/rate-limit';
 import { INGEST_CALLS } from '../../src/auth/grafana-role';
 import { ensureBootstrapKey } from '../../src/auth/bootstrap';
 import { randomToken } from '../../src/auth/tokens';
@@ -45,7 +46,7 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
     viewerKey = await key('viewer');
     const ok = await post(ingestKey, encodeTraces([{ attributes: chatAttrs({ 'gen_ai.agent.name': firstAgentName }) }]), PROTO);
     expect(ok.status).toBe(200);
-    grpcServer = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: { accept: () => Promise.resolve({ accepted: 0, rejected: [] }) }, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), log: quietLogger() });
+    grpcServer = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: { accept: () => Promise.resolve({ accepted: 0, rejected: [] }) }, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), limiter: new RateLimiter(60_000), log: quietLogger() });
     client = new grpc.Client(`127.0.0.1:${grpcServer.port}`, grpc.credentials.createInsecure());
   });
   afterAll(async () => {
@@ -163,7 +164,7 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
 
   it('answers UNAVAILABLE with RetryInfo over gRPC, and 503 with Retry-After over HTTP, when the sink sheds load (stand-in sink)', async () => {
     const shedding: InteractionSink = { accept: () => Promise.reject(new ApiError('UNAVAILABLE', 'the spool is full; retry later', { retryAfterSeconds: 7 })) };
-    const full = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: shedding, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), log: quietLogger() });
+    const full = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: shedding, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), limiter: new RateLimiter(60_000), log: quietLogger() });
     const c = new grpc.Client(`127.0.0.1:${full.port}`, grpc.credentials.createInsecure());
     try {
       const res = await new Promise<grpc.ServiceError>((resolve) => {
@@ -215,5 +216,39 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
       if (!refusedForRole && !route.startsWith('GET /api/health') && route !== 'GET /metrics' && !route.startsWith('POST /api/auth/log')) reached.push(route);
     }
     expect(reached.sort()).toEqual([...INGEST_CALLS].sort());
+  });
+});
+
+describe('telemetry has its own rate limit per key, apart from the API\'s (real PGlite and chdb)', () => {
+  it('takes OTLP/HTTP and ingest requests past the API budget up to ARM_INGEST_RATE_LIMIT_PER_MINUTE, then 429 with Retry-After; gRPC shares that budget (RESOURCE_EXHAUSTED)', async () => {
+    const t = await authedApp({ ARM_RATE_LIMIT_PER_MINUTE: '2', ARM_INGEST_RATE_LIMIT_PER_MINUTE: '4' });
+    const limiter = new RateLimiter(4);
+    const grpcServer = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: { accept: () => Promise.resolve({ accepted: 0, rejected: [] }) }, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), limiter, log: quietLogger() });
+    const client = new grpc.Client(`127.0.0.1:${grpcServer.port}`, grpc.credentials.createInsecure());
+    try {
+      const key = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'app', role: 'ingest' } })).body.data.key as string;
+      const body = encodeTraces([{ attributes: chatAttrs() }]);
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await t.call(key, { method: 'POST', url: '/v1/traces', payload: body, headers: PROTO })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+      const limited = await t.call(key, { method: 'POST', url: '/v1/traces', payload: body, headers: PROTO });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // The admin key's API budget (2) is its own: untouched by the telemetry above.
+      expect((await t.call(t.admin, { url: '/api/v1/agents' })).status).toBe(200);
+
+      const grpcCall = () =>
+        new Promise<number>((resolve) => {
+          const md = new grpc.Metadata();
+          md.set('authorization', `Bearer ${key}`);
+          client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, md, (err) => resolve(err ? err.code : 0));
+        });
+      const codes = [];
+      for (let i = 0; i < 5; i++) codes.push(await grpcCall());
+      expect(codes).toEqual([0, 0, 0, 0, grpc.status.RESOURCE_EXHAUSTED]);
+    } finally {
+      client.close();
+      await grpcServer.close();
+      await t.close();
+    }
   });
 });

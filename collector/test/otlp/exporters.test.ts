@@ -9,6 +9,7 @@ import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExpor
 import { Metadata } from '@grpc/grpc-js';
 import { loadPriceTable, type AgentVersion, type Interaction } from '@ai-arm/schemas';
 import { credentialAuthenticator } from '../../src/auth/authenticate';
+import { RateLimiter } from '../../src/auth/rate-limit';
 import { CostService } from '../../src/costs/service';
 import { openPipeline } from '../../src/interactions/open';
 import type { InteractionPipeline } from '../../src/interactions/pipeline';
@@ -38,7 +39,7 @@ describe('OTLP receivers with the official OpenTelemetry JS exporters (listening
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    grpc = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: pipeline, maxMessageBytes: 4 * 1024 * 1024, authenticate: credentialAuthenticator(t.stores.controlPlane), log: quietLogger() });
+    grpc = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: pipeline, maxMessageBytes: 4 * 1024 * 1024, authenticate: credentialAuthenticator(t.stores.controlPlane), limiter: new RateLimiter(60_000), log: quietLogger() });
     ingestKey = (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'app', role: 'ingest' } })).body.data.key as string;
   });
   afterAll(async () => {
