@@ -43,6 +43,8 @@ export interface LoadResult {
   totalSent: number;
   statuses: Record<string, number>;
   bytesPerRequest: number;
+  /** The load process's own CPU in the measured window (it shares the machine's cores with the collector). */
+  cpuSeconds: number;
 }
 
 interface Template {
@@ -181,9 +183,11 @@ async function main() {
   await run(job.warmupSeconds);
   measuring = true;
   process.stdout.write('measure\n');
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await run(job.seconds);
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
   const lat = m.latencies.sort((a, b) => a - b);
   const at = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] ?? NaN;
@@ -192,6 +196,7 @@ async function main() {
     p50: at(0.5), p90: at(0.9), p99: at(0.99), max: lat.at(-1) ?? NaN,
     totalAccepted, totalSent, statuses,
     bytesPerRequest: Math.round(templates.reduce((n, t) => n + t.bytes.length, 0) / templates.length),
+    cpuSeconds: (used.user + used.system) / 1e6,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

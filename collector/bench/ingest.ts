@@ -141,6 +141,7 @@ async function main() {
     console.log(`  accepted spans/s:        ${n(rate)}  (aim 100,000 on 2 cores: ${verdict(rate >= 100_000)}; ${n(load.rejectedSpans)} rejected)`);
     console.log(`  request latency:         p50 ${load.p50.toFixed(1)} ms, p90 ${load.p90.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms  (target p99 < 50 ms per ${SPANS_PER_BATCH}-span request: ${verdict(load.p99 < 50)})`);
     console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(used.user / 1e6).toFixed(1)} s, system ${(used.system / 1e6).toFixed(1)} s; chdb's threads included; ${((cpuSeconds * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
+    console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
     console.log(`  collector event loop:    delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
     console.log(`  collector RSS:           idle ${mb(idle)}, peak ${mb(peak)}, at the end ${mb(endRss)}`);
     console.log(`  raw insert, same rows:   ${n(rawRate)} rows/s (median of ${raws.map((r) => n(r.rowsPerSecond)).join(', ')}; ${n(raws[0]!.rows)} stored rows, batches of ${n(rawBatch)}, same engine, fresh processes)`);
