@@ -55,16 +55,17 @@ const many = (n: number) => Array.from({ length: n }, () => interaction());
  * does (the writer cannot tell it from a failure, so it writes the rows again).
  */
 function withOutage(db: TelemetryDb) {
-  const state = { down: false, lostReplies: false, stored: [] as string[], failed: 0 };
+  const state = { down: false, lostReplies: false, stored: [] as string[], failed: 0, reserialised: 0 };
   const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
   const wrapped: TelemetryDb = {
     ...db,
-    async insert(table, rows) {
+    async insert(table, rows, encoded) {
       if (state.down) {
         state.failed++;
         throw refused();
       }
-      await db.insert(table, rows);
+      if (!encoded) state.reserialised++;
+      await db.insert(table, rows, encoded);
       state.stored.push(...rows.map((r) => String(r.id)));
       if (state.lostReplies) {
         state.failed++;
@@ -336,6 +337,29 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await drained(second);
     const lengths = await db.query<{ id: string; n: number }>('SELECT id, length(content) AS n FROM {db:Identifier}.interactions FINAL ORDER BY id');
     expect(lengths.map((r) => r.n)).toEqual([0, 0, 5 << 20, 5 << 20, 0]);
+  });
+
+  it('hands the engine the JSON it spooled, frames joined into inserts, from memory and from disk after a restart, every value intact', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const frames = Array.from({ length: 70 }, (_, f) => Array.from({ length: 100 }, (_, i) => interaction({ input_tokens: f * 100 + i, content: `é"\\n${f}` })));
+    const expected = { n: 7000, tokens: (6999 * 7000) / 2 };
+    // The first half is appended while ClickHouse is down and read back from disk after a restart; the second half from memory.
+    state.down = true;
+    const first = await start(flaky);
+    for (const rows of frames.slice(0, 35)) await first.append(rows);
+    await first.close();
+    state.down = false;
+    const second = await start(flaky);
+    await drained(second);
+    await Promise.all(frames.slice(35).map((rows) => second.append(rows)));
+    await drained(second);
+    const [got] = await db.query<{ n: number; tokens: number; contents: number }>(
+      "SELECT count() AS n, sum(input_tokens) AS tokens, countIf(startsWith(content, 'é\"\\\\n')) AS contents FROM {db:Identifier}.interactions FINAL",
+    );
+    expect(got).toEqual({ ...expected, contents: 7000 });
+    expect(new Set(state.stored).size).toBe(7000);
+    // No batch fell back to serialising its rows again (as one split to isolate a refused row would).
+    expect(state.reserialised).toBe(0);
   });
 
   it('refuses appends once closed', async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Instruments } from '../../metrics/instruments.generated';
-import type { TelemetryDb } from './client';
+import type { JsonRows, TelemetryDb } from './client';
 import { isRowDataError, isTransientWriteError } from './errors';
 import { Turns } from '../../runtime/turns';
 import { checkRows } from './scope';
@@ -87,13 +87,15 @@ export class BatchWriter {
    * (RowsNotStoredError) when a row was refused or is still unwritten after the retries: the
    * good rows of the batch are stored all the same, and the caller, keeping its place, writes
    * the batch again later, where ReplacingMergeTree collapses what was stored twice. The rows
-   * go to the engine as given, not copied: a poller page is up to 20,000 of them.
+   * go to the engine as given, not copied: a poller page is up to 20,000 of them. `encoded`, when
+   * given, is the rows already serialised (the spool's frames): the engine takes those bytes, and
+   * only a batch split to isolate a refused row is serialised again.
    */
-  async store(table: string, rows: readonly Row[]): Promise<void> {
+  async store(table: string, rows: readonly Row[], encoded?: readonly JsonRows[]): Promise<void> {
     if (this.closed) throw new Error(`writer is closed; ${rows.length} rows for ${table} refused`);
     checkRows(table, rows);
     if (rows.length === 0) return;
-    const writing = this.writeWithRetry(table, rows);
+    const writing = this.writeWithRetry(table, rows, encoded);
     this.storing.add(writing);
     let outcome: Outcome;
     try {
@@ -150,10 +152,10 @@ export class BatchWriter {
   }
 
   /** Writes a batch, retrying transient failures, isolating rows the server refuses. */
-  private async writeWithRetry(table: string, batch: readonly Row[]): Promise<Outcome> {
+  private async writeWithRetry(table: string, batch: readonly Row[], encoded?: readonly JsonRows[]): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.db.insert(table, batch);
+        await (encoded ? this.db.insert(table, batch, encoded) : this.db.insert(table, batch));
         this.metrics.collectorWriteRows.add(batch.length, { store: 'clickhouse', table, result: 'success' });
         return { left: [], rejected: 0 };
       } catch (err) {

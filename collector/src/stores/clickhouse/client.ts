@@ -14,7 +14,13 @@ export interface TelemetryDb {
   readonly database: string;
   query<R = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<R[]>;
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
-  insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * `encoded`, when given, is `rows` already serialised (JSON arrays, in order, as the spool
+   * wrote them to disk): embedded, those bytes go to the engine as they are, so the rows are not
+   * stringified again and the event loop is not held by a large JSON.stringify. `rows` are
+   * still what is checked against the scope.
+   */
+  insert(table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Embedded only: hands memory the engine freed back to the system. ClickHouse's allocator
@@ -24,6 +30,27 @@ export interface TelemetryDb {
   releaseMemory(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** `rows` rows serialised as one JSON array (`[{...},{...}]`). */
+export interface JsonRows {
+  json: Buffer;
+  rows: number;
+}
+
+/** JSON arrays joined into one: their brackets dropped, their rows joined by commas. */
+export function joinJsonArrays(parts: readonly Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0]!;
+  const pieces: Buffer[] = [OPEN];
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) pieces.push(COMMA);
+    pieces.push(parts[i]!.subarray(1, parts[i]!.length - 1));
+  }
+  pieces.push(CLOSE);
+  return Buffer.concat(pieces);
+}
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /** What an insert needs of both engines: timestamps read as the vendors write them, in UTC (see SETTINGS). */
 const INSERT_SETTINGS = { date_time_input_format: 'best_effort', session_timezone: 'UTC' } as const;
@@ -68,15 +95,30 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   // Embedded, the rows go to the engine as one JSON array in a Buffer, parsed natively:
   // clickhouse-js would build a string per row, a stream, and the INSERT's text around them.
   // A failure keeps the client's error shape (ClickHouse's code), for the writer's retry rules.
-  const insertChunk = chdb
-    ? (table: string, values: Record<string, unknown>[]) =>
-        chdb.chdb.rawInsert({ table, values: Buffer.from(JSON.stringify(values)), format: 'JSONEachRow', settings: INSERT_SETTINGS }).then(
+  const insertRaw = chdb
+    ? (table: string, json: Buffer) =>
+        chdb.chdb.rawInsert({ table, values: json, format: 'JSONEachRow', settings: INSERT_SETTINGS }).then(
           () => undefined,
           (err: Error) => {
             throw Object.assign(parseError(err.message), { cause: err });
           },
         )
+    : null;
+  const insertChunk = insertRaw
+    ? (table: string, values: Record<string, unknown>[]) => insertRaw(table, Buffer.from(JSON.stringify(values)))
     : (table: string, values: Record<string, unknown>[]) => client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
+  // Serialised parts go in as INSERTs of about EMBEDDED_INSERT_ROWS rows, whole parts each.
+  const insertEncoded = async (table: string, encoded: readonly JsonRows[]) => {
+    for (let i = 0; i < encoded.length; ) {
+      const parts: Buffer[] = [];
+      let n = 0;
+      while (i < encoded.length && (n === 0 || n + encoded[i]!.rows <= EMBEDDED_INSERT_ROWS)) {
+        parts.push(encoded[i]!.json);
+        n += encoded[i++]!.rows;
+      }
+      await insertRaw!(`${db}.${table}`, joinJsonArrays(parts));
+    }
+  };
   const insertRows = async (table: string, rows: readonly Record<string, unknown>[], chunk: number) => {
     for (let i = 0; i < rows.length; i += chunk) await insertChunk(`${db}.${table}`, rows.slice(i, i + chunk) as Record<string, unknown>[]);
   };
@@ -84,8 +126,9 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   // rows inserted since the engine last gave memory back.
   const inserts = new Turns();
   let sinceRelease = 0;
-  const insertEmbedded = async (table: string, rows: readonly Record<string, unknown>[]) => {
-    await insertRows(table, rows, EMBEDDED_INSERT_ROWS);
+  const insertEmbedded = async (table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]) => {
+    if (encoded && encoded.reduce((n, e) => n + e.rows, 0) === rows.length) await insertEncoded(table, encoded);
+    else await insertRows(table, rows, EMBEDDED_INSERT_ROWS);
     sinceRelease += rows.length;
     if (sinceRelease >= RELEASE_AFTER_ROWS) {
       sinceRelease = 0;
@@ -103,11 +146,11 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
       checkCommand(sql, params);
       await client.command({ query: sql, query_params: withDb(params), clickhouse_settings: scopeSettings(db, sql) });
     },
-    async insert(table: string, rows: readonly Record<string, unknown>[]) {
+    async insert(table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
       checkRows(table, rows);
       if (opts.url) return insertRows(table, rows, rows.length);
-      return inserts.take('chdb', () => insertEmbedded(table, rows));
+      return inserts.take('chdb', () => insertEmbedded(table, rows, encoded));
     },
     async ping() {
       const r = await client.ping();

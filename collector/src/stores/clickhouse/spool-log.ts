@@ -10,8 +10,10 @@ import {
   segmentName,
   syncDir,
   writeCheckpoint,
+  frameJson,
   type Row,
 } from './spool-segments';
+import type { JsonRows } from './client';
 
 export type Position = { seq: number; offset: number };
 
@@ -30,6 +32,8 @@ interface Cached {
   offset: number;
   end: number;
   rows: Row[];
+  /** The frame's payload: the same rows serialised, handed to the engine as they are. */
+  json: Buffer;
 }
 
 interface Group {
@@ -41,6 +45,8 @@ interface Group {
 
 export interface Batch {
   rows: Row[];
+  /** The same rows as their frames' JSON, in order. */
+  encoded: JsonRows[];
   bytes: number;
   end: Position;
 }
@@ -199,7 +205,8 @@ export class SpoolLog {
       let at = start;
       for (let i = 0; i < group.frames.length; i++) {
         const end = at + group.frames[i]!.length;
-        this.cache.push({ seq: this.active.seq, offset: at, end, rows: group.rows[i]! });
+        const frame = group.frames[i]!;
+        this.cache.push({ seq: this.active.seq, offset: at, end, rows: group.rows[i]!, json: frameJson(frame, 0, frame.length) });
         this.cachedRows += group.rows[i]!.length;
         this.backlogRows += group.rows[i]!.length;
         at = end;
@@ -246,6 +253,7 @@ export class SpoolLog {
   /** The rows from the head on, up to `maxRows`: from memory when this process wrote them, else from disk. */
   async read(maxRows: number): Promise<Batch | null> {
     const rows: Row[] = [];
+    const encoded: JsonRows[] = [];
     let bytes = 0;
     let pos = { ...this.head };
     let at = this.cacheBase;
@@ -259,6 +267,7 @@ export class SpoolLog {
         const c = this.cache[i];
         if (c && c.seq === pos.seq && c.offset === pos.offset) {
           for (const r of c.rows) rows.push(r);
+          encoded.push({ json: c.json, rows: c.rows.length });
           bytes += c.end - c.offset;
           pos = { seq: seg.seq, offset: c.end };
           continue;
@@ -266,12 +275,13 @@ export class SpoolLog {
         const got = await readRows(await this.reader(seg), pos.offset, c && c.seq === seg.seq ? c.offset : seg.end, maxRows - rows.length);
         if (got.frames === 0) break;
         for (const r of got.rows) rows.push(r);
+        for (const e of got.encoded) encoded.push(e);
         bytes += got.end - pos.offset;
         pos = { seq: seg.seq, offset: got.end };
       }
       if (rows.length >= maxRows) break;
     }
-    return rows.length === 0 ? null : { rows, bytes, end: pos };
+    return rows.length === 0 ? null : { rows, encoded, bytes, end: pos };
   }
 
   private async reader(seg: Segment): Promise<FileHandle> {

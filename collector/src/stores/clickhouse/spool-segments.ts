@@ -1,6 +1,7 @@
 import { open, readdir, rename, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import type { JsonRows } from './client';
 
 /**
  * The spool's files. A segment is a run of frames, each one append() call's rows:
@@ -56,10 +57,8 @@ export function parseFrames(buf: Buffer, base: number, verify: boolean): { frame
   return { frames, bad: null, need: at < buf.length ? HEADER_BYTES : 0 };
 }
 
-/** The rows of a frame whose bytes start at `at` in `buf`. */
-export function frameRows(buf: Buffer, at: number, end: number): Row[] {
-  return JSON.parse(buf.toString('utf8', at + HEADER_BYTES, end)) as Row[];
-}
+/** A frame's payload as it is on disk: its rows as one JSON array, what the engine takes as is. */
+export const frameJson = (buf: Buffer, at: number, end: number): Buffer => buf.subarray(at + HEADER_BYTES, end);
 
 const READ_CHUNK = 8 << 20;
 
@@ -94,20 +93,34 @@ export async function readFramesIn(
  * Whole frames from `from` (a frame boundary) up to `to` (the durable end), parsed, stopping
  * once `maxRows` are in hand: the drainer's read of a backlog that is no longer in memory.
  */
-export async function readRows(fh: FileHandle, from: number, to: number, maxRows: number): Promise<{ rows: Row[]; end: number; frames: number }> {
-  const rows: Row[] = [];
+export async function readRows(fh: FileHandle, from: number, to: number, maxRows: number): Promise<{ rows: Row[]; encoded: JsonRows[]; end: number; frames: number }> {
+  const encoded: JsonRows[] = [];
+  let want = 0;
   let at = from;
-  let frames = 0;
   await readFramesIn(fh, from, to, false, (buf, refs, base) => {
     for (const f of refs) {
-      if (rows.length >= maxRows || f.offset !== at) return;
-      for (const r of frameRows(buf, f.offset - base, f.end - base)) rows.push(r);
+      if (want >= maxRows || f.offset !== at) return;
+      encoded.push({ json: frameJson(buf, f.offset - base, f.end - base), rows: f.rows });
+      want += f.rows;
       at = f.end;
-      frames++;
     }
-  }, () => rows.length >= maxRows);
-  return { rows, end: at, frames };
+  }, () => want >= maxRows);
+  // Parsed a frame at a time, letting the event loop in between: a batch is megabytes of JSON.
+  const rows: Row[] = [];
+  let parsed = 0;
+  for (const e of encoded) {
+    for (const r of JSON.parse(e.json.toString('utf8')) as Row[]) rows.push(r);
+    parsed += e.json.length;
+    if (parsed >= PARSE_SLICE_BYTES) {
+      parsed = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return { rows, encoded, end: at, frames: encoded.length };
 }
+
+/** JSON parsed between two turns of the event loop (about a millisecond of work). */
+const PARSE_SLICE_BYTES = 256 << 10;
 
 export interface SegmentScan {
   /** Bytes of whole frames from the start of the file; anything after is a torn or garbled tail. */

@@ -205,7 +205,7 @@ class DiskSpool implements Spool {
     const { writer, table, log } = this.opts;
     const rows = batch.rows.length;
     try {
-      await writer.store(table, batch.rows);
+      await writer.store(table, batch.rows, batch.encoded);
       return 'stored';
     } catch (err) {
       if (err instanceof RowsNotStoredError && err.unwritten === 0 && err.rejected < rows) {
