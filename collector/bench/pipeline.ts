@@ -131,6 +131,8 @@ async function main() {
   for (let w = 0; w < warmupRounds; w++) for (const items of decodeRound()) await pipeline.accept(ORG, items);
 
   const perItem: number[] = [];
+  // CPU time too: on a machine shared with other work, wall time includes waiting for a core.
+  const cpuPerItem: number[] = [];
   const heap: [number, number][] = [];
   let items = 0;
   for (let r = 0; r < ROUNDS; r++) {
@@ -140,6 +142,7 @@ async function main() {
     gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const from = performance.now();
+    const cpuFrom = process.cpuUsage();
     const start = process.hrtime.bigint();
     let n = 0;
     for (const batch of round) {
@@ -147,6 +150,8 @@ async function main() {
       n += outcome.accepted;
     }
     const ns = Number(process.hrtime.bigint() - start);
+    const cpu = process.cpuUsage(cpuFrom);
+    cpuPerItem.push((cpu.user + cpu.system) / n);
     windows.push([from, performance.now()]);
     heap.push([heapBefore, process.memoryUsage().heapUsed]);
     perItem.push(ns / 1000 / n);
@@ -169,10 +174,12 @@ async function main() {
     }
   });
   perItem.sort((a, b) => a - b);
+  cpuPerItem.sort((a, b) => a - b);
   const median = perItem[Math.floor(perItem.length / 2)]!;
   const f = (x: number) => x.toFixed(2);
   console.log(`bench:pipeline: ${items.toLocaleString('en-US')} items in ${ROUNDS} rounds of ${BATCHES} batches of ${SPANS} spans (simulator traffic, 50 agents), content capture ${values.capture ? 'on' : 'off'}`);
-  console.log(`  per item:   median ${f(median)} µs, best round ${f(perItem[0]!)} µs, worst ${f(perItem[perItem.length - 1]!)} µs`);
+  console.log(`  per item:   median ${f(median)} µs, best round ${f(perItem[0]!)} µs, worst ${f(perItem[perItem.length - 1]!)} µs (wall time)`);
+  console.log(`  CPU:        median ${f(cpuPerItem[Math.floor(cpuPerItem.length / 2)]!)} µs, best round ${f(cpuPerItem[0]!)} µs per item (this process, user + system)`);
   console.log(`  GC:         ${gcs} collections, ${f(gcMs)} ms in the timed rounds (${f((gcMs * 1000) / items)} µs per item)`);
   if (allocationRounds > 0) console.log(`  allocated:  ~${Math.round(allocated / allocationRounds / (BATCHES * SPANS))} bytes per item (rows kept included; ${allocationRounds} rounds without a collection)`);
   else console.log('  allocated:  every round collected garbage; run with --expose-gc and a larger young generation (--max-semi-space-size=64)');

@@ -13,7 +13,9 @@ const VENDORS = ['OPENAI', 'ANTHROPIC', 'GOOGLE', 'AZURE', 'CUSTOM'];
  * span of a known agent costs no round trip to PostgreSQL.
  */
 export class AgentResolver {
-  private readonly cache = new Map<string, string>();
+  /** Organisation, then vendor agent id: no key text to build per span. */
+  private readonly cache = new Map<string, Map<string, string>>();
+  private count = 0;
   private readonly inflight = new Map<string, Promise<string>>();
 
   constructor(
@@ -24,23 +26,31 @@ export class AgentResolver {
 
   /** The agent's key as stored: the pushed id, else `<service.name>/<agent name>`. */
   static keyOf(agent: InteractionInput['agent']): { vendorAgentId: string; name: string } | null {
-    if (agent.id) return { vendorAgentId: agent.id.slice(0, 255), name: agent.name || agent.id };
+    const vendorAgentId = AgentResolver.vendorAgentIdOf(agent);
+    if (vendorAgentId === null) return null;
+    return { vendorAgentId, name: agent.id ? agent.name || agent.id : (agent.name || agent.serviceName)! };
+  }
+
+  /** keyOf's vendor agent id alone (null when the item names no agent), without an object per span. */
+  static vendorAgentIdOf(agent: InteractionInput['agent']): string | null {
+    if (agent.id) return agent.id.length > 255 ? agent.id.slice(0, 255) : agent.id;
     const name = agent.name || agent.serviceName;
     if (!name) return null;
-    return { vendorAgentId: (agent.serviceName ? `${agent.serviceName}/${name}` : name).slice(0, 255), name };
+    const key = agent.serviceName ? `${agent.serviceName}/${name}` : name;
+    return key.length > 255 ? key.slice(0, 255) : key;
   }
 
   /** The agent's id when it is cached: the pipeline's path for a known agent, without a promise per span. */
   cached(organizationId: string, agent: InteractionInput['agent']): string | undefined {
-    const key = AgentResolver.keyOf(agent);
-    return key ? this.cache.get(`${organizationId}|${key.vendorAgentId}`) : undefined;
+    const vendorAgentId = AgentResolver.vendorAgentIdOf(agent);
+    return vendorAgentId === null ? undefined : this.cache.get(organizationId)?.get(vendorAgentId);
   }
 
   async resolve(organizationId: string, agent: InteractionInput['agent'], source: InteractionSource): Promise<string | null> {
     const key = AgentResolver.keyOf(agent);
     if (!key) return null;
     const cacheKey = `${organizationId}|${key.vendorAgentId}`;
-    const hit = this.cache.get(cacheKey);
+    const hit = this.cache.get(organizationId)?.get(key.vendorAgentId);
     if (hit) return hit;
     let pending = this.inflight.get(cacheKey);
     if (!pending) {
@@ -48,14 +58,36 @@ export class AgentResolver {
       this.inflight.set(cacheKey, pending);
     }
     const id = await pending;
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, id);
+    let org = this.cache.get(organizationId);
+    if (!org) this.cache.set(organizationId, (org = new Map()));
+    if (!org.has(key.vendorAgentId)) {
+      if (this.count >= MAX_CACHED) this.evictOne();
+      this.count++;
+    }
+    org.set(key.vendorAgentId, id);
     return id;
   }
 
   /** Drops a cached agent (it was removed): the next interaction registers it again. */
   forget(agentId: string): void {
-    for (const [k, v] of this.cache) if (v === agentId) this.cache.delete(k);
+    for (const org of this.cache.values()) {
+      for (const [k, v] of org) {
+        if (v !== agentId) continue;
+        org.delete(k);
+        this.count--;
+      }
+    }
+  }
+
+  /** The oldest cached agent of the first organisation that has one: new agents are rare, so this is too. */
+  private evictOne(): void {
+    for (const org of this.cache.values()) {
+      const first = org.keys().next();
+      if (first.done) continue;
+      org.delete(first.value);
+      this.count--;
+      return;
+    }
   }
 
   private async findOrRegister(organizationId: string, key: { vendorAgentId: string; name: string }, serviceName: string | undefined, source: InteractionSource): Promise<string> {

@@ -34,7 +34,7 @@ const MAX_ID = 256;
 /** Why an item cannot be taken, or null. The ingest API's schema checks types; OTLP maps arrive unchecked. */
 export function rejectionOf(item: InteractionInput, nowMs: number): string | null {
   if (typeof item.id !== 'string' || item.id.length === 0 || item.id.length > MAX_ID) return `id must be 1 to ${MAX_ID} characters`;
-  if (!AgentResolver.keyOf(item.agent ?? {})) return 'no agent: give an agent id, an agent name or a service name';
+  if (AgentResolver.vendorAgentIdOf(item.agent ?? {}) === null) return 'no agent: give an agent id, an agent name or a service name';
   if (!item.provider) return 'no provider (gen_ai.provider.name)';
   if (!item.requestModel || item.requestModel.length > 255) return 'model (gen_ai.request.model) must be 1 to 255 characters';
   if (item.provider.length > 128) return 'provider (gen_ai.provider.name) must be at most 128 characters';
@@ -42,8 +42,14 @@ export function rejectionOf(item: InteractionInput, nowMs: number): string | nul
   if (item.startedAtMs > nowMs + DAY_MS) return 'start time is more than a day in the future';
   if (!Number.isFinite(item.durationMs) || item.durationMs < 0 || item.durationMs > DAY_MS) return 'latency must be 0 to 86400000 ms';
   if (item.timeToFirstTokenMs !== undefined && (!Number.isFinite(item.timeToFirstTokenMs) || item.timeToFirstTokenMs < 0)) return 'time to first token must be 0 or more ms';
-  for (const [k, n] of Object.entries(item.tokens ?? {})) if (!Number.isSafeInteger(n) || n < 0) return `tokens.${k} must be a whole number, 0 or more`;
-  if (!item.tokens) return 'no token counts';
+  const tokens = item.tokens as unknown as Record<string, unknown> | undefined;
+  if (!tokens) return 'no token counts';
+  // for...in rather than Object.entries: no array per item; own keys in the same order.
+  for (const k in tokens) {
+    if (!Object.hasOwn(tokens, k)) continue;
+    const n = tokens[k];
+    if (!Number.isSafeInteger(n) || (n as number) < 0) return `tokens.${k} must be a whole number, 0 or more`;
+  }
   if (item.status !== 'ok' && item.status !== 'error') return 'status must be ok or error';
   return null;
 }
@@ -102,18 +108,26 @@ export class InteractionPipeline implements InteractionSink {
         continue;
       }
       // Known agents and versions are answered from memory without awaiting: the common case, per span.
-      const agentId = this.agents.cached(org, item.agent) ?? (await this.agents.resolve(org, item.agent, item.source))!;
-      const shape = versionShape(item.requestModel, item.systemInstructions, item.toolNames);
-      const known = this.versions.seenKnown(org, agentId, shape, item.startedAtMs);
-      const version = known !== undefined ? { agentId, number: known } : await this.versionOf(org, agentId, item, shape);
+      let agentId = this.agents.cached(org, item.agent) ?? (await this.agents.resolve(org, item.agent, item.source))!;
+      const seen = this.versions.sight(org, agentId, item.requestModel, item.systemInstructions, item.toolNames, item.startedAtMs);
+      let fingerprint: string;
+      let version: number;
+      if (seen) ({ fingerprint, version } = seen);
+      else {
+        const shape = versionShape(item.requestModel, item.systemInstructions, item.toolNames);
+        const registered = await this.versionOf(org, agentId, item, shape);
+        ({ agentId, number: version } = registered);
+        fingerprint = shape.fingerprint;
+      }
       const price = priceInteraction(ctx.book, item);
-      rows.push(toRow(item, { organizationId: org, agentId: version.agentId, fingerprint: shape.fingerprint, cost: price.cost, capture: ctx.contentCapture, ingestedAt }));
-      accepted.push({ item, agentId: version.agentId, price, version: version.number });
+      rows.push(toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, capture: ctx.contentCapture, ingestedAt }));
+      accepted.push({ item, agentId, price, version });
     }
     if (rows.length > 0) await this.deps.rows.append(rows);
     // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
+    const ids = this.recent.of(org);
     for (const a of accepted) {
-      if (!this.recent.firstTime(org, a.item.id, nowMs)) continue;
+      if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
       this.count(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
       if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel, source: 'push' });
     }

@@ -1,5 +1,19 @@
 import { attoToNumber, type Atto } from '../costs/money';
-import { LABEL_VALUES, type ErrorType, type GenAiOperationName, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
+import {
+  LABEL_VALUES,
+  type AgentRequestDurationLabels,
+  type CostTrackedUsdLabels,
+  type ErrorsLabels,
+  type ErrorType,
+  type GenAiClientOperationDurationLabels,
+  type GenAiClientOperationTimeToFirstChunkLabels,
+  type GenAiClientTokenUsageLabels,
+  type GenAiOperationName,
+  type GenAiProviderName,
+  type GenAiTokenType,
+  type Instruments,
+  type RequestsLabels,
+} from '../metrics/instruments.generated';
 import type { InteractionInput } from './interaction';
 
 const OTHER = '_OTHER';
@@ -34,6 +48,80 @@ export function errorTypeLabel(raw: string | undefined): ErrorType {
 
 const seconds = (ms: number | undefined): number | undefined => (ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined);
 
+/** The label sets one kind of request is counted under, built once and frozen so a sink may find their series by identity. */
+interface LabelBundle {
+  organizationId: string;
+  provider: string;
+  operation: string;
+  model: string;
+  /** error.type as pushed, undefined for a success. */
+  rawError: string | undefined;
+  failed: boolean;
+  requests: Readonly<RequestsLabels>;
+  errors: Readonly<ErrorsLabels> | undefined;
+  duration: Readonly<GenAiClientOperationDurationLabels>;
+  agentDuration: Readonly<AgentRequestDurationLabels>;
+  ttft: Readonly<GenAiClientOperationTimeToFirstChunkLabels>;
+  input: Readonly<GenAiClientTokenUsageLabels>;
+  output: Readonly<GenAiClientTokenUsageLabels>;
+  cacheRead: Readonly<GenAiClientTokenUsageLabels>;
+  cacheWrite: Readonly<GenAiClientTokenUsageLabels>;
+  cost: Readonly<CostTrackedUsdLabels>;
+}
+
+const BUNDLES_PER_AGENT = 16;
+const MAX_BUNDLES = 20_000;
+/** Per agent id, the bundles of its recent kinds of request: an agent sends few (a model or two, ok or an error class). */
+const bundles = new Map<string, LabelBundle[]>();
+let bundleCount = 0;
+
+function bundleOf(org: string, agentId: string, item: InteractionInput): LabelBundle {
+  const operationRaw = item.operation || 'chat';
+  const model = item.requestModel || item.responseModel || 'unknown';
+  const failed = item.status === 'error';
+  const rawError = failed ? item.errorType : undefined;
+  let list = bundles.get(agentId);
+  if (list) {
+    for (const b of list) if (b.model === model && b.provider === item.provider && b.operation === operationRaw && b.failed === failed && b.rawError === rawError && b.organizationId === org) return b;
+  }
+  const provider = enumLabel<GenAiProviderName>('gen_ai_provider_name', item.provider);
+  const operation = enumLabel<GenAiOperationName>('gen_ai_operation_name', operationRaw);
+  const errorType = failed ? errorTypeLabel(rawError) : undefined;
+  const tokens = { organization_id: org, gen_ai_operation_name: operation, gen_ai_provider_name: provider, gen_ai_request_model: model };
+  const token = (type: GenAiTokenType) => Object.freeze({ ...tokens, gen_ai_token_type: type });
+  const b: LabelBundle = {
+    organizationId: org,
+    provider: item.provider,
+    operation: operationRaw,
+    model,
+    rawError,
+    failed,
+    requests: Object.freeze({ organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: operation, gen_ai_agent_id: agentId, source: 'push', status: failed ? 'error' : 'ok' }),
+    errors: errorType ? Object.freeze({ organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, error_type: errorType, gen_ai_agent_id: agentId, source: 'push' }) : undefined,
+    duration: Object.freeze({ organization_id: org, gen_ai_operation_name: operation, gen_ai_provider_name: provider, gen_ai_request_model: model, error_type: errorType }),
+    agentDuration: Object.freeze({ organization_id: org, gen_ai_agent_id: agentId }),
+    ttft: Object.freeze({ ...tokens }),
+    input: token('input'),
+    output: token('output'),
+    cacheRead: token('cache_read'),
+    cacheWrite: token('cache_write'),
+    cost: Object.freeze({ organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agentId }),
+  };
+  if (bundleCount >= MAX_BUNDLES) {
+    bundles.clear();
+    bundleCount = 0;
+    list = undefined;
+  }
+  if (!list) bundles.set(agentId, (list = []));
+  list.unshift(b);
+  bundleCount++;
+  if (list.length > BUNDLES_PER_AGENT) {
+    list.pop();
+    bundleCount--;
+  }
+  return b;
+}
+
 /**
  * Counts one accepted pushed request on /metrics; the pipeline calls it once per item it
  * accepts (never for a re-delivery it recognised), so a client retry is not counted twice.
@@ -45,37 +133,29 @@ const seconds = (ms: number | undefined): number | undefined => (ms !== undefine
  * the vendor's figures, what budgets and the bill reconcile against.
  *
  * Its shape fits the pipeline's InteractionCounter, so `pipeline.countWith(recordInteraction)`.
+ * The label sets are built once per agent and kind of request (bundleOf), not per request.
  * @param price the item priced at ingest; cost is null when the price book cannot price it.
  */
 export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null }): void {
-  const provider = enumLabel<GenAiProviderName>('gen_ai_provider_name', item.provider);
-  const operation = enumLabel<GenAiOperationName>('gen_ai_operation_name', item.operation || 'chat');
-  const model = item.requestModel || item.responseModel || 'unknown';
-  const failed = item.status === 'error';
-  const errorType = failed ? errorTypeLabel(item.errorType) : undefined;
-  const org = organizationId;
-
-  metrics.requests.add(1, { organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_operation_name: operation, gen_ai_agent_id: agentId, source: 'push', status: failed ? 'error' : 'ok' });
-  if (errorType) metrics.errors.add(1, { organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, error_type: errorType, gen_ai_agent_id: agentId, source: 'push' });
+  const b = bundleOf(organizationId, agentId, item);
+  metrics.requests.add(1, b.requests);
+  if (b.errors) metrics.errors.add(1, b.errors);
 
   const duration = seconds(item.durationMs);
   if (duration !== undefined) {
-    metrics.genAiClientOperationDuration.record(duration, { organization_id: org, gen_ai_operation_name: operation, gen_ai_provider_name: provider, gen_ai_request_model: model, error_type: errorType });
-    metrics.agentRequestDuration.record(duration, { organization_id: org, gen_ai_agent_id: agentId });
+    metrics.genAiClientOperationDuration.record(duration, b.duration);
+    metrics.agentRequestDuration.record(duration, b.agentDuration);
   }
   // The semconv records time to first chunk for streaming calls only; a pushed TTFT is what says it streamed.
   const ttft = seconds(item.timeToFirstTokenMs);
-  if (ttft !== undefined) metrics.genAiClientOperationTimeToFirstChunk.record(ttft, { organization_id: org, gen_ai_operation_name: operation, gen_ai_provider_name: provider, gen_ai_request_model: model });
+  if (ttft !== undefined) metrics.genAiClientOperationTimeToFirstChunk.record(ttft, b.ttft);
 
   // A zero is no observation (a failed request, embeddings' output, no cache): recording it would drag every percentile to 1.
-  const tokenLabels = { organization_id: org, gen_ai_operation_name: operation, gen_ai_provider_name: provider, gen_ai_request_model: model };
   const t = item.tokens;
-  if (t.input > 0) metrics.genAiClientTokenUsage.record(t.input, { ...tokenLabels, gen_ai_token_type: 'input' });
-  if (t.output > 0) metrics.genAiClientTokenUsage.record(t.output, { ...tokenLabels, gen_ai_token_type: 'output' });
-  if (t.cacheRead > 0) metrics.genAiClientTokenUsage.record(t.cacheRead, { ...tokenLabels, gen_ai_token_type: 'cache_read' });
-  if (t.cacheWrite > 0) metrics.genAiClientTokenUsage.record(t.cacheWrite, { ...tokenLabels, gen_ai_token_type: 'cache_write' });
+  if (t.input > 0) metrics.genAiClientTokenUsage.record(t.input, b.input);
+  if (t.output > 0) metrics.genAiClientTokenUsage.record(t.output, b.output);
+  if (t.cacheRead > 0) metrics.genAiClientTokenUsage.record(t.cacheRead, b.cacheRead);
+  if (t.cacheWrite > 0) metrics.genAiClientTokenUsage.record(t.cacheWrite, b.cacheWrite);
 
-  if (price.cost !== null && price.cost > 0n) {
-    metrics.costTrackedUsd.add(attoToNumber(price.cost), { organization_id: org, gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_agent_id: agentId });
-  }
+  if (price.cost !== null && price.cost > 0n) metrics.costTrackedUsd.add(attoToNumber(price.cost), b.cost);
 }

@@ -53,14 +53,37 @@ function computeShape(model: string, systemInstructions: string | undefined, too
 
 const MAX_CACHED = 50_000;
 const FLUSH_MS = 10_000;
+/** Shapes remembered per agent as last sent, and the characters of instructions all of them may hold. */
+const RECENT_PER_AGENT = 4;
+const MAX_RECENT_CHARS = 16_000_000;
 
-interface Seen {
+/** A known version: its number, and the first and last time it was seen since the last flush. */
+interface Known {
   organizationId: string;
   agentId: string;
   fingerprint: string;
+  version: number;
   first: number;
   last: number;
+  /** Waiting for the next flush (in `pending`). */
+  pending: boolean;
 }
+
+/** A shape exactly as an agent last sent it (tools unsorted), with the version it is. */
+interface Recent {
+  organizationId: string;
+  model: string;
+  system: string | undefined;
+  toolNames: readonly string[] | undefined;
+  known: Known;
+}
+
+const sameTools = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return (a?.length ?? 0) === 0 && (b?.length ?? 0) === 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /**
  * Agent versions: the number a fingerprint got when first seen (cached, so a known version costs
@@ -68,8 +91,15 @@ interface Seen {
  * every few seconds in one statement per version instead of one per interaction.
  */
 export class VersionRegistry {
-  private readonly known = new Map<string, number>();
-  private readonly pending = new Map<string, Seen>();
+  private readonly known = new Map<string, Known>();
+  private pending: Known[] = [];
+  /**
+   * Per agent, the shapes it sent lately as it sent them: an agent sends the same one request
+   * after request, and comparing its instructions with the text held is far cheaper than hashing
+   * them again as a map key (every request decodes its own copy).
+   */
+  private readonly recent = new Map<string, Recent[]>();
+  private recentChars = 0;
   /** One registration per agent at a time: a new version's number is the agent's highest + 1. */
   private readonly perAgent = new Map<string, Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
@@ -86,46 +116,99 @@ export class VersionRegistry {
     const known = this.seenKnown(organizationId, agentId, shape, atMs);
     if (known !== undefined) return known;
     const version = await this.serial(agentId, () => this.register(organizationId, agentId, shape, atMs));
-    if (this.known.size >= MAX_CACHED) this.known.delete(this.known.keys().next().value!);
-    this.known.set(`${organizationId}|${agentId}|${shape.fingerprint}`, version);
-    this.sighting(organizationId, agentId, shape, atMs);
+    const key = `${organizationId}|${agentId}|${shape.fingerprint}`;
+    let k = this.known.get(key);
+    if (!k) {
+      if (this.known.size >= MAX_CACHED) this.known.delete(this.known.keys().next().value!);
+      k = { organizationId, agentId, fingerprint: shape.fingerprint, version, first: Infinity, last: -Infinity, pending: false };
+      this.known.set(key, k);
+    }
+    this.sighting(k, atMs);
     return version;
   }
 
   /** A known version's number, its sighting noted; undefined when it must be registered (versionOf). */
   seenKnown(organizationId: string, agentId: string, shape: VersionShape, atMs: number): number | undefined {
-    const version = this.known.get(`${organizationId}|${agentId}|${shape.fingerprint}`);
-    if (version !== undefined) this.sighting(organizationId, agentId, shape, atMs);
-    return version;
+    const k = this.known.get(`${organizationId}|${agentId}|${shape.fingerprint}`);
+    if (k === undefined) return undefined;
+    this.sighting(k, atMs);
+    return k.version;
   }
 
-  private sighting(organizationId: string, agentId: string, shape: VersionShape, atMs: number): void {
-    const key = `${organizationId}|${agentId}|${shape.fingerprint}`;
-    const seen = this.pending.get(key);
-    if (seen) {
-      seen.first = Math.min(seen.first, atMs);
-      seen.last = Math.max(seen.last, atMs);
-    } else this.pending.set(key, { organizationId, agentId, fingerprint: shape.fingerprint, first: atMs, last: atMs });
+  /**
+   * The pipeline's path per request: the version of the shape as sent (model, instructions, tools
+   * in the order given), its sighting noted, when the agent sent that shape lately or the version
+   * is known; undefined when it must be registered (versionShape, then versionOf).
+   */
+  sight(organizationId: string, agentId: string, model: string, system: string | undefined, toolNames: readonly string[] | undefined, atMs: number): { fingerprint: string; version: number } | undefined {
+    const lately = this.recent.get(agentId);
+    if (lately) {
+      for (const r of lately) {
+        if (r.system === system && r.model === model && r.organizationId === organizationId && sameTools(r.toolNames, toolNames)) {
+          this.sighting(r.known, atMs);
+          return r.known;
+        }
+      }
+    }
+    const shape = versionShape(model, system, toolNames);
+    const k = this.known.get(`${organizationId}|${agentId}|${shape.fingerprint}`);
+    if (k === undefined) return undefined;
+    this.sighting(k, atMs);
+    this.remember(agentId, { organizationId, model, system: shape.system ?? undefined, toolNames: toolNames ? [...toolNames] : undefined, known: k });
+    return k;
+  }
+
+  private remember(agentId: string, r: Recent): void {
+    const chars = r.system?.length ?? 0;
+    if (this.recentChars + chars > MAX_RECENT_CHARS) {
+      this.recent.clear();
+      this.recentChars = 0;
+    }
+    let lately = this.recent.get(agentId);
+    if (!lately) {
+      if (this.recent.size >= MAX_CACHED) {
+        this.recent.clear();
+        this.recentChars = 0;
+      }
+      this.recent.set(agentId, (lately = []));
+    }
+    lately.unshift(r);
+    this.recentChars += chars;
+    if (lately.length > RECENT_PER_AGENT) this.recentChars -= lately.pop()!.system?.length ?? 0;
+  }
+
+  private sighting(k: Known, atMs: number): void {
+    if (atMs < k.first) k.first = atMs;
+    if (atMs > k.last) k.last = atMs;
+    if (!k.pending) {
+      k.pending = true;
+      this.pending.push(k);
+    }
   }
 
   /** Writes the gathered first and last seen times. */
   async flush(): Promise<void> {
-    const batch = [...this.pending.entries()];
-    this.pending.clear();
+    const batch = this.pending.map((k) => ({ k, first: k.first, last: k.last }));
+    this.pending = [];
+    for (const b of batch) {
+      b.k.pending = false;
+      b.k.first = Infinity;
+      b.k.last = -Infinity;
+    }
     for (let i = 0; i < batch.length; i++) {
-      const s = batch[i]![1];
+      const { k: s, first, last } = batch[i]!;
       try {
         await asTenant(s.organizationId, () =>
           this.db.query(
             'UPDATE agent_versions SET first_seen_at = least(first_seen_at, $4), last_seen_at = greatest(last_seen_at, $5) WHERE organization_id = $1 AND agent_id = $2 AND fingerprint = $3',
-            [s.organizationId, s.agentId, s.fingerprint, new Date(s.first), new Date(s.last)],
+            [s.organizationId, s.agentId, s.fingerprint, new Date(first), new Date(last)],
           ),
         );
       } catch (err) {
         // Kept for the next flush, merged with what was seen since.
-        for (const [key, left] of batch.slice(i)) {
-          const now = this.pending.get(key);
-          this.pending.set(key, now ? { ...left, first: Math.min(left.first, now.first), last: Math.max(left.last, now.last) } : left);
+        for (const left of batch.slice(i)) {
+          this.sighting(left.k, left.first);
+          this.sighting(left.k, left.last);
         }
         throw err;
       }
@@ -134,6 +217,8 @@ export class VersionRegistry {
 
   forget(agentId: string): void {
     for (const k of this.known.keys()) if (k.includes(`|${agentId}|`)) this.known.delete(k);
+    for (const r of this.recent.get(agentId) ?? []) this.recentChars -= r.system?.length ?? 0;
+    this.recent.delete(agentId);
   }
 
   async close(): Promise<void> {

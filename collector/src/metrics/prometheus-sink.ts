@@ -23,6 +23,12 @@ interface Family {
   series: Map<string, Series>;
   /** Raw label values, one level per label, straight to their series: for label sets admitted as they came. */
   fast: Trie;
+  /**
+   * Frozen label objects a caller passes again and again (interactions/record-metrics.ts builds
+   * them once per agent and kind of request), straight to their series by identity: no lookup per
+   * label. Frozen, so the values cannot have changed since; admitted as they came only, as the trie.
+   */
+  byObject: WeakMap<LabelSet, Series>;
 }
 
 interface Trie {
@@ -56,6 +62,7 @@ export class PrometheusSink implements MetricSink {
         bounds: def.buckets ?? [],
         series: new Map(),
         fast: {},
+        byObject: new WeakMap(),
       });
     }
     this.guard = new CardinalityGuard(opts.limits ?? new Map(), (def) => this.add('ai_arm.metrics.dropped_label_sets', 1, { metric: def.prometheus }));
@@ -87,6 +94,7 @@ export class PrometheusSink implements MetricSink {
 
   clear(metric: string, only?: LabelSet): void {
     const f = this.family(metric);
+    f.byObject = new WeakMap();
     if (!only) {
       f.series.clear();
       f.fast = {};
@@ -162,10 +170,18 @@ export class PrometheusSink implements MetricSink {
    * goes through the cardinality guard.
    */
   private series(metric: string, labels: LabelSet, f = this.family(metric)): Series {
+    const frozen = Object.isFrozen(labels);
+    if (frozen) {
+      const known = f.byObject.get(labels);
+      if (known) return known;
+    }
     const names = f.def.labels;
     let node: Trie | undefined = f.fast;
     for (let i = 0; i < names.length && node; i++) node = node.next?.get(labels[names[i]!] ?? '');
-    if (node?.series) return node.series;
+    if (node?.series) {
+      if (frozen) f.byObject.set(labels, node.series);
+      return node.series;
+    }
     const clean = this.guard.admit(f.def, labels);
     let key = '';
     let unchanged = true;
@@ -193,6 +209,7 @@ export class PrometheusSink implements MetricSink {
     }
     // Only label sets admitted unchanged enter the trie: rewritten ones could be unbounded.
     if (unchanged) {
+      if (frozen) f.byObject.set(labels, s);
       let at = f.fast;
       for (const n of names) {
         const v = labels[n] ?? '';
