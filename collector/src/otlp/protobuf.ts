@@ -72,6 +72,12 @@ class Reader {
 
   string(end: number): string {
     const to = this.sub(end);
+    const len = to - this.pos;
+    if (len >= INTERN_MIN_VALUE && len <= INTERN_MAX_VALUE) {
+      const s = values.get(this.buf, this.pos, to);
+      this.pos = to;
+      return s.text;
+    }
     // Buffer's own decoder: measured faster than building short ASCII strings in JS, which leaves
     // ropes that every later startsWith and property insertion must flatten.
     const s = this.buf.toString('utf8', this.pos, to);
@@ -95,6 +101,57 @@ class Reader {
     if (this.pos > end) this.fail('truncated field');
   }
 }
+
+interface Interned {
+  bytes: Buffer;
+  text: string;
+  /** wantedKey(text), worked out once. */
+  wanted: boolean;
+}
+
+/**
+ * Strings seen before, found by their bytes: every span of an exporter repeats the same attribute
+ * keys, and an agent's spans the same long values (its system instructions and tool definitions
+ * as JSON text). A key found here costs no string at all (an unwanted one is skipped by its
+ * bytes), and a repeated value comes back as the very string the GenAI mapping has already parsed
+ * and memoised, so its memo lookup does not hash a kilobyte again. Bounded (a few MB of values at
+ * most): full, it starts over.
+ */
+class Interner {
+  private readonly table = new Map<number, Interned>();
+
+  constructor(
+    private readonly max: number,
+    /** Bytes hashed: all of a key; of a long value, this many spread over it (the match is checked on every byte). */
+    private readonly sample: number,
+  ) {}
+
+  get(buf: Buffer, from: number, to: number): Interned {
+    const len = to - from;
+    let h = len | 0;
+    const step = len <= this.sample ? 1 : Math.floor(len / this.sample);
+    for (let i = from; i < to; i += step) h = Math.imul(h ^ buf[i]!, 16777619);
+    const hit = this.table.get(h);
+    if (hit && hit.bytes.length === len && (len <= 64 ? sameBytes(hit.bytes, buf, from, len) : buf.compare(hit.bytes, 0, len, from, to) === 0)) return hit;
+    const text = buf.toString('utf8', from, to);
+    const entry = { bytes: Buffer.from(buf.subarray(from, to)), text, wanted: wantedKey(text) };
+    if (this.table.size >= this.max) this.table.clear();
+    this.table.set(h, entry);
+    return entry;
+  }
+}
+
+function sameBytes(a: Buffer, buf: Buffer, from: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[i] !== buf[from + i]) return false;
+  return true;
+}
+
+const INTERN_MAX_KEY = 128;
+/** Values this long are repeated JSON text worth finding by bytes; shorter ones are cheaper to decode again. */
+const INTERN_MIN_VALUE = 256;
+const INTERN_MAX_VALUE = 8 << 10;
+const keys = new Interner(4096, INTERN_MAX_KEY);
+const values = new Interner(256, 64);
 
 function anyValue(r: Reader, end: number, depth: number): AttrValue {
   if (depth > 32) r.fail('attribute values nested deeper than 32');
@@ -146,9 +203,12 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
     const tag = r.varint(end);
     const f = tag >>> 3;
     if (f === 1 && (tag & 7) === 2) {
-      key = r.string(end);
+      const to = r.sub(end);
+      const k = to - r.pos <= INTERN_MAX_KEY ? keys.get(r.buf, r.pos, to) : null;
+      key = k ? k.text : r.buf.toString('utf8', r.pos, to);
+      r.pos = to;
       // The key comes first on the wire (every SDK writes field 1 first): an unwanted one ends the pair here.
-      if (filter && !wantedKey(key)) {
+      if (filter && !(k ? k.wanted : wantedKey(key))) {
         r.pos = end;
         return;
       }

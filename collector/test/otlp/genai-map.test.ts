@@ -163,4 +163,21 @@ describe('OTLP decoders agree', () => {
     expect(decoded['gen_ai.request.model']).toBeUndefined();
     expect(proto[0]!.items[0]).toMatchObject({ traceId: TRACE, spanId: SPAN, startMs: T0, endMs: T0 + 800, statusCode: 2, attributes: attrs });
   });
+
+  it('decodes repeated keys and long values it recognises by their bytes exactly: values alike but for one byte stay apart, request after request', () => {
+    const long = 'x'.repeat(2000);
+    // Alike in length and in most bytes: the second differs at a byte a sampled hash would not look at.
+    const a = `A${long}`;
+    const b = `AY${long.slice(1)}`;
+    const spans = (first: string, second: string) =>
+      encodeTraces([
+        { attributes: { 'gen_ai.request.model': 'm', 'gen_ai.system_instructions': first, 'gen_ai.x1': 1, 'http.x1': 'skipped' } },
+        { attributes: { 'gen_ai.request.model': 'm', 'gen_ai.system_instructions': second, 'gen_ai.x2': 2, 'gen_ai.é': 'ü' } },
+      ]);
+    for (const [first, second] of [[a, b], [b, a], [a, a], [b, b]] as const) {
+      const [one, two] = decodeTraceRequest(spans(first, second))[0]!.items;
+      expect(one!.attributes).toEqual({ 'gen_ai.request.model': 'm', 'gen_ai.system_instructions': first, 'gen_ai.x1': 1 });
+      expect(two!.attributes).toEqual({ 'gen_ai.request.model': 'm', 'gen_ai.system_instructions': second, 'gen_ai.x2': 2, 'gen_ai.é': 'ü' });
+    }
+  });
 });
