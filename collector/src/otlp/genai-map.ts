@@ -36,7 +36,11 @@ interface AgentRef {
 function ownAgent(a: Attrs): AgentRef | undefined {
   const id = text(a, ['gen_ai.agent.id']);
   const name = text(a, ['gen_ai.agent.name']) ?? (a['traceloop.span.kind'] === 'agent' ? text(a, ['traceloop.entity.name']) : undefined);
-  return id || name ? { ...(id ? { id } : {}), ...(name ? { name } : {}) } : undefined;
+  if (!id && !name) return undefined;
+  const ref: AgentRef = {};
+  if (id) ref.id = id;
+  if (name) ref.name = name;
+  return ref;
 }
 
 /**
@@ -122,30 +126,34 @@ function mapAttributes(c: Common): Mapped {
   const serviceName = text(c.resource, ['service.name']) ?? text(a, ['service.name']);
   const conversationId = text(a, ['gen_ai.conversation.id']);
   const responseModel = text(a, ['gen_ai.response.model']);
-  const item: InteractionInput = {
-    id: c.id,
-    source: 'otlp',
-    agent: { ...(own?.id ? { id: own.id } : {}), ...(agentName ? { name: agentName } : {}), ...(serviceName ? { serviceName } : {}) },
-    provider,
-    operation: operationOf(a),
-    requestModel,
-    ...(responseModel ? { responseModel } : {}),
-    startedAtMs: c.startedAtMs,
-    durationMs: c.durationMs,
-    ...(c.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: c.timeToFirstTokenMs } : {}),
-    tokens: { input, output, cacheRead, cacheWrite },
-    status: failed ? 'error' : 'ok',
-    ...(failed ? { errorType: errorType ?? '_OTHER' } : {}),
-    ...(conversationId ? { conversationId } : {}),
-    ...(c.traceId ? { traceId: c.traceId } : {}),
-    ...(c.spanId ? { spanId: c.spanId } : {}),
-    ...(system ? { systemInstructions: system } : {}),
-    ...(toolNames.length ? { toolNames: toolNames.slice(0, 256) } : {}),
-    ...(system || contentIn !== undefined || contentOut !== undefined
-      ? { content: { ...(system ? { system } : {}), ...(contentIn !== undefined ? { input: contentIn } : {}), ...(contentOut !== undefined ? { output: contentOut } : {}) } }
-      : {}),
-    attributes: { 'otel.scope.name': c.scopeName.slice(0, 255), ...(openlit ? { 'telemetry.sdk.name': 'openlit' } : {}) },
-  };
+  // Built field by field, not from spreads of small objects: this runs once per span.
+  const agent: InteractionInput['agent'] = {};
+  if (own?.id) agent.id = own.id;
+  if (agentName) agent.name = agentName;
+  if (serviceName) agent.serviceName = serviceName;
+  const item: InteractionInput = { id: c.id, source: 'otlp', agent, provider, operation: operationOf(a), requestModel } as InteractionInput;
+  if (responseModel) item.responseModel = responseModel;
+  item.startedAtMs = c.startedAtMs;
+  item.durationMs = c.durationMs;
+  if (c.timeToFirstTokenMs !== undefined) item.timeToFirstTokenMs = c.timeToFirstTokenMs;
+  item.tokens = { input, output, cacheRead, cacheWrite };
+  item.status = failed ? 'error' : 'ok';
+  if (failed) item.errorType = errorType ?? '_OTHER';
+  if (conversationId) item.conversationId = conversationId;
+  if (c.traceId) item.traceId = c.traceId;
+  if (c.spanId) item.spanId = c.spanId;
+  if (system) item.systemInstructions = system;
+  if (toolNames.length) item.toolNames = toolNames.slice(0, 256);
+  if (system || contentIn !== undefined || contentOut !== undefined) {
+    const content: NonNullable<InteractionInput['content']> = {};
+    if (system) content.system = system;
+    if (contentIn !== undefined) content.input = contentIn;
+    if (contentOut !== undefined) content.output = contentOut;
+    item.content = content;
+  }
+  const attributes: Record<string, string> = { 'otel.scope.name': c.scopeName.slice(0, 255) };
+  if (openlit) attributes['telemetry.sdk.name'] = 'openlit';
+  item.attributes = attributes;
   return { item };
 }
 
