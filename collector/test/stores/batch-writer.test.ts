@@ -46,11 +46,14 @@ describe('ClickHouse batch writer on chdb', () => {
   let db: TelemetryDb;
   const count = async () => (await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks FINAL'))[0]!.n;
 
-  beforeEach(async () => {
+  // One migrated database for the file (migrating one takes longer than a test); each test starts
+  // with the table empty.
+  beforeAll(async () => {
     db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bw') }));
     await migrateClickHouse(db);
   });
-  afterEach(() => db.close());
+  beforeEach(() => db.command('TRUNCATE TABLE {db:Identifier}.agent_health_checks'));
+  afterAll(() => db.close());
 
   it('flushes when a batch fills, and the rest on close', async () => {
     const { metrics, sink } = testMetrics();
@@ -143,11 +146,12 @@ describe('batch writer store(): written now, resolved once stored', () => {
   const count = async () => (await db.query<{ n: number }>('SELECT count() AS n FROM {db:Identifier}.agent_health_checks'))[0]!.n;
   const opts = { batchSize: 2, flushMs: 60_000, maxRetries: 1, retryBaseMs: 1 };
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('bws') }));
     await migrateClickHouse(db);
   });
-  afterEach(() => db.close());
+  beforeEach(() => db.command('TRUNCATE TABLE {db:Identifier}.agent_health_checks'));
+  afterAll(() => db.close());
 
   it('writes past the buffer, whatever the batch size, and counts the rows like buffered ones', async () => {
     const { metrics, sink } = testMetrics();
