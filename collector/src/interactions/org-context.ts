@@ -56,17 +56,82 @@ export interface InteractionPrice {
   unpricedTokens: number;
 }
 
+/** Token types as the item counts them, beside the price book's type for each (cache writes at the 5-minute rate). */
+const TYPES = [
+  ['input', 'input'],
+  ['output', 'output'],
+  ['cacheRead', 'cache_read'],
+  ['cacheWrite', 'cache_write_5m'],
+] as const;
+const DAY_MS = 86_400_000;
+const ZERO = { input: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0 };
+
+/** One model's rate per token of each type on one day (null: the book cannot price that type), as the book answers for one token. */
+type UnitRates = readonly (Atto | null)[];
+interface ModelPrices {
+  vendor: string;
+  model: string;
+  days: Map<number, UnitRates>;
+}
+
+/**
+ * Per price book, provider, request model and response model: what priceInteraction would look
+ * up per request (the table's name of the model, its card on the day), looked up once. Dropped
+ * with the book (an organisation's book is rebuilt every ORG_CONTEXT_TTL_MS).
+ */
+const memos = new WeakMap<PriceBook, Map<string, Map<string, Map<string, ModelPrices>>>>();
+const MAX_MEMO_MODELS = 10_000;
+
+function modelPrices(book: PriceBook, vendor: string, item: InteractionInput): ModelPrices {
+  let byProvider = memos.get(book);
+  if (!byProvider) memos.set(book, (byProvider = new Map()));
+  let byRequest = byProvider.get(item.provider);
+  if (!byRequest) byProvider.set(item.provider, (byRequest = new Map()));
+  let byResponse = byRequest.get(item.requestModel);
+  if (!byResponse) {
+    if (byRequest.size >= MAX_MEMO_MODELS) byRequest.clear();
+    byRequest.set(item.requestModel, (byResponse = new Map()));
+  }
+  const response = item.responseModel ?? '';
+  let m = byResponse.get(response);
+  if (!m) {
+    // The model that answered is the one billed; a request model the book knows stands in when it does not.
+    const model = item.responseModel && book.canonical(vendor, item.responseModel) ? item.responseModel : item.requestModel;
+    if (byResponse.size >= MAX_MEMO_MODELS) byResponse.clear();
+    byResponse.set(response, (m = { vendor, model, days: new Map() }));
+  }
+  return m;
+}
+
+function unitRates(book: PriceBook, m: ModelPrices, startedAtMs: number): UnitRates {
+  const dayNumber = Math.floor(startedAtMs / DAY_MS);
+  let rates = m.days.get(dayNumber);
+  if (rates) return rates;
+  const day = new Date(startedAtMs).toISOString().slice(0, 10);
+  // Pricing is per token and type: one token of each type, priced as the whole request would be, gives every rate.
+  rates = TYPES.map(([, type]) => {
+    const priced = priceCell(book, { vendor: m.vendor, model: m.model, day, serviceTier: 'standard', contextWindow: '', tokens: { ...ZERO, [type]: 1 } });
+    return priced.unpriced.length === 0 ? priced.cost : null;
+  });
+  if (m.days.size >= 64) m.days.clear();
+  m.days.set(dayNumber, rates);
+  return rates;
+}
+
 /** Prices an interaction as the pull path prices usage: the same book, by day, model and token type. */
 export function priceInteraction(book: PriceBook, item: InteractionInput): InteractionPrice {
   const t = item.tokens;
-  const total = t.input + t.output + t.cacheRead + t.cacheWrite;
   const vendor = PRICE_VENDOR.get(item.provider);
-  if (!vendor) return { cost: null, unpricedTokens: total };
-  const day = new Date(item.startedAtMs).toISOString().slice(0, 10);
-  // The model that answered is the one billed; a request model the book knows stands in when it does not.
-  const model = item.responseModel && book.canonical(vendor, item.responseModel) ? item.responseModel : item.requestModel;
-  // Cache writes at the 5-minute rate: the default TTL of the vendors that bill writes.
-  const priced = priceCell(book, { vendor, model, day, serviceTier: 'standard', contextWindow: '', tokens: { input: t.input, cache_read: t.cacheRead, cache_write_5m: t.cacheWrite, cache_write_1h: 0, output: t.output } });
-  if (priced.unpriced.length === 0) return { cost: priced.cost, unpricedTokens: 0 };
-  return { cost: null, unpricedTokens: priced.unpriced.reduce((n, p) => n + p.tokens, 0) };
+  if (!vendor) return { cost: null, unpricedTokens: t.input + t.output + t.cacheRead + t.cacheWrite };
+  const rates = unitRates(book, modelPrices(book, vendor, item), item.startedAtMs);
+  let cost = 0n;
+  let unpriced = 0;
+  for (let i = 0; i < TYPES.length; i++) {
+    const n = t[TYPES[i]![0]];
+    if (!(n > 0)) continue;
+    const rate = rates[i]!;
+    if (rate === null) unpriced += n;
+    else cost += BigInt(n) * rate;
+  }
+  return unpriced === 0 ? { cost, unpricedTokens: 0 } : { cost: null, unpricedTokens: unpriced };
 }
