@@ -198,6 +198,7 @@ function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: nu
 /** One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread. */
 function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true): void {
   let key = '';
+  let wanted = !filter;
   let value: AttrValue = null;
   while (r.pos < end) {
     const tag = r.varint(end);
@@ -208,7 +209,8 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
       key = k ? k.text : r.buf.toString('utf8', r.pos, to);
       r.pos = to;
       // The key comes first on the wire (every SDK writes field 1 first): an unwanted one ends the pair here.
-      if (filter && !(k ? k.wanted : wantedKey(key))) {
+      wanted ||= k ? k.wanted : wantedKey(key);
+      if (!wanted) {
         r.pos = end;
         return;
       }
@@ -216,7 +218,7 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
     else r.skip(tag & 7, end);
   }
   // A key named __proto__ would set the object's prototype, not an attribute: no instrumentation sends one.
-  if (key !== '__proto__' && (!filter || wantedKey(key))) into[key] = value;
+  if (key !== '__proto__' && (wanted || wantedKey(key))) into[key] = value;
 }
 
 /** Resource: its attributes (field 1); the rest is skipped. */
