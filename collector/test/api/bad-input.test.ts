@@ -71,6 +71,9 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'POST /api/v1/ingest/interactions': { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: [] }, field: 'body/interactions' },
   'GET /api/v1/agents/{id}/interactions': { method: 'GET', url: `/api/v1/agents/${NIL}/interactions?limit=501`, field: 'querystring/limit' },
   'GET /api/v1/agents/{id}/versions': { method: 'GET', url: '/api/v1/agents/42/versions', field: 'params/id' },
+  // OTLP/JSON bodies; the protobuf cases, gzip and the gRPC receiver are in test/otlp/bad-input.test.ts.
+  'POST /v1/traces': { method: 'POST', url: '/v1/traces', payload: { resourceSpans: 'not a list' }, field: 'resourceSpans' },
+  'POST /v1/logs': { method: 'POST', url: '/v1/logs', payload: { resourceLogs: [{ scopeLogs: 7 }] }, field: 'scopeLogs' },
   'GET /api/v1/conversations/{id}': { method: 'GET', url: `/api/v1/conversations/${'c'.repeat(256)}`, field: 'params' },
 };
 
