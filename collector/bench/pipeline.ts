@@ -147,6 +147,7 @@ async function main() {
     let n = 0;
     for (const batch of round) {
       const outcome = await pipeline.accept(ORG, batch);
+      if (outcome.rejected.length > 0) throw new Error(`refused: ${outcome.rejected[0]!.reason}`);
       n += outcome.accepted;
     }
     const ns = Number(process.hrtime.bigint() - start);

@@ -54,6 +54,8 @@ export interface InteractionPrice {
   /** Null when the price book cannot price all of its tokens: never a silent 0. */
   cost: Atto | null;
   unpricedTokens: number;
+  /** The same cost in 10^-12 USD (the table's unit), when it is a whole number a double holds exactly: rows and metrics then need no BigInt. */
+  costMicros?: number;
 }
 
 /** Token types as the item counts them, beside the price book's type for each (cache writes at the 5-minute rate). */
@@ -67,7 +69,12 @@ const DAY_MS = 86_400_000;
 const ZERO = { input: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0 };
 
 /** One model's rate per token of each type on one day (null: the book cannot price that type), as the book answers for one token. */
-type UnitRates = readonly (Atto | null)[];
+interface UnitRates {
+  atto: readonly (Atto | null)[];
+  /** The rate in 10^-12 USD when a whole number a double holds (rates to 6 decimals per million tokens), else null. */
+  micro: readonly (number | null)[];
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 interface ModelPrices {
   vendor: string;
   model: string;
@@ -109,10 +116,11 @@ function unitRates(book: PriceBook, m: ModelPrices, startedAtMs: number): UnitRa
   if (rates) return rates;
   const day = new Date(startedAtMs).toISOString().slice(0, 10);
   // Pricing is per token and type: one token of each type, priced as the whole request would be, gives every rate.
-  rates = TYPES.map(([, type]) => {
+  const atto = TYPES.map(([, type]) => {
     const priced = priceCell(book, { vendor: m.vendor, model: m.model, day, serviceTier: 'standard', contextWindow: '', tokens: { ...ZERO, [type]: 1 } });
     return priced.unpriced.length === 0 ? priced.cost : null;
   });
+  rates = { atto, micro: atto.map((r) => (r !== null && r >= 0n && r % 1_000_000n === 0n && r / 1_000_000n <= MAX_SAFE ? Number(r / 1_000_000n) : null)) };
   if (m.days.size >= 64) m.days.clear();
   m.days.set(dayNumber, rates);
   return rates;
@@ -124,14 +132,24 @@ export function priceInteraction(book: PriceBook, item: InteractionInput): Inter
   const vendor = PRICE_VENDOR.get(item.provider);
   if (!vendor) return { cost: null, unpricedTokens: t.input + t.output + t.cacheRead + t.cacheWrite };
   const rates = unitRates(book, modelPrices(book, vendor, item), item.startedAtMs);
-  let cost = 0n;
   let unpriced = 0;
+  let micros = 0;
+  let exact = true;
   for (let i = 0; i < TYPES.length; i++) {
     const n = t[TYPES[i]![0]];
     if (!(n > 0)) continue;
-    const rate = rates[i]!;
-    if (rate === null) unpriced += n;
-    else cost += BigInt(n) * rate;
+    const micro = rates.micro[i];
+    if (rates.atto[i] === null) unpriced += n;
+    else if (micro === null || micro === undefined || !Number.isSafeInteger(n)) exact = false;
+    else micros += n * micro;
   }
-  return unpriced === 0 ? { cost, unpricedTokens: 0 } : { cost: null, unpricedTokens: unpriced };
+  if (unpriced > 0) return { cost: null, unpricedTokens: unpriced };
+  // Every product and the sum under 2^53 are exact in doubles; a sum past it means one may not be: BigInt then.
+  if (exact && Number.isSafeInteger(micros)) return { cost: BigInt(micros) * 1_000_000n, unpricedTokens: 0, costMicros: micros };
+  let cost = 0n;
+  for (let i = 0; i < TYPES.length; i++) {
+    const n = t[TYPES[i]![0]];
+    if (n > 0) cost += BigInt(n) * rates.atto[i]!;
+  }
+  return { cost, unpricedTokens: 0 };
 }

@@ -17,6 +17,7 @@ import {
 import type { InteractionInput } from './interaction';
 
 const OTHER = '_OTHER';
+const ATTO_PER_USD = 1e18;
 
 /** An enumerated label's value as pushed, or `_OTHER`: the sink would fold it the same way, this keeps the types honest. */
 function enumLabel<T extends string>(label: string, value: string): T {
@@ -136,7 +137,7 @@ function bundleOf(org: string, agentId: string, item: InteractionInput): LabelBu
  * The label sets are built once per agent and kind of request (bundleOf), not per request.
  * @param price the item priced at ingest; cost is null when the price book cannot price it.
  */
-export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null }): void {
+export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null; costMicros?: number }): void {
   const b = bundleOf(organizationId, agentId, item);
   metrics.requests.add(1, b.requests);
   if (b.errors) metrics.errors.add(1, b.errors);
@@ -157,5 +158,8 @@ export function recordInteraction(metrics: Instruments, organizationId: string, 
   if (t.cacheRead > 0) metrics.genAiClientTokenUsage.record(t.cacheRead, b.cacheRead);
   if (t.cacheWrite > 0) metrics.genAiClientTokenUsage.record(t.cacheWrite, b.cacheWrite);
 
-  if (price.cost !== null && price.cost > 0n) metrics.costTrackedUsd.add(attoToNumber(price.cost), b.cost);
+  // costMicros * 1e6 is the same double as Number(cost) (both round the same whole number once): no BigInt per request.
+  if (price.costMicros !== undefined) {
+    if (price.cost !== null && price.costMicros > 0) metrics.costTrackedUsd.add((price.costMicros * 1e6) / ATTO_PER_USD, b.cost);
+  } else if (price.cost !== null && price.cost > 0n) metrics.costTrackedUsd.add(attoToNumber(price.cost), b.cost);
 }

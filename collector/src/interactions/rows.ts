@@ -13,12 +13,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** What the table's Decimal(38, 12) keeps of an exact amount: rates to 6 decimals per million tokens fit whole. */
 export function costText(cost: Atto): string {
   const micro = cost / 1_000_000n;
-  // Per row: in doubles when exact (any cost under $9,007), one BigInt division instead of three and a BigInt to text.
-  if (micro >= 0n && micro <= MAX_SAFE) {
-    const m = Number(micro);
-    const frac = m % 1e12;
-    return `${(m - frac) / 1e12}.${String(frac).padStart(12, '0')}`;
-  }
+  // In doubles when exact (any cost under $9,007): one BigInt division instead of three and a BigInt to text.
+  if (micro >= 0n && micro <= MAX_SAFE) return microsCostText(Number(micro));
   const whole = micro / 10n ** 12n;
   const frac = String(micro % 10n ** 12n).padStart(12, '0');
   return `${whole}.${frac}`;
@@ -32,6 +28,12 @@ const DIGITS2 = DIGITS3.slice(0, 60).map((d) => d.slice(1));
 /** `YYYY-MM-DD HH:` of the hour last formatted: the spans of a batch fall in one hour or two. */
 let hourAt = Number.NaN;
 let hourText = '';
+
+/** costText of a cost given in 10^-12 USD, a whole number of at most 2^53 - 1. */
+function microsCostText(m: number): string {
+  const frac = m % 1e12;
+  return `${(m - frac) / 1e12}.${String(frac).padStart(12, '0')}`;
+}
 
 /** Epoch milliseconds (with fractions) as the DateTime64(6) text ClickHouse reads, in UTC. */
 export function microsText(ms: number): string {
@@ -60,6 +62,8 @@ export interface RowFacts {
   agentId: string;
   fingerprint: string;
   cost: Atto | null;
+  /** The cost in 10^-12 USD when priceInteraction could keep it in a double (its costMicros). */
+  costMicros?: number;
   capture: boolean;
   ingestedAt: string;
 }
@@ -92,7 +96,7 @@ export function toRow(item: InteractionInput, f: RowFacts): Record<string, unkno
     output_tokens: item.tokens.output,
     cache_read_tokens: item.tokens.cacheRead,
     cache_write_tokens: item.tokens.cacheWrite,
-    cost_usd: f.cost === null ? null : costText(f.cost),
+    cost_usd: f.cost === null ? null : f.costMicros !== undefined ? microsCostText(f.costMicros) : costText(f.cost),
     status: item.status,
     error_type: item.status === 'error' ? (item.errorType ?? '') : '',
     conversation_id: item.conversationId ?? '',
