@@ -119,6 +119,8 @@ interface Interned {
  */
 class Interner {
   private readonly table = new Map<number, Interned>();
+  /** Hashes met once: what is met again is kept. */
+  private readonly seen = new Set<number>();
 
   constructor(
     private readonly max: number,
@@ -134,6 +136,12 @@ class Interner {
     const hit = this.table.get(h);
     if (hit && hit.bytes.length === len && (len <= 64 ? sameBytes(hit.bytes, buf, from, len) : buf.compare(hit.bytes, 0, len, from, to) === 0)) return hit;
     const text = buf.toString('utf8', from, to);
+    // Kept from its second sighting on: a value sent once (a message, an id) neither costs a copy nor evicts one that repeats.
+    if (!this.seen.has(h)) {
+      if (this.seen.size >= this.max * 4) this.seen.clear();
+      this.seen.add(h);
+      return { bytes: EMPTY, text, wanted: wantedKey(text) };
+    }
     const entry = { bytes: Buffer.from(buf.subarray(from, to)), text, wanted: wantedKey(text) };
     if (this.table.size >= this.max) this.table.clear();
     this.table.set(h, entry);
@@ -146,9 +154,10 @@ function sameBytes(a: Buffer, buf: Buffer, from: number, len: number): boolean {
   return true;
 }
 
+const EMPTY = Buffer.alloc(0);
 const INTERN_MAX_KEY = 128;
 /** Values this long are repeated JSON text worth finding by bytes; shorter ones are cheaper to decode again. */
-const INTERN_MIN_VALUE = 256;
+const INTERN_MIN_VALUE = 64;
 const INTERN_MAX_VALUE = 8 << 10;
 const keys = new Interner(4096, INTERN_MAX_KEY);
 const values = new Interner(256, 64);
