@@ -120,7 +120,7 @@ export class InteractionPipeline implements InteractionSink {
         fingerprint = shape.fingerprint;
       }
       const price = priceInteraction(ctx.book, item);
-      rows.push(toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, ...(price.costMicros !== undefined ? { costMicros: price.costMicros } : {}), capture: ctx.contentCapture, ingestedAt }));
+      rows.push(toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, costMicros: price.costMicros, capture: ctx.contentCapture, ingestedAt }));
       accepted.push({ item, agentId, price, version });
     }
     if (rows.length > 0) await this.deps.rows.append(rows);
