@@ -135,7 +135,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   // Straight to stdout, not through the logger: a secret must not end up in log pipelines' structured fields.
   if (createdKey) process.stdout.write(`${bootstrapBanner(createdKey, url)}\n`);
   poller.start();
-  const demoAgents = simulator ? startDemoAgents({ controlPlane: stores.controlPlane, dataDir: config.dataDir, url, simulator, poller, log: logger.child({ component: 'demo-agents' }) }) : null;
+  const demoAgents = simulator && config.demoRequestsPerSecond > 0 ? startDemoAgents({ requestsPerSecond: config.demoRequestsPerSecond, controlPlane: stores.controlPlane, dataDir: config.dataDir, url, simulator, poller, log: logger.child({ component: 'demo-agents' }) }) : null;
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
   const running = { app, stores, poller, simulator, demoAgents, logs: logs!, ingest: ingest! };

@@ -45,6 +45,7 @@ export const ENV_VARS = {
   ANTHROPIC_ADMIN_KEY: { default: '', doc: 'Anthropic admin key (sk-ant-admin...)' },
   ANTHROPIC_BASE_URL: { default: 'https://api.anthropic.com', doc: 'Anthropic API base URL' },
   ARM_VENDOR_HOSTS: { default: 'api.openai.com,api.anthropic.com,localhost,127.0.0.1,::1', doc: 'Hosts a connection stored through the API may call (its `baseUrl`), comma-separated: `*.` permits any subdomain, `:port` one port only (`[::1]:8080` for IPv6); any other host, or a scheme other than http and https, is refused. The default: the vendors\' API hosts and loopback (the vendor simulator); leave loopback out in production' },
+  ARM_DEMO_REQUESTS_PER_SECOND: { default: '3', doc: 'Demo mode only: GenAI requests a second the simulated agents push to the collector as OTLP spans (0 = none: the demo shows polled data only)' },
   ARM_POLL_INTERVAL_MS: { default: '300000', doc: 'How often usage and cost reports are polled per connection' },
   ARM_HEALTH_INTERVAL_MS: { default: '300000', doc: 'How often every agent is health-checked' },
   ARM_INVENTORY_INTERVAL_MS: { default: '600000', doc: 'How often agent inventories are synced' },
@@ -94,6 +95,8 @@ export interface Config {
   ingest: { grpcPort: number; maxBodyBytes: number; spoolMaxBytes: number; ttlDays: number };
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
+  /** Demo mode: requests a second the simulated agents push (0: none). */
+  demoRequestsPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -249,10 +252,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       ttlDays: int('ARM_INTERACTIONS_TTL_DAYS', 1, 3650),
     },
     demoMode: false,
+    demoRequestsPerSecond: Number(raw('ARM_DEMO_REQUESTS_PER_SECOND')),
   };
   if (config.api.bootstrapKey && !API_KEY_PATTERN.test(config.api.bootstrapKey)) problems.push('ARM_BOOTSTRAP_API_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');
   if (config.api.grafanaKey && !API_KEY_PATTERN.test(config.api.grafanaKey)) problems.push('ARM_BOOTSTRAP_GRAFANA_KEY must be arm_sk_live_ followed by 32 to 64 letters and digits');
   if (config.api.grafanaKey && config.api.grafanaKey === config.api.bootstrapKey) problems.push('ARM_BOOTSTRAP_GRAFANA_KEY must differ from ARM_BOOTSTRAP_API_KEY: one key has one role');
+  if (!/^\d+(\.\d+)?$/.test(raw('ARM_DEMO_REQUESTS_PER_SECOND')) || config.demoRequestsPerSecond > 1000) problems.push(`ARM_DEMO_REQUESTS_PER_SECOND must be a number from 0 to 1000 (got "${raw('ARM_DEMO_REQUESTS_PER_SECOND')}")`);
   config.demoMode = !config.vendorKeys.openai && !config.vendorKeys.anthropic;
   if (!config.demoMode && !config.masterKey && raw('ARM_MASTER_KEY') === '') {
     problems.push('ARM_MASTER_KEY is required outside demo mode: it encrypts the vendor credentials stored through the API (generate one with `openssl rand -hex 32` and keep it safe)');

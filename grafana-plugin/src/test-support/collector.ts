@@ -65,6 +65,9 @@ export async function startTestCollector(): Promise<TestCollector> {
       ARM_BOOTSTRAP_API_KEY: TEST_ADMIN_KEY,
       ARM_LOG_LEVEL: 'info',
       ARM_HEALTH_INTERVAL_MS: '3000',
+      // No demo pushes: the pages' tests push what they need through the ingest API, and tracked
+      // cost that grows while a test reads it would differ between the page and the test's own read.
+      ARM_DEMO_REQUESTS_PER_SECOND: '0',
     },
   });
   let out = '';

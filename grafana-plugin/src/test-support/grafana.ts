@@ -183,9 +183,25 @@ export class GrafanaEmulator {
     this.saves.length = 0;
   }
 
+  /** Requests not yet answered: a test waits for them, so none is logged in the next test's record. */
+  private readonly inflight = new Set<Promise<unknown>>();
+
   readonly backendSrv = {
-    fetch: <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> => from(this.handle<T>(options)),
+    fetch: <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> => {
+      const answer = this.handle<T>(options);
+      this.inflight.add(answer);
+      const done = () => this.inflight.delete(answer);
+      answer.then(done, done);
+      return from(answer);
+    },
   };
+
+  /** Resolves once every request made so far is answered (or failed). */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) {
+      await Promise.allSettled([...this.inflight]);
+    }
+  }
 
   private async handle<T>(options: BackendSrvRequest): Promise<FetchResponse<T>> {
     const method = (options.method ?? 'GET').toUpperCase();

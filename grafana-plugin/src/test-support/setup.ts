@@ -19,7 +19,9 @@ beforeEach(() => {
   signInAs('Admin');
 });
 
-afterEach(() => {
+afterEach(async () => {
+  // A page's requests still in flight finish here, not in the next test's record of what was forwarded.
+  await grafana.settled();
   // No page may fetch anything but the plugin's routes (and the config page, Grafana's settings API).
   expect(grafana.outside).toEqual([]);
 });
