@@ -9,13 +9,7 @@
  * Prints `measure` when the warm-up ends, then one JSON line of results.
  */
 import { Agent, request } from 'node:http';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SpanKind, SpanStatusCode, ROOT_CONTEXT } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { spanAttributes } from '../src/simulator/agent-push';
-import { AgentTraffic, demoAgents, seededRng } from '../src/simulator/agent-traffic';
-import { createState } from '../src/simulator/state';
+import { genaiBatches } from './genai-batches';
 
 export interface LoadJob {
   url: string;
@@ -47,42 +41,7 @@ export interface LoadResult {
   cpuSeconds: number;
 }
 
-interface Template {
-  bytes: Buffer;
-  /** Where each span's 8-byte span id sits in `bytes`. */
-  spanIdAt: number[];
-}
 
-/** Encoded batches of the simulator's agent requests, as an instrumented service would export them. */
-function buildTemplates(job: LoadJob): Template[] {
-  const state = createState({ agents: 50, seed: 'bench-ingest' });
-  const traffic = new AgentTraffic(demoAgents(state.world), seededRng('bench-ingest'));
-  const spans: ReadableSpan[] = [];
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-ingest' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const tracer = provider.getTracer('bench-ingest');
-  const now = Date.now();
-  const templates: Template[] = [];
-  for (let t = 0; t < job.templates; t++) {
-    exporter.reset();
-    for (let i = 0; i < job.spansPerBatch; i++) {
-      const req = traffic.next(now - (t * job.spansPerBatch + i) * 7)!;
-      const span = tracer.startSpan(`chat ${req.agent.requestModel}`, { kind: SpanKind.CLIENT, startTime: new Date(req.startMs), attributes: spanAttributes(req) }, ROOT_CONTEXT);
-      if (req.status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end(new Date(req.startMs + req.durationMs));
-    }
-    spans.splice(0, spans.length, ...exporter.getFinishedSpans());
-    const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
-    const spanIdAt = spans.map((s) => {
-      const id = Buffer.from(s.spanContext().spanId, 'hex');
-      // Span.span_id is field 2, length-delimited, 8 bytes: 0x12 0x08 then the id.
-      for (let at = bytes.indexOf(id); at >= 0; at = bytes.indexOf(id, at + 1)) if (bytes[at - 2] === 0x12 && bytes[at - 1] === 0x08) return at;
-      throw new Error(`span id ${s.spanContext().spanId} not found in the encoded batch`);
-    });
-    templates.push({ bytes, spanIdAt });
-  }
-  return templates;
-}
 
 /** rejected_spans of ExportTraceServiceResponse.partial_success (field 1, then its field 1); 0 when absent. */
 function rejectedSpans(body: Buffer): number {
@@ -119,7 +78,7 @@ function rejectedSpans(body: Buffer): number {
 
 async function main() {
   const job = JSON.parse(process.argv[2]!) as LoadJob;
-  const templates = buildTemplates(job);
+  const templates = genaiBatches(job.templates, job.spansPerBatch);
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
   const target = new URL('/v1/traces', job.url);
   // Span ids from a counter: unique across the run, never zero (an invalid id).

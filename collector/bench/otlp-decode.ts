@@ -5,39 +5,13 @@
  * microseconds per span for decoding, for mapping, and for both, as JSON.
  *   `npm run bench:otlp-decode [SECONDS]`
  */
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SpanKind, SpanStatusCode, ROOT_CONTEXT } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { spanAttributes } from '../src/simulator/agent-push';
-import { AgentTraffic, demoAgents, seededRng } from '../src/simulator/agent-traffic';
-import { createState } from '../src/simulator/state';
 import { decodeTraceRequest } from '../src/otlp/protobuf';
+import { genaiBatches } from './genai-batches';
 import { mapTraceRequest } from '../src/otlp/genai-map';
 
 const SPANS = 100;
 const TEMPLATES = 20;
 
-function batches(): Buffer[] {
-  const state = createState({ agents: 50, seed: 'bench-ingest' });
-  const traffic = new AgentTraffic(demoAgents(state.world), seededRng('bench-ingest'));
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-ingest' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const tracer = provider.getTracer('bench-ingest');
-  const now = Date.now();
-  const out: Buffer[] = [];
-  for (let t = 0; t < TEMPLATES; t++) {
-    exporter.reset();
-    for (let i = 0; i < SPANS; i++) {
-      const req = traffic.next(now - (t * SPANS + i) * 7)!;
-      const span = tracer.startSpan(`chat ${req.agent.requestModel}`, { kind: SpanKind.CLIENT, startTime: new Date(req.startMs), attributes: spanAttributes(req) }, ROOT_CONTEXT);
-      if (req.status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end(new Date(req.startMs + req.durationMs));
-    }
-    out.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!));
-  }
-  return out;
-}
 
 /** CPU time, not wall time: the figure holds on a machine busy with other work (GC threads count too). */
 function perSpan(seconds: number, work: (i: number) => void): number {
@@ -51,7 +25,7 @@ function perSpan(seconds: number, work: (i: number) => void): number {
 
 function main() {
   const seconds = Number(process.argv[2] ?? 3);
-  const bodies = batches();
+  const bodies = genaiBatches(TEMPLATES, SPANS).map((b) => b.bytes);
   const decoded = bodies.map(decodeTraceRequest);
   let items = 0;
   const check = mapTraceRequest(decoded[0]!);

@@ -14,10 +14,6 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { loadPriceTable } from '@ai-arm/schemas';
 import pino from 'pino';
 import { PriceBook } from '../src/costs/price-book';
@@ -26,9 +22,7 @@ import { InteractionPipeline } from '../src/interactions/pipeline';
 import { Instruments } from '../src/metrics/instruments.generated';
 import { PrometheusSink } from '../src/metrics/prometheus-sink';
 import { decodeAndMap } from '../src/otlp/receiver';
-import { spanAttributes } from '../src/simulator/agent-push';
-import { AgentTraffic, demoAgents, seededRng } from '../src/simulator/agent-traffic';
-import { createState } from '../src/simulator/state';
+import { genaiBatches } from './genai-batches';
 import type { ControlPlaneDb } from '../src/stores/postgres/types';
 
 const { values } = parseArgs({
@@ -46,38 +40,7 @@ const BATCHES = Number(values.batches);
 const SPANS = 100;
 const ORG = '00000000-0000-4000-8000-000000000001';
 
-interface Template {
-  bytes: Buffer;
-  spanIdAt: number[];
-}
 
-function buildTemplates(count: number): Template[] {
-  const state = createState({ agents: 50, seed: 'bench-ingest' });
-  const traffic = new AgentTraffic(demoAgents(state.world), seededRng('bench-ingest'));
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-ingest' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const tracer = provider.getTracer('bench-ingest');
-  const now = Date.now();
-  const out: Template[] = [];
-  for (let t = 0; t < count; t++) {
-    exporter.reset();
-    for (let i = 0; i < SPANS; i++) {
-      const req = traffic.next(now - (t * SPANS + i) * 7)!;
-      const span = tracer.startSpan(`chat ${req.agent.requestModel}`, { kind: SpanKind.CLIENT, startTime: new Date(req.startMs), attributes: spanAttributes(req) }, ROOT_CONTEXT);
-      if (req.status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end(new Date(req.startMs + req.durationMs));
-    }
-    const spans = exporter.getFinishedSpans();
-    const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest([...spans])!);
-    const spanIdAt = spans.map((s) => {
-      const id = Buffer.from(s.spanContext().spanId, 'hex');
-      for (let at = bytes.indexOf(id); at >= 0; at = bytes.indexOf(id, at + 1)) if (bytes[at - 2] === 0x12 && bytes[at - 1] === 0x08) return at;
-      throw new Error('span id not found');
-    });
-    out.push({ bytes, spanIdAt });
-  }
-  return out;
-}
 
 /** Answers the pipeline's few statements from memory: every agent exists, every version is new once. */
 function memoryControlPlane(capture: boolean): ControlPlaneDb {
@@ -97,7 +60,7 @@ function memoryControlPlane(capture: boolean): ControlPlaneDb {
 }
 
 async function main() {
-  const templates = buildTemplates(Number(values.templates));
+  const templates = genaiBatches(Number(values.templates), SPANS);
   const rows: Record<string, unknown>[][] = [];
   const book = new PriceBook(loadPriceTable());
   const pipeline = new InteractionPipeline({
