@@ -275,7 +275,7 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await spool.append([interaction(), bad(), interaction()]);
     await drained(spool);
     expect(await count()).toBe(2);
-    // A bad row alone is refused whole; it does not block what comes after it.
+    // A batch of a bad row alone is skipped as well; it does not block what comes after it.
     await spool.append([bad()]);
     await new Promise((r) => setTimeout(r, 30));
     const later = many(3);
@@ -283,6 +283,31 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await drained(spool);
     expect(await count()).toBe(5);
     expect(state.stored).toEqual(expect.arrayContaining(later.map((r) => r.id)));
+  });
+
+  it('skips a batch of bad rows alone at once, but keeps a batch ClickHouse refuses for a reason not its rows (a missing table)', async () => {
+    const spool = await start(db);
+    await spool.append([interaction({ duration_ms: 'not a number' })]);
+    // Nothing appended after it: the drainer must not need later rows to move past it.
+    await drained(spool);
+    await spool.close();
+    let refusedWhole = 0;
+    const missingTable: TelemetryDb = {
+      ...db,
+      insert: async () => {
+        refusedWhole++;
+        throw Object.assign(new Error('Table x.interactions does not exist.'), { code: '60' });
+      },
+    };
+    const held = await start(missingTable);
+    await held.append(many(3));
+    await waitFor('a second try of the refused batch', () => refusedWhole >= 2);
+    expect(held.backlog().rows).toBe(3);
+    await held.close();
+    const reopened = await start(db);
+    await drained(reopened);
+    expect(await count()).toBe(3);
+    await reopened.close();
   });
 
   it('stores every row exactly once when writes fail and recover over and over while appends keep coming', async () => {

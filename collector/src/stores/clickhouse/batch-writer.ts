@@ -17,17 +17,21 @@ export interface BatchWriterOptions {
 
 type Row = Record<string, unknown>;
 
-/** What a write came to: rows still unwritten (retries ran out), and rows ClickHouse refused for their content. */
+/** What a write came to: rows still unwritten (retries ran out), and rows ClickHouse refused. */
 interface Outcome {
   left: readonly Row[];
+  /** Rows refused: for their content (isolated one by one), or with their whole batch for another reason. */
   rejected: number;
+  /** Of those, the rows refused with their batch for a reason not theirs (an unknown table, a permission). */
+  refusedWhole: number;
   /** The first error met: the server's answer to a refused row, or the transient error the retries ran out on. */
   reason?: string;
 }
 
 /**
- * `store` could not store every row: some were refused for their content, or a transient
- * failure outlasted the retries. The caller has not lost its place and tries them again.
+ * `store` could not store every row: some were refused (for their content, or with their batch
+ * for another reason), or a transient failure outlasted the retries. The caller has not lost its
+ * place and tries them again.
  */
 export class RowsNotStoredError extends Error {
   constructor(
@@ -36,6 +40,8 @@ export class RowsNotStoredError extends Error {
     readonly rejected: number,
     readonly unwritten: number,
     reason: string | undefined,
+    /** Of the rejected rows, those refused for their own content: sending them again changes nothing. */
+    readonly rejectedForContent = rejected,
   ) {
     super(`${rejected + unwritten} of ${rows} ${table} rows not stored (${rejected} refused by ClickHouse, ${unwritten} unwritten after retries): ${reason ?? 'unknown error'}`);
     this.name = 'RowsNotStoredError';
@@ -104,7 +110,7 @@ export class BatchWriter {
       this.storing.delete(writing);
     }
     this.settle(table, outcome, 'the write fails, and its caller tries them again later');
-    if (outcome.left.length > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows.length, outcome.rejected, outcome.left.length, outcome.reason);
+    if (outcome.left.length > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows.length, outcome.rejected, outcome.left.length, outcome.reason, outcome.rejected - outcome.refusedWhole);
   }
 
   buffered(table?: string): number {
@@ -157,13 +163,13 @@ export class BatchWriter {
       try {
         await (encoded ? this.db.insert(table, batch, encoded) : this.db.insert(table, batch));
         this.metrics.collectorWriteRows.add(batch.length, { store: 'clickhouse', table, result: 'success' });
-        return { left: [], rejected: 0 };
+        return { left: [], rejected: 0, refusedWhole: 0 };
       } catch (err) {
         if (isRowDataError(err)) return this.isolateRejected(table, batch, err);
-        if (!isTransientWriteError(err)) return { left: [], rejected: batch.length, reason: (err as Error).message };
+        if (!isTransientWriteError(err)) return { left: [], rejected: batch.length, refusedWhole: batch.length, reason: (err as Error).message };
         if (attempt >= this.opts.maxRetries) {
           this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after its retries; the rows are tried again later');
-          return { left: batch, rejected: 0, reason: (err as Error).message };
+          return { left: batch, rejected: 0, refusedWhole: 0, reason: (err as Error).message };
         }
         this.metrics.collectorWriteRetries.add(1, { store: 'clickhouse', table });
         await sleep((this.opts.retryBaseMs ?? 200) * 2 ** attempt);
@@ -172,18 +178,19 @@ export class BatchWriter {
   }
 
   private async isolateRejected(table: string, batch: readonly Row[], err: unknown): Promise<Outcome> {
-    if (batch.length === 1) return { left: [], rejected: 1, reason: (err as Error).message };
+    if (batch.length === 1) return { left: [], rejected: 1, refusedWhole: 0, reason: (err as Error).message };
     const mid = Math.ceil(batch.length / 2);
     const a = await this.writeWithRetry(table, batch.slice(0, mid));
     const b = await this.writeWithRetry(table, batch.slice(mid));
-    return { left: a.left.length === 0 ? b.left : [...a.left, ...b.left], rejected: a.rejected + b.rejected, reason: a.reason ?? b.reason };
+    return { left: a.left.length === 0 ? b.left : [...a.left, ...b.left], rejected: a.rejected + b.rejected, refusedWhole: a.refusedWhole + b.refusedWhole, reason: a.reason ?? b.reason };
   }
 
   /** Counts and reports (once per batch, not per row) the rows the server refused. */
   private settle(table: string, outcome: Outcome, fate: string): void {
     if (outcome.rejected === 0) return;
     this.metrics.collectorWriteRows.add(outcome.rejected, { store: 'clickhouse', table, result: 'failure' });
-    this.log.error({ table, rows: outcome.rejected, err: outcome.reason }, `ClickHouse rejected ${outcome.rejected} row(s) for their content; ${fate}`);
+    const why = outcome.refusedWhole === 0 ? 'for their content' : outcome.refusedWhole === outcome.rejected ? 'with their batch' : 'for their content or with their batch';
+    this.log.error({ table, rows: outcome.rejected, err: outcome.reason }, `ClickHouse rejected ${outcome.rejected} row(s) ${why}; ${fate}`);
   }
 
   private trim(table: string, buffer: Row[]): void {

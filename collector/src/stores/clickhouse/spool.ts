@@ -65,7 +65,7 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
   return spool;
 }
 
-type Outcome = 'stored' | 'refused-some' | 'refused-all' | 'unwritten';
+type Outcome = 'stored' | 'skipped-bad-rows' | 'refused' | 'unwritten';
 
 class DiskSpool implements Spool {
   private readonly batchRows: number;
@@ -158,7 +158,7 @@ class DiskSpool implements Spool {
         this.wake = null;
         continue;
       }
-      if (outcome === 'stored' || outcome === 'refused-some') {
+      if (outcome === 'stored' || outcome === 'skipped-bad-rows') {
         failures = 0;
         if (Date.now() > this.stopBy) return;
         continue;
@@ -166,8 +166,8 @@ class DiskSpool implements Spool {
       this.drainRate /= 2;
       if (this.stopping) return;
       failures++;
-      // A batch refused whole may hold only bad rows: tried again soon, with the rows appended since, which a working store takes.
-      await this.pause(outcome === 'refused-all' ? this.retryMs : this.retryMs * Math.min(MAX_RETRY_STEPS, 2 ** Math.min(failures - 1, 16)));
+      // A batch refused for a reason not its rows' (a missing table, a permission) is tried again at the first step; an outage backs off.
+      await this.pause(outcome === 'refused' ? this.retryMs : this.retryMs * Math.min(MAX_RETRY_STEPS, 2 ** Math.min(failures - 1, 16)));
     }
   }
 
@@ -176,7 +176,7 @@ class DiskSpool implements Spool {
     if (!batch) return 'idle';
     const began = Date.now();
     const outcome = await this.store(batch);
-    if (outcome === 'stored' || outcome === 'refused-some') {
+    if (outcome === 'stored' || outcome === 'skipped-bad-rows') {
       this.drainRate = 0.7 * this.drainRate + (0.3 * batch.bytes * 1000) / Math.max(1, Date.now() - began);
       // advance() counts the backlog and the freed room before its first await: the gauge moves with them.
       const advancing = this.log.advance(batch);
@@ -208,14 +208,14 @@ class DiskSpool implements Spool {
       await writer.store(table, batch.rows, batch.encoded);
       return 'stored';
     } catch (err) {
-      if (err instanceof RowsNotStoredError && err.unwritten === 0 && err.rejected < rows) {
-        // The writer counted and logged them; holding them would hold every row behind them.
+      if (err instanceof RowsNotStoredError && err.unwritten === 0 && err.rejectedForContent === err.rejected) {
+        // The writer isolated, counted and logged them; holding them would hold every row behind them.
         log.warn({ table, rows: err.rejected }, 'spool: rows ClickHouse refused for their content are skipped');
-        return 'refused-some';
+        return 'skipped-bad-rows';
       }
       if (err instanceof RowsNotStoredError && err.unwritten === 0) {
         log.error({ table, rows, err: err.message }, 'spool: ClickHouse refused a whole batch; it stays spooled and is tried again');
-        return 'refused-all';
+        return 'refused';
       }
       log.warn({ table, rows, backlogRows: this.log.backlogRows, err: (err as Error).message }, 'spool: ClickHouse is not taking writes; the rows stay spooled and are tried again');
       return 'unwritten';
