@@ -1,10 +1,9 @@
+import { VENDORS } from '@ai-arm/schemas';
 import type { InteractionInput, InteractionSource } from './interaction';
 import { asTenant } from '../stores/tenant-scope';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 
 const MAX_CACHED = 50_000;
-/** Every vendor an agent row may have: naming them all lets the lookup use the (organisation, vendor, vendor id) key. */
-const VENDORS = ['OPENAI', 'ANTHROPIC', 'GOOGLE', 'AZURE', 'CUSTOM'];
 
 /**
  * The agent an interaction is tied to: the agent whose vendor_agent_id is the pushed agent id
@@ -110,10 +109,11 @@ export class AgentResolver {
   }
 
   private async find(organizationId: string, vendorAgentId: string): Promise<string | null> {
-    // A vendor's own agent (polled) wins over a CUSTOM one of the same id.
+    // A vendor's own agent (polled) wins over a CUSTOM one of the same id. Naming every vendor lets
+    // the lookup use the (organisation, vendor, vendor id) key.
     const [row] = await this.db.query<{ id: string }>(
       `SELECT id FROM agents WHERE organization_id = $1 AND vendor = ANY($3) AND vendor_agent_id = $2 ORDER BY (vendor = 'CUSTOM'), created_at LIMIT 1`,
-      [organizationId, vendorAgentId, VENDORS],
+      [organizationId, vendorAgentId, [...VENDORS]],
     );
     return row?.id ?? null;
   }

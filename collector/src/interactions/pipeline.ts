@@ -9,7 +9,7 @@ import type { IngestOutcome, InteractionInput, InteractionSink } from './interac
 import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
 import { RecentIds } from './recent-ids';
 import { recordInteraction } from './record-metrics';
-import { toRow, type InteractionRowStore } from './rows';
+import { millisText, toRow, type InteractionRowStore } from './rows';
 import { versionShape, VersionRegistry } from './versions';
 
 export interface PipelineDeps {
@@ -99,7 +99,7 @@ export class InteractionPipeline implements InteractionSink {
     const rejected: IngestOutcome['rejected'] = [];
     const rows: Record<string, unknown>[] = [];
     const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice; version: number }[] = [];
-    const ingestedAt = new Date(nowMs).toISOString().replace('T', ' ').slice(0, 23);
+    const ingestedAt = millisText(nowMs);
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
       const reason = rejectionOf(item, nowMs);

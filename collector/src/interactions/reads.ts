@@ -2,6 +2,7 @@ import type { Conversation, Interaction, InteractionContent } from '@ai-arm/sche
 import { usdText, usdToAtto } from '../costs/money';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
+import { millisText } from './rows';
 import { versionNumbers } from './versions';
 
 interface Row {
@@ -86,7 +87,6 @@ export function decodeCursor(cursor: string): [string, string] | null {
   return null;
 }
 
-const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** An agent's interactions, newest first, a page at a time. */
 export async function listInteractions(telemetry: TelemetryDb, controlPlane: SqlExecutor, q: InteractionQuery, after: [string, string] | null): Promise<{ items: Interaction[]; nextCursor: string | null }> {
@@ -95,7 +95,7 @@ export async function listInteractions(telemetry: TelemetryDb, controlPlane: Sql
       WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND started_at >= {from:DateTime64(6)} AND started_at < {to:DateTime64(6)}
         ${q.status ? 'AND status = {status:String}' : ''} ${after ? 'AND (started_at, id) < ({afterAt:DateTime64(6)}, {afterId:String})' : ''}
       ORDER BY started_at DESC, id DESC LIMIT {n:UInt32}`,
-    { org: q.organizationId, agent: q.agentId, from: chTime(q.from), to: chTime(q.to), status: q.status ?? '', afterAt: after?.[0] ?? '1970-01-01 00:00:00', afterId: after?.[1] ?? '', n: q.limit + 1 },
+    { org: q.organizationId, agent: q.agentId, from: millisText(q.from.getTime()), to: millisText(q.to.getTime()), status: q.status ?? '', afterAt: after?.[0] ?? '1970-01-01 00:00:00', afterId: after?.[1] ?? '', n: q.limit + 1 },
   );
   const page = rows.slice(0, q.limit);
   const versions = await versionNumbers(controlPlane, q.organizationId, [q.agentId]);

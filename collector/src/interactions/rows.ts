@@ -1,4 +1,4 @@
-import type { Atto } from '../costs/money';
+import { attoText, type Atto } from '../costs/money';
 import type { InteractionInput } from './interaction';
 import { maskText, maskValue } from './mask';
 
@@ -15,9 +15,7 @@ export function costText(cost: Atto): string {
   const micro = cost / 1_000_000n;
   // In doubles when exact (any cost under $9,007): one BigInt division instead of three and a BigInt to text.
   if (micro >= 0n && micro <= MAX_SAFE) return microsCostText(Number(micro));
-  const whole = micro / 10n ** 12n;
-  const frac = String(micro % 10n ** 12n).padStart(12, '0');
-  return `${whole}.${frac}`;
+  return attoText(cost, 12);
 }
 
 const HOUR_MS = 3_600_000;
@@ -34,6 +32,9 @@ function microsCostText(m: number): string {
   const frac = m % 1e12;
   return `${(m - frac) / 1e12}.${String(frac).padStart(12, '0')}`;
 }
+
+/** Epoch milliseconds as the DateTime64(3) text ClickHouse reads and compares, in UTC. */
+export const millisText = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
 /** Epoch milliseconds (with fractions) as the DateTime64(6) text ClickHouse reads, in UTC. */
 export function microsText(ms: number): string {

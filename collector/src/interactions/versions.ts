@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AgentVersion } from '@ai-arm/schemas';
+import { Turns } from '../runtime/turns';
 import { asTenant } from '../stores/tenant-scope';
 import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 
@@ -101,7 +102,7 @@ export class VersionRegistry {
   private readonly recent = new Map<string, Recent[]>();
   private recentChars = 0;
   /** One registration per agent at a time: a new version's number is the agent's highest + 1. */
-  private readonly perAgent = new Map<string, Promise<unknown>>();
+  private readonly perAgent = new Turns();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -115,7 +116,7 @@ export class VersionRegistry {
   async versionOf(organizationId: string, agentId: string, shape: VersionShape, atMs: number): Promise<number> {
     const known = this.seenKnown(organizationId, agentId, shape, atMs);
     if (known !== undefined) return known;
-    const version = await this.serial(agentId, () => this.register(organizationId, agentId, shape, atMs));
+    const version = await this.perAgent.take(agentId, () => this.register(organizationId, agentId, shape, atMs));
     const key = `${organizationId}|${agentId}|${shape.fingerprint}`;
     let k = this.known.get(key);
     if (!k) {
@@ -128,7 +129,7 @@ export class VersionRegistry {
   }
 
   /** A known version's number, its sighting noted; undefined when it must be registered (versionOf). */
-  seenKnown(organizationId: string, agentId: string, shape: VersionShape, atMs: number): number | undefined {
+  private seenKnown(organizationId: string, agentId: string, shape: VersionShape, atMs: number): number | undefined {
     const k = this.known.get(`${organizationId}|${agentId}|${shape.fingerprint}`);
     if (k === undefined) return undefined;
     this.sighting(k, atMs);
@@ -224,16 +225,6 @@ export class VersionRegistry {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-  }
-
-  private serial<T>(agentId: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.perAgent.get(agentId) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.perAgent.set(agentId, tail);
-    void tail.then(() => {
-      if (this.perAgent.get(agentId) === tail) this.perAgent.delete(agentId);
-    });
-    return run;
   }
 
   private async register(organizationId: string, agentId: string, s: VersionShape, atMs: number): Promise<number> {
