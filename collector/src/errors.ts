@@ -28,6 +28,12 @@ export class ApiError extends Error {
 
 export const statusOf = (code: ErrorCode) => STATUS[code];
 
+/** The seconds an ApiError tells its caller to wait before trying again (a 429 or 503), if it says. */
+export function retryAfterOf(err: unknown): number | undefined {
+  const wait = err instanceof ApiError ? (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+  return typeof wait === 'number' ? wait : undefined;
+}
+
 /** Seconds a client is told to wait when a store is down (Retry-After). */
 export const OUTAGE_RETRY_SECONDS = 5;
 

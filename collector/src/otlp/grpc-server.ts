@@ -4,7 +4,7 @@ import { keyRoleAllows, keyRoleReach } from '../auth/grafana-role';
 import type { RequestHeaders } from '../auth/headers';
 import type { RateLimiter } from '../auth/rate-limit';
 import { requireRole, type Principal } from '../auth/principal';
-import { ApiError } from '../errors';
+import { ApiError, retryAfterOf } from '../errors';
 import type { InteractionSink } from '../interactions/interaction';
 import { asTenant } from '../stores/tenant-scope';
 import { encodeExportResponse, encodeRpcStatus } from './protobuf';
@@ -62,8 +62,8 @@ function toStatus(err: unknown, log: Logger): Partial<grpc.StatusObject> {
   }
   const code = GRPC_CODE[err.code] ?? grpc.status.INTERNAL;
   const metadata = new grpc.Metadata();
-  const wait = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  if (typeof wait === 'number') metadata.set('grpc-status-details-bin', encodeRpcStatus(code, err.message, wait));
+  const wait = retryAfterOf(err);
+  if (wait !== undefined) metadata.set('grpc-status-details-bin', encodeRpcStatus(code, err.message, wait));
   return { code, details: err.message, metadata };
 }
 

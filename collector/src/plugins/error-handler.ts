@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import type { ErrorCode, ErrorEnvelope } from '@ai-arm/schemas';
 import type { App } from './http-app';
-import { ApiError, isStoreOutage, OUTAGE_RETRY_SECONDS } from '../errors';
+import { ApiError, isStoreOutage, OUTAGE_RETRY_SECONDS, retryAfterOf } from '../errors';
 
 /** The one place errors become `{success:false,error:{code,message,details}}`. */
 export function registerErrorHandler(app: App): void {
@@ -15,8 +15,8 @@ export function registerErrorHandler(app: App): void {
     const envelope = toEnvelope(err);
     const status = err instanceof ApiError ? err.statusCode : (err.statusCode ?? 500);
     // A 429 or 503 that says when to come back says it the way clients read it, too.
-    const wait = err instanceof ApiError ? (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
-    if (typeof wait === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(Math.ceil(wait)));
+    const wait = retryAfterOf(err);
+    if (wait !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(Math.ceil(wait)));
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: envelope.error.code, message: envelope.error.message }, 'request rejected');
     return reply.status(status).send(envelope);

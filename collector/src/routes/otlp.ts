@@ -2,7 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { Type } from '@sinclair/typebox';
 import { Responses } from '@ai-arm/schemas';
 import { requireRole } from '../auth/principal';
-import { ApiError } from '../errors';
+import { ApiError, retryAfterOf } from '../errors';
 import type { InteractionSink } from '../interactions/interaction';
 import { encodeExportResponse, encodeRpcStatus } from '../otlp/protobuf';
 import { exportOtlp, inflate, type OtlpEncoding, type OtlpSignal } from '../otlp/receiver';
@@ -54,11 +54,11 @@ export const otlpRoutes: FastifyPluginAsync<{ sink: InteractionSink; maxBodyByte
     const status = err instanceof ApiError ? err.statusCode : err.statusCode;
     // Anything without a status of its own is the parent handler's (500 with the request id, store outages).
     if (!status || status >= 500 && !(err instanceof ApiError)) throw err;
-    const wait = err instanceof ApiError ? (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
-    if (typeof wait === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(Math.ceil(wait)));
+    const wait = retryAfterOf(err);
+    if (wait !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(Math.ceil(wait)));
     const message = status === 413 && !(err instanceof ApiError) ? `the body is over ${maxBodyBytes} bytes (ARM_INGEST_MAX_BODY_BYTES)` : err.message;
     request.log.info({ status, message }, 'OTLP request refused');
-    return reply.status(status).type(PROTOBUF).send(encodeRpcStatus(RPC_CODE[status] ?? 2, message, typeof wait === 'number' ? wait : undefined));
+    return reply.status(status).type(PROTOBUF).send(encodeRpcStatus(RPC_CODE[status] ?? 2, message, wait));
   });
 
   const route = (url: string, signal: OtlpSignal, what: string) =>
