@@ -1,4 +1,5 @@
 import { redactUrlsIn } from '../logger';
+import { vendorToProvider } from '../metrics/instruments.generated';
 import { anthropic } from './anthropic/vendor';
 import type { ConnectorOptions } from './feed';
 import { openai } from './openai/vendor';
@@ -34,6 +35,11 @@ export function vendorSpec(vendor: string): VendorSpec<ConnectorVendor> | undefi
 export function vendorSpec(vendor: string): VendorSpec<ConnectorVendor> | undefined {
   return byVendor.get(vendor);
 }
+
+const byProvider = new Map<string, VendorSpec<ConnectorVendor>>(VENDOR_REGISTRY.map((s) => [vendorToProvider(s.vendor), s]));
+
+/** The registered vendor of an OTel gen_ai.provider.name (`openai`, `anthropic`), as pushed telemetry names it; undefined for any other provider. */
+export const vendorOfProvider = (provider: string): VendorSpec<ConnectorVendor> | undefined => byProvider.get(provider);
 
 /** A vendor named by stored data (a connection row) as a registered one; one without a connector is a fault. */
 export function asConnectorVendor(vendor: string): ConnectorVendor {

@@ -1,15 +1,10 @@
 import type { CostRecord, TrackedCostDay } from '@ai-arm/schemas';
-import { CONNECTOR_VENDORS, type ConnectorVendor } from '../connectors/registry';
+import { CONNECTOR_VENDORS, isConnectorVendor, vendorOfProvider, type ConnectorVendor } from '../connectors/registry';
 import { vendorToProvider } from '../metrics/instruments.generated';
 import { usdText, usdToAtto, type Atto } from './money';
 import type { TelemetryReader } from './read-cache';
 import type { CostQuery, CostService } from './service';
 
-/**
- * Pushed requests carry OTel's gen_ai.provider.name (`openai`, `anthropic`); bills come from the
- * vendors the registry connects to. Requests to any other provider have no bill to meet.
- */
-const VENDOR_OF_PROVIDER: ReadonlyMap<string, ConnectorVendor> = new Map(CONNECTOR_VENDORS.map((v) => [vendorToProvider(v), v]));
 
 export interface DailyTracked {
   day: string;
@@ -26,7 +21,9 @@ export interface DailyTracked {
  * counts once). Whole days, as the bills are: a range within a day reads that whole day.
  */
 export async function dailyTracked(db: TelemetryReader, q: Pick<CostQuery, 'organizationId' | 'from' | 'to' | 'vendor'>): Promise<DailyTracked[]> {
-  const providers = [...VENDOR_OF_PROVIDER].filter(([, v]) => !q.vendor || v === q.vendor).map(([p]) => p);
+  // Pushed requests carry OTel's gen_ai.provider.name; bills come from the vendors the registry
+  // connects to. Requests to any other provider have no bill to meet.
+  const providers = CONNECTOR_VENDORS.filter((v) => !q.vendor || v === q.vendor).map(vendorToProvider);
   if (providers.length === 0) return [];
   return db.query<DailyTracked>(
     `SELECT toString(toDate(started_at)) AS day, provider, toString(ifNull(sum(cost_usd), 0)) AS usd, count() AS requests, countIf(cost_usd IS NULL) AS unpriced
@@ -64,13 +61,13 @@ export async function reconciliation(costs: Pick<CostService, 'reconcile' | 'tel
   };
   for (const r of records) {
     // Bills and usage of a vendor with no connector (none today) have no pushed requests to meet.
-    if (!(CONNECTOR_VENDORS as readonly string[]).includes(r.vendor)) continue;
-    const d = at(r.date, r.vendor as ConnectorVendor);
+    if (!isConnectorVendor(r.vendor)) continue;
+    const d = at(r.date, r.vendor);
     d.computed += usdToAtto(r.computedCost);
     if (r.billedCost !== null) d.billed = (d.billed ?? 0n) + usdToAtto(r.billedCost);
   }
   for (const p of pushed) {
-    const d = at(p.day, VENDOR_OF_PROVIDER.get(p.provider)!);
+    const d = at(p.day, vendorOfProvider(p.provider)!.vendor);
     d.tracked += usdToAtto(p.usd);
     d.requests += Number(p.requests);
     d.unpriced += Number(p.unpriced);

@@ -1,8 +1,7 @@
 import type { PriceBook } from '../costs/price-book';
 import { priceCell } from '../costs/pricing';
 import type { Atto } from '../costs/money';
-import { VENDOR_REGISTRY } from '../connectors/registry';
-import { vendorToProvider } from '../metrics/instruments.generated';
+import { vendorOfProvider } from '../connectors/registry';
 import { asTenant } from '../stores/tenant-scope';
 import type { SqlExecutor } from '../stores/postgres/types';
 import type { InteractionInput } from './interaction';
@@ -47,8 +46,6 @@ export class OrgContexts {
   }
 }
 
-/** gen_ai.provider.name to the price table's vendor key, as the vendor registry declares it; unknown providers are not priced. */
-const PRICE_VENDOR = new Map<string, string>(VENDOR_REGISTRY.map((s) => [vendorToProvider(s.vendor), s.priceTableKey]));
 
 export interface InteractionPrice {
   /** Null when the price book cannot price all of its tokens: never a silent 0. */
@@ -129,7 +126,8 @@ function unitRates(book: PriceBook, m: ModelPrices, startedAtMs: number): UnitRa
 /** Prices an interaction as the pull path prices usage: the same book, by day, model and token type. */
 export function priceInteraction(book: PriceBook, item: InteractionInput): InteractionPrice {
   const t = item.tokens;
-  const vendor = PRICE_VENDOR.get(item.provider);
+  // The price table's key of the provider's vendor, as the registry declares it; other providers are not priced.
+  const vendor = vendorOfProvider(item.provider)?.priceTableKey;
   if (!vendor) return { cost: null, unpricedTokens: t.input + t.output + t.cacheRead + t.cacheWrite };
   const rates = unitRates(book, modelPrices(book, vendor, item), item.startedAtMs);
   let unpriced = 0;
