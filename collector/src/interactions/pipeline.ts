@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { PriceBook } from '../costs/price-book';
 import { ApiError } from '../errors';
-import { LABEL_VALUES, type GenAiProviderName, type Instruments } from '../metrics/instruments.generated';
+import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
 import { AgentResolver } from './attribution';
@@ -22,9 +22,6 @@ export interface PipelineDeps {
   agentsChanged?: (organizationId: string) => Promise<void> | void;
   now?: () => number;
 }
-
-/** Counts an accepted interaction in the metrics; see record-metrics.ts. */
-export type InteractionCounter = (metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: InteractionPrice, version: number) => void;
 
 const DAY_MS = 86_400_000;
 /** The earliest start accepted: older than this is a clock or unit error (seconds sent as milliseconds). */
@@ -66,7 +63,6 @@ export class InteractionPipeline implements InteractionSink {
   readonly orgs: OrgContexts;
   private readonly recent = new RecentIds();
   private readonly now: () => number;
-  private count: InteractionCounter = recordInteraction;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -76,12 +72,6 @@ export class InteractionPipeline implements InteractionSink {
     });
     this.versions = new VersionRegistry(deps.controlPlane, (err) => deps.log.warn({ err: err.message }, 'agent versions: last-seen times not written; tried again at the next flush'));
     this.orgs = new OrgContexts(deps.controlPlane, deps.priceBook);
-  }
-
-  /** How accepted interactions are counted in the metrics: recordInteraction (record-metrics.ts) unless told otherwise. */
-  countWith(counter: InteractionCounter): this {
-    this.count = counter;
-    return this;
   }
 
   accept(organizationId: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
@@ -98,7 +88,7 @@ export class InteractionPipeline implements InteractionSink {
     const ctx = await this.orgs.get(org);
     const rejected: IngestOutcome['rejected'] = [];
     const rows: Record<string, unknown>[] = [];
-    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice; version: number }[] = [];
+    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice }[] = [];
     const ingestedAt = millisText(nowMs);
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
@@ -109,27 +99,23 @@ export class InteractionPipeline implements InteractionSink {
       }
       // Known agents and versions are answered from memory without awaiting: the common case, per span.
       let agentId = this.agents.cached(org, item.agent) ?? (await this.agents.resolve(org, item.agent, item.source))!;
-      const seen = this.versions.sight(org, agentId, item.requestModel, item.systemInstructions, item.toolNames, item.startedAtMs);
-      let fingerprint: string;
-      let version: number;
-      if (seen) ({ fingerprint, version } = seen);
-      else {
+      // The row keeps the version's fingerprint (reads show its number); a new one is registered first.
+      let fingerprint = this.versions.sight(org, agentId, item.requestModel, item.systemInstructions, item.toolNames, item.startedAtMs)?.fingerprint;
+      if (fingerprint === undefined) {
         const shape = versionShape(item.requestModel, item.systemInstructions, item.toolNames);
-        const registered = await this.versionOf(org, agentId, item, shape);
-        ({ agentId, number: version } = registered);
+        ({ agentId } = await this.versionOf(org, agentId, item, shape));
         fingerprint = shape.fingerprint;
       }
       const price = priceInteraction(ctx.book, item);
       rows.push(toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, costMicros: price.costMicros, capture: ctx.contentCapture, ingestedAt }));
-      accepted.push({ item, agentId, price, version });
+      accepted.push({ item, agentId, price });
     }
     if (rows.length > 0) await this.deps.rows.append(rows);
     // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
     const ids = this.recent.of(org);
     for (const a of accepted) {
       if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
-      this.count(this.deps.metrics, org, a.agentId, a.item, a.price, a.version);
-      if (a.price.unpricedTokens > 0) this.deps.metrics.tokensUnpriced.add(a.price.unpricedTokens, { organization_id: org, gen_ai_provider_name: providerLabel(a.item.provider), gen_ai_request_model: a.item.requestModel, source: 'push' });
+      recordInteraction(this.deps.metrics, org, a.agentId, a.item, a.price);
     }
     return { accepted: accepted.length, rejected };
   }
@@ -152,8 +138,6 @@ export class InteractionPipeline implements InteractionSink {
     }
   }
 }
-
-const providerLabel = (p: string) => ((LABEL_VALUES.gen_ai_provider_name ?? []).includes(p) ? p : '_OTHER') as GenAiProviderName;
 
 /** The spool's "full" as the API says it: 503, and when to try again. */
 export function unavailable(retryAfterSeconds: number): ApiError {

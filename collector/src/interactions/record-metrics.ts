@@ -133,11 +133,11 @@ function bundleOf(org: string, agentId: string, item: InteractionInput): LabelBu
  * ai_arm_cost_tracked_usd_total, never to ai_arm_tokens_total / ai_arm_cost_usd_total: those are
  * the vendor's figures, what budgets and the bill reconcile against.
  *
- * Its shape fits the pipeline's InteractionCounter, so `pipeline.countWith(recordInteraction)`.
+ * Tokens the price book could not price go to ai_arm_tokens_unpriced_total under `source="push"`.
  * The label sets are built once per agent and kind of request (bundleOf), not per request.
  * @param price the item priced at ingest; cost is null when the price book cannot price it.
  */
-export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null; costMicros?: number }): void {
+export function recordInteraction(metrics: Instruments, organizationId: string, agentId: string, item: InteractionInput, price: { cost: Atto | null; costMicros?: number; unpricedTokens?: number }): void {
   const b = bundleOf(organizationId, agentId, item);
   metrics.requests.add(1, b.requests);
   if (b.errors) metrics.errors.add(1, b.errors);
@@ -162,4 +162,7 @@ export function recordInteraction(metrics: Instruments, organizationId: string, 
   if (price.costMicros !== undefined) {
     if (price.cost !== null && price.costMicros > 0) metrics.costTrackedUsd.add((price.costMicros * 1e6) / ATTO_PER_USD, b.cost);
   } else if (price.cost !== null && price.cost > 0n) metrics.costTrackedUsd.add(attoToNumber(price.cost), b.cost);
+  if (price.unpricedTokens) {
+    metrics.tokensUnpriced.add(price.unpricedTokens, { organization_id: organizationId, gen_ai_provider_name: enumLabel<GenAiProviderName>('gen_ai_provider_name', item.provider), gen_ai_request_model: item.requestModel, source: 'push' });
+  }
 }
