@@ -19,6 +19,8 @@ import { apiKeyRoutes } from './routes/auth/api-keys';
 import { sessionRoutes } from './routes/auth/session';
 import { userRoutes } from './routes/auth/users';
 import { auditRoutes } from './routes/governance/audit';
+import { policyRoutes } from './routes/governance/policies';
+import { complianceReportRoutes } from './routes/governance/report';
 import { organizationRoutes } from './routes/organizations';
 import { connectionRoutes, type ConnectionRuntime } from './routes/connections';
 import { agentRoutes, type AgentRuntime } from './routes/agents';
@@ -113,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiKeyRoutes, { controlPlane });
   await app.register(userRoutes, { controlPlane });
   await app.register(auditRoutes, { controlPlane, audit: deps.config.audit });
+  await app.register(complianceReportRoutes, { controlPlane, telemetry: deps.stores.telemetry, audit: deps.config.audit, now });
   const vault = deps.config.masterKey ? new CredentialVault(controlPlane, deps.config.masterKey) : null;
   const ingest = deps.ingest ?? (await openPipeline({ config: deps.config, stores: deps.stores, metrics: deps.metrics ?? new Instruments(deps.sink), log: deps.logger.child({ component: 'ingest' }), priceBook: (org) => costs.priceBook(org), agentsChanged: (org) => deps.agents?.reportAgentCounts(org) }));
   if (!deps.ingest) app.addHook('onClose', () => ingest.close());
@@ -120,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(organizationRoutes, { controlPlane, changed: (org) => ingest.orgs.invalidate(org) });
   await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(otlpRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
+  await app.register(policyRoutes, { controlPlane, changed: (org) => ingest.governor.invalidate(org) });
   await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;

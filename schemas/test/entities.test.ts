@@ -48,8 +48,8 @@ describe('entity JSON Schemas', () => {
     for (const id of [
       'Organization', 'User', 'ApiKey', 'Connection', 'Agent', 'AgentConfig', 'AgentHealthCheck', 'UsageRecord', 'ModelUsage',
       'CostRecord', 'CostAlert', 'Budget', 'CostOptimization', 'Context', 'Preference', 'ContextExport', 'QualityMetric',
-      'QualityAlert', 'DriftEvent', 'HallucinationCheck', 'FlaggedClaim', 'AuditLog', 'Policy', 'PolicyRule', 'PolicyCondition',
-      'PolicyViolation', 'ErrorEnvelope',
+      'QualityAlert', 'DriftEvent', 'HallucinationCheck', 'FlaggedClaim', 'AuditLog', 'Policy', 'PolicyVersion', 'PolicyCondition',
+      'PolicyOperator', 'PolicyViolation', 'ViolationMatch', 'ErrorEnvelope',
     ]) expect(ids).toContain(id);
   });
 

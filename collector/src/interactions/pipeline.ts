@@ -4,6 +4,7 @@ import { ApiError } from '../errors';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
+import { Governor } from '../governance/governor';
 import { AgentResolver } from './attribution';
 import type { IngestOutcome, InteractionInput, InteractionSink } from './interaction';
 import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
@@ -61,6 +62,7 @@ export class InteractionPipeline implements InteractionSink {
   readonly agents: AgentResolver;
   readonly versions: VersionRegistry;
   readonly orgs: OrgContexts;
+  readonly governor = new Governor();
   private readonly recent = new RecentIds();
   private readonly now: () => number;
 

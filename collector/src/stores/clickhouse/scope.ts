@@ -8,6 +8,7 @@ export const TENANT_TABLES: Readonly<Record<string, string>> = {
   vendor_costs: 'organization_id',
   otel_logs: 'OrganizationId',
   interactions: 'organization_id',
+  policy_violations: 'organization_id',
 };
 
 const NAMED = new RegExp(`\\{db:Identifier\\}\\.(${Object.keys(TENANT_TABLES).join('|')})\\b`, 'g');
