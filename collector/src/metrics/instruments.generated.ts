@@ -30,6 +30,10 @@ export type Store = 'clickhouse' | 'postgres';
 export type AlertType = 'threshold' | 'anomaly' | 'forecast';
 /** Which side of the reconciliation: `computed` (usage priced by AI-ARM), `billed` (the vendor's cost report), `unpriced` (billed for lines the price book cannot price on their day: model, token type, tier or context window), `unattributed` (computed cost no attribution rule assigns to an agent), `unexplained` (billed minus computed minus unpriced: the part of the bill nothing accounts for; 0 when the books agree). */
 export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed' | 'unexplained';
+/** Severity of the policy that matched (the API's Severity, lowercased). */
+export type Severity = 'info' | 'warning' | 'critical';
+/** What the policy did (the API's Enforcement, lowercased) - audit records, warn warns, block blocks. */
+export type Enforcement = 'audit' | 'warn' | 'block';
 
 /** Allowed values of every enumerated label, for the sink's runtime guard. */
 export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -47,6 +51,8 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   store: ['clickhouse', 'postgres'],
   alert_type: ['threshold', 'anomaly', 'forecast'],
   cost_kind: ['computed', 'billed', 'unpriced', 'unattributed', 'unexplained'],
+  severity: ['info', 'warning', 'critical'],
+  enforcement: ['audit', 'warn', 'block'],
 };
 
 export interface MetricDefinition {
@@ -222,6 +228,29 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     boundedLabels: ['gen_ai_request_model', 'gen_ai_agent_id'],
     tenantLabel: 'organization_id',
     cardinalityLimit: 5000,
+  },
+  {
+    name: 'ai_arm.policy.violations',
+    prometheus: 'ai_arm_policy_violations_total',
+    instrument: 'counter',
+    unit: '{violation}',
+    description: 'Pushed interactions (and recorded evaluations) a governance policy matched, by policy, severity and enforcement; enforcement="block" is what the PolicyBlocked alert pages on.',
+    labels: ['organization_id', 'policy_id', 'severity', 'enforcement'],
+    boundedLabels: ['policy_id'],
+    tenantLabel: 'organization_id',
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'ai_arm.policy.evaluation.duration',
+    prometheus: 'ai_arm_policy_evaluation_duration_seconds',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Time to evaluate an organisation\'s enabled policies on one interaction (pushed, or POST /api/v1/governance/evaluate).',
+    labels: ['organization_id'],
+    boundedLabels: [],
+    tenantLabel: 'organization_id',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    cardinalityLimit: 2000,
   },
   {
     name: 'ai_arm.agent.health',
@@ -458,6 +487,17 @@ export type ErrorsLabels = {
   source: Source;
 };
 
+export type PolicyViolationsLabels = {
+  organization_id: string;
+  policy_id: string;
+  severity: Severity;
+  enforcement: Enforcement;
+};
+
+export type PolicyEvaluationDurationLabels = {
+  organization_id: string;
+};
+
 export type AgentHealthLabels = {
   organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
@@ -549,6 +589,10 @@ export class Instruments {
   readonly requests: { add(value: number, labels: RequestsLabels): void };
   /** GenAI requests by agents that failed, by error class and source (push only today); each is also in ai_arm_requests_total{status="error"} of the same source. (counter, {error}; exposed as `ai_arm_errors_total`) */
   readonly errors: { add(value: number, labels: ErrorsLabels): void };
+  /** Pushed interactions (and recorded evaluations) a governance policy matched, by policy, severity and enforcement; enforcement="block" is what the PolicyBlocked alert pages on. (counter, {violation}; exposed as `ai_arm_policy_violations_total`) */
+  readonly policyViolations: { add(value: number, labels: PolicyViolationsLabels): void };
+  /** Time to evaluate an organisation's enabled policies on one interaction (pushed, or POST /api/v1/governance/evaluate). (histogram, s; exposed as `ai_arm_policy_evaluation_duration_seconds`) */
+  readonly policyEvaluationDuration: { record(value: number, labels: PolicyEvaluationDurationLabels): void };
   /** State set of each agent's latest health check; 1 on the current status, 0 on the others. (gauge, {state}; exposed as `ai_arm_agent_health`) */
   readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(only: { organization_id: string }): void };
   /** Agents in the inventory by provider and lifecycle status. (gauge, {agent}; exposed as `ai_arm_agents`) */
@@ -587,6 +631,8 @@ export class Instruments {
     this.costTrackedUsd = { add: (v, l) => sink.add('ai_arm.cost.tracked.usd', v, l) };
     this.requests = { add: (v, l) => sink.add('ai_arm.requests', v, l) };
     this.errors = { add: (v, l) => sink.add('ai_arm.errors', v, l) };
+    this.policyViolations = { add: (v, l) => sink.add('ai_arm.policy.violations', v, l) };
+    this.policyEvaluationDuration = { record: (v, l) => sink.record('ai_arm.policy.evaluation.duration', v, l) };
     this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: (only) => sink.clear('ai_arm.agent.health', only) };
     this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, l), clear: (only) => sink.clear('ai_arm.agents', only) };
     this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, l) };
