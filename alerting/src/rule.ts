@@ -11,7 +11,7 @@ export interface Condition {
 }
 
 export type Severity = 'critical' | 'warning';
-export type Team = 'platform' | 'finops';
+export type Team = 'platform' | 'finops' | 'security';
 
 /** A promtool unit test: series over time, and whether the rule fires at `at`. */
 export interface RuleTest {

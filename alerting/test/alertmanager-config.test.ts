@@ -43,6 +43,7 @@ describe('alertmanager/alertmanager.yml, generated from the contact points and p
     ['critical', 'finops'],
     ['warning', 'platform'],
     ['warning', 'finops'],
+    ['warning', 'security'],
   ])("routes severity=%s team=%s to the receivers Grafana's policy tree names (amtool config routes test)", (severity, team) => {
     const expected = grafanaReceivers({ severity, team, alertname: 'AiArmAnything' });
     expect(expected.length).toBeGreaterThan(0);
