@@ -1,0 +1,261 @@
+import { RE2JS } from 're2js';
+import { POLICY_FIELDS, POLICY_OPERATORS, type PolicyCondition, type PolicyOperator } from '@ai-arm/schemas';
+import type { Detector, TextSpan } from '../detectors/detector';
+import { DETECTOR_NAMES, detectorsNamed } from '../detectors';
+import { fieldOf, type FieldRef } from './fields';
+import type { Reading } from './reading';
+
+/** What one condition matched: where in the field's text (CONTAINS, MATCHES, DETECTS), else null offsets. */
+export interface ConditionMatch {
+  field: string;
+  operator: PolicyOperator;
+  detector: string | null;
+  start: number | null;
+  end: number | null;
+}
+
+/** A policy that cannot be compiled; `field` is the path of the bad part, e.g. conditions/2/value. */
+export class PolicyDefinitionError extends Error {
+  override name = 'PolicyDefinitionError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Bounds what one condition adds to a violation and to the masking work: a text with a thousand
+// hits is reported and masked by its first hundred per condition.
+const MAX_SPANS = 100;
+
+/** One compiled condition. `holds` pushes what it matched onto `out` when it holds. */
+export abstract class Check {
+  /** Cheap checks run first, so a policy of `all` conditions stops before scanning text when it can. */
+  abstract readonly cost: number;
+  constructor(
+    readonly index: number,
+    readonly field: FieldRef,
+    readonly operator: PolicyOperator,
+    readonly negated: boolean,
+  ) {}
+
+  holds(r: Reading, out: ConditionMatch[]): boolean {
+    if (!this.negated) return this.test(r, out) === true;
+    // NOT inverts a test of a value the subject has; a field it lacks holds nothing, negated or not.
+    if (this.test(r, null) !== false) return false;
+    out.push(this.match(null, null, null));
+    return true;
+  }
+
+  /** true (and what matched pushed onto `out`, when given), false, or undefined when the subject lacks the field. */
+  protected abstract test(r: Reading, out: ConditionMatch[] | null): boolean | undefined;
+
+  protected match(detector: string | null, start: number | null, end: number | null): ConditionMatch {
+    return { field: this.field.name, operator: this.operator, detector, start, end };
+  }
+}
+
+class Contains extends Check {
+  readonly cost = this.field.kind === 'content' ? 1 : 0;
+  private finder: RegExp | undefined;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly needle: string) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const text = r.text(this.field);
+    if (text === undefined) return undefined;
+    const lower = r.lower(this.field, text);
+    let at = lower.indexOf(this.needle);
+    if (at < 0) return false;
+    if (!out) return true;
+    if (lower.length === text.length) {
+      for (let n = 0; at >= 0 && n < MAX_SPANS; n++, at = lower.indexOf(this.needle, at + this.needle.length)) out.push(this.match(null, at, at + this.needle.length));
+      return true;
+    }
+    // Lower-casing changed the text's length (a few letters, e.g. İ, become two): offsets come from a case-blind search of the text itself.
+    this.finder ??= new RegExp(this.needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+    let n = 0;
+    for (const m of text.matchAll(this.finder)) {
+      if (n++ >= MAX_SPANS) break;
+      out.push(this.match(null, m.index, m.index + m[0].length));
+    }
+    if (n === 0) out.push(this.match(null, null, null));
+    return true;
+  }
+}
+
+class EqualsText extends Check {
+  readonly cost = this.field.kind === 'content' ? 1 : 0;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly value: string) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const text = r.text(this.field);
+    if (text === undefined) return undefined;
+    // Lengths far apart cannot be equal in any case: no need to lower-case a long prompt to say so.
+    if (text.length > 2 * this.value.length + 8 || r.lower(this.field, text) !== this.value) return false;
+    out?.push(this.match(null, null, null));
+    return true;
+  }
+}
+
+class NumberTest extends Check {
+  readonly cost = 0;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly value: number | ReadonlySet<number>) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const n = r.number(this.field);
+    if (n === undefined) return undefined;
+    const v = this.value;
+    const held = typeof v !== 'number' ? v.has(n) : this.operator === 'GT' ? n > v : this.operator === 'LT' ? n < v : n === v;
+    if (held) out?.push(this.match(null, null, null));
+    return held;
+  }
+}
+
+class InText extends Check {
+  readonly cost = this.field.kind === 'content' ? 1 : 0;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly texts: ReadonlySet<string>, private readonly numbers: ReadonlySet<number>) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const text = r.text(this.field);
+    if (text === undefined) return undefined;
+    let held = this.texts.has(r.lower(this.field, text));
+    if (!held && this.numbers.size > 0) {
+      const n = r.number(this.field);
+      held = n !== undefined && this.numbers.has(n);
+    }
+    if (held) out?.push(this.match(null, null, null));
+    return held;
+  }
+}
+
+class Matches extends Check {
+  readonly cost = this.field.kind === 'content' ? 2 : 0;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly re: RE2JS) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const text = r.text(this.field);
+    if (text === undefined) return undefined;
+    // test() takes RE2's DFA path with no captures; the spans are looked for only once it holds.
+    if (!this.re.test(text)) return false;
+    if (!out) return true;
+    let n = 0;
+    for (const m of this.re.matchAll(text) as Iterable<RegExpMatchArray>) {
+      if (n++ >= MAX_SPANS) break;
+      out.push(this.match(null, m.index!, m.index! + m[0]!.length));
+    }
+    return true;
+  }
+}
+
+class Detects extends Check {
+  readonly cost = this.field.kind === 'content' ? 3 : 0;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly detectors: readonly Detector[]) {
+    super(i, f, op, not);
+  }
+  protected test(r: Reading, out: ConditionMatch[] | null) {
+    const text = r.text(this.field);
+    if (text === undefined) return undefined;
+    let found: TextSpan[] | undefined;
+    for (const d of this.detectors) {
+      const spans = r.detect(this.field, text, d);
+      if (spans.length === 0) continue;
+      if (!out) return true;
+      if (found) found.push(...spans);
+      else found = spans.slice();
+    }
+    if (!found) return false;
+    // In the order they occur in the text, whichever detector found them.
+    if (this.detectors.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end);
+    for (let i = 0; i < found.length && i < MAX_SPANS; i++) out!.push(this.match(found[i]!.detector, found[i]!.start, found[i]!.end));
+    return true;
+  }
+}
+
+const FIELD_LIST = `${POLICY_FIELDS.join(', ')} or metadata.<key>`;
+const describe = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v) : Array.isArray(v) ? 'a list' : typeof v === 'number' ? String(v) : typeof v);
+
+/** Checks one condition and compiles it; throws PolicyDefinitionError naming the bad part. */
+export function compileCondition(c: PolicyCondition, index: number): Check {
+  const at = `conditions/${index}`;
+  const bad = (part: string, message: string) => new PolicyDefinitionError(`${at}/${part}`, message);
+  if (typeof c !== 'object' || c === null) throw new PolicyDefinitionError(at, 'a condition is an object with field, operator and value');
+  const field = typeof c.field === 'string' ? fieldOf(c.field) : null;
+  if (!field) throw bad('field', `unknown field ${describe(c.field)}: a condition tests ${FIELD_LIST}`);
+  const op = c.operator;
+  if (!(POLICY_OPERATORS as readonly unknown[]).includes(op)) throw bad('operator', `unknown operator ${describe(op)}: one of ${POLICY_OPERATORS.join(', ')}`);
+  if (c.not !== undefined && typeof c.not !== 'boolean') throw bad('not', 'not is true or false');
+  const not = c.not === true;
+  const v: unknown = c.value;
+  const numeric = field.kind === 'number';
+  const misfit = (why: string) => bad('operator', `${op} does not apply to ${field.name}: ${why}`);
+  const needText = (what = 'text') => bad('value', `${op} on ${field.name} needs ${what}, not ${describe(v)}`);
+  const needNumber = () => bad('value', `${op} needs a number, not ${describe(v)}`);
+
+  switch (op) {
+    case 'CONTAINS':
+      if (numeric) throw misfit('it is a number (use EQUALS, GT, LT or IN)');
+      if (typeof v !== 'string') throw needText();
+      if (v === '') throw bad('value', 'CONTAINS needs some text to look for, not an empty string');
+      return new Contains(index, field, op, not, v.toLowerCase());
+    case 'MATCHES':
+      if (numeric) throw misfit('it is a number (use EQUALS, GT, LT or IN)');
+      if (typeof v !== 'string' || v === '') throw needText('a regular expression');
+      return new Matches(index, field, op, not, regexOf(v, `${at}/value`));
+    case 'DETECTS': {
+      if (numeric) throw misfit('detectors read text');
+      const names = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((n) => typeof n === 'string') ? (v as string[]) : null;
+      if (!names) throw needText('a detector name or a list of them');
+      const detectors: Detector[] = [];
+      for (const name of names) {
+        const found = detectorsNamed(name);
+        if (!found) throw bad('value', `unknown detector ${describe(name)}: one of ${DETECTOR_NAMES.join(', ')}`);
+        for (const d of found) if (!detectors.includes(d)) detectors.push(d);
+      }
+      return new Detects(index, field, op, not, detectors);
+    }
+    case 'GT':
+    case 'LT':
+      if (field.kind !== 'number' && field.kind !== 'metadata') throw misfit('GT and LT compare numbers: cost.usd, tokens.total or a metadata.<key> holding numbers');
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw needNumber();
+      return new NumberTest(index, field, op, not, v);
+    case 'EQUALS':
+      if (numeric || (field.kind === 'metadata' && typeof v === 'number')) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw needNumber();
+        return new NumberTest(index, field, op, not, v);
+      }
+      if (typeof v !== 'string') throw needText();
+      return new EqualsText(index, field, op, not, v.toLowerCase());
+    case 'IN': {
+      if (!Array.isArray(v) || v.length === 0) throw bad('value', `IN needs a list of values, not ${describe(v)}`);
+      const numbers = new Set<number>();
+      const texts = new Set<string>();
+      v.forEach((item: unknown, i: number) => {
+        if (typeof item === 'number' && Number.isFinite(item) && (numeric || field.kind === 'metadata')) numbers.add(item);
+        else if (typeof item === 'string' && !numeric) texts.add(item.toLowerCase());
+        else throw new PolicyDefinitionError(`${at}/value/${i}`, `IN on ${field.name} takes ${numeric ? 'numbers' : field.kind === 'metadata' ? 'text or numbers' : 'text'}, not ${describe(item)}`);
+      });
+      return numeric ? new NumberTest(index, field, op, not, numbers) : new InText(index, field, op, not, texts, numbers);
+    }
+    default:
+      throw bad('operator', `unknown operator ${describe(op)}`);
+  }
+}
+
+/**
+ * A MATCHES pattern, compiled by RE2 (re2js): matching takes time linear in the text whatever
+ * the pattern, so a pattern like (a+)+$ cannot stall the push path. RE2 has no back-references
+ * or look-around; a pattern using them is refused here with RE2's reason.
+ */
+export function regexOf(pattern: string, field: string): RE2JS {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (err) {
+    throw new PolicyDefinitionError(field, `invalid regular expression ${describe(pattern)}: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`);
+  }
+}

@@ -1,0 +1,115 @@
+import type { Detector, TextSpan } from '../detectors/detector';
+import { DETECTORS, findSpans } from '../detectors';
+import type { PolicySubject } from './subject';
+import { Slot, type FieldRef } from './fields';
+
+/** What has been worked out about one text of a subject: kept while the text stays the same. */
+class TextFacts {
+  lower: string | undefined;
+  /** By detector name: what it found in the text. */
+  found: Map<string, TextSpan[]> | undefined;
+  /** Every detector's spans, for masking. */
+  sensitive: TextSpan[] | undefined;
+  constructor(readonly text: string) {}
+}
+
+/**
+ * One subject as the conditions read it: each text lower-cased once and each detector run once
+ * on it, however many conditions of however many policies ask. It is kept with the subject (a
+ * weak map), so evaluation, excerpts and masking of one interaction share the work; a text that
+ * changes on the subject is worked out again.
+ */
+export class Reading {
+  private readonly facts: (TextFacts | undefined)[] = [];
+  private metaFacts: Map<string, TextFacts> | undefined;
+
+  constructor(readonly subject: PolicySubject) {}
+
+  /** The field's text, or undefined when the subject has none (a condition on it does not hold). */
+  text(f: FieldRef): string | undefined {
+    const s = this.subject;
+    switch (f.slot) {
+      case Slot.Request:
+        return s.requestContent;
+      case Slot.Response:
+        return s.responseContent;
+      case Slot.Vendor:
+        return s.agent?.vendor;
+      case Slot.Type:
+        return s.agent?.type;
+      case Slot.AgentId:
+        return s.agent?.id;
+      case Slot.Model:
+        return s.model;
+      case Slot.Metadata:
+        return s.metadata?.[f.key!];
+      default:
+        return undefined;
+    }
+  }
+
+  /** The field's number: cost.usd and tokens.total as they are, metadata parsed; undefined when there is none. */
+  number(f: FieldRef): number | undefined {
+    const s = this.subject;
+    if (f.slot === Slot.Cost) return typeof s.costUsd === 'number' ? s.costUsd : undefined;
+    if (f.slot === Slot.Tokens) return s.tokensTotal;
+    const t = this.text(f);
+    return t === undefined ? undefined : numberIn(t);
+  }
+
+  lower(f: FieldRef, text: string): string {
+    const facts = this.factsOf(f, text);
+    return (facts.lower ??= text.toLowerCase());
+  }
+
+  /** What one detector finds in the field's text, run at most once per text. */
+  detect(f: FieldRef, text: string, d: Detector): TextSpan[] {
+    const facts = this.factsOf(f, text);
+    const found = (facts.found ??= new Map());
+    let spans = found.get(d.name);
+    if (spans === undefined) {
+      spans = d.find(text);
+      found.set(d.name, spans);
+    }
+    return spans;
+  }
+
+  /** Every secret and piece of PII in the field's text (all detectors), run at most once per text. */
+  sensitive(f: FieldRef, text: string): TextSpan[] {
+    const facts = this.factsOf(f, text);
+    return (facts.sensitive ??= findSpans(text, (maskers ??= DETECTORS.filter((d) => d.family !== 'prompt_injection'))));
+  }
+
+  private factsOf(f: FieldRef, text: string): TextFacts {
+    if (f.slot === Slot.Metadata) {
+      const map = (this.metaFacts ??= new Map());
+      const known = map.get(f.key!);
+      if (known?.text === text) return known;
+      const facts = new TextFacts(text);
+      map.set(f.key!, facts);
+      return facts;
+    }
+    const known = this.facts[f.slot];
+    if (known?.text === text) return known;
+    return (this.facts[f.slot] = new TextFacts(text));
+  }
+}
+
+// Secrets and PII are masked; a prompt-injection phrase is hostile, not sensitive, and stays readable.
+let maskers: readonly Detector[] | undefined;
+
+const readings = new WeakMap<PolicySubject, Reading>();
+
+/** The subject's reading, made on first use. */
+export function readingOf(subject: PolicySubject): Reading {
+  let r = readings.get(subject);
+  if (!r) readings.set(subject, (r = new Reading(subject)));
+  return r;
+}
+
+/** A metadata value as a number: plain decimal text only ("12", "-0.5", "1e3"), not "" or "0x10". */
+function numberIn(text: string): number | undefined {
+  if (!/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
