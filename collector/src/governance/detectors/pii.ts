@@ -12,13 +12,28 @@ import { patternDetector, type HintedDetector } from './scan';
 /** Names that look like an address but are an image at a pixel density (`icon@2x.png`). */
 const FILE_SUFFIX = /^(?:png|jpe?g|gif|svg|webp|avif|ico|bmp|tiff?)$/i;
 
+/**
+ * `postgres://user:secret@db.internal` holds `secret@db.internal`: the password and host of a
+ * URL (secret.url_password finds the password), not an address. True when the token the match
+ * sits in (back to a space, at most 256 characters) holds `://` before it.
+ */
+function inUrlUserInfo(text: string, at: number): boolean {
+  const from = Math.max(0, at - 256);
+  for (let i = at - 1; i >= from; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) return false;
+    if (c === 47 && text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58) return true;
+  }
+  return false;
+}
+
 export const email: HintedDetector = patternDetector(
   'pii.email',
   // The local part is anchored at its first character and bounded (64, as RFC 5321 allows), so
   // a long run without an @ is tried once; every domain label ends at a dot, so labels cannot
   // be split two ways.
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,63})(?![A-Za-z0-9-])/g,
-  { hint: /@/, accept: (m) => (FILE_SUFFIX.test(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }) },
+  { hint: /@/, accept: (m, text) => (FILE_SUFFIX.test(m[1]!) || inUrlUserInfo(text, m.index) ? null : { start: m.index, end: m.index + m[0].length }) },
 );
 
 /**
@@ -27,13 +42,19 @@ export const email: HintedDetector = patternDetector(
  * 415.555.2671). A bare run of ten digits is not taken: it is more often an id. Every candidate
  * must be a valid number of its country's plan (libphonenumber-js, full metadata).
  */
+/**
+ * Candidates already judged: a parse costs some 10 µs, and the same numbers recur (a support
+ * line, a signature). Bounded by emptying it when full.
+ */
+const phoneValidity = new Map<string, boolean>();
+
 export const phone: HintedDetector = patternDetector(
   'pii.phone',
   new RegExp(
     [
       '(?<![\\w+])(?:',
       // +44 20 7946 0958, +1 (415) 555-2671, +49 (0)30 901820, +81 3-1234-5678
-      '\\+\\d{1,3}(?:[ .-]?\\(\\d{1,4}\\))?[ .-]?\\d{1,5}(?:[ .-]\\d{1,5}){0,6}',
+      '\\+\\d{1,3}(?:[ .-]?\\(\\d{1,4}\\))?[ .-]?\\d{1,8}(?:[ .-]\\d{1,8}){0,6}',
       '|\\+\\d{7,15}',
       // (415) 555-2671, 415-555-2671, 415.555.2671
       '|(?:\\(\\d{3}\\)[ .-]?|\\d{3}[.-])\\d{3}[.-]\\d{4}',
@@ -47,7 +68,13 @@ export const phone: HintedDetector = patternDetector(
       let digits = 0;
       for (let i = 0; i < m[0].length; i++) if (m[0].charCodeAt(i) >= 48 && m[0].charCodeAt(i) <= 57) digits++;
       if (digits < 7 || digits > 15) return null;
-      return parsePhoneNumberFromString(m[0], 'US')?.isValid() ? { start: m.index, end: m.index + m[0].length } : null;
+      let valid = phoneValidity.get(m[0]);
+      if (valid === undefined) {
+        if (phoneValidity.size >= 4096) phoneValidity.clear();
+        valid = parsePhoneNumberFromString(m[0], 'US')?.isValid() ?? false;
+        phoneValidity.set(m[0], valid);
+      }
+      return valid ? { start: m.index, end: m.index + m[0].length } : null;
     },
   },
 );

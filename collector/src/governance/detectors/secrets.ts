@@ -62,7 +62,10 @@ function basicCredentials(value: string): boolean {
   return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
 }
 
-/** Labels whose value is a secret, with an optional prefix (`DB_PASSWORD`, `aws_secret_access_key`). */
+/**
+ * Labels whose value is a secret. A label may end a longer name (`DB_PASSWORD`,
+ * `aws_secret_access_key`): it must only not follow a letter or digit (`mypassword` is a word).
+ */
 const SECRET_LABEL =
   'password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key';
 
@@ -84,6 +87,11 @@ export const SECRET_DETECTORS: readonly HintedDetector[] = [
   keyFormat('secret.stripe_key', /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, /[sr]k_(?:live|test)_/),
   keyFormat('secret.npm_token', /\bnpm_[A-Za-z0-9]{36}\b/g, /npm_/),
   keyFormat('secret.huggingface_token', /\bhf_[A-Za-z0-9]{30,}/g, /hf_/),
+  // The password of a URL's user information (postgres://user:password@host); the user stays.
+  patternDetector('secret.url_password', /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@]{1,256}:([^\s/@]{1,256})(?=@)/g, {
+    hint: /:\/\//,
+    accept: trailingGroup,
+  }),
   patternDetector('secret.basic_auth', /\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi, {
     hint: /basic/i,
     accept: (m) => (basicCredentials(m[1]!) ? trailingGroup(m) : null),
@@ -93,10 +101,10 @@ export const SECRET_DETECTORS: readonly HintedDetector[] = [
     accept: (m) => (TOKEN_LIKE.test(m[1]!) || m[1]!.length >= 20 ? trailingGroup(m) : null),
   }),
   // The value: quoted (to its closing quote on the same line), or up to a space, a separator,
-  // a quote or a closing bracket (`{"key":"x"}`, `(password=x)`).
+  // a quote, a backtick or a closing bracket (`{"key":"x"}`, `(password=x)`, Markdown's `password=`).
   patternDetector(
     'secret.password',
-    new RegExp(`(?<![A-Za-z0-9])(?:[A-Za-z0-9]{1,20}[_-]){0,3}(?:${SECRET_LABEL})["']?\\s*[:=]\\s*("[^"\\r\\n]*"|'[^'\\r\\n]*'|[^\\s,;&"'<>)\\]}]+)`, 'gi'),
+    new RegExp(`(?<![A-Za-z0-9])(?:${SECRET_LABEL})["']?\\s*[:=]\\s*("[^"\\r\\n]*"|'[^'\\r\\n]*'|[^\\s,;&"'\`<>)\\]}]+)`, 'gi'),
     { hint: /passw|pwd|secret|api[_-]?key|token|private[_-]?key/i, accept: trailingGroup },
   ),
 ];
