@@ -21,6 +21,7 @@ import { userRoutes } from './routes/auth/users';
 import { auditRoutes } from './routes/governance/audit';
 import { policyRoutes } from './routes/governance/policies';
 import { complianceReportRoutes } from './routes/governance/report';
+import { violationRoutes } from './routes/governance/violations';
 import { organizationRoutes } from './routes/organizations';
 import { connectionRoutes, type ConnectionRuntime } from './routes/connections';
 import { agentRoutes, type AgentRuntime } from './routes/agents';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(otlpRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(policyRoutes, { controlPlane, changed: (org) => ingest.governor.invalidate(org) });
+  await app.register(violationRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;

@@ -26,6 +26,7 @@ import { acquireDataLock } from './runtime/data-lock';
 import { startSimulator, type Simulator } from './simulator/server';
 import { openStores, type Stores } from './stores';
 import { startDemoAgents, type DemoAgents } from './cli/demo-agents';
+import { seedDemoPolicies } from './governance/demo-seed';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
 import { credentialAuthenticator } from './auth/authenticate';
@@ -70,6 +71,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     if (config.api.grafanaKey) await ensureGrafanaKey(stores.controlPlane, organizationId, config.api.grafanaKey);
     let endpoints = endpointsFromConfig(config);
     if (config.demoMode) {
+      await seedDemoPolicies(stores.controlPlane, organizationId);
       simulator = await startSimulator({ demo: true });
       endpoints = simulatorEndpoints(simulator.url, simulator.state.opts.keys);
     }

@@ -39,7 +39,8 @@ export async function* auditRecords(db: SqlExecutor, f: AuditFilter, pageSize = 
 }
 
 const CSV_COLUMNS = ['sequence', 'id', 'timestamp', 'actorType', 'actorId', 'actorName', 'action', 'resourceType', 'resourceId', 'before', 'after', 'metadata', 'ipAddress', 'userAgent', 'requestId', 'prevHash', 'hash'] as const;
-const csvCell = (v: unknown) => {
+/** One CSV cell: JSON for objects, quoted when it holds a comma, quote or line break, and never a formula. */
+export const csvCell = (v: unknown) => {
   let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   // A cell a spreadsheet would run as a formula (a user agent, a key name) is kept as text.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

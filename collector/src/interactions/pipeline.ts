@@ -4,8 +4,11 @@ import { ApiError } from '../errors';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
-import { Governor } from '../governance/governor';
+import type { PolicyDefinition } from '../governance/engine/compile';
+import { Governor, type Verdict } from '../governance/governor';
+import { violationRow } from '../governance/violations/rows';
 import { AgentResolver } from './attribution';
+import { InteractionJudge } from './govern';
 import type { IngestOutcome, InteractionInput, InteractionSink } from './interaction';
 import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
 import { RecentIds } from './recent-ids';
@@ -19,6 +22,10 @@ export interface PipelineDeps {
   priceBook: (organizationId: string) => Promise<PriceBook>;
   metrics: Instruments;
   log: Logger;
+  /** The organisation's enabled governance policies (PolicyStore); none when not given. */
+  policies?: (organizationId: string) => Promise<PolicyDefinition[]>;
+  /** Where violations go, durably like the rows (their own spool); required with policies. */
+  violations?: InteractionRowStore;
   /** Called (not awaited) when an agent was registered: the inventory's gauge counts it. */
   agentsChanged?: (organizationId: string) => Promise<void> | void;
   now?: () => number;
@@ -62,7 +69,8 @@ export class InteractionPipeline implements InteractionSink {
   readonly agents: AgentResolver;
   readonly versions: VersionRegistry;
   readonly orgs: OrgContexts;
-  readonly governor = new Governor();
+  readonly governor: Governor;
+  private readonly judge: InteractionJudge;
   private readonly recent = new RecentIds();
   private readonly now: () => number;
 
@@ -74,6 +82,10 @@ export class InteractionPipeline implements InteractionSink {
     });
     this.versions = new VersionRegistry(deps.controlPlane, (err) => deps.log.warn({ err: err.message }, 'agent versions: last-seen times not written; tried again at the next flush'));
     this.orgs = new OrgContexts(deps.controlPlane, deps.priceBook);
+    const load = deps.policies;
+    if (load && !deps.violations) throw new Error('a pipeline with policies needs somewhere to store violations');
+    this.governor = new Governor({ load: load ?? (async () => []), metrics: deps.metrics, log: deps.log });
+    this.judge = new InteractionJudge(this.governor, deps.controlPlane);
   }
 
   accept(organizationId: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
@@ -83,14 +95,17 @@ export class InteractionPipeline implements InteractionSink {
   async close(): Promise<void> {
     await this.versions.close();
     await this.deps.rows.close();
+    await this.deps.violations?.close();
   }
 
   private async take(org: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
     const nowMs = this.now();
     const ctx = await this.orgs.get(org);
+    const governed = this.governor.cached(org) ?? (await this.governor.load(org));
     const rejected: IngestOutcome['rejected'] = [];
     const rows: Record<string, unknown>[] = [];
-    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice }[] = [];
+    const violationRows: Record<string, unknown>[] = [];
+    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice; verdict?: Verdict }[] = [];
     const ingestedAt = millisText(nowMs);
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
@@ -109,15 +124,25 @@ export class InteractionPipeline implements InteractionSink {
         fingerprint = shape.fingerprint;
       }
       const price = priceInteraction(ctx.book, item);
-      rows.push(toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, costMicros: price.costMicros, capture: ctx.contentCapture, ingestedAt }));
-      accepted.push({ item, agentId, price });
+      const row = toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, costMicros: price.costMicros, capture: ctx.contentCapture, ingestedAt });
+      rows.push(row);
+      if (governed.length === 0) {
+        accepted.push({ item, agentId, price });
+        continue;
+      }
+      const verdict = await this.judge.judge(org, governed, item, agentId, price.cost, ctx.contentCapture);
+      if (verdict.action !== '') row.policy_action = verdict.action;
+      for (const v of verdict.violations) violationRows.push(violationRow(v, nowMs));
+      accepted.push({ item, agentId, price, verdict });
     }
-    if (rows.length > 0) await this.deps.rows.append(rows);
+    // Both durable before the answer: a retry after a failure of either writes both again, under the same ids.
+    await Promise.all([rows.length > 0 ? this.deps.rows.append(rows) : undefined, violationRows.length > 0 ? this.deps.violations!.append(violationRows) : undefined]);
     // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
     const ids = this.recent.of(org);
     for (const a of accepted) {
       if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
       recordInteraction(this.deps.metrics, org, a.agentId, a.item, a.price);
+      if (a.verdict) this.governor.count(a.verdict.violations);
     }
     return { accepted: accepted.length, rejected };
   }
@@ -126,6 +151,7 @@ export class InteractionPipeline implements InteractionSink {
   forgetAgent(agentId: string): void {
     this.agents.forget(agentId);
     this.versions.forget(agentId);
+    this.judge.forget(agentId);
   }
 
   /** The version, registering the agent again when it was removed since it was cached. */

@@ -23,6 +23,7 @@ interface Row {
   cache_write_tokens: number;
   cost: string | null;
   status: 'ok' | 'error';
+  policy_action: '' | 'warn' | 'block';
   error_type: string;
   conversation_id: string;
   trace_id: string;
@@ -31,7 +32,7 @@ interface Row {
 }
 
 const COLUMNS = `id, agent_id, source, toString(started_at) AS started, duration_ms, ttft_ms, provider, operation, request_model, response_model, version_fingerprint,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, error_type, conversation_id, trace_id, span_id, content`;
+  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, policy_action, error_type, conversation_id, trace_id, span_id, content`;
 
 /** ClickHouse's `2026-01-02 03:04:05.123456` as RFC 3339. */
 const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
@@ -53,6 +54,7 @@ function toInteraction(r: Row, versions: Map<string, number>): Interaction {
     tokens: { input: r.input_tokens, output: r.output_tokens, cacheRead: r.cache_read_tokens, cacheWrite: r.cache_write_tokens },
     costUsd: r.cost === null ? null : usdText(usdToAtto(r.cost)),
     status: r.status,
+    policyAction: r.policy_action === '' ? null : r.policy_action,
     errorType: orNull(r.error_type),
     conversationId: orNull(r.conversation_id),
     traceId: orNull(r.trace_id),

@@ -84,6 +84,7 @@ export function spanAttributes(req: AgentRequest): Attributes {
     // Structured values recorded as JSON strings, as the conventions allow on spans.
     'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: req.systemInstructions }]),
     'gen_ai.tool.definitions': JSON.stringify(req.toolNames.map((name) => ({ type: 'function', name }))),
+    'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: req.userMessage }] }]),
     'server.address': SERVER[agent.provider] ?? agent.provider,
     'server.port': 443,
   };

@@ -120,6 +120,8 @@ export interface AgentRequest {
   revision: number;
   systemInstructions: string;
   toolNames: string[];
+  /** What the user asked, as the application's instrumentation records it (gen_ai.input.messages). */
+  userMessage: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -259,7 +261,9 @@ export class AgentTraffic {
     const revision = revisionAt(agent, endMs);
     const { systemInstructions, toolNames } = revisionOf(agent, revision);
     const stream = rng() < agent.streamShare;
-    const base = { agent, stream, conversationId: this.conversation(agent), revision, systemInstructions, toolNames, maxTokens: 4096, temperature: agent.provider === 'anthropic' ? 1 : 0.7 };
+    const conversationId = this.conversation(agent);
+    const userMessage = userMessageOf(agent, conversationId, this.conversations.get(agent)?.turnsLeft ?? 0);
+    const base = { agent, stream, conversationId, revision, systemInstructions, toolNames, userMessage, maxTokens: 4096, temperature: agent.provider === 'anthropic' ? 1 : 0.7 };
     const failure = this.failure(agent);
     if (failure) {
       const durationMs =
@@ -293,6 +297,24 @@ export class AgentTraffic {
     for (const type of ERROR_TYPES) if ((x -= agent.errorRates[type]) < 0) return type;
     return null;
   }
+}
+
+// What users ask. One conversation turn in forty pastes a card number (a test PAN, Luhn-valid)
+// into the chat, as users do: the demo's governance policy on PII in prompts has something to block.
+const QUESTIONS = [
+  'Where is my order? It was due on Monday.',
+  'Can you summarise the attached report in three bullet points?',
+  'Why was I charged twice this month?',
+  'How do I reset my password?',
+  'Which plan includes single sign-on?',
+  'Please draft a reply to the customer below.',
+];
+const WITH_CARD = 'My card 4111 1111 1111 1111 was charged twice, please refund the second payment.';
+
+/** Chosen by hash rather than the Rng, so adding content left every other draw of the traffic as it was. */
+function userMessageOf(agent: DemoAgent, conversationId: string, turn: number): string {
+  const h = hash32(agent.name, conversationId, turn);
+  return h % 40 === 0 ? WITH_CARD : QUESTIONS[h % QUESTIONS.length]!;
 }
 
 /** A seeded Rng for tests and reproducible runs (mulberry32). */

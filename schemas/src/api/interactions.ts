@@ -99,6 +99,7 @@ export const Interaction = Type.Object(
     tokens: Type.Object({ input: Count, output: Count, cacheRead: Count, cacheWrite: Count }),
     costUsd: Nullable(Decimal),
     status: InteractionStatus,
+    policyAction: Nullable(Type.Union([Type.Literal('warn'), Type.Literal('block')], { description: 'What a governance policy did: warn or block (GET /api/v1/governance/violations?agentId= lists why); null when none matched' })),
     errorType: Nullable(Type.String()),
     conversationId: Nullable(Type.String()),
     traceId: Nullable(Type.String()),

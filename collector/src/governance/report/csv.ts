@@ -1,15 +1,5 @@
 import type { ComplianceReport } from '@ai-arm/schemas';
-
-/*
- * One cell as the audit export writes it (audit/query.ts keeps its writer private; this is the
- * same rule, to be replaced by an import of it once it is exported): a value a spreadsheet would
- * run as a formula gets a leading quote, and a value with a comma, quote or line break is quoted.
- */
-const csvCell = (v: unknown) => {
-  let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+import { csvCell } from '../../audit/query';
 
 type Section = { title: string; header: readonly string[]; rows: readonly (readonly unknown[])[] };
 

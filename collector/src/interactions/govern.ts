@@ -1,0 +1,79 @@
+import { AgentStore } from '../agents/store';
+import type { CompiledPolicy } from '../governance/engine/compile';
+import type { PolicySubject } from '../governance/engine/subject';
+import type { Governor, Verdict } from '../governance/governor';
+import type { SqlExecutor } from '../stores/postgres/types';
+import type { InteractionInput } from './interaction';
+
+/** Keys of a message whose text is not what was said (roles, part types, ids, finish reasons). */
+const NOT_TEXT = new Set(['role', 'type', 'id', 'name', 'finish_reason', 'tool_call_id', 'mime_type', 'uri']);
+/** The most text a policy reads of one side: past this a prompt is cut, not evaluated whole. */
+const MAX_TEXT = 1_048_576;
+
+/** The text of GenAI messages (any of the shapes the mapping keeps: semconv parts, role/content pairs, plain text), one part per line. */
+export function contentText(value: unknown): string {
+  const parts: string[] = [];
+  let size = 0;
+  const walk = (v: unknown, depth: number): void => {
+    if (size >= MAX_TEXT || depth > 32) return;
+    if (typeof v === 'string') {
+      if (v.length === 0) return;
+      parts.push(v);
+      size += v.length + 1;
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k in v) if (Object.hasOwn(v, k) && !NOT_TEXT.has(k)) walk((v as Record<string, unknown>)[k], depth + 1);
+    }
+  };
+  walk(value, 0);
+  const text = parts.join('\n');
+  return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+}
+
+const ATTO_PER_USD = 1e18;
+
+/**
+ * The governance step of the push path for one organisation's batch: builds each accepted
+ * interaction's PolicySubject (its texts, its agent's vendor and type, cost and tokens) and has
+ * the Governor judge it. Agents' vendor and type are read once per agent and kept.
+ */
+export class InteractionJudge {
+  private readonly agentFacts = new Map<string, { id: string; vendor: string; type: string }>();
+  private readonly agents: AgentStore;
+
+  constructor(
+    readonly governor: Governor,
+    controlPlane: SqlExecutor,
+  ) {
+    this.agents = new AgentStore(controlPlane);
+  }
+
+  async judge(organizationId: string, policies: readonly CompiledPolicy[], item: InteractionInput, agentId: string, cost: bigint | null, capture: boolean): Promise<Verdict> {
+    const agent = this.agentFacts.get(agentId) ?? (await this.factsOf(organizationId, agentId));
+    const system = item.content?.system ?? item.systemInstructions;
+    const input = item.content?.input !== undefined ? contentText(item.content.input) : '';
+    const subject: PolicySubject = {
+      requestContent: system ? (input ? `${system}\n${input}` : system) : input,
+      responseContent: item.content?.output !== undefined ? contentText(item.content.output) : '',
+      agent,
+      model: item.requestModel,
+      costUsd: cost === null ? null : Number(cost) / ATTO_PER_USD,
+      tokensTotal: item.tokens.input + item.tokens.output + item.tokens.cacheRead + item.tokens.cacheWrite,
+      ...(item.attributes ? { metadata: item.attributes } : {}),
+    };
+    return this.governor.judge(organizationId, policies, subject, { agentId, interactionId: item.id, source: 'push', occurredAtMs: item.startedAtMs, capture });
+  }
+
+  /** An agent was removed (or re-registered): its facts are read again. */
+  forget(agentId: string): void {
+    this.agentFacts.delete(agentId);
+  }
+
+  private async factsOf(organizationId: string, agentId: string): Promise<{ id: string; vendor: string; type: string }> {
+    const a = await this.agents.get(organizationId, agentId);
+    const facts = { id: agentId, vendor: a?.vendor ?? 'CUSTOM', type: a?.type ?? 'CUSTOM' };
+    this.agentFacts.set(agentId, facts);
+    return facts;
+  }
+}
