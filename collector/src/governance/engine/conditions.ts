@@ -3,6 +3,7 @@ import { POLICY_FIELDS, POLICY_OPERATORS, type PolicyCondition, type PolicyOpera
 import type { Detector, TextSpan } from '../detectors/detector';
 import { DETECTOR_NAMES, detectorsNamed } from '../detectors';
 import { fieldOf, type FieldRef } from './fields';
+import { prefilterOf, type Prefilter } from './prefilter';
 import type { Reading } from './reading';
 
 /** What one condition matched: where in the field's text (CONTAINS, MATCHES, DETECTS), else null offsets. */
@@ -135,12 +136,17 @@ class InText extends Check {
 
 class Matches extends Check {
   readonly cost = this.field.kind === 'content' ? 2 : 0;
-  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, private readonly re: RE2JS) {
+  private readonly filter: Prefilter | null;
+  constructor(i: number, f: FieldRef, op: PolicyOperator, not: boolean, pattern: string, private readonly re: RE2JS) {
     super(i, f, op, not);
+    this.filter = prefilterOf(pattern, re);
   }
   protected test(r: Reading, out: ConditionMatch[] | null) {
     const text = r.text(this.field);
     if (text === undefined) return undefined;
+    // Most texts lack the pattern's literals: a few substring searches say so before RE2 runs.
+    const f = this.filter;
+    if (f && !f.mayMatch(f.folded ? r.lower(this.field, text) : text)) return false;
     // test() takes RE2's DFA path with no captures; the spans are looked for only once it holds.
     if (!this.re.test(text)) return false;
     if (!out) return true;
@@ -206,7 +212,7 @@ export function compileCondition(c: PolicyCondition, index: number): Check {
     case 'MATCHES':
       if (numeric) throw misfit('it is a number (use EQUALS, GT, LT or IN)');
       if (typeof v !== 'string' || v === '') throw needText('a regular expression');
-      return new Matches(index, field, op, not, regexOf(v, `${at}/value`));
+      return new Matches(index, field, op, not, v, regexOf(v, `${at}/value`));
     case 'DETECTS': {
       if (numeric) throw misfit('detectors read text');
       const names = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((n) => typeof n === 'string') ? (v as string[]) : null;

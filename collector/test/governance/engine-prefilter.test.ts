@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import { prefilterOf } from '../../src/governance/engine/prefilter';
+
+/** What the engine does: the filter on the (lower-cased) text first, RE2 only if it lets the text through. */
+const filtered = (pattern: string) => {
+  const re = RE2JS.compile(pattern);
+  const f = prefilterOf(pattern, re);
+  return { re, f, mayMatch: (text: string) => !f || f.mayMatch(f.folded ? text.toLowerCase() : text) };
+};
+
+describe('MATCHES prefilter', () => {
+  test('rules out texts without the literals a pattern requires, in either case for (?i)', () => {
+    const p = filtered('(?i)\\b(confidential|internal only)\\b');
+    expect(p.f).not.toBeNull();
+    expect(p.mayMatch('a quarterly report')).toBe(false);
+    expect(p.mayMatch('this is CONFIDENTIAL.')).toBe(true);
+    expect(p.mayMatch('Internal Only')).toBe(true);
+    const q = filtered('\\b(SEC|INC)-\\d{4,6}\\b');
+    expect(q.mayMatch('see INC-12345')).toBe(true);
+    expect(q.mayMatch('see inc-12345')).toBe(false);
+  });
+
+  test('builds none where a pattern requires no literal or switches flags inside', () => {
+    for (const pattern of ['\\d{12,19}', '[a-z]+[0-9]+', 'a|\\d', 'x(?i)abc', '(?i:abc)def', '(?i)é'])
+      expect([pattern, prefilterOf(pattern, RE2JS.compile(pattern))]).toEqual([pattern, null]);
+  });
+
+  test('a long s or a Kelvin sign, which case-insensitive matching folds to s and k, is never ruled out', () => {
+    for (const [pattern, text] of [['(?i)password', 'paſſword'], ['(?i)kestrel', '\u212Aestrel'], ['(?i)mask', 'MAſK']] as const) {
+      const p = filtered(pattern);
+      expect([pattern, p.re.test(text), p.mayMatch(text)]).toEqual([pattern, true, true]);
+    }
+  });
+
+  test('never rules out a text the pattern matches (random patterns and texts)', () => {
+    const atom = fc.oneof(
+      fc.constantFrom('ab', 'Ab', 'cd', 'x', 'sk', 'K', 'S', 'ſ', '-', '\\.', '\\d', '\\w', '\\s', '[a-c]', '[^a]', '[A-Z]', '.', '\\b', '^', '$'),
+      fc.stringMatching(/^[a-dA-DskSK]{1,3}$/),
+    );
+    const quantified = fc.tuple(atom, fc.constantFrom('', '', '', '*', '+', '?', '{2}', '{1,3}')).map(([a, q]) => (q && (a === '\\b' || a === '^' || a === '$') ? a : a + q));
+    const sequence = fc.array(quantified, { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
+    const alternation = fc.array(sequence, { minLength: 1, maxLength: 3 }).map((xs) => (xs.length === 1 ? xs[0]! : `(${xs.join('|')})`));
+    const pattern = fc.tuple(fc.constantFrom('', '(?i)', '(?i)', '(?s)', '(?is)', '(?m)'), fc.array(alternation, { minLength: 1, maxLength: 3 })).map(([flags, xs]) => flags + xs.join(''));
+    const text = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'A', 'B', 'C', 'D', 's', 'S', 'ſ', 'k', 'K', '\u212A', ' ', '-', '.', '1', '\n', 'İ'), { maxLength: 24 }).map((xs) => xs.join(''));
+    let filteredOut = 0;
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 8 }), (p, texts) => {
+        const f = filtered(p);
+        for (const t of texts) {
+          const may = f.mayMatch(t);
+          if (!may) filteredOut++;
+          if (f.re.test(t) && !may) return false;
+        }
+        return true;
+      }),
+      { numRuns: 3000 },
+    );
+    // The property means something only if the filter rules texts out.
+    expect(filteredOut).toBeGreaterThan(1000);
+  });
+});
