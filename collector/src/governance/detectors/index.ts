@@ -75,15 +75,20 @@ export function maskSpans(text: string, spans: readonly TextSpan[]): string {
 
 /**
  * One cheap test for a set of detectors: false means none of them can match, so none needs to
- * run. Built from each detector's own first test, case-insensitively (it may let more text
- * through, never less). Null when a detector has no such test.
+ * run. Built from each detector's own first test: the case-sensitive ones joined in one
+ * expression and the case-insensitive ones in another (joined under one flag, literals would
+ * all pay for case folding). Null when a detector has no such test.
  */
-export function anyHint(detectors: readonly Detector[]): RegExp | null {
-  const hints: string[] = [];
+export function anyHint(detectors: readonly Detector[]): ((text: string) => boolean) | null {
+  const exact = new Set<string>();
+  const folded = new Set<string>();
   for (const d of detectors) {
     const hint = (d as Partial<HintedDetector>).hint;
     if (!hint) return null;
-    hints.push(hint.source);
+    (hint.ignoreCase ? folded : exact).add(hint.source);
   }
-  return new RegExp(hints.join('|'), 'i');
+  const join = (sources: Set<string>, flags: string) => (sources.size > 0 ? new RegExp([...sources].join('|'), flags) : null);
+  const a = join(exact, '');
+  const b = join(folded, 'i');
+  return (text) => (a !== null && a.test(text)) || (b !== null && b.test(text));
 }

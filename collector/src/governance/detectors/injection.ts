@@ -36,7 +36,8 @@ export const INJECTION_DETECTORS: readonly HintedDetector[] = [
       `what (?:is|are|were) your (?:system|initial|original|hidden|secret) (?:prompt|message|instructions?)`,
       `repeat (?:the )?(?:words|text) above`,
     ),
-    { hint: /reveal|show|print|display|repeat|output|tell|give|share|leak|dump|expose|recite|write|what/i },
+    // Every phrase ends on one of these: rarer in prose than the verbs that start them.
+    { hint: /prompt|message|instruction|above/i },
   ),
   patternDetector(
     'prompt_injection.jailbreak_persona',
@@ -49,7 +50,7 @@ export const INJECTION_DETECTORS: readonly HintedDetector[] = [
       `act as (?:an? )?(?:unrestricted|unfiltered|uncensored|jailbroken) (?:AI|assistant|model|chatbot|LLM)`,
     ),
     {
-      hint: /anything|DAN|STAN|DUDE|AIM|mode|act as/i,
+      hint: /anything|\bdan\b|\bstan\b|\bdude\b|\baim\b|mode\b|unrestricted|unfiltered|uncensored|jailbr/i,
       // A persona's name counts only in capitals: "you are now Dan" greets a person called Dan.
       accept: (m) => (/\b(?:dan|stan|dude|aim)$/i.test(m[0]) && !/\b(?:DAN|STAN|DUDE|AIM)$/.test(m[0]) ? null : { start: m.index, end: m.index + m[0].length }),
     },
@@ -63,7 +64,7 @@ export const INJECTION_DETECTORS: readonly HintedDetector[] = [
       `(?:are|is) no longer bound by`,
       `(?:bypass|disable|turn off|ignore) (?:(?:all|any|your|the) )?(?:safety|content|ethical|moderation) (?:filters?|guidelines|rules|restrictions|policies|protocols)`,
     ),
-    { hint: /pretend|you|bound by|bypass|disable|turn off|ignore/i },
+    { hint: /restriction|limits\b|limitation|rules|filter|guideline|boundaries|constraint|censorship|ethics|bound\s+by|policies|protocol/i },
   ),
   patternDetector(
     'prompt_injection.template_tokens',

@@ -6,7 +6,7 @@ import type { Detector, DetectorFamily, TextSpan } from './detector';
  * stored-content masking runs on every attribute value of every pushed span.
  */
 export interface HintedDetector extends Detector {
-  /** Matches (case-insensitively is fine) wherever a match could start; never misses one. */
+  /** Passes every text that holds a match (it may pass more); case-insensitive (i) where case does not matter. */
   readonly hint: RegExp;
 }
 
@@ -31,8 +31,8 @@ export interface PatternOptions {
 /**
  * A detector from one global regular expression. The patterns are written to run in linear
  * time: every repetition is over a class that the next token cannot also match, or bounded,
- * and every start is anchored by a look-behind so a long run is tried once, not from each of
- * its characters.
+ * and starts are anchored (a look-behind, \b or a literal prefix) so a long run is tried once,
+ * not from each of its characters.
  */
 export function patternDetector(name: string, pattern: RegExp, options: PatternOptions): HintedDetector {
   if (!pattern.global) throw new Error(`detector ${name}: the pattern needs the g flag`);

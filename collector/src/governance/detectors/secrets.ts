@@ -49,7 +49,11 @@ const privateKey: HintedDetector = {
   },
 };
 
-/** A key format: a literal prefix (the hint) and a pattern that starts at a word boundary. */
+/**
+ * A key format: a pattern that starts at a word boundary, and a literal it holds (the hint). Where
+ * one hint holds another's (`sk-ant-` holds `sk-`, a webhook URL holds `://`), the shorter serves
+ * both: masking's joint first test then has fewer alternatives to try.
+ */
 const keyFormat = (name: string, pattern: RegExp, hint: RegExp) => patternDetector(name, pattern, { hint });
 
 /** A bearer value is a token, not a word: it has a digit or a token character, or is long. */
@@ -75,20 +79,21 @@ export const SECRET_DETECTORS: readonly HintedDetector[] = [
   // The look-behind anchors the start: `-` belongs to the token, so \b would let a run of
   // `eyJ-eyJ-…` start once per segment and be read to its end each time.
   patternDetector('secret.jwt', /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, { hint: /eyJ/ }),
-  keyFormat('secret.anthropic_key', /\bsk-ant-[A-Za-z0-9_-]{16,}/g, /sk-ant-/),
+  keyFormat('secret.anthropic_key', /\bsk-ant-[A-Za-z0-9_-]{16,}/g, /sk-/),
   keyFormat('secret.arm_key', /\barm_sk_[A-Za-z0-9_]{16,}/g, /arm_sk_/),
   keyFormat('secret.openai_key', /\bsk-(?!ant-)[A-Za-z0-9_-]{16,}/g, /sk-/),
-  keyFormat('secret.aws_key', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, /AKIA|ASIA/),
+  keyFormat('secret.aws_key', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, /A[KS]IA/),
   keyFormat('secret.github_token', /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})/g, /gh[pousr]_|github_pat_/),
   keyFormat('secret.gitlab_token', /\bglpat-[A-Za-z0-9_-]{20,}/g, /glpat-/),
   keyFormat('secret.google_api_key', /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, /AIza/),
-  keyFormat('secret.slack_token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, /xox[abposr]-/),
-  keyFormat('secret.slack_webhook', /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/]{20,}/g, /hooks\.slack\.com/),
-  keyFormat('secret.stripe_key', /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, /[sr]k_(?:live|test)_/),
+  keyFormat('secret.slack_token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, /xox/),
+  keyFormat('secret.slack_webhook', /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/]{20,}/g, /:\/\//),
+  keyFormat('secret.stripe_key', /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, /k_(?:live|test)_/),
   keyFormat('secret.npm_token', /\bnpm_[A-Za-z0-9]{36}\b/g, /npm_/),
   keyFormat('secret.huggingface_token', /\bhf_[A-Za-z0-9]{30,}/g, /hf_/),
   // The password of a URL's user information (postgres://user:password@host); the user stays.
-  patternDetector('secret.url_password', /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@]{1,256}:([^\s/@]{1,256})(?=@)/g, {
+  // The scheme is not read: starting at `://` lets the scan skip to each one.
+  patternDetector('secret.url_password', /:\/\/[^\s:/@]{1,256}:([^\s/@]{1,256})(?=@)/g, {
     hint: /:\/\//,
     accept: trailingGroup,
   }),
@@ -105,6 +110,7 @@ export const SECRET_DETECTORS: readonly HintedDetector[] = [
   patternDetector(
     'secret.password',
     new RegExp(`(?<![A-Za-z0-9])(?:${SECRET_LABEL})["']?\\s*[:=]\\s*("[^"\\r\\n]*"|'[^'\\r\\n]*'|[^\\s,;&"'\`<>)\\]}]+)`, 'gi'),
-    { hint: /passw|pwd|secret|api[_-]?key|token|private[_-]?key/i, accept: trailingGroup },
+    // A label word directly before its separator: prose about tokens and secrets skips the pattern.
+    { hint: /(?:passw|passphrase|pwd|secret|key|token)\w*["']?\s*[:=]/i, accept: trailingGroup },
   ),
 ];
