@@ -75,6 +75,18 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'POST /v1/traces': { method: 'POST', url: '/v1/traces', payload: { resourceSpans: 'not a list' }, field: 'resourceSpans' },
   'POST /v1/logs': { method: 'POST', url: '/v1/logs', payload: { resourceLogs: [{ scopeLogs: 7 }] }, field: 'scopeLogs' },
   'GET /api/v1/conversations/{id}': { method: 'GET', url: `/api/v1/conversations/${'c'.repeat(256)}`, field: 'params' },
+  'GET /api/v1/governance/report': { method: 'GET', url: '/api/v1/governance/report?from=yesterday', field: 'querystring/from' },
+  'GET /api/v1/governance/policies': 'takes no input',
+  'POST /api/v1/governance/policies': { method: 'POST', url: '/api/v1/governance/policies', payload: { name: 'p', enforcement: 'BLOCK', severity: 'CRITICAL', conditions: [{ field: 'request.content', operator: 'SOUNDS_LIKE', value: 'x' }] }, field: 'body/conditions/0/operator' },
+  'GET /api/v1/governance/policies/{id}': { method: 'GET', url: '/api/v1/governance/policies/42', field: 'params/id' },
+  'PATCH /api/v1/governance/policies/{id}': { method: 'PATCH', url: `/api/v1/governance/policies/${NIL}`, payload: { enforcement: 'SHOUT' }, field: 'body/enforcement' },
+  'DELETE /api/v1/governance/policies/{id}': { method: 'DELETE', url: '/api/v1/governance/policies/42', field: 'params/id' },
+  'GET /api/v1/governance/policies/{id}/versions': { method: 'GET', url: '/api/v1/governance/policies/42/versions', field: 'params/id' },
+  'GET /api/v1/governance/policy-templates': 'takes no input',
+  'POST /api/v1/governance/evaluate': { method: 'POST', url: '/api/v1/governance/evaluate', payload: { text: 'hi', agentId: 'not-a-uuid' }, field: 'body/agentId' },
+  'GET /api/v1/governance/violations': { method: 'GET', url: '/api/v1/governance/violations?severity=LOUD', field: 'querystring/severity' },
+  'GET /api/v1/governance/violations/{id}': { method: 'GET', url: '/api/v1/governance/violations/42', field: 'params/id' },
+  'POST /api/v1/governance/violations/{id}/review': { method: 'POST', url: `/api/v1/governance/violations/${NIL}/review`, payload: { decision: 'MAYBE' }, field: 'body/decision' },
 };
 
 describe('bad input on every endpoint (real stores, app.inject)', () => {
