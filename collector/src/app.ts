@@ -124,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(organizationRoutes, { controlPlane, changed: (org) => ingest.orgs.invalidate(org) });
   await app.register(ingestRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
   await app.register(otlpRoutes, { sink: ingest, maxBodyBytes: deps.config.ingest.maxBodyBytes });
-  await app.register(policyRoutes, { controlPlane, changed: (org) => ingest.governor.invalidate(org) });
+  await app.register(policyRoutes, { controlPlane, changed: (org) => ingest.governor.invalidate(org), recordViolations: (org, agent, evaluation, subject) => ingest.recordViolations(org, agent, evaluation, subject) });
   await app.register(violationRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });

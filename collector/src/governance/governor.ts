@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Instruments } from '../metrics/instruments.generated';
 import { compilePolicy, type CompiledPolicy, type PolicyDefinition } from './engine/compile';
-import { evaluatePolicies, violationMatches } from './engine/evaluate';
+import { evaluatePolicies, violationMatches, type Evaluation } from './engine/evaluate';
 import type { PolicySubject } from './engine/subject';
 import type { ViolationFacts } from './violations/rows';
 
@@ -75,9 +75,15 @@ export class Governor {
     if (policies.length === 0) return ALLOWED;
     const began = performance.now();
     const evaluation = evaluatePolicies(policies, subject);
+    const violations = this.violationsOf(organizationId, evaluation, subject, at);
+    this.deps.metrics.policyEvaluationDuration.record((performance.now() - began) / 1000, { organization_id: organizationId });
+    return { action: evaluation.decision === 'allow' ? '' : evaluation.decision, violations };
+  }
+
+  /** The violations an evaluation found: one per stored policy that held (a draft, with no id, records none). */
+  violationsOf(organizationId: string, evaluation: Evaluation, subject: PolicySubject, at: JudgedAt): ViolationFacts[] {
     const violations: ViolationFacts[] = [];
     for (const m of evaluation.matched) {
-      // Drafts have no id; the push path only ever runs stored policies.
       if (m.policy.id === null || m.policy.version === null) continue;
       violations.push({
         organizationId,
@@ -89,8 +95,7 @@ export class Governor {
         matches: violationMatches(m.conditions, subject, at.capture),
       });
     }
-    this.deps.metrics.policyEvaluationDuration.record((performance.now() - began) / 1000, { organization_id: organizationId });
-    return { action: evaluation.decision === 'allow' ? '' : evaluation.decision, violations };
+    return violations;
   }
 
   /** Counts violations once they are stored: ai_arm_policy_violations_total, which the BLOCK alert reads. */

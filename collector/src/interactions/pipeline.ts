@@ -5,6 +5,8 @@ import type { Instruments } from '../metrics/instruments.generated';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
 import type { PolicyDefinition } from '../governance/engine/compile';
+import type { Evaluation } from '../governance/engine/evaluate';
+import type { PolicySubject } from '../governance/engine/subject';
 import { Governor, type Verdict } from '../governance/governor';
 import { violationRow } from '../governance/violations/rows';
 import { AgentResolver } from './attribution';
@@ -145,6 +147,23 @@ export class InteractionPipeline implements InteractionSink {
       if (a.verdict) this.governor.count(a.verdict.violations);
     }
     return { accepted: accepted.length, rejected };
+  }
+
+  /**
+   * POST /api/v1/governance/evaluate with record: the violations of an evaluation, stored
+   * durably and counted like those of pushed interactions (there is no interaction to mark).
+   */
+  recordViolations(organizationId: string, agentId: string | null, evaluation: Evaluation, subject: PolicySubject): Promise<string[]> {
+    return asTenant(organizationId, async () => {
+      if (!this.deps.violations) throw new Error('this pipeline stores no violations');
+      const ctx = await this.orgs.get(organizationId);
+      const nowMs = this.now();
+      const facts = this.governor.violationsOf(organizationId, evaluation, subject, { agentId, interactionId: null, source: 'evaluate', occurredAtMs: nowMs, capture: ctx.contentCapture });
+      const rows = facts.map((v) => violationRow(v, nowMs));
+      if (rows.length > 0) await this.deps.violations.append(rows);
+      this.governor.count(facts);
+      return rows.map((r) => r.id);
+    });
   }
 
   /** An agent was removed: the next request that names it registers it again, with a fresh version history. */

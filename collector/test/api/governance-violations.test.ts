@@ -224,6 +224,20 @@ describe('policy violations from pushed interactions (real PGlite and chdb, OTLP
     expect((await t.call(t.admin, { url: '/api/v1/governance/violations?cursor=bogus' })).status).toBe(400);
   });
 
+  it('records the violations of an evaluation asked to (record: true), as source evaluate, counted once; without record nothing is kept', async () => {
+    const p = await policy({ name: 'Says gateway', enforcement: 'BLOCK', severity: 'WARNING', conditions: [{ field: 'request.content', operator: 'CONTAINS', value: 'gateway-marker' }] });
+    const dry = await t.call(member, { method: 'POST', url: '/api/v1/governance/evaluate', payload: { text: 'a gateway-marker here' } });
+    expect(dry.body.data).toMatchObject({ decision: 'block', violationIds: [] });
+    const kept = await t.call(member, { method: 'POST', url: '/api/v1/governance/evaluate', payload: { text: 'a gateway-marker here', record: true } });
+    expect(kept.status).toBe(200);
+    const ids = kept.body.data.violationIds as string[];
+    expect(ids).toHaveLength(1);
+    const [v] = await violations(`&policyId=${p.id}`, 1);
+    expect(v).toMatchObject({ id: ids[0], source: 'evaluate', interactionId: null, agentId: null, action: 'blocked', policyVersion: 1 });
+    expect(v!.matches[0]!.excerpt).toContain('gateway-marker');
+    expect(await metric({ policy_id: p.id, enforcement: 'block' })).toBe(1);
+  });
+
   it("never shows one organisation another's violations, and one organisation's policies never judge another's interactions", async () => {
     const [mine] = await violations('', 1);
     const list = await t.call(keyB, { url: `/api/v1/governance/violations?from=${at(T0 - HOUR)}` });
