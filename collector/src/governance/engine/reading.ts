@@ -1,5 +1,5 @@
 import type { Detector, TextSpan } from '../detectors/detector';
-import { DETECTORS, findSpans } from '../detectors';
+import { DETECTORS } from '../detectors';
 import type { PolicySubject } from './subject';
 import { Slot, type FieldRef } from './fields';
 
@@ -74,10 +74,16 @@ export class Reading {
     return spans;
   }
 
-  /** Every secret and piece of PII in the field's text (all detectors), run at most once per text. */
+  /**
+   * Every secret and piece of PII in the field's text, as findSpans with every such detector
+   * finds them, reusing what DETECTS conditions already found: at most one run per detector.
+   */
   sensitive(f: FieldRef, text: string): TextSpan[] {
     const facts = this.factsOf(f, text);
-    return (facts.sensitive ??= findSpans(text, (maskers ??= DETECTORS.filter((d) => d.family !== 'prompt_injection'))));
+    if (facts.sensitive) return facts.sensitive;
+    const spans: TextSpan[] = [];
+    for (const d of (maskers ??= DETECTORS.filter((d) => d.family !== 'prompt_injection'))) for (const s of this.detect(f, text, d)) spans.push(s);
+    return (facts.sensitive = spans.sort(byPosition));
   }
 
   private factsOf(f: FieldRef, text: string): TextFacts {
@@ -94,6 +100,9 @@ export class Reading {
     return (this.facts[f.slot] = new TextFacts(text));
   }
 }
+
+/** findSpans' order: by start, the longer first, then in detector order (the sort is stable). */
+const byPosition = (a: TextSpan, b: TextSpan) => a.start - b.start || b.end - a.end;
 
 // Secrets and PII are masked; a prompt-injection phrase is hostile, not sensitive, and stays readable.
 let maskers: readonly Detector[] | undefined;
