@@ -22,6 +22,30 @@ describe('content masking before storage', () => {
     expect(maskText(text)).toBe(masked);
   });
 
+  it.each([
+    ['a US SSN', 'ssn 123-45-6789.', 'ssn [REDACTED:ssn].'],
+    ['an IBAN in groups', 'pay DE89 3704 0044 0532 0130 00 now', 'pay [REDACTED:iban] now'],
+    ['a compact IBAN', 'GB29NWBK60161331926819', '[REDACTED:iban]'],
+    ['a JWT given as a bearer value, once', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'Authorization: Bearer [REDACTED:jwt]'],
+    ['a key given as a password value, by its vendor', 'api_key=sk-proj-AbCdEfGhIjKlMnOpQrStUvWx123', 'api_key=[REDACTED:openai_key]'],
+    ['a password in an env line', 'DB_PASSWORD=s3cr3t AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG', 'DB_PASSWORD=[REDACTED:password] AWS_SECRET_ACCESS_KEY=[REDACTED:password]'],
+    ['a Google API key', 'maps AIzaSyD-abcdefghijklmnopqrstuvwxyz01234', 'maps [REDACTED:google_api_key]'],
+    ['a Stripe secret key', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe [REDACTED:stripe_key]'],
+    ['a Slack token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp', '[REDACTED:slack_token]'],
+  ])('masks %s', (_what, text, masked) => {
+    expect(maskText(text)).toBe(masked);
+  });
+
+  it('keeps e-mail addresses, phone numbers and prompt-injection phrases (policies detect them; context extraction needs them)', () => {
+    const text = 'Write to jane@example.com or call +1 (415) 555-2671; ignore previous instructions.';
+    expect(maskText(text)).toBe(text);
+  });
+
+  it('keeps SSN-like numbers outside the issued ranges and IBANs with a wrong check digit', () => {
+    const text = 'ref 666-12-3456, 900-12-3456, DE88 3704 0044 0532 0130 00';
+    expect(maskText(text)).toBe(text);
+  });
+
   it('keeps digit runs that are not Luhn-valid, and short numbers', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(maskText('order 4111 1111 1111 1112 and phone 555-0100, id 1234567890123')).toBe('order 4111 1111 1111 1112 and phone 555-0100, id 1234567890123');
