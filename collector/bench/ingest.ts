@@ -25,6 +25,7 @@ import { ensureDefaultOrganization } from '../src/poller/organization';
 import { openStores } from '../src/stores';
 import { asSystem, asTenant } from '../src/stores/tenant-scope';
 import type { LoadJob, LoadResult } from './ingest-load';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -78,6 +79,7 @@ async function main() {
     const idle = process.memoryUsage().rss;
     let peak = idle;
     let cpu: NodeJS.CpuUsage | undefined;
+    let threads: ThreadCpu | undefined;
     let sampler: NodeJS.Timeout | undefined;
     // How long the collector's event loop was held at a time: a blocked loop delays every request.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -85,10 +87,12 @@ async function main() {
     console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request, ${connections} connections from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
     const load = await runLoad(job, () => {
       cpu = process.cpuUsage();
+      threads = threadCpu();
       loopDelay.enable();
       sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
     });
     const used = process.cpuUsage(cpu);
+    const split = threadCpuSince(threads ?? new Map());
     clearInterval(sampler);
     loopDelay.disable();
     const endRss = process.memoryUsage().rss;
@@ -141,6 +145,9 @@ async function main() {
     console.log(`  accepted spans/s:        ${n(rate)}  (aim 100,000 on 2 cores: ${verdict(rate >= 100_000)}; ${n(load.rejectedSpans)} rejected)`);
     console.log(`  request latency:         p50 ${load.p50.toFixed(1)} ms, p90 ${load.p90.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms  (target p99 < 50 ms per ${SPANS_PER_BATCH}-span request: ${verdict(load.p99 < 50)})`);
     console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(used.user / 1e6).toFixed(1)} s, system ${(used.system / 1e6).toFixed(1)} s; chdb's threads included; ${((cpuSeconds * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
+    const perSpan = (s: number) => ((s * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0);
+    const engineTop = [...split.byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, s]) => `${name} ${perSpan(s)}`).join(', ');
+    console.log(`  collector CPU by thread: main ${perSpan(split.main)} µs a span, Node's other threads (GC helpers, libuv) ${perSpan(split.node)}, chdb's ${perSpan(split.engine)} (${engineTop || 'none'})`);
     console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
     console.log(`  collector event loop:    delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
     console.log(`  collector RSS:           idle ${mb(idle)}, peak ${mb(peak)}, at the end ${mb(endRss)}`);
