@@ -92,6 +92,18 @@ describe('maskedTexts: every matched span and every secret or PII masked', () =>
     }
   });
 
+  test('a violation reports the first 100 spans of a condition, and every one of them is masked', () => {
+    const subject: PolicySubject = { requestContent: 'kestrel '.repeat(150), responseContent: 'kestrel' };
+    const evaluation = evaluatePolicies(
+      [policy([{ field: 'request.content', operator: 'CONTAINS', value: 'KESTREL' }]), policy([{ field: 'request.content', operator: 'MATCHES', value: 'kes+trel' }], { enforcement: 'AUDIT' })],
+      subject,
+    );
+    expect(evaluation.matched.map((m) => m.conditions.length)).toEqual([100, 100]);
+    const masked = maskedTexts(evaluation, subject);
+    expect(masked.request).toBe('[REDACTED:policy] '.repeat(150));
+    expect(masked.response).toBe('kestrel');
+  });
+
   test('a clean text comes back as it is; a text the subject lacks is null', () => {
     const subject: PolicySubject = { requestContent: 'What is the capital of France?' };
     expect(maskedTexts(evaluatePolicies([], subject), subject)).toEqual({ request: 'What is the capital of France?', response: null });

@@ -1,5 +1,5 @@
 import type { Enforcement, PolicyCondition, Severity } from '@ai-arm/schemas';
-import { compileCondition, PolicyDefinitionError, type Check, type ConditionMatch } from './conditions';
+import { compileCondition, MAX_SPANS, PolicyDefinitionError, type Check, type ConditionMatch } from './conditions';
 import { readingOf, type Reading } from './reading';
 import type { PolicySubject } from './subject';
 
@@ -58,16 +58,20 @@ export class Policy implements CompiledPolicy {
     out.length = 0;
     order.length = 0;
     let held = false;
+    let overflowed: Check[] | undefined;
     for (const c of this.checks) {
       const before = out.length;
       if (c.holds(r, out)) {
         held = true;
         for (let i = before; i < out.length; i++) order.push(c.index);
+        if (out.length - before >= MAX_SPANS) (overflowed ??= []).push(c);
       } else if (this.all) {
         return null;
       }
     }
     if (!held) return null;
+    // Spans past what a violation reports are still masked: maskedTexts asks these conditions for all of them.
+    if (overflowed) for (const c of overflowed) r.overflowed(c);
     // Reported in the order the policy lists its conditions, whatever order they ran in.
     let sorted = true;
     for (let i = 1; i < order.length && sorted; i++) sorted = order[i - 1]! <= order[i]!;

@@ -26,10 +26,6 @@ export class PolicyDefinitionError extends Error {
   }
 }
 
-// Bounds what one condition adds to a violation and to the masking work: a text with a thousand
-// hits is reported and masked by its first hundred per condition.
-const MAX_SPANS = 100;
-
 /** One compiled condition. `holds` pushes what it matched onto `out` when it holds. */
 export abstract class Check {
   /** Cheap checks run first, so a policy of `all` conditions stops before scanning text when it can. */
@@ -55,7 +51,18 @@ export abstract class Check {
   protected match(detector: string | null, start: number | null, end: number | null): ConditionMatch {
     return { field: this.field.name, operator: this.operator, detector, start, end };
   }
+
+  /**
+   * Every span of the condition in the text, up to `limit`: for masking a text where it matched
+   * more often than a violation reports (MAX_SPANS). Empty for a condition without spans.
+   */
+  allSpans(_r: Reading, _text: string, _limit: number): TextSpan[] {
+    return [];
+  }
 }
+
+/** What a violation reports of one condition; beyond it the spans are still masked (maskedTexts). */
+export const MAX_SPANS = 100;
 
 class Contains extends Check {
   readonly cost = this.field.kind === 'content' ? 1 : 0;
@@ -66,23 +73,28 @@ class Contains extends Check {
   protected test(r: Reading, out: ConditionMatch[] | null) {
     const text = r.text(this.field);
     if (text === undefined) return undefined;
-    const lower = r.lower(this.field, text);
-    let at = lower.indexOf(this.needle);
-    if (at < 0) return false;
+    if (r.lower(this.field, text).indexOf(this.needle) < 0) return false;
     if (!out) return true;
+    const spans = this.allSpans(r, text, MAX_SPANS);
+    for (const s of spans) out.push(this.match(null, s.start, s.end));
+    if (spans.length === 0) out.push(this.match(null, null, null));
+    return true;
+  }
+  override allSpans(r: Reading, text: string, limit: number): TextSpan[] {
+    const lower = r.lower(this.field, text);
+    const spans: TextSpan[] = [];
+    const n = this.needle.length;
     if (lower.length === text.length) {
-      for (let n = 0; at >= 0 && n < MAX_SPANS; n++, at = lower.indexOf(this.needle, at + this.needle.length)) out.push(this.match(null, at, at + this.needle.length));
-      return true;
+      for (let at = lower.indexOf(this.needle); at >= 0 && spans.length < limit; at = lower.indexOf(this.needle, at + n)) spans.push({ start: at, end: at + n, detector: 'policy' });
+      return spans;
     }
     // Lower-casing changed the text's length (a few letters, e.g. İ, become two): offsets come from a case-blind search of the text itself.
     this.finder ??= new RegExp(this.needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
-    let n = 0;
     for (const m of text.matchAll(this.finder)) {
-      if (n++ >= MAX_SPANS) break;
-      out.push(this.match(null, m.index, m.index + m[0].length));
+      if (spans.length >= limit) break;
+      spans.push({ start: m.index, end: m.index + m[0].length, detector: 'policy' });
     }
-    if (n === 0) out.push(this.match(null, null, null));
-    return true;
+    return spans;
   }
 }
 
@@ -149,13 +161,16 @@ class Matches extends Check {
     if (f && !f.mayMatch(f.folded ? r.lower(this.field, text) : text)) return false;
     // test() takes RE2's DFA path with no captures; the spans are looked for only once it holds.
     if (!this.re.test(text)) return false;
-    if (!out) return true;
-    let n = 0;
-    for (const m of this.re.matchAll(text) as Iterable<RegExpMatchArray>) {
-      if (n++ >= MAX_SPANS) break;
-      out.push(this.match(null, m.index!, m.index! + m[0]!.length));
-    }
+    if (out) for (const m of this.allSpans(r, text, MAX_SPANS)) out.push(this.match(null, m.start, m.end));
     return true;
+  }
+  override allSpans(_r: Reading, text: string, limit: number): TextSpan[] {
+    const spans: TextSpan[] = [];
+    for (const m of this.re.matchAll(text) as Iterable<RegExpMatchArray>) {
+      if (spans.length >= limit) break;
+      spans.push({ start: m.index!, end: m.index! + m[0]!.length, detector: 'policy' });
+    }
+    return spans;
   }
 }
 
@@ -167,19 +182,25 @@ class Detects extends Check {
   protected test(r: Reading, out: ConditionMatch[] | null) {
     const text = r.text(this.field);
     if (text === undefined) return undefined;
-    let found: TextSpan[] | undefined;
+    let held = false;
+    for (const d of this.detectors) {
+      if (r.detect(this.field, text, d).length === 0) continue;
+      held = true;
+      break;
+    }
+    if (!held) return false;
+    if (out) for (const s of this.allSpans(r, text, MAX_SPANS)) out.push(this.match(s.detector, s.start, s.end));
+    return true;
+  }
+  override allSpans(r: Reading, text: string, limit: number): TextSpan[] {
+    let found: TextSpan[] = [];
     for (const d of this.detectors) {
       const spans = r.detect(this.field, text, d);
-      if (spans.length === 0) continue;
-      if (!out) return true;
-      if (found) found.push(...spans);
-      else found = spans.slice();
+      if (spans.length > 0) found = found.length === 0 ? spans.slice() : found.concat(spans);
     }
-    if (!found) return false;
     // In the order they occur in the text, whichever detector found them.
     if (this.detectors.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end);
-    for (let i = 0; i < found.length && i < MAX_SPANS; i++) out!.push(this.match(found[i]!.detector, found[i]!.start, found[i]!.end));
-    return true;
+    return found.length > limit ? found.slice(0, limit) : found;
   }
 }
 

@@ -31,6 +31,8 @@ export function evaluatePolicies(policies: readonly CompiledPolicy[], subject: P
 }
 
 const CONTEXT = 40;
+// A bound on the spans one condition masks: a one-letter CONTAINS on a 1 MiB text stays a bounded job.
+const MAX_MASKED_SPANS = 100_000;
 const LABEL_EXCERPT = 120;
 
 /**
@@ -104,6 +106,7 @@ function maskedField(r: Reading, evaluation: Evaluation, f: FieldRef): string | 
       (spans ??= [...sensitive]).push({ start: c.start, end: c.end, detector: c.detector ?? 'policy' });
     }
   }
+  if (spans) for (const s of r.overflowSpans(f, text, MAX_MASKED_SPANS)) spans.push(s);
   if (!spans) return sensitive.length === 0 ? text : maskSpans(text, sensitive);
   return maskSpans(text, spans.sort((a, b) => a.start - b.start || b.end - a.end));
 }

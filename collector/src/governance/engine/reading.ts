@@ -3,6 +3,12 @@ import { DETECTORS } from '../detectors';
 import type { PolicySubject } from './subject';
 import { Slot, type FieldRef } from './fields';
 
+/** A condition that can list all its spans in a text (CONTAINS, MATCHES, DETECTS): conditions.ts's Check. */
+export interface SpanSource {
+  readonly field: FieldRef;
+  allSpans(r: Reading, text: string, limit: number): TextSpan[];
+}
+
 /** What has been worked out about one text of a subject: kept while the text stays the same. */
 class TextFacts {
   lower: string | undefined;
@@ -22,6 +28,8 @@ class TextFacts {
 export class Reading {
   private readonly facts: (TextFacts | undefined)[] = [];
   private metaFacts: Map<string, TextFacts> | undefined;
+  /** Conditions of policies that held with more spans than a violation reports, and the text they held on. */
+  private overflow: { check: SpanSource; text: string }[] | undefined;
 
   constructor(readonly subject: PolicySubject) {}
 
@@ -84,6 +92,18 @@ export class Reading {
     const spans: TextSpan[] = [];
     for (const d of (maskers ??= DETECTORS.filter((d) => d.family !== 'prompt_injection'))) for (const s of this.detect(f, text, d)) spans.push(s);
     return (facts.sensitive = spans.sort(byPosition));
+  }
+
+  overflowed(check: SpanSource): void {
+    const text = this.text(check.field);
+    if (text !== undefined) (this.overflow ??= []).push({ check, text });
+  }
+
+  /** Every span of the conditions that overflowed on the field's text as it is now. */
+  overflowSpans(f: FieldRef, text: string, limit: number): TextSpan[] {
+    const spans: TextSpan[] = [];
+    for (const o of this.overflow ?? []) if (o.check.field.slot === f.slot && o.check.field.key === f.key && o.text === text) spans.push(...o.check.allSpans(this, text, limit));
+    return spans;
   }
 
   private factsOf(f: FieldRef, text: string): TextFacts {
