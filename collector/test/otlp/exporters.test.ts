@@ -83,15 +83,26 @@ describe('OTLP receivers with the official OpenTelemetry JS exporters (listening
     return { startMs, durationMs: 750 };
   }
 
+  /**
+   * An agent's interactions once any are there: accepted means durable in the spool, and its
+   * drainer stores them in ClickHouse a moment later (README, "Durability of pushed telemetry").
+   */
+  async function storedOf(agentId: string): Promise<Interaction[]> {
+    const url = `/api/v1/agents/${agentId}/interactions?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+    for (let tries = 0; ; tries++) {
+      const read = await t.call(t.admin, { url });
+      expect(read.status).toBe(200);
+      const rows = read.body.data as Interaction[];
+      if (rows.length > 0 || tries >= 200) return rows;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   async function expectStored(agent: string) {
     const agents = (await t.call(t.admin, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { id: string; name: string; metadata: Record<string, unknown> }[];
     const found = agents.find((a) => a.name === `Agent ${agent}`);
     expect(found).toBeDefined();
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const to = new Date(Date.now() + 3_600_000).toISOString();
-    const read = await t.call(t.admin, { url: `/api/v1/agents/${found!.id}/interactions?from=${from}&to=${to}` });
-    expect(read.status).toBe(200);
-    const rows = read.body.data as Interaction[];
+    const rows = await storedOf(found!.id);
     expect(rows).toHaveLength(1);
     // OpenAI's input count includes the cached part: 1,200 in, 200 of them read from the cache.
     expect(rows[0]).toMatchObject({ source: 'otlp', vendor: 'openai', model: 'gpt-4o-mini', responseModel: 'gpt-4o-mini-2024-07-18', status: 'ok', version: 1, conversationId: `conv-${agent}`, tokens: { input: 1000, output: 300, cacheRead: 200, cacheWrite: 0 } });
@@ -138,9 +149,7 @@ describe('OTLP receivers with the official OpenTelemetry JS exporters (listening
     await exporter.shutdown();
     const agents = (await t.call(t.admin, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { id: string; name: string }[];
     const id = agents.find((a) => a.name === 'Agent retry-bot')!.id;
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const read = await t.call(t.admin, { url: `/api/v1/agents/${id}/interactions?from=${from}&to=${new Date(Date.now() + 3_600_000).toISOString()}` });
-    expect(read.body.data).toHaveLength(1);
+    expect(await storedOf(id)).toHaveLength(1);
   });
 
   it('takes a gen_ai.client.inference.operation.details log event over OTLP/HTTP protobuf (the official logs exporter) as an interaction', async () => {
@@ -156,7 +165,6 @@ describe('OTLP receivers with the official OpenTelemetry JS exporters (listening
     const agents = (await t.call(t.admin, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { id: string; name: string }[];
     const id = agents.find((a) => a.name === 'Agent logs-bot')?.id;
     expect(id).toBeDefined();
-    const read = await t.call(t.admin, { url: `/api/v1/agents/${id}/interactions?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}` });
-    expect(read.body.data).toEqual([expect.objectContaining({ id: 'log:chatcmpl-logs-1', tokens: { input: 40, output: 8, cacheRead: 0, cacheWrite: 0 } })]);
+    expect(await storedOf(id!)).toEqual([expect.objectContaining({ id: 'log:chatcmpl-logs-1', tokens: { input: 40, output: 8, cacheRead: 0, cacheWrite: 0 } })]);
   });
 });

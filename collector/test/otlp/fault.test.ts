@@ -21,14 +21,20 @@ describe('pushed spans survive a ClickHouse outage mid-stream (official OTLP exp
     const state = { down: false, refused: 0 };
     let pipeline!: InteractionPipeline;
     const t = await authedApp({ ARM_WRITE_MAX_RETRIES: '0' }, async (stores, config, metrics) => {
+      const refuse = (table: string) => {
+        if (!state.down || table !== 'interactions') return;
+        state.refused++;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
+      };
       const flaky: TelemetryDb = {
         ...stores.telemetry,
         insert: async (table, rows) => {
-          if (state.down && table === 'interactions') {
-            state.refused++;
-            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
-          }
+          refuse(table);
           return stores.telemetry.insert(table, rows);
+        },
+        insertJson: async (table, encoded) => {
+          refuse(table);
+          return stores.telemetry.insertJson(table, encoded);
         },
       };
       const writer = new BatchWriter(flaky, { ...config.write, maxRetries: 0, retryBaseMs: 1 }, metrics, quietLogger());

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BatchWriter, RowsNotStoredError } from '../../src/stores/clickhouse/batch-writer';
-import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { openTelemetryDb, type JsonRows, type TelemetryDb } from '../../src/stores/clickhouse/client';
 import { isTransientWriteError } from '../../src/stores/clickhouse/errors';
 import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
 import { quietLogger, testMetrics } from '../support/stores';
@@ -37,6 +37,14 @@ function withOutage(db: TelemetryDb) {
         throw state.error;
       }
       return db.insert(table, rows);
+    },
+    async insertJson(table, encoded) {
+      state.inserts++;
+      if (state.failuresLeft > 0) {
+        state.failuresLeft--;
+        throw state.error;
+      }
+      return db.insertJson(table, encoded);
     },
   };
   return { db: wrapped, state };
@@ -244,6 +252,44 @@ describe('batch writer store(): written now, resolved once stored', () => {
     expect(await count()).toBe(2);
     await storing;
     await expect(writer.store('agent_health_checks', [check()])).rejects.toThrow(/closed/);
+  });
+
+  /** Rows as the spool holds them: JSON arrays, several rows each. */
+  const frames = (rows: Record<string, unknown>[], per: number): JsonRows[] => {
+    const out: JsonRows[] = [];
+    for (let i = 0; i < rows.length; i += per) out.push({ json: Buffer.from(JSON.stringify(rows.slice(i, i + per))), rows: Math.min(per, rows.length - i) });
+    return out;
+  };
+
+  it('stores serialised rows as their bytes, and parses them back only to isolate a row refused for its content', async () => {
+    const { metrics, sink } = testMetrics();
+    const calls = { rows: 0, json: 0 };
+    const counting: TelemetryDb = { ...db, insert: (table, rows) => (calls.rows++, db.insert(table, rows)), insertJson: (table, encoded) => (calls.json++, db.insertJson(table, encoded)) };
+    const writer = new BatchWriter(counting, opts, metrics, quietLogger());
+    await writer.storeJson('agent_health_checks', frames(Array.from({ length: 7 }, () => check()), 3));
+    expect(calls).toEqual({ rows: 0, json: 1 });
+    expect(await count()).toBe(7);
+    const rows = Array.from({ length: 16 }, () => check());
+    rows[11] = check({ latency_ms: 'not a number' });
+    await expect(writer.storeJson('agent_health_checks', frames(rows, 4))).rejects.toMatchObject({ rows: 16, rejected: 1, rejectedForContent: 1, unwritten: 0 });
+    expect(calls.json).toBe(2);
+    expect(calls.rows).toBeGreaterThan(1);
+    expect(await count()).toBe(7 + 15);
+    expect(await sink.render()).toMatch(/result="success"\} 22\b/);
+    await writer.close();
+  });
+
+  it('counts serialised rows unwritten after the retries, and refuses them from code acting for one organisation', async () => {
+    const { db: flaky, state } = withOutage(db);
+    const { metrics } = testMetrics();
+    const writer = new BatchWriter(flaky, opts, metrics, quietLogger());
+    state.failuresLeft = 2;
+    await expect(writer.storeJson('agent_health_checks', frames([check(), check(), check()], 2))).rejects.toMatchObject({ rows: 3, rejected: 0, unwritten: 3 });
+    expect(state.inserts).toBe(2);
+    // Bytes cannot be checked against a tenant's scope, even when every row in them is the tenant's.
+    await expect(asTenant(ORG, () => writer.storeJson('agent_health_checks', frames([check()], 1)))).rejects.toThrow(TenantScopeError);
+    expect(await count()).toBe(0);
+    await writer.close();
   });
 });
 

@@ -2,7 +2,7 @@ import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
-import { openTelemetryDb, type TelemetryDb } from '../../src/stores/clickhouse/client';
+import { openTelemetryDb, rowsOf, type TelemetryDb } from '../../src/stores/clickhouse/client';
 import { migrateClickHouse } from '../../src/stores/clickhouse/migrate';
 import { openSpool, SpoolFullError, type Spool, type SpoolOptions } from '../../src/stores/clickhouse/spool';
 import { encodeFrame } from '../../src/stores/clickhouse/spool-segments';
@@ -57,20 +57,26 @@ const many = (n: number) => Array.from({ length: n }, () => interaction());
 function withOutage(db: TelemetryDb) {
   const state = { down: false, lostReplies: false, stored: [] as string[], failed: 0, reserialised: 0 };
   const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
+  const write = async (rows: readonly Record<string, unknown>[], insert: () => Promise<void>) => {
+    if (state.down) {
+      state.failed++;
+      throw refused();
+    }
+    await insert();
+    state.stored.push(...rows.map((r) => String(r.id)));
+    if (state.lostReplies) {
+      state.failed++;
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }
+  };
   const wrapped: TelemetryDb = {
     ...db,
-    async insert(table, rows, encoded) {
-      if (state.down) {
-        state.failed++;
-        throw refused();
-      }
-      if (!encoded) state.reserialised++;
-      await db.insert(table, rows, encoded);
-      state.stored.push(...rows.map((r) => String(r.id)));
-      if (state.lostReplies) {
-        state.failed++;
-        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-      }
+    async insert(table, rows) {
+      state.reserialised++;
+      await write(rows, () => db.insert(table, rows));
+    },
+    async insertJson(table, encoded) {
+      await write(rowsOf(encoded), () => db.insertJson(table, encoded));
     },
   };
   return { db: wrapped, state };
@@ -292,13 +298,11 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await drained(spool);
     await spool.close();
     let refusedWhole = 0;
-    const missingTable: TelemetryDb = {
-      ...db,
-      insert: async () => {
-        refusedWhole++;
-        throw Object.assign(new Error('Table x.interactions does not exist.'), { code: '60' });
-      },
+    const noTable = async () => {
+      refusedWhole++;
+      throw Object.assign(new Error('Table x.interactions does not exist.'), { code: '60' });
     };
+    const missingTable: TelemetryDb = { ...db, insert: noTable, insertJson: noTable };
     const held = await start(missingTable);
     await held.append(many(3));
     await waitFor('a second try of the refused batch', () => refusedWhole >= 2);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Instruments } from '../../metrics/instruments.generated';
-import type { JsonRows, TelemetryDb } from './client';
+import { checkJsonScope, rowsOf, type JsonRows, type TelemetryDb } from './client';
 import { isRowDataError, isTransientWriteError } from './errors';
 import { Turns } from '../../runtime/turns';
 import { checkRows } from './scope';
@@ -17,9 +17,15 @@ export interface BatchWriterOptions {
 
 type Row = Record<string, unknown>;
 
+/** Rows as objects, or as the JSON the spool holds them in (`rows` is their count). */
+type Payload = { rows: readonly Row[]; encoded?: undefined } | { encoded: readonly JsonRows[]; rows: number };
+
 /** What a write came to: rows still unwritten (retries ran out), and rows ClickHouse refused. */
 interface Outcome {
+  /** The rows unwritten when they were given as objects (the buffer takes them back); none for serialised ones. */
   left: readonly Row[];
+  /** How many rows are unwritten after the retries. */
+  unwritten: number;
   /** Rows refused: for their content (isolated one by one), or with their whole batch for another reason. */
   rejected: number;
   /** Of those, the rows refused with their batch for a reason not theirs (an unknown table, a permission). */
@@ -93,15 +99,32 @@ export class BatchWriter {
    * (RowsNotStoredError) when a row was refused or is still unwritten after the retries: the
    * good rows of the batch are stored all the same, and the caller, keeping its place, writes
    * the batch again later, where ReplacingMergeTree collapses what was stored twice. The rows
-   * go to the engine as given, not copied: a poller page is up to 20,000 of them. `encoded`, when
-   * given, is the rows already serialised (the spool's frames): the engine takes those bytes, and
-   * only a batch split to isolate a refused row is serialised again.
+   * go to the engine as given, not copied: a poller page is up to 20,000 of them.
    */
-  async store(table: string, rows: readonly Row[], encoded?: readonly JsonRows[]): Promise<void> {
+  async store(table: string, rows: readonly Row[]): Promise<void> {
     if (this.closed) throw new Error(`writer is closed; ${rows.length} rows for ${table} refused`);
     checkRows(table, rows);
     if (rows.length === 0) return;
-    const writing = this.writeWithRetry(table, rows, encoded);
+    return this.storeNow(table, { rows });
+  }
+
+  /**
+   * store() for rows already serialised (the spool's frames, JSON arrays in order): the engine
+   * takes those bytes, and they are parsed back into rows only to split a batch ClickHouse
+   * refused for a row's content. Only code acting for the system writes them (TelemetryDb.insertJson).
+   */
+  async storeJson(table: string, encoded: readonly JsonRows[]): Promise<void> {
+    let rows = 0;
+    for (const e of encoded) rows += e.rows;
+    if (this.closed) throw new Error(`writer is closed; ${rows} rows for ${table} refused`);
+    checkJsonScope(table);
+    if (rows === 0) return;
+    return this.storeNow(table, { encoded, rows });
+  }
+
+  private async storeNow(table: string, payload: Payload): Promise<void> {
+    const rows = countOf(payload);
+    const writing = this.writeWithRetry(table, payload);
     this.storing.add(writing);
     let outcome: Outcome;
     try {
@@ -110,7 +133,7 @@ export class BatchWriter {
       this.storing.delete(writing);
     }
     this.settle(table, outcome, 'the write fails, and its caller tries them again later');
-    if (outcome.left.length > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows.length, outcome.rejected, outcome.left.length, outcome.reason, outcome.rejected - outcome.refusedWhole);
+    if (outcome.unwritten > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows, outcome.rejected, outcome.unwritten, outcome.reason, outcome.rejected - outcome.refusedWhole);
   }
 
   buffered(table?: string): number {
@@ -146,7 +169,7 @@ export class BatchWriter {
     while (buffer && buffer.length > 0) {
       const batch = buffer.splice(0, this.opts.batchSize);
       this.report(table);
-      const outcome = await this.writeWithRetry(table, batch);
+      const outcome = await this.writeWithRetry(table, { rows: batch });
       this.settle(table, outcome, 'dropped');
       const { left } = outcome;
       if (left.length > 0) {
@@ -158,18 +181,19 @@ export class BatchWriter {
   }
 
   /** Writes a batch, retrying transient failures, isolating rows the server refuses. */
-  private async writeWithRetry(table: string, batch: readonly Row[], encoded?: readonly JsonRows[]): Promise<Outcome> {
+  private async writeWithRetry(table: string, batch: Payload): Promise<Outcome> {
+    const rows = countOf(batch);
     for (let attempt = 0; ; attempt++) {
       try {
-        await (encoded ? this.db.insert(table, batch, encoded) : this.db.insert(table, batch));
-        this.metrics.collectorWriteRows.add(batch.length, { store: 'clickhouse', table, result: 'success' });
-        return { left: [], rejected: 0, refusedWhole: 0 };
+        await (batch.encoded ? this.db.insertJson(table, batch.encoded) : this.db.insert(table, batch.rows));
+        this.metrics.collectorWriteRows.add(rows, { store: 'clickhouse', table, result: 'success' });
+        return { left: [], unwritten: 0, rejected: 0, refusedWhole: 0 };
       } catch (err) {
-        if (isRowDataError(err)) return this.isolateRejected(table, batch, err);
-        if (!isTransientWriteError(err)) return { left: [], rejected: batch.length, refusedWhole: batch.length, reason: (err as Error).message };
+        if (isRowDataError(err)) return this.isolateRejected(table, batch.encoded ? rowsOf(batch.encoded) : batch.rows, err);
+        if (!isTransientWriteError(err)) return { left: [], unwritten: 0, rejected: rows, refusedWhole: rows, reason: (err as Error).message };
         if (attempt >= this.opts.maxRetries) {
-          this.log.warn({ table, rows: batch.length, err: (err as Error).message }, 'ClickHouse write failed after its retries; the rows are tried again later');
-          return { left: batch, rejected: 0, refusedWhole: 0, reason: (err as Error).message };
+          this.log.warn({ table, rows, err: (err as Error).message }, 'ClickHouse write failed after its retries; the rows are tried again later');
+          return { left: batch.encoded ? [] : batch.rows, unwritten: rows, rejected: 0, refusedWhole: 0, reason: (err as Error).message };
         }
         this.metrics.collectorWriteRetries.add(1, { store: 'clickhouse', table });
         await sleep((this.opts.retryBaseMs ?? 200) * 2 ** attempt);
@@ -178,11 +202,17 @@ export class BatchWriter {
   }
 
   private async isolateRejected(table: string, batch: readonly Row[], err: unknown): Promise<Outcome> {
-    if (batch.length === 1) return { left: [], rejected: 1, refusedWhole: 0, reason: (err as Error).message };
+    if (batch.length === 1) return { left: [], unwritten: 0, rejected: 1, refusedWhole: 0, reason: (err as Error).message };
     const mid = Math.ceil(batch.length / 2);
-    const a = await this.writeWithRetry(table, batch.slice(0, mid));
-    const b = await this.writeWithRetry(table, batch.slice(mid));
-    return { left: a.left.length === 0 ? b.left : [...a.left, ...b.left], rejected: a.rejected + b.rejected, refusedWhole: a.refusedWhole + b.refusedWhole, reason: a.reason ?? b.reason };
+    const a = await this.writeWithRetry(table, { rows: batch.slice(0, mid) });
+    const b = await this.writeWithRetry(table, { rows: batch.slice(mid) });
+    return {
+      left: a.left.length === 0 ? b.left : [...a.left, ...b.left],
+      unwritten: a.unwritten + b.unwritten,
+      rejected: a.rejected + b.rejected,
+      refusedWhole: a.refusedWhole + b.refusedWhole,
+      reason: a.reason ?? b.reason,
+    };
   }
 
   /** Counts and reports (once per batch, not per row) the rows the server refused. */
@@ -205,5 +235,7 @@ export class BatchWriter {
     this.metrics.collectorWriteBuffered.set(this.buffered(table), { store: 'clickhouse', table });
   }
 }
+
+const countOf = (p: Payload): number => (p.encoded ? p.rows : p.rows.length);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

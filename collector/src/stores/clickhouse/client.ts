@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { Turns } from '../../runtime/turns';
+import { currentScope, TenantScopeError } from '../tenant-scope';
 import { checkCommand, checkRows, scopeSettings } from './scope';
 
 /**
@@ -14,13 +15,14 @@ export interface TelemetryDb {
   readonly database: string;
   query<R = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<R[]>;
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
+  insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   /**
-   * `encoded`, when given, is `rows` already serialised (JSON arrays, in order, as the spool
-   * wrote them to disk): embedded, those bytes go to the engine as they are, so the rows are not
-   * stringified again and the event loop is not held by a large JSON.stringify. `rows` are
-   * still what is checked against the scope.
+   * Rows already serialised (JSON arrays, in order, as the spool wrote them to disk): embedded,
+   * those bytes go to the engine as they are, so no row object is kept for them and nothing is
+   * stringified again. Bytes cannot be checked against a tenant's scope: only code acting for
+   * the system (the spool's drainer, whose rows were checked when they were appended) writes them.
    */
-  insert(table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]): Promise<void>;
+  insertJson(table: string, encoded: readonly JsonRows[]): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Embedded only: hands memory the engine freed back to the system. ClickHouse's allocator
@@ -48,6 +50,20 @@ export function joinJsonArrays(parts: readonly Buffer[]): Buffer {
   pieces.push(CLOSE);
   return Buffer.concat(pieces);
 }
+
+/** Serialised rows cannot be checked against a tenant's scope: code acting for one organisation may not write them. */
+export function checkJsonScope(table: string): void {
+  const scope = currentScope();
+  if (scope?.kind === 'tenant') throw new TenantScopeError(`serialised ${table} rows cannot be checked against organisation ${scope.organizationId}'s scope; only code acting for the system writes them`);
+}
+
+/** The rows of serialised JSON arrays, parsed back: for a server, and to split a batch a row of which was refused. */
+export function rowsOf(encoded: readonly JsonRows[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const e of encoded) for (const r of JSON.parse(e.json.toString('utf8')) as Record<string, unknown>[]) rows.push(r);
+  return rows;
+}
+
 const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
@@ -126,10 +142,9 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
   // rows inserted since the engine last gave memory back.
   const inserts = new Turns();
   let sinceRelease = 0;
-  const insertEmbedded = async (table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]) => {
-    if (encoded && encoded.reduce((n, e) => n + e.rows, 0) === rows.length) await insertEncoded(table, encoded);
-    else await insertRows(table, rows, EMBEDDED_INSERT_ROWS);
-    sinceRelease += rows.length;
+  const insertEmbedded = async (table: string, rows: number, insert: () => Promise<void>) => {
+    await insert();
+    sinceRelease += rows;
     if (sinceRelease >= RELEASE_AFTER_ROWS) {
       sinceRelease = 0;
       await store.releaseMemory();
@@ -146,11 +161,21 @@ export async function openTelemetryDb(opts: TelemetryDbOptions): Promise<Telemet
       checkCommand(sql, params);
       await client.command({ query: sql, query_params: withDb(params), clickhouse_settings: scopeSettings(db, sql) });
     },
-    async insert(table: string, rows: readonly Record<string, unknown>[], encoded?: readonly JsonRows[]) {
+    async insert(table: string, rows: readonly Record<string, unknown>[]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
       checkRows(table, rows);
       if (opts.url) return insertRows(table, rows, rows.length);
-      return inserts.take('chdb', () => insertEmbedded(table, rows, encoded));
+      return inserts.take('chdb', () => insertEmbedded(table, rows.length, () => insertRows(table, rows, EMBEDDED_INSERT_ROWS)));
+    },
+    async insertJson(table: string, encoded: readonly JsonRows[]) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
+      checkJsonScope(table);
+      // A server is sent rows (clickhouse-js serialises them); embedded, the bytes go to the engine as they are.
+      if (opts.url) {
+        const rows = rowsOf(encoded);
+        return insertRows(table, rows, rows.length);
+      }
+      return inserts.take('chdb', () => insertEmbedded(table, encoded.reduce((n, e) => n + e.rows, 0), () => insertEncoded(table, encoded)));
     },
     async ping() {
       const r = await client.ping();

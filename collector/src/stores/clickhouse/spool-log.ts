@@ -4,14 +4,13 @@ import type { Logger } from 'pino';
 import {
   listSegments,
   readCheckpoint,
-  readRows,
+  readFrames,
   removeFile,
   scanSegment,
   segmentName,
   syncDir,
   writeCheckpoint,
   frameJson,
-  type Row,
 } from './spool-segments';
 import type { JsonRows } from './client';
 
@@ -26,35 +25,39 @@ interface Segment {
   fileBytes: number;
 }
 
-/** Rows of a frame written by this process, kept so the drainer need not read and parse them back. */
+/**
+ * A frame written by this process, kept so the drainer need not read it back: its payload only,
+ * the rows serialised as the engine takes them. No row object outlives its append(): a row
+ * kept until the drainer stores it would be old enough for the garbage collector to move it to
+ * the old generation, and collecting that is what a stream of requests spent its time on.
+ */
 interface Cached {
   seq: number;
   offset: number;
   end: number;
-  rows: Row[];
-  /** The frame's payload: the same rows serialised, handed to the engine as they are. */
+  rows: number;
   json: Buffer;
 }
 
 interface Group {
   frames: Buffer[];
-  rows: Row[][];
+  /** Rows of each frame. */
+  rows: number[];
   bytes: number;
   waiters: { resolve(): void; reject(err: Error): void }[];
 }
 
 export interface Batch {
-  rows: Row[];
-  /** The same rows as their frames' JSON, in order. */
+  rows: number;
+  /** The rows as their frames' JSON, in order. */
   encoded: JsonRows[];
   bytes: number;
   end: Position;
 }
 
 /**
- * Rows of recent frames held in memory for the drainer, in batches: enough for a drainer that
- * keeps up never to parse what it stores; a backlog beyond is read back from disk, not held in
- * the heap.
+ * Recent frames held in memory for the drainer, in batches: enough for a drainer that keeps up
+ * never to read back what it stores; a backlog beyond is read back from disk.
  */
 const CACHE_BATCHES = 2;
 /** A group this large is written at once, without waiting out the linger. */
@@ -136,7 +139,7 @@ export class SpoolLog {
   }
 
   /** Resolves once the frame is written and fdatasynced, with whichever frames joined its group. */
-  append(frame: Buffer, rows: Row[]): Promise<void> {
+  append(frame: Buffer, rows: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const group = this.pending;
       group.frames.push(frame);
@@ -207,8 +210,8 @@ export class SpoolLog {
         const end = at + group.frames[i]!.length;
         const frame = group.frames[i]!;
         this.cache.push({ seq: this.active.seq, offset: at, end, rows: group.rows[i]!, json: frameJson(frame, 0, frame.length) });
-        this.cachedRows += group.rows[i]!.length;
-        this.backlogRows += group.rows[i]!.length;
+        this.cachedRows += group.rows[i]!;
+        this.backlogRows += group.rows[i]!;
         at = end;
       }
       while (this.cachedRows > this.batchRows * CACHE_BATCHES && this.cache.length > 0) this.dropCached();
@@ -220,7 +223,7 @@ export class SpoolLog {
       for (const w of group.waiters) w.resolve();
       this.onWritten();
     } catch (err) {
-      this.log.error({ table: this.table, rows: group.rows.reduce((n, r) => n + r.length, 0), err: (err as Error).message }, 'spool write failed; the rows were not accepted');
+      this.log.error({ table: this.table, rows: group.rows.reduce((n, r) => n + r, 0), err: (err as Error).message }, 'spool write failed; the rows were not accepted');
       // Whatever a failed write left in the file lies past `end`, never read; a fresh segment keeps later frames clear of it.
       await this.rotate().catch(() => undefined);
       for (const w of group.waiters) w.reject(err as Error);
@@ -246,13 +249,13 @@ export class SpoolLog {
   }
 
   private dropCached(): void {
-    this.cachedRows -= this.cache.shift()!.rows.length;
+    this.cachedRows -= this.cache.shift()!.rows;
     this.cacheBase++;
   }
 
   /** The rows from the head on, up to `maxRows`: from memory when this process wrote them, else from disk. */
   async read(maxRows: number): Promise<Batch | null> {
-    const rows: Row[] = [];
+    let rows = 0;
     const encoded: JsonRows[] = [];
     let bytes = 0;
     let pos = { ...this.head };
@@ -260,28 +263,30 @@ export class SpoolLog {
     for (const seg of this.segments.slice()) {
       if (seg.seq < pos.seq) continue;
       if (seg.seq > pos.seq) pos = { seq: seg.seq, offset: 0 };
-      while (pos.offset < seg.end && rows.length < maxRows) {
+      while (pos.offset < seg.end && rows < maxRows) {
         let i = Math.max(0, at - this.cacheBase);
         while (i < this.cache.length && before(this.cache[i]!, pos)) i++;
         at = this.cacheBase + i;
         const c = this.cache[i];
         if (c && c.seq === pos.seq && c.offset === pos.offset) {
-          for (const r of c.rows) rows.push(r);
-          encoded.push({ json: c.json, rows: c.rows.length });
+          rows += c.rows;
+          encoded.push({ json: c.json, rows: c.rows });
           bytes += c.end - c.offset;
           pos = { seq: seg.seq, offset: c.end };
           continue;
         }
-        const got = await readRows(await this.reader(seg), pos.offset, c && c.seq === seg.seq ? c.offset : seg.end, maxRows - rows.length);
-        if (got.frames === 0) break;
-        for (const r of got.rows) rows.push(r);
-        for (const e of got.encoded) encoded.push(e);
+        const got = await readFrames(await this.reader(seg), pos.offset, c && c.seq === seg.seq ? c.offset : seg.end, maxRows - rows);
+        if (got.encoded.length === 0) break;
+        for (const e of got.encoded) {
+          encoded.push(e);
+          rows += e.rows;
+        }
         bytes += got.end - pos.offset;
         pos = { seq: seg.seq, offset: got.end };
       }
-      if (rows.length >= maxRows) break;
+      if (rows >= maxRows) break;
     }
-    return rows.length === 0 ? null : { rows, encoded, bytes, end: pos };
+    return rows === 0 ? null : { rows, encoded, bytes, end: pos };
   }
 
   private async reader(seg: Segment): Promise<FileHandle> {
@@ -297,7 +302,7 @@ export class SpoolLog {
   /** Moves the head past a batch now stored, and deletes the segments left behind it. */
   async advance(batch: Batch): Promise<void> {
     this.head = batch.end;
-    this.backlogRows -= batch.rows.length;
+    this.backlogRows -= batch.rows;
     this.backlogBytes -= batch.bytes;
     while (this.cache.length > 0 && before(this.cache[0]!, batch.end)) this.dropCached();
     // The room is counted free at once, with the backlog; a crash before the checkpoint lands only means a replay.

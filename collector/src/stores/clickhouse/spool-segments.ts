@@ -90,10 +90,11 @@ export async function readFramesIn(
 }
 
 /**
- * Whole frames from `from` (a frame boundary) up to `to` (the durable end), parsed, stopping
- * once `maxRows` are in hand: the drainer's read of a backlog that is no longer in memory.
+ * Whole frames from `from` (a frame boundary) up to `to` (the durable end), stopping once
+ * `maxRows` are in hand: the drainer's read of a backlog that is no longer in memory. The
+ * payloads go to the engine as they are; nothing is parsed.
  */
-export async function readRows(fh: FileHandle, from: number, to: number, maxRows: number): Promise<{ rows: Row[]; encoded: JsonRows[]; end: number; frames: number }> {
+export async function readFrames(fh: FileHandle, from: number, to: number, maxRows: number): Promise<{ encoded: JsonRows[]; end: number }> {
   const encoded: JsonRows[] = [];
   let want = 0;
   let at = from;
@@ -105,22 +106,8 @@ export async function readRows(fh: FileHandle, from: number, to: number, maxRows
       at = f.end;
     }
   }, () => want >= maxRows);
-  // Parsed a frame at a time, letting the event loop in between: a batch is megabytes of JSON.
-  const rows: Row[] = [];
-  let parsed = 0;
-  for (const e of encoded) {
-    for (const r of JSON.parse(e.json.toString('utf8')) as Row[]) rows.push(r);
-    parsed += e.json.length;
-    if (parsed >= PARSE_SLICE_BYTES) {
-      parsed = 0;
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-  return { rows, encoded, end: at, frames: encoded.length };
+  return { encoded, end: at };
 }
-
-/** JSON parsed between two turns of the event loop (about a millisecond of work). */
-const PARSE_SLICE_BYTES = 256 << 10;
 
 export interface SegmentScan {
   /** Bytes of whole frames from the start of the file; anything after is a torn or garbled tail. */

@@ -113,7 +113,7 @@ class DiskSpool implements Spool {
         new SpoolFullError(retryAfterSeconds, `the ${this.opts.table} spool is full (${this.log.diskBytes} of ${this.opts.maxBytes} bytes) while ClickHouse catches up; retry in ${retryAfterSeconds} s`),
       );
     }
-    return this.log.append(frame, rows).catch((err: NodeJS.ErrnoException) => {
+    return this.log.append(frame, rows.length).catch((err: NodeJS.ErrnoException) => {
       // A full disk is a full spool, whatever the bound says: the sender is asked to come back.
       if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw new SpoolFullError(this.retryAfter(), `no room left on the spool's disk (${err.code}); retry later`);
       throw err;
@@ -203,9 +203,9 @@ class DiskSpool implements Spool {
 
   private async store(batch: Batch): Promise<Outcome> {
     const { writer, table, log } = this.opts;
-    const rows = batch.rows.length;
+    const rows = batch.rows;
     try {
-      await writer.store(table, batch.rows, batch.encoded);
+      await writer.storeJson(table, batch.encoded);
       return 'stored';
     } catch (err) {
       if (err instanceof RowsNotStoredError && err.unwritten === 0 && err.rejectedForContent === err.rejected) {
