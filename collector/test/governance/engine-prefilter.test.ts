@@ -1,12 +1,20 @@
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { prefilterOf } from '../../src/governance/engine/prefilter';
+import { LiteralScreen } from '../../src/governance/engine/screen';
 
 /** What the engine does: the filter on the (lower-cased) text first, RE2 only if it lets the text through. */
 const filtered = (pattern: string) => {
   const re = RE2JS.compile(pattern);
   const f = prefilterOf(pattern, re);
-  return { re, f, mayMatch: (text: string) => !f || f.mayMatch(f.folded ? text.toLowerCase() : text) };
+  return {
+    re,
+    f,
+    mayMatch: (text: string) => {
+      const read = f?.folded ? text.toLowerCase() : text;
+      return !f || f.mayMatch((l) => read.includes(l));
+    },
+  };
 };
 
 describe('MATCHES prefilter', () => {
@@ -58,5 +66,33 @@ describe('MATCHES prefilter', () => {
     );
     // The property means something only if the filter rules texts out.
     expect(filteredOut).toBeGreaterThan(1000);
+  });
+});
+
+describe('literal screen', () => {
+  test('finds overlapping literals, literals that are prefixes of others, and literals with regex characters', () => {
+    const screen = new LiteralScreen(['project kestrel', 'kestrel', 'project', 'proj', 'a.b', 'x+y', 'never']);
+    const has = screen.scan('the project kestrel, a.b and x+y');
+    expect(['project kestrel', 'kestrel', 'project', 'proj', 'a.b', 'x+y', 'never'].map(has)).toEqual([true, true, true, true, true, true, false]);
+    expect(screen.covers('kestrel')).toBe(true);
+    expect(screen.covers('falcon')).toBe(false);
+  });
+
+  test('a text full of hits is still answered right past the point where the scan stops', () => {
+    const screen = new LiteralScreen(['a', 'zz', 'q']);
+    const has = screen.scan(`${'a'.repeat(500)}zz`);
+    expect([has('a'), has('zz'), has('q')]).toEqual([true, true, false]);
+  });
+
+  test('answers what includes answers (random literals and texts)', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', ' ', '.', '*', '(', 'ſ');
+    const word = fc.array(alphabet, { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 12 }), fc.array(alphabet, { maxLength: 300 }).map((xs) => xs.join('')), (literals, text) => {
+        const has = new LiteralScreen(literals).scan(text);
+        return literals.every((l) => has(l) === text.includes(l));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -180,3 +180,24 @@ describe('policy engine: all, any and the decision', () => {
     expect(p.test(s)).toBeNull();
   });
 });
+
+describe('policies evaluated together', () => {
+  test('find what each finds alone (the shared literal screen changes no answer)', () => {
+    const words = ['kestrel', 'project kestrel', 'falcon', 'Confidential', 'drop table', 'a.b', 'ſecret', 'İstanbul'];
+    const set = [
+      ...words.map((w) => policy([{ field: 'request.content', operator: 'CONTAINS', value: w }], { name: w })),
+      policy([{ field: 'request.content', operator: 'MATCHES', value: '(?i)\\b(secret|confidential)\\b' }]),
+      policy([{ field: 'request.content', operator: 'MATCHES', value: '(?i)drop\\s+table' }], { match: 'any' }),
+      policy([{ field: 'response.content', operator: 'CONTAINS', value: 'falcon', not: true }]),
+    ];
+    const texts = ['nothing here', 'The PROJECT Kestrel is CONFIDENTIAL', 'DROP  TABLE users; a.b', 'ſecret İstanbul falcon', 'kestrel'.repeat(80)];
+    for (const t of texts) {
+      const together = evaluatePolicies(set, { requestContent: t, responseContent: t }).matched.map((m) => [m.policy.name, m.conditions]);
+      const alone = set.flatMap((p) => {
+        const c = p.test({ requestContent: t, responseContent: t });
+        return c ? [[p.name, c]] : [];
+      });
+      expect([t, together]).toEqual([t, alone]);
+    }
+  });
+});

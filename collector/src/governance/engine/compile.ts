@@ -1,5 +1,6 @@
 import type { Enforcement, PolicyCondition, Severity } from '@ai-arm/schemas';
 import { compileCondition, MAX_SPANS, PolicyDefinitionError, type Check, type ConditionMatch } from './conditions';
+import type { Slot } from './fields';
 import { readingOf, type Reading } from './reading';
 import type { PolicySubject } from './subject';
 
@@ -45,6 +46,11 @@ export class Policy implements CompiledPolicy {
     this.severity = def.severity;
     this.all = def.match === 'all';
     this.checks = [...checks].sort((a, b) => a.cost - b.cost || a.index - b.index);
+  }
+
+  /** The lower-case literals its conditions look for in the field of `slot`, for a screen shared by the policies evaluated together. */
+  screenLiterals(slot: Slot): string[] {
+    return this.checks.filter((c) => c.field.slot === slot).flatMap((c) => c.screenLiterals());
   }
 
   test(subject: PolicySubject): ConditionMatch[] | null {

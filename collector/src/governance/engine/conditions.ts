@@ -59,6 +59,11 @@ export abstract class Check {
   allSpans(_r: Reading, _text: string, _limit: number): TextSpan[] {
     return [];
   }
+
+  /** The lower-case literals this condition looks for in its field's lower-cased text, for the screen. */
+  screenLiterals(): readonly string[] {
+    return [];
+  }
 }
 
 /** What a violation reports of one condition; beyond it the spans are still masked (maskedTexts). */
@@ -73,12 +78,15 @@ class Contains extends Check {
   protected test(r: Reading, out: ConditionMatch[] | null) {
     const text = r.text(this.field);
     if (text === undefined) return undefined;
-    if (r.lower(this.field, text).indexOf(this.needle) < 0) return false;
+    if (!r.hasLower(this.field, text, this.needle)) return false;
     if (!out) return true;
     const spans = this.allSpans(r, text, MAX_SPANS);
     for (const s of spans) out.push(this.match(null, s.start, s.end));
     if (spans.length === 0) out.push(this.match(null, null, null));
     return true;
+  }
+  override screenLiterals() {
+    return [this.needle];
   }
   override allSpans(r: Reading, text: string, limit: number): TextSpan[] {
     const lower = r.lower(this.field, text);
@@ -158,11 +166,14 @@ class Matches extends Check {
     if (text === undefined) return undefined;
     // Most texts lack the pattern's literals: a few substring searches say so before RE2 runs.
     const f = this.filter;
-    if (f && !f.mayMatch(f.folded ? r.lower(this.field, text) : text)) return false;
+    if (f && !f.mayMatch(f.folded ? (l) => r.hasLower(this.field, text, l) : (l) => text.includes(l))) return false;
     // test() takes RE2's DFA path with no captures; the spans are looked for only once it holds.
     if (!this.re.test(text)) return false;
     if (out) for (const m of this.allSpans(r, text, MAX_SPANS)) out.push(this.match(null, m.start, m.end));
     return true;
+  }
+  override screenLiterals() {
+    return this.filter?.folded ? this.filter.literals : [];
   }
   override allSpans(_r: Reading, text: string, limit: number): TextSpan[] {
     const spans: TextSpan[] = [];

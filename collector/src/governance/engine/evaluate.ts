@@ -5,6 +5,7 @@ import { Policy, type CompiledPolicy } from './compile';
 import type { ConditionMatch } from './conditions';
 import { fieldOf, Slot, type FieldRef } from './fields';
 import { readingOf, type Reading } from './reading';
+import { LiteralScreen } from './screen';
 import type { PolicySubject } from './subject';
 
 export interface Evaluation {
@@ -15,9 +16,27 @@ export interface Evaluation {
 
 const NOTHING: Evaluation['matched'] = [];
 
-/** Runs every policy on one subject, sharing the lower-cased texts and detector runs among them. */
+const screens = new WeakMap<readonly CompiledPolicy[], readonly (LiteralScreen | undefined)[]>();
+// Below this many literals in a text, a search each costs no more than one pass of the screen.
+const MIN_SCREENED = 4;
+
+/** The literal screens of a set of policies (kept while the set is: the push path keeps its set per organisation). */
+function screensOf(policies: readonly CompiledPolicy[]): readonly (LiteralScreen | undefined)[] {
+  let s = screens.get(policies);
+  if (!s) {
+    s = [Slot.Request, Slot.Response].map((slot) => {
+      const literals = new Set(policies.flatMap((p) => (p instanceof Policy ? p.screenLiterals(slot) : [])));
+      return literals.size >= MIN_SCREENED ? new LiteralScreen(literals) : undefined;
+    });
+    screens.set(policies, s);
+  }
+  return s;
+}
+
+/** Runs every policy on one subject, sharing the lower-cased texts, literal searches and detector runs among them. */
 export function evaluatePolicies(policies: readonly CompiledPolicy[], subject: PolicySubject): Evaluation {
   const r = readingOf(subject);
+  r.useScreens(screensOf(policies));
   let decision: Evaluation['decision'] = 'allow';
   let matched: Evaluation['matched'] | undefined;
   for (const p of policies) {

@@ -2,9 +2,12 @@ import { RE2JS } from 're2js';
 
 /** False only when the text cannot hold a match; true says nothing (the pattern then runs). */
 export interface Prefilter {
-  /** Whether the filter reads the lower-cased text (a case-insensitive pattern) or the text as it is. */
+  /** Whether the literals are lower-cased, to be looked for in the lower-cased text (a case-insensitive pattern), or as they are. */
   readonly folded: boolean;
-  mayMatch(text: string): boolean;
+  /** Every literal the filter may look for. */
+  readonly literals: readonly string[];
+  /** `has` says whether the (lower-cased, when folded) text holds a literal. */
+  mayMatch(has: (literal: string) => boolean): boolean;
 }
 
 // re2js's own literal requirements of a pattern (its PrefilterTree): which strings every match
@@ -20,7 +23,8 @@ const EXACT = 1;
 const AND = 2;
 const OR = 3;
 
-type Test = (text: string) => boolean;
+type Has = (literal: string) => boolean;
+type Test = (has: Has) => boolean;
 
 /**
  * A cheap test that rules out most texts before RE2 runs a MATCHES pattern, or null when the
@@ -43,38 +47,44 @@ export function prefilterOf(pattern: string, compiled: RE2JS): Prefilter | null 
   } catch {
     return null;
   }
-  const test = tree && testOf(tree, folded);
+  const literals: string[] = [];
+  const test = tree && testOf(tree, folded, literals);
   if (!test) return null;
+  if (!folded) return { folded, literals, mayMatch: test };
   // ſ (long s) is an s to a case-insensitive match, but lower-casing leaves it as it is.
-  return { folded, mayMatch: folded ? (lower) => test(lower) || lower.includes('ſ') : test };
+  literals.push(LONG_S);
+  return { folded, literals, mayMatch: (has) => test(has) || has(LONG_S) };
 }
+
+const LONG_S = 'ſ';
 
 const treeOf = (re: RE2JS): Tree | null => (re.re2Input as unknown as { prefilter: Tree | null }).prefilter;
 
-/** The tree as a test; null when it requires nothing this can check. */
-function testOf(t: Tree, folded: boolean): Test | null {
+/** The tree as a test (its literals added to `literals`); null when it requires nothing this can check. */
+function testOf(t: Tree, folded: boolean, literals: string[]): Test | null {
   switch (t.type) {
     case EXACT: {
       // Only ASCII literals are lower-cased with certainty of matching what case folding matches.
       if (folded && !/^[\x20-\x7e]+$/.test(t.str)) return null;
       const literal = folded ? t.str.toLowerCase() : t.str;
-      return (text) => text.includes(literal);
+      literals.push(literal);
+      return (has) => has(literal);
     }
     case AND: {
       // Each requirement dropped leaves the rest still required.
-      const all = t.subs.map((s) => testOf(s, folded)).filter((s): s is Test => s !== null);
+      const all = t.subs.map((s) => testOf(s, folded, literals)).filter((s): s is Test => s !== null);
       if (all.length === 0) return null;
-      return all.length === 1 ? all[0]! : (text) => all.every((s) => s(text));
+      return all.length === 1 ? all[0]! : (has) => all.every((s) => s(has));
     }
     case OR: {
       // One alternative with no requirement means the whole alternation has none.
       const any: Test[] = [];
       for (const s of t.subs) {
-        const test = testOf(s, folded);
+        const test = testOf(s, folded, literals);
         if (!test) return null;
         any.push(test);
       }
-      return any.length === 0 ? null : (text) => any.some((s) => s(text));
+      return any.length === 0 ? null : (has) => any.some((s) => s(has));
     }
     default:
       return null;

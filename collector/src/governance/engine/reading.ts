@@ -2,6 +2,7 @@ import type { Detector, TextSpan } from '../detectors/detector';
 import { DETECTORS } from '../detectors';
 import type { PolicySubject } from './subject';
 import { Slot, type FieldRef } from './fields';
+import type { LiteralScreen } from './screen';
 
 /** A condition that can list all its spans in a text (CONTAINS, MATCHES, DETECTS): conditions.ts's Check. */
 export interface SpanSource {
@@ -16,6 +17,9 @@ class TextFacts {
   found: Map<string, TextSpan[]> | undefined;
   /** Every detector's spans, for masking. */
   sensitive: TextSpan[] | undefined;
+  /** The screen the literals were looked for with, and what it found. */
+  screen: LiteralScreen | undefined;
+  has: ((literal: string) => boolean) | undefined;
   constructor(readonly text: string) {}
 }
 
@@ -30,6 +34,7 @@ export class Reading {
   private metaFacts: Map<string, TextFacts> | undefined;
   /** Conditions of policies that held with more spans than a violation reports, and the text they held on. */
   private overflow: { check: SpanSource; text: string }[] | undefined;
+  private screens: readonly (LiteralScreen | undefined)[] | undefined;
 
   constructor(readonly subject: PolicySubject) {}
 
@@ -68,6 +73,24 @@ export class Reading {
   lower(f: FieldRef, text: string): string {
     const facts = this.factsOf(f, text);
     return (facts.lower ??= text.toLowerCase());
+  }
+
+  /** The screens of the policies being evaluated together, by slot (request and response content). */
+  useScreens(screens: readonly (LiteralScreen | undefined)[] | undefined): void {
+    this.screens = screens;
+  }
+
+  /** Whether the field's lower-cased text holds `literal` (lower-case): through the screen when it covers the literal. */
+  hasLower(f: FieldRef, text: string, literal: string): boolean {
+    const facts = this.factsOf(f, text);
+    const lower = (facts.lower ??= text.toLowerCase());
+    const screen = this.screens?.[f.slot];
+    if (screen === undefined || f.slot === Slot.Metadata || !screen.covers(literal)) return lower.includes(literal);
+    if (facts.screen !== screen) {
+      facts.screen = screen;
+      facts.has = screen.scan(lower);
+    }
+    return facts.has!(literal);
   }
 
   /** What one detector finds in the field's text, run at most once per text. */
