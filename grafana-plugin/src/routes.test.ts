@@ -19,9 +19,11 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * Every collector call Grafana lets through, and the least Grafana role that may make it: what
- * the pages do (reading: Viewer; pausing, checking agents and budgets: Editor; the configuration
- * page's key check and vendor connections: Admin). Any other route of the collector, users, keys,
- * the organisation and the audit trail among them, is reachable by no Grafana role.
+ * the pages do (reading, governance policies and violations among it: Viewer; pausing, checking
+ * agents, budgets, reviewing violations and testing a sample text against a policy: Editor; the
+ * configuration page's key check and vendor connections, changing policies, the audit log and its
+ * export, and the compliance report: Admin). Any other route of the collector, users, keys, the
+ * organisation and verifying the audit chain among them, is reachable by no Grafana role.
  */
 const ALLOWED: Record<string, Role> = {
   'GET /api/v1/agents': 'Viewer',
@@ -48,6 +50,19 @@ const ALLOWED: Record<string, Role> = {
   'POST /api/v1/connections/:id/test': 'Admin',
   'PATCH /api/v1/connections/:id': 'Admin',
   'DELETE /api/v1/connections/:id': 'Admin',
+  'GET /api/v1/governance/policies': 'Viewer',
+  'GET /api/v1/governance/policies/:id/versions': 'Viewer',
+  'GET /api/v1/governance/violations': 'Viewer',
+  'GET /api/v1/governance/violations/:id': 'Viewer',
+  'POST /api/v1/governance/violations/:id/review': 'Editor',
+  'POST /api/v1/governance/evaluate': 'Editor',
+  'GET /api/v1/governance/policy-templates': 'Admin',
+  'POST /api/v1/governance/policies': 'Admin',
+  'PATCH /api/v1/governance/policies/:id': 'Admin',
+  'DELETE /api/v1/governance/policies/:id': 'Admin',
+  'GET /api/v1/governance/audit': 'Admin',
+  'GET /api/v1/governance/audit/export': 'Admin',
+  'GET /api/v1/governance/report': 'Admin',
 };
 
 type Outcome =
@@ -125,7 +140,10 @@ describe('plugin.json routes x Grafana role x method, through the proxy emulatio
     const actual: Record<string, Outcome> = {};
     const expected: Record<string, Outcome> = {};
     for (const [path, methods] of routes) {
-      const concrete = path.replace(/:\w+/g, NO_SUCH_ID);
+      // The audit export asks for CSV: its default, JSON lines, is a body the emulator's HTTP helper
+      // would parse as one JSON document (it parses any type naming json, x-ndjson included).
+      const concrete =
+        path.replace(/:\w+/g, NO_SUCH_ID) + (path === '/api/v1/governance/audit/export' ? '?format=csv' : '');
       for (const method of METHODS) {
         for (const role of ROLES) {
           const key = `${method} ${path} as ${role}`;
@@ -160,7 +178,7 @@ describe('plugin.json routes x Grafana role x method, through the proxy emulatio
     expect([...new Set(reached)].sort()).toEqual(Object.keys(ALLOWED).sort());
   });
 
-  test('the escalations: no Grafana role creates users or keys, reads them, or reads the audit trail', async () => {
+  test('the escalations: no Grafana role creates users or keys or reads them; only Admins read the audit trail', async () => {
     const escalations: Array<[Role, string, string, unknown?]> = [
       [
         'Editor',
@@ -172,14 +190,23 @@ describe('plugin.json routes x Grafana role x method, through the proxy emulatio
       ['Admin', 'POST', '/api/v1/api-keys', { name: 'mine now', role: 'admin' }],
       ['Viewer', 'GET', '/api/v1/users'],
       ['Viewer', 'GET', '/api/v1/api-keys'],
-      ['Viewer', 'GET', '/api/v1/governance/audit'],
-      ['Viewer', 'GET', '/api/v1/governance/audit/export?format=jsonl'],
-      ['Admin', 'GET', '/api/v1/governance/audit'],
+      ['Admin', 'GET', '/api/v1/governance/audit/verify'],
       ['Admin', 'PATCH', `/api/v1/organizations/${NO_SUCH_ID}`, { name: 'x' }],
     ];
     for (const [role, method, path, body] of escalations) {
       const answer = await through(role, method, path, body);
       expect([role, method, path, answer.status, answer.forwarded.target]).toEqual([role, method, path, 404, null]);
+    }
+    // The audit trail and the compliance report (names of users and keys) stop at Grafana below Admin.
+    for (const role of ['Viewer', 'Editor'] as Role[]) {
+      for (const path of [
+        '/api/v1/governance/audit',
+        '/api/v1/governance/audit/export?format=jsonl',
+        '/api/v1/governance/report?format=csv',
+      ]) {
+        const answer = await through(role, 'GET', path);
+        expect([role, path, outcome(answer)]).toEqual([role, path, 'refused by Grafana (role)']);
+      }
     }
     // Nor by reaching around a route: `..` is resolved before matching, and an encoded one,
     // though Grafana forwards it, meets a key that reaches only the app's calls.

@@ -3,9 +3,12 @@ import type { KeyRole } from '@ai-arm/schemas';
 /**
  * Every call the Grafana app makes (grafana-plugin/src/plugin.json routes, which its pages use),
  * as `METHOD route`. A `grafana` key reaches these and nothing else: not users, keys, the
- * organisation, prices or the audit trail, whatever a Grafana user manages to send through the
- * proxy. Which Grafana user may make which of these calls is Grafana's to decide (each route's
- * reqRole); the collector only bounds what the key can ever do.
+ * organisation or prices, whatever a Grafana user manages to send through the proxy. The audit
+ * trail is reachable for reading and export only, because the Governance page shows it to Grafana
+ * Admins (its plugin.json routes need the Admin role); verifying the chain stays with the
+ * collector's own admins (API or CLI), and the compliance report carries its verification.
+ * Which Grafana user may make which of these calls is Grafana's to decide (each route's reqRole);
+ * the collector only bounds what the key can ever do.
  */
 export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'GET /api/auth/me',
@@ -32,6 +35,21 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'POST /api/v1/connections/:id/test',
   'PATCH /api/v1/connections/:id',
   'DELETE /api/v1/connections/:id',
+  // The Governance page: policies and violations for every Grafana role, reviews and sample tests
+  // for Editors, policy changes, the audit trail and the compliance report for Admins.
+  'GET /api/v1/governance/policies',
+  'GET /api/v1/governance/policies/:id/versions',
+  'GET /api/v1/governance/violations',
+  'GET /api/v1/governance/violations/:id',
+  'POST /api/v1/governance/violations/:id/review',
+  'POST /api/v1/governance/evaluate',
+  'GET /api/v1/governance/policy-templates',
+  'POST /api/v1/governance/policies',
+  'PATCH /api/v1/governance/policies/:id',
+  'DELETE /api/v1/governance/policies/:id',
+  'GET /api/v1/governance/audit',
+  'GET /api/v1/governance/audit/export',
+  'GET /api/v1/governance/report',
 ]);
 
 /**

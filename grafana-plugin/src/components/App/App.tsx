@@ -3,11 +3,13 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import { ROUTES } from '../../constants';
+import { GOVERNANCE_ROUTE } from '../../pages/Governance/route';
 
 // One chunk per page: opening the agent list does not load the costs page.
 const AgentsPage = lazy(() => import('../../pages/Agents/AgentsPage'));
 const AgentDetailPage = lazy(() => import('../../pages/AgentDetail/AgentDetailPage'));
 const CostsPage = lazy(() => import('../../pages/Costs/CostsPage'));
+const GovernancePage = lazy(() => import('../../pages/Governance/GovernancePage'));
 
 function App(_props: AppRootProps) {
   return (
@@ -16,6 +18,7 @@ function App(_props: AppRootProps) {
         <Route path={ROUTES.Agents} element={<AgentsPage />} />
         <Route path={`${ROUTES.Agents}/:id`} element={<AgentDetailPage />} />
         <Route path={ROUTES.Costs} element={<CostsPage />} />
+        <Route path={GOVERNANCE_ROUTE} element={<GovernancePage />} />
         <Route path="*" element={<Navigate to={ROUTES.Agents} replace />} />
       </Routes>
     </Suspense>

@@ -1,0 +1,14 @@
+import { locationUtil } from '@grafana/data';
+import { COLLECTOR_PROXY } from '../../constants';
+
+/**
+ * The address of a collector file (CSV, JSON lines) through the plugin proxy, for a link the
+ * browser downloads: Grafana checks the signed-in user's role on the route as for any call, and
+ * the collector's content-disposition names the file. No JSON envelope to read, so no fetch.
+ */
+export function downloadUrl(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+  ).toString();
+  return locationUtil.assureBaseUrl(`${COLLECTOR_PROXY}${path}${query ? `?${query}` : ''}`);
+}
