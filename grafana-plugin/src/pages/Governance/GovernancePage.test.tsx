@@ -114,18 +114,28 @@ describe('Governance page: who sees and does what (real collector, through the p
     expect(result).toHaveTextContent('No condition matched.');
   });
 
-  test('violations filter by status: a reviewed one leaves the open list', async () => {
+  test('violations filter by policy and status: a reviewed one leaves the open list', async () => {
     await collectorApi('POST', `/api/v1/governance/violations/${reviewed.id}/review`, { decision: 'CONFIRMED' });
+    const ofPolicy = await collectorApi<PolicyViolation[]>(
+      'GET',
+      `/api/v1/governance/violations?policyId=${policy.id}&status=open&limit=500`
+    );
+    expect(ofPolicy.map((v) => v.id)).toContain(seen.id);
+    expect(ofPolicy.map((v) => v.id)).not.toContain(reviewed.id);
     signInAs('Viewer');
     renderApp('governance?tab=violations');
     await screen.findByRole('button', { name: `Details of violation ${seen.id}` }, WAIT);
+    await waitFor(() => expect(screen.getByLabelText('Policy')).toHaveTextContent(POLICY), WAIT);
+    fireEvent.change(screen.getByLabelText('Policy'), { target: { value: policy.id } });
     fireEvent.click(screen.getByLabelText('Open'));
+    const shown = () =>
+      screen.queryAllByRole('button', { name: /^Details of violation / }).map((b) => b.getAttribute('aria-label'));
     await waitFor(() => {
       expect(screen.getByRole('region', { name: 'Violations' })).toHaveAttribute('aria-busy', 'false');
-      expect(screen.getByRole('button', { name: `Details of violation ${seen.id}` })).toBeInTheDocument();
-      expect(screen.queryByRole('button', { name: `Details of violation ${reviewed.id}` })).not.toBeInTheDocument();
+      expect(shown()).toEqual(ofPolicy.map((v) => `Details of violation ${v.id}`));
     }, WAIT);
     const asked = grafana.forwarded.filter((f) => f.path.startsWith('collector/api/v1/governance/violations?'));
-    expect(new URLSearchParams(asked[asked.length - 1].path.split('?')[1]).get('status')).toBe('open');
+    const last = new URLSearchParams(asked[asked.length - 1].path.split('?')[1]);
+    expect([last.get('policyId'), last.get('status')]).toEqual([policy.id, 'open']);
   });
 });

@@ -49,8 +49,11 @@ export async function violationOf(policy: Policy, agent: string, id: string): Pr
   }
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const list = await collectorApi<PolicyViolation[]>('GET', '/api/v1/governance/violations?limit=500');
-    const found = list.find((v) => v.interactionId === id && v.policyId === policy.id);
+    const list = await collectorApi<PolicyViolation[]>(
+      'GET',
+      `/api/v1/governance/violations?policyId=${policy.id}&limit=500`
+    );
+    const found = list.find((v) => v.interactionId === id);
     if (found) {
       return found;
     }
