@@ -160,15 +160,15 @@ describe('authentication, roles, keys, users and sessions (real PGlite, app.inje
       secrets.push(grafana);
     });
 
-    it('cannot manage users, keys or the organisation, nor read them or the audit trail: 403, nothing recorded', async () => {
+    it('cannot manage users, keys or the organisation, nor read them or verify the audit chain: 403, nothing recorded', async () => {
       const before = await auditCount();
       const refused = [
         { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'escalate', role: 'admin' } },
         { method: 'POST', url: '/api/v1/users', payload: { email: 'mallory@example.com', role: 'admin', password: PASSWORD } },
         { method: 'GET', url: '/api/v1/api-keys' },
         { method: 'GET', url: '/api/v1/users' },
-        { method: 'GET', url: '/api/v1/governance/audit' },
-        { method: 'GET', url: '/api/v1/governance/audit/export?format=jsonl' },
+        // The Governance page reads and exports the audit trail (Grafana Admins); verifying the chain is not the app's.
+        { method: 'GET', url: '/api/v1/governance/audit/verify' },
         { method: 'GET', url: `/api/v1/organizations/${t.org}` },
         { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { name: 'Taken' } },
         { method: 'DELETE', url: `/api/v1/api-keys/${keyId}` },
