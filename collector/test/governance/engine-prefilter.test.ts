@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
+import { compilePolicy } from '../../src/governance/engine';
 import { prefilterOf } from '../../src/governance/engine/prefilter';
 import { LiteralScreen } from '../../src/governance/engine/screen';
 
@@ -16,6 +17,17 @@ const filtered = (pattern: string) => {
     },
   };
 };
+
+// Patterns of literals (some of letters that fold to non-ASCII: k, s), classes, anchors and quantifiers, with flags; short texts of the same letters.
+const atom = fc.oneof(
+  fc.constantFrom('ab', 'Ab', 'cd', 'x', 'sk', 'K', 'S', 'ſ', '-', '\\.', '\\d', '\\w', '\\s', '[a-c]', '[^a]', '[A-Z]', '.', '\\b', '^', '$'),
+  fc.stringMatching(/^[a-dA-DskSK]{1,3}$/),
+);
+const quantified = fc.tuple(atom, fc.constantFrom('', '', '', '*', '+', '?', '{2}', '{1,3}')).map(([a, q]) => (q && (a === '\\b' || a === '^' || a === '$') ? a : a + q));
+const sequence = fc.array(quantified, { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
+const alternation = fc.array(sequence, { minLength: 1, maxLength: 3 }).map((xs) => (xs.length === 1 ? xs[0]! : `(${xs.join('|')})`));
+const patterns = fc.tuple(fc.constantFrom('', '(?i)', '(?i)', '(?s)', '(?is)', '(?m)'), fc.array(alternation, { minLength: 1, maxLength: 3 })).map(([flags, xs]) => flags + xs.join(''));
+const texts = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'A', 'B', 'C', 'D', 's', 'S', 'ſ', 'k', 'K', '\u212A', ' ', '-', '.', '1', '\n', 'İ'), { maxLength: 24 }).map((xs) => xs.join(''));
 
 describe('MATCHES prefilter', () => {
   test('rules out texts without the literals a pattern requires, in either case for (?i)', () => {
@@ -42,20 +54,11 @@ describe('MATCHES prefilter', () => {
   });
 
   test('never rules out a text the pattern matches (random patterns and texts)', () => {
-    const atom = fc.oneof(
-      fc.constantFrom('ab', 'Ab', 'cd', 'x', 'sk', 'K', 'S', 'ſ', '-', '\\.', '\\d', '\\w', '\\s', '[a-c]', '[^a]', '[A-Z]', '.', '\\b', '^', '$'),
-      fc.stringMatching(/^[a-dA-DskSK]{1,3}$/),
-    );
-    const quantified = fc.tuple(atom, fc.constantFrom('', '', '', '*', '+', '?', '{2}', '{1,3}')).map(([a, q]) => (q && (a === '\\b' || a === '^' || a === '$') ? a : a + q));
-    const sequence = fc.array(quantified, { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
-    const alternation = fc.array(sequence, { minLength: 1, maxLength: 3 }).map((xs) => (xs.length === 1 ? xs[0]! : `(${xs.join('|')})`));
-    const pattern = fc.tuple(fc.constantFrom('', '(?i)', '(?i)', '(?s)', '(?is)', '(?m)'), fc.array(alternation, { minLength: 1, maxLength: 3 })).map(([flags, xs]) => flags + xs.join(''));
-    const text = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'A', 'B', 'C', 'D', 's', 'S', 'ſ', 'k', 'K', '\u212A', ' ', '-', '.', '1', '\n', 'İ'), { maxLength: 24 }).map((xs) => xs.join(''));
     let filteredOut = 0;
     fc.assert(
-      fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 8 }), (p, texts) => {
+      fc.property(patterns, fc.array(texts, { minLength: 1, maxLength: 8 }), (p, ts) => {
         const f = filtered(p);
-        for (const t of texts) {
+        for (const t of ts) {
           const may = f.mayMatch(t);
           if (!may) filteredOut++;
           if (f.re.test(t) && !may) return false;
@@ -66,6 +69,45 @@ describe('MATCHES prefilter', () => {
     );
     // The property means something only if the filter rules texts out.
     expect(filteredOut).toBeGreaterThan(1000);
+  });
+
+  test('MATCHES finds the spans RE2 finds, searching from the literals (random patterns and texts)', () => {
+    fc.assert(
+      fc.property(patterns, fc.array(texts, { minLength: 1, maxLength: 6 }), (p, ts) => {
+        const policy = compilePolicy({ id: null, name: 'p', version: null, enforcement: 'AUDIT', severity: 'INFO', match: 'all', conditions: [{ field: 'request.content', operator: 'MATCHES', value: p }] });
+        const re = RE2JS.compile(p);
+        for (const t of ts) {
+          const expected = [...(re.matchAll(t) as Iterable<RegExpMatchArray>)].slice(0, 100).map((m) => [m.index!, m.index! + m[0]!.length]);
+          const got = policy.test({ requestContent: t })?.map((c) => [c.start!, c.end!]) ?? [];
+          if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${JSON.stringify(p)} on ${JSON.stringify(t)}: ${JSON.stringify(got)} != ${JSON.stringify(expected)}`);
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('MATCHES spans in long texts', () => {
+  const prose = 'the quarterly report covers revenue, latency and the pipeline; a password policy review follows. ';
+  test.each([
+    ['(?i)\\b(confidential|internal only)\\b', ['CONFIDENTIAL', 'internal only', 'Confidential']],
+    ['\\b(SEC|INC)-\\d{4,6}\\b', ['SEC-1234', 'INC-998877', 'SEC-12']],
+    ['(?i)pass(word)?\\s*[:=]\\s*\\S+', ['Password: hunter2', 'pass=abc', 'PASSWORD =  x']],
+    ['kes+trel', ['kestrel', 'kesssstrel', 'kestrel']],
+  ])('%s: every match RE2 finds, at its offsets, wherever it is in 12 KB', (pattern, hits) => {
+    const text = hits.map((h, i) => prose.repeat(10 + 30 * i) + h).join(' ') + prose.repeat(20);
+    const expected = [...(RE2JS.compile(pattern).matchAll(text) as Iterable<RegExpMatchArray>)].map((m) => [m.index!, m.index! + m[0]!.length]);
+    expect(expected.length).toBeGreaterThan(0);
+    const policy = compilePolicy({ id: null, name: 'p', version: null, enforcement: 'AUDIT', severity: 'INFO', match: 'all', conditions: [{ field: 'request.content', operator: 'MATCHES', value: pattern }] });
+    expect(policy.test({ requestContent: text })?.map((c) => [c.start, c.end])).toEqual(expected);
+  });
+
+  test('a match that begins far before the literal it requires is still found whole: the search starts again further back', () => {
+    const text = `${'x'.repeat(1000)}@example.com`;
+    const policy = compilePolicy({ id: null, name: 'p', version: null, enforcement: 'AUDIT', severity: 'INFO', match: 'all', conditions: [{ field: 'request.content', operator: 'MATCHES', value: 'x+@example\\.com' }] });
+    // The search starts 256 characters before "@example.com", finds a match beginning right there, and looks further back.
+    expect(policy.test({ requestContent: text })?.map((c) => [c.start, c.end])).toEqual([[0, 1012]]);
   });
 });
 
