@@ -11,7 +11,25 @@ const MAX_KEPT = 2000;
 export class CompiledPolicies {
   private readonly kept = new Map<string, CompiledPolicy>();
 
-  of(definitions: readonly PolicyDefinition[]): CompiledPolicy[] {
+  private readonly sets = new Map<string, readonly CompiledPolicy[]>();
+
+  /**
+   * The definitions compiled, as the same array for the same ids and versions: the engine keeps
+   * what it derives from a set of policies (their shared literal screen) with the array.
+   */
+  of(definitions: readonly PolicyDefinition[]): readonly CompiledPolicy[] {
+    const key = definitions.every((d) => d.id !== null && d.version !== null) ? definitions.map((d) => `${d.id}:${d.version}`).join(',') : null;
+    const known = key === null ? undefined : this.sets.get(key);
+    if (known) return known;
+    const set = this.compile(definitions);
+    if (key !== null) {
+      if (this.sets.size >= MAX_KEPT) this.sets.clear();
+      this.sets.set(key, set);
+    }
+    return set;
+  }
+
+  private compile(definitions: readonly PolicyDefinition[]): CompiledPolicy[] {
     return definitions.map((d) => {
       if (d.id === null || d.version === null) return compilePolicy(d);
       const key = `${d.id}:${d.version}`;
