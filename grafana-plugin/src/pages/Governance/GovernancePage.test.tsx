@@ -138,4 +138,18 @@ describe('Governance page: who sees and does what (real collector, through the p
     const last = new URLSearchParams(asked[asked.length - 1].path.split('?')[1]);
     expect([last.get('policyId'), last.get('status')]).toEqual([policy.id, 'open']);
   });
+
+  test('Refresh asks again: a violation recorded after the page opened appears', async () => {
+    signInAs('Viewer');
+    renderApp('governance?tab=violations');
+    await screen.findByRole('button', { name: `Details of violation ${seen.id}` }, WAIT);
+    await waitFor(
+      () => expect(screen.getByRole('region', { name: 'Violations' })).toHaveAttribute('aria-busy', 'false'),
+      WAIT
+    );
+    const later = await violationOf(policy, `gov-viewer-${run}`, `gov-viewer-${run}-2`);
+    expect(screen.queryByRole('button', { name: `Details of violation ${later.id}` })).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await screen.findByRole('button', { name: `Details of violation ${later.id}` }, WAIT);
+  });
 });

@@ -15,11 +15,10 @@ export interface ViolationFilter {
 }
 
 export const RANGES = [1, 7, 30, 90] as const;
-const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
-/** The start of the last `days` days, to the hour: the same range asks the same question until it is chosen again. */
-export const since = (days: number, now = Date.now()) =>
-  new Date(Math.floor((now - days * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS).toISOString();
+/** The start of the last `days` days, fixed when the range is chosen (or refreshed), not on each render. */
+export const since = (days: number, now = Date.now()) => new Date(now - days * DAY_MS).toISOString();
 
 export const defaultFilter = (): ViolationFilter => ({
   days: 7,
