@@ -391,6 +391,29 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     expect(state.reserialised).toBe(0);
   });
 
+  it('stores light traffic at once, and under load waits for a full batch (or its time, or close) to store few large parts', async () => {
+    const inserts: number[] = [];
+    const counting: TelemetryDb = { ...db, insertJson: (table, encoded) => (inserts.push(encoded.reduce((n, e) => n + e.rows, 0)), db.insertJson(table, encoded)) };
+    const spool = await start(counting, { batchRows: 100, storeEveryMs: 60_000, paceRows: 10 });
+    // Stores of fewer than paceRows rows: nothing waits.
+    await spool.append(many(5));
+    await drained(spool);
+    await spool.append(many(5));
+    await drained(spool);
+    // A store of paceRows or more: the next one waits for a full batch (or a minute).
+    await spool.append(many(12));
+    await drained(spool);
+    for (let i = 0; i < 20; i++) await spool.append(many(5));
+    await drained(spool);
+    expect(inserts).toEqual([5, 5, 12, 100]);
+    await spool.append(many(3));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(spool.backlog().rows).toBe(3);
+    await spool.close();
+    expect(inserts).toEqual([5, 5, 12, 100, 3]);
+    expect(await count()).toBe(125);
+  });
+
   it('refuses appends once closed', async () => {
     const spool = await start(db);
     await spool.close();

@@ -20,6 +20,15 @@ export interface SpoolOptions {
   lingerMs?: number;
   /** First wait after a failed store; doubles per failure, up to 30 times it. */
   retryMs?: number;
+  /**
+   * Under load (the last store took `paceRows` rows or more, default 500), the least time from
+   * one store's start to the next's while fewer than `batchRows` rows wait (default 250 ms):
+   * the drainer then hands the engine parts of thousands of rows rather than one per group
+   * commit, each of which ClickHouse would spend its background merges on. Light traffic is
+   * stored as soon as it is written.
+   */
+  storeEveryMs?: number;
+  paceRows?: number;
 }
 
 /** The spool cannot take the rows: the receivers answer 503 with this Retry-After. */
@@ -70,6 +79,8 @@ type Outcome = 'stored' | 'skipped-bad-rows' | 'refused' | 'unwritten';
 class DiskSpool implements Spool {
   private readonly batchRows: number;
   private readonly retryMs: number;
+  private readonly storeEveryMs: number;
+  private readonly paceRows: number;
   private readonly log: SpoolLog;
   private wake: (() => void) | null = null;
   private drainer: Promise<void> = Promise.resolve();
@@ -82,6 +93,8 @@ class DiskSpool implements Spool {
   constructor(private readonly opts: SpoolOptions) {
     this.batchRows = opts.batchRows ?? 10_000;
     this.retryMs = opts.retryMs ?? 1000;
+    this.storeEveryMs = opts.storeEveryMs ?? 250;
+    this.paceRows = opts.paceRows ?? 500;
     this.log = new SpoolLog(opts.dir, opts.table, opts.log, opts.maxBytes, opts.lingerMs ?? 2, this.batchRows);
     this.log.onWritten = () => {
       this.report();
@@ -142,10 +155,13 @@ class DiskSpool implements Spool {
 
   private async drain(): Promise<void> {
     let failures = 0;
+    let lastStore = { at: -Infinity, rows: 0 };
     for (;;) {
+      if (lastStore.rows >= this.paceRows) await this.fill(lastStore.at + this.storeEveryMs);
       const seen = this.log.written;
       let outcome: Outcome | 'idle';
       try {
+        lastStore = { at: Date.now(), rows: this.log.backlogRows };
         outcome = await this.drainOnce();
       } catch (err) {
         // A read or a file operation failed: nothing was lost, the place is kept; try again after a wait.
@@ -184,6 +200,24 @@ class DiskSpool implements Spool {
       await advancing;
     }
     return outcome;
+  }
+
+  /** Lets the backlog grow into a full batch until `until`; close() and a full batch cut it short. */
+  private fill(until: number): Promise<void> {
+    const full = () => this.stopping || this.log.backlogRows >= this.batchRows;
+    const ms = until - Date.now();
+    if (ms <= 0 || full()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      t.unref();
+      this.wake = () => {
+        if (full()) done();
+      };
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+    }).finally(() => (this.wake = null));
   }
 
   /** Waits before the next try; close() cuts it short. */
