@@ -56,6 +56,32 @@ describe('the pipeline hot path answers as the plain code did', () => {
     }
   });
 
+  it('remembers ids of any length and any characters exactly, through the growth and wrap of its character ring', () => {
+    const random = rng(99);
+    // Ids that share a hash bucket's length but differ in one character, long ones, and ones past Latin-1 (kept as strings).
+    const pool = Array.from({ length: 600 }, (_, i) => {
+      const kind = i % 4;
+      if (kind === 0) return `${'0'.repeat(32)}:${i.toString(16).padStart(16, '0')}`;
+      if (kind === 1) return `id-${i}-${'x'.repeat(Math.floor(random() * 3000))}`;
+      if (kind === 2) return `é-${i}`;
+      return `запрос-${i}-✓`;
+    });
+    for (const max of [40, 250]) {
+      const fast = new RecentIds(max);
+      const plain = new MapRecentIds(max);
+      let now = Date.UTC(2026, 11, 6);
+      const answers: [boolean, boolean][] = [];
+      for (let i = 0; i < 30_000; i++) {
+        now += Math.floor(random() * 2000);
+        const org = random() < 0.7 ? 'org-a' : 'org-b';
+        const id = pool[Math.floor(random() * pool.length)]!;
+        answers.push([fast.firstTime(org, id, now), plain.firstTime(org, id, now)]);
+      }
+      expect(answers.filter(([a, b]) => a !== b)).toEqual([]);
+      expect(new Set(answers.map(([a]) => a)).size).toBe(2);
+    }
+  });
+
   it('forgets the oldest id first once past the bound, and an id again after ten minutes', () => {
     const ids = new RecentIds(3);
     const t = Date.UTC(2026, 11, 6);
