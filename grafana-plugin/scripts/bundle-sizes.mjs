@@ -14,6 +14,7 @@ const PARTS = [
   ['pages/Agents/', 'Agents page'],
   ['pages/AgentDetail/', 'Agent detail page'],
   ['pages/Costs/', 'Costs page'],
+  ['pages/Governance/', 'Governance page'],
   ['components/AppConfig/', 'Config page'],
   ['components/App/', 'App router'],
   ['module.tsx', 'entry: registers the app, loads the rest lazily'],

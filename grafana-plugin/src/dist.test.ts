@@ -23,6 +23,7 @@ describe('the built plugin (dist/)', () => {
     expect(p.includes.filter((i: { type: string }) => i.type === 'page').map((i: { path: string }) => i.path)).toEqual([
       '/a/aiarm-app/agents',
       '/a/aiarm-app/costs',
+      '/a/aiarm-app/governance',
       '/plugins/aiarm-app',
     ]);
     expect(statSync(join(DIST, 'module.js')).size).toBeGreaterThan(0);

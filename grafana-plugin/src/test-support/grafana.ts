@@ -146,7 +146,8 @@ export function send(target: string | URL, method: string, headers: Record<strin
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const json = (res.headers['content-type'] ?? '').includes('json');
+        // application/json or a +json type; JSON lines (application/x-ndjson) stay text, as Grafana's fetch leaves them.
+        const json = /^application\/(?:[\w.-]+\+)?json\b/.test(res.headers['content-type'] ?? '');
         resolve({
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',

@@ -8,7 +8,7 @@ import { hasRole } from '../../roles';
 import { BudgetForm } from './BudgetForm';
 import { BudgetsTable } from './BudgetsTable';
 import { Loadable } from '../../components/shared/Loadable';
-import { Section } from './Section';
+import { Section } from '../../components/shared/Section';
 
 /** Budgets with their burn this period; editors set and remove them. */
 export function Budgets() {

@@ -8,7 +8,7 @@ import { PLUGIN_BASE_URL, ROUTES, VENDOR_NAMES } from '../../constants';
 import { compact, count, percent, usd } from '../../format';
 import { ShareBar } from '../../components/shared/ShareBar';
 import { Loadable } from '../../components/shared/Loadable';
-import { Section } from './Section';
+import { Section } from '../../components/shared/Section';
 import { getCostStyles } from './styles';
 import { BREAKDOWNS, rangeParams, type BreakdownBy, type CostView } from './view';
 

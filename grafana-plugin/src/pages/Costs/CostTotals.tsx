@@ -5,7 +5,7 @@ import { useCollector } from '../../api/useCollector';
 import { compact, count, usd } from '../../format';
 import { Figure } from './Figure';
 import { Loadable } from '../../components/shared/Loadable';
-import { Section } from './Section';
+import { Section } from '../../components/shared/Section';
 import { getCostStyles } from './styles';
 
 export const PERIOD_LABELS: Record<CostPeriodTotal['period'], string> = {

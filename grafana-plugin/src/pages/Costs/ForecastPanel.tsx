@@ -5,7 +5,7 @@ import { useCollector } from '../../api/useCollector';
 import { usd } from '../../format';
 import { Figure } from './Figure';
 import { Loadable } from '../../components/shared/Loadable';
-import { Section } from './Section';
+import { Section } from '../../components/shared/Section';
 import { getCostStyles } from './styles';
 
 /** Expected spend for the next 7 and 30 days, with the interval the model is ~95% sure of. */

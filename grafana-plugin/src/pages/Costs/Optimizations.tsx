@@ -6,7 +6,7 @@ import { usd } from '../../format';
 import { Figure } from './Figure';
 import { sumUsd } from './money';
 import { Loadable } from '../../components/shared/Loadable';
-import { Section } from './Section';
+import { Section } from '../../components/shared/Section';
 import { getCostStyles } from './styles';
 
 const TYPE_NAMES: Record<string, string> = {

@@ -4,7 +4,7 @@ import { Alert, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import type { AuditLog as AuditRecord } from '@ai-arm/schemas';
 import { LoadError } from '../../components/shared/LoadError';
 import { count, utcTime } from '../../format';
-import { Section } from '../Costs/Section';
+import { Section } from '../../components/shared/Section';
 import { auditParams, AuditFilters, NO_FILTER, type AuditFilter } from './AuditFilters';
 import { downloadUrl } from './download';
 import { LoadMore } from './LoadMore';

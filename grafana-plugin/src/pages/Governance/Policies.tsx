@@ -6,7 +6,7 @@ import { useAction } from '../../api/useAction';
 import { useCollector } from '../../api/useCollector';
 import { Loadable } from '../../components/shared/Loadable';
 import { hasRole } from '../../roles';
-import { Section } from '../Costs/Section';
+import { Section } from '../../components/shared/Section';
 import { policyDraft } from './draft';
 import { NewPolicy } from './NewPolicy';
 import { PoliciesTable } from './PoliciesTable';

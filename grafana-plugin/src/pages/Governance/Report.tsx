@@ -4,7 +4,7 @@ import type { ComplianceReport } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { Loadable } from '../../components/shared/Loadable';
 import { daysAgo, utcTime } from '../../format';
-import { Section } from '../Costs/Section';
+import { Section } from '../../components/shared/Section';
 import { downloadUrl } from './download';
 import { ReportTables } from './ReportTables';
 import { getGovernanceStyles } from './styles';

@@ -4,7 +4,7 @@ import type { Policy, PolicyViolation } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { LoadError } from '../../components/shared/LoadError';
 import { count } from '../../format';
-import { Section } from '../Costs/Section';
+import { Section } from '../../components/shared/Section';
 import { LoadMore } from './LoadMore';
 import { usePaged } from './usePaged';
 import { ViolationDetail } from './ViolationDetail';
