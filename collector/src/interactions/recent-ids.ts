@@ -27,7 +27,7 @@ export class RecentIds {
   /** An entry's id: its length, and where its characters start in `chars` (-1: in `wide`). */
   private len = new Int32Array(FIRST_CAPACITY);
   private start = new Int32Array(FIRST_CAPACITY);
-  /** 1 once an entry is forgotten; its characters stay in the ring until the head passes it. */
+  /** 1 once an entry is forgotten; it and its characters stay in the rings until the head passes it. */
   private gone = new Uint8Array(FIRST_CAPACITY);
   private org = new Int32Array(FIRST_CAPACITY);
   private at = new Float64Array(FIRST_CAPACITY);
@@ -156,9 +156,23 @@ export class RecentIds {
     this.live--;
   }
 
-  /** The remembered entries laid out again from slot 0 (forgotten ones dropped) in rings of the given sizes, chained into fresh buckets. */
+  /**
+   * The entries laid out again from slot 0, in rings of the given sizes, chained into fresh
+   * buckets. Forgotten ones keep their places (the head drops them as before), so the
+   * characters move as one block, in at most two copies.
+   */
   private rebuild(capacity: number, charRoom: number): void {
-    const old = { len: this.len, start: this.start, gone: this.gone, org: this.org, at: this.at, hash: this.hash, wide: this.wide, chars: this.chars, head: this.head, used: this.used, capacity: this.capacity };
+    const old = { len: this.len, start: this.start, gone: this.gone, org: this.org, at: this.at, hash: this.hash, wide: this.wide, chars: this.chars, head: this.head, capacity: this.capacity };
+    const oldRoom = old.chars.length;
+    // Where the oldest character is; it goes to 0.
+    const first = this.charsEnd - this.charsUsed < 0 ? this.charsEnd - this.charsUsed + oldRoom : this.charsEnd - this.charsUsed;
+    this.chars = new Uint8Array(charRoom);
+    if (first + this.charsUsed <= oldRoom) this.chars.set(old.chars.subarray(first, first + this.charsUsed));
+    else {
+      this.chars.set(old.chars.subarray(first));
+      this.chars.set(old.chars.subarray(0, this.charsEnd), oldRoom - first);
+    }
+    this.charsEnd = this.charsUsed === charRoom ? 0 : this.charsUsed;
     this.capacity = capacity;
     this.len = new Int32Array(capacity);
     this.start = new Int32Array(capacity);
@@ -169,36 +183,22 @@ export class RecentIds {
     this.next = new Int32Array(capacity);
     this.buckets = new Int32Array(capacity * 2);
     this.wide = new Map();
-    this.chars = new Uint8Array(charRoom);
     this.head = 0;
-    this.used = 0;
-    this.charsEnd = 0;
-    this.charsUsed = 0;
     const mask = this.buckets.length - 1;
-    const oldRoom = old.chars.length;
-    for (let k = 0; k < old.used; k++) {
-      const from = (old.head + k) & (old.capacity - 1);
-      if (old.gone[from] === 1) continue;
-      const e = this.used++;
-      const n = old.len[from]!;
+    for (let e = 0; e < this.used; e++) {
+      const from = (old.head + e) & (old.capacity - 1);
       const s = old.start[from]!;
-      this.len[e] = n;
-      if (s < 0) {
-        this.start[e] = -1;
-        this.wide.set(e, old.wide.get(from)!);
-      } else {
-        for (let i = 0, p = s; i < n; i++, p++) this.chars[this.charsEnd + i] = old.chars[p < oldRoom ? p : p - oldRoom]!;
-        this.start[e] = this.charsEnd;
-        this.charsEnd += n;
-        this.charsUsed += n;
-      }
+      this.len[e] = old.len[from]!;
+      this.start[e] = s < 0 ? -1 : s >= first ? s - first : s + oldRoom - first;
+      this.gone[e] = old.gone[from]!;
       this.org[e] = old.org[from]!;
       this.at[e] = old.at[from]!;
       this.hash[e] = old.hash[from]!;
+      if (old.gone[from] === 1) continue;
+      if (s < 0) this.wide.set(e, old.wide.get(from)!);
       const b = old.hash[from]! & mask;
       this.next[e] = this.buckets[b]!;
       this.buckets[b] = e + 1;
     }
-    if (this.charsEnd === this.chars.length) this.charsEnd = 0;
   }
 }
