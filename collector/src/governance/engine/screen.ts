@@ -13,7 +13,9 @@ export class LiteralScreen {
   constructor(literals: Iterable<string>) {
     // Longest first: of the literals that start at one place the alternation reports the first
     // listed, so the longest, and the rest there are its prefixes.
-    const sorted = [...new Set(literals)].filter((l) => l.length > 0).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    // A literal of a letter or two (a pattern's "t" or "no") occurs all through a text: each hit would cost a
+    // step of the search, where includes() finds it at once. Such literals are left to includes().
+    const sorted = [...new Set(literals)].filter((l) => l.length >= MIN_LENGTH).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
     this.covered = new Set(sorted);
     for (const l of sorted) this.prefixes.set(l, sorted.filter((p) => p !== l && l.startsWith(p)));
     this.re = new RegExp(sorted.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '(?!)', 'g');
@@ -45,4 +47,6 @@ export class LiteralScreen {
   }
 }
 
-const MAX_HITS = 64;
+// Enough for the common words a pattern may require (each hit costs one more step of the search), few enough to bound a text made of hits.
+const MAX_HITS = 512;
+const MIN_LENGTH = 3;
