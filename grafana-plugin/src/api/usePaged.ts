@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { collector, type CollectorError } from '../../api/collector';
-import { useCollector } from '../../api/useCollector';
+import { collector, type CollectorError } from './collector';
+import { useCollector } from './useCollector';
 
 interface Meta {
   nextCursor: string | null;

@@ -2,9 +2,8 @@ import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, LoadingPlaceholder, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import type { Interaction, InteractionPageMeta } from '@ai-arm/schemas';
-import { collector, type CollectorError } from '../../api/collector';
-import { useCollector } from '../../api/useCollector';
+import type { Interaction } from '@ai-arm/schemas';
+import { usePaged } from '../../api/usePaged';
 import { LoadError } from '../../components/shared/LoadError';
 import { getTableStyles } from '../../components/shared/tableStyles';
 import { count, usdFine, utcTime } from '../../format';
@@ -18,14 +17,6 @@ const STATUSES: Array<{ label: string; value: StatusFilter }> = [
   { label: 'Failed', value: 'error' },
 ];
 
-/** Pages after the first, fetched with "Load more"; they belong to one answer of the first page. */
-interface MorePages {
-  base: Interaction[] | undefined;
-  items: Interaction[];
-  cursor: string | null;
-  error?: CollectorError;
-}
-
 /** Input as the vendor counted it: uncached, cache reads and cache writes together. */
 const inputTokens = (t: Interaction['tokens']) => t.input + t.cacheRead + t.cacheWrite;
 
@@ -38,35 +29,12 @@ export function AgentInteractions({ agentId }: { agentId: string }) {
   const [status, setStatus] = useState<StatusFilter>('');
   const path = `/api/v1/agents/${agentId}/interactions`;
   const params = { limit: PAGE_SIZE, status: status || undefined };
-  const first = useCollector<Interaction[], InteractionPageMeta>(path, params);
-  const [more, setMore] = useState<MorePages>({ base: undefined, items: [], cursor: null });
-  const [loadingMore, setLoadingMore] = useState(false);
-  // A new first page (another filter, a reload) starts the list again: pages fetched after an
-  // earlier one do not belong to it.
-  const pages: MorePages =
-    more.base === first.data && first.data !== undefined
-      ? more
-      : { base: first.data, items: [], cursor: first.meta?.nextCursor ?? null };
-
-  const loadMore = async () => {
-    const base = pages;
-    setLoadingMore(true);
-    try {
-      const next = await collector<Interaction[], InteractionPageMeta>(path, {
-        params: { ...params, cursor: base.cursor ?? undefined },
-      });
-      setMore({ base: base.base, items: [...base.items, ...next.data], cursor: next.meta.nextCursor });
-    } catch (err) {
-      setMore({ ...base, error: err as CollectorError });
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const { first, rows: loaded, cursor, moreError, loadingMore, loadMore } = usePaged<Interaction>(path, params);
 
   if (first.error) {
     return <LoadError title="Requests could not be loaded" error={first.error} onRetry={first.reload} />;
   }
-  const rows = first.data ? [...first.data, ...pages.items] : [];
+  const rows = loaded ?? [];
   return (
     <Stack direction="column" gap={1}>
       <Stack alignItems="center" gap={2} wrap="wrap">
@@ -75,7 +43,7 @@ export function AgentInteractions({ agentId }: { agentId: string }) {
           <span aria-label="Requests shown">
             {count(rows.length)} {status === 'error' ? 'failed ' : status === 'ok' ? 'succeeded ' : ''}
             {rows.length === 1 ? 'request' : 'requests'} in the last 24 hours
-            {pages.cursor ? ' (more to load)' : ''}
+            {cursor ? ' (more to load)' : ''}
           </span>
         )}
       </Stack>
@@ -140,10 +108,10 @@ export function AgentInteractions({ agentId }: { agentId: string }) {
           </tbody>
         </table>
       )}
-      {pages.error && (
-        <LoadError title="More requests could not be loaded" error={pages.error} onRetry={() => void loadMore()} />
+      {moreError && (
+        <LoadError title="More requests could not be loaded" error={moreError} onRetry={() => void loadMore()} />
       )}
-      {first.data && pages.cursor && !pages.error && (
+      {first.data && cursor && !moreError && (
         <div>
           <Button size="sm" variant="secondary" disabled={loadingMore || first.loading} onClick={() => void loadMore()}>
             {loadingMore ? 'Loading…' : `Load ${PAGE_SIZE} more`}

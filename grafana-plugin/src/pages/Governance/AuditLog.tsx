@@ -8,7 +8,7 @@ import { Section } from '../../components/shared/Section';
 import { auditParams, AuditFilters, NO_FILTER, type AuditFilter } from './AuditFilters';
 import { downloadUrl } from './download';
 import { LoadMore } from './LoadMore';
-import { usePaged } from './usePaged';
+import { usePaged } from '../../api/usePaged';
 import { getGovernanceStyles } from './styles';
 
 export const AUDIT_PAGE_SIZE = 100;

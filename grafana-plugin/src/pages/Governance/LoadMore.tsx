@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button } from '@grafana/ui';
 import { LoadError } from '../../components/shared/LoadError';
-import type { usePaged } from './usePaged';
+import type { usePaged } from '../../api/usePaged';
 
 /** "Load N more" under a paged list while the collector has more, or why the next page failed. */
 export function LoadMore({

@@ -6,7 +6,7 @@ import { LoadError } from '../../components/shared/LoadError';
 import { count } from '../../format';
 import { Section } from '../../components/shared/Section';
 import { LoadMore } from './LoadMore';
-import { usePaged } from './usePaged';
+import { usePaged } from '../../api/usePaged';
 import { ViolationDetail } from './ViolationDetail';
 import { defaultFilter, since, violationParams, ViolationFilters, type ViolationFilter } from './ViolationFilters';
 import { ViolationsTable } from './ViolationsTable';
