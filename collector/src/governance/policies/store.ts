@@ -29,8 +29,8 @@ interface VersionRow extends Omit<PolicyRow, 'id' | 'updated_at' | 'updated_by'>
 const COLUMNS = 'id, organization_id, name, description, enforcement, severity, enabled, match, conditions, version, created_at, updated_at, updated_by';
 const VERSION_COLUMNS = 'organization_id, policy_id, version, name, description, enforcement, severity, enabled, match, conditions, created_at, created_by';
 
-const toPolicy = (r: PolicyRow): Policy => ({
-  id: r.id,
+/** What a policy and each of its versions are made of: the same columns in both tables. */
+const bodyOf = (r: PolicyRow | VersionRow) => ({
   name: r.name,
   description: r.description,
   enforcement: r.enforcement,
@@ -38,6 +38,11 @@ const toPolicy = (r: PolicyRow): Policy => ({
   enabled: r.enabled,
   match: r.match,
   conditions: r.conditions,
+});
+
+const toPolicy = (r: PolicyRow): Policy => ({
+  id: r.id,
+  ...bodyOf(r),
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -47,13 +52,7 @@ const toPolicy = (r: PolicyRow): Policy => ({
 const toVersion = (r: VersionRow): PolicyVersion => ({
   policyId: r.policy_id,
   version: r.version,
-  name: r.name,
-  description: r.description,
-  enforcement: r.enforcement,
-  severity: r.severity,
-  enabled: r.enabled,
-  match: r.match,
-  conditions: r.conditions,
+  ...bodyOf(r),
   createdAt: r.created_at.toISOString(),
   createdBy: r.created_by,
 });
