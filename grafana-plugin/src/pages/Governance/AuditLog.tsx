@@ -1,12 +1,12 @@
 import React, { useState } from 'react';
 import { cx } from '@emotion/css';
-import { Alert, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import type { AuditLog as AuditRecord } from '@ai-arm/schemas';
 import { LoadError } from '../../components/shared/LoadError';
 import { count, utcTime } from '../../format';
 import { Section } from '../../components/shared/Section';
 import { auditParams, AuditFilters, NO_FILTER, type AuditFilter } from './AuditFilters';
-import { downloadUrl } from './download';
+import { Download } from './Download';
 import { LoadMore } from './LoadMore';
 import { usePaged } from '../../api/usePaged';
 import { getGovernanceStyles } from './styles';
@@ -25,24 +25,12 @@ export function AuditLog() {
   const paged = usePaged<AuditRecord>('/api/v1/governance/audit', { ...params, limit: AUDIT_PAGE_SIZE });
   const exports = (
     <div className={s.actions}>
-      <LinkButton
-        size="sm"
-        variant="secondary"
-        icon="download-alt"
-        href={downloadUrl(EXPORT, { ...params, format: 'csv' })}
-        download
-      >
+      <Download path={EXPORT} params={{ ...params, format: 'csv' }}>
         Export CSV
-      </LinkButton>
-      <LinkButton
-        size="sm"
-        variant="secondary"
-        icon="download-alt"
-        href={downloadUrl(EXPORT, { ...params, format: 'jsonl' })}
-        download
-      >
+      </Download>
+      <Download path={EXPORT} params={{ ...params, format: 'jsonl' }}>
         Export JSON lines
-      </LinkButton>
+      </Download>
     </div>
   );
   return (

@@ -1,11 +1,11 @@
 import React, { useState } from 'react';
-import { Field, LinkButton, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+import { Field, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import type { ComplianceReport } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { Loadable } from '../../components/shared/Loadable';
 import { daysAgo, utcTime } from '../../format';
 import { Section } from '../../components/shared/Section';
-import { downloadUrl } from './download';
+import { Download } from './Download';
 import { ReportTables } from './ReportTables';
 import { getGovernanceStyles } from './styles';
 
@@ -34,15 +34,9 @@ export function Report() {
           onChange={setDays}
         />
       </Field>
-      <LinkButton
-        size="sm"
-        variant="secondary"
-        icon="download-alt"
-        href={downloadUrl(REPORT, { ...period, format: 'csv' })}
-        download
-      >
+      <Download path={REPORT} params={{ ...period, format: 'csv' }}>
         Download CSV
-      </LinkButton>
+      </Download>
     </div>
   );
   return (

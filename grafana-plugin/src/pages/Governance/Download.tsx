@@ -1,4 +1,6 @@
+import React, { type ReactNode } from 'react';
 import { locationUtil } from '@grafana/data';
+import { LinkButton } from '@grafana/ui';
 import { COLLECTOR_PROXY } from '../../constants';
 
 /**
@@ -11,4 +13,21 @@ export function downloadUrl(path: string, params: Record<string, string | undefi
     Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
   ).toString();
   return locationUtil.assureBaseUrl(`${COLLECTOR_PROXY}${path}${query ? `?${query}` : ''}`);
+}
+
+/** A button that downloads a collector file: `path` with `params`, through the plugin proxy. */
+export function Download({
+  path,
+  params,
+  children,
+}: {
+  path: string;
+  params: Record<string, string | undefined>;
+  children: ReactNode;
+}) {
+  return (
+    <LinkButton size="sm" variant="secondary" icon="download-alt" href={downloadUrl(path, params)} download>
+      {children}
+    </LinkButton>
+  );
 }
