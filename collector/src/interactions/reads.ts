@@ -35,7 +35,7 @@ const COLUMNS = `id, agent_id, source, toString(started_at) AS started, duration
   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, policy_action, error_type, conversation_id, trace_id, span_id, content`;
 
 /** ClickHouse's `2026-01-02 03:04:05.123456` as RFC 3339. */
-const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
+export const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
 const orNull = (s: string) => (s === '' ? null : s);
 
 function toInteraction(r: Row, versions: Map<string, number>): Interaction {

@@ -1,4 +1,5 @@
 import type { ComplianceReport, Enforcement, Severity } from '@ai-arm/schemas';
+import { iso } from '../../interactions/reads';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { SqlExecutor } from '../../stores/postgres/types';
@@ -20,8 +21,6 @@ interface GroupRow {
 }
 
 const SEVERITY_ORDER: Record<string, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
-/** ClickHouse's `2026-01-02 03:04:05.123` as RFC 3339. */
-const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
 const PAGE = 1000;
 
 /**

@@ -1,5 +1,5 @@
 import type { PolicyViolation, Severity, ViolationMatch } from '@ai-arm/schemas';
-import { encodeCursor } from '../../interactions/reads';
+import { encodeCursor, iso } from '../../interactions/reads';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { SqlExecutor } from '../../stores/postgres/types';
@@ -41,7 +41,6 @@ interface ReviewRow {
 // UUIDs read as their text; no alias may take a column's name, or WHERE would compare the text.
 const COLUMNS = 'id, policy_id, policy_version, policy_name, enforcement, severity, action, agent_id, interaction_id, source, toString(occurred_at) AS occurred, matches';
 
-const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
 
 function toViolation(r: Row, review: ReviewRow | undefined): PolicyViolation {
   return {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Enforcement, Severity, ViolationMatch } from '@ai-arm/schemas';
+import { millisText } from '../../interactions/rows';
 
 /** What a violation is, before it becomes a policy_violations row. */
 export interface ViolationFacts {
@@ -26,13 +27,11 @@ export function violationId(organizationId: string, interactionId: string, polic
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const text3 = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
-
 export function violationRow(v: ViolationFacts, ingestedAtMs: number): Record<string, unknown> & { id: string } {
   const id = v.interactionId === null ? randomUUID() : violationId(v.organizationId, v.interactionId, v.policy.id, v.policy.version);
   return {
     organization_id: v.organizationId,
-    occurred_at: text3(v.occurredAtMs),
+    occurred_at: millisText(v.occurredAtMs),
     id,
     policy_id: v.policy.id,
     policy_version: v.policy.version,
@@ -44,6 +43,6 @@ export function violationRow(v: ViolationFacts, ingestedAtMs: number): Record<st
     interaction_id: v.interactionId ?? '',
     source: v.source,
     matches: JSON.stringify(v.matches),
-    ingested_at: text3(ingestedAtMs),
+    ingested_at: millisText(ingestedAtMs),
   };
 }
