@@ -25,5 +25,6 @@ export * from './api/connections';
 export * from './api/auth';
 export * from './api/collector';
 export * from './api/governance';
+export * from './api/quality';
 export * from './api/costs';
 export * from './api/interactions';

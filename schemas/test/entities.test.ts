@@ -47,8 +47,8 @@ describe('entity JSON Schemas', () => {
     const ids = readdirSync(JSON_SCHEMA_DIR).map((f) => f.replace('.schema.json', ''));
     for (const id of [
       'Organization', 'User', 'ApiKey', 'Connection', 'Agent', 'AgentConfig', 'AgentHealthCheck', 'UsageRecord', 'ModelUsage',
-      'CostRecord', 'CostAlert', 'Budget', 'CostOptimization', 'Context', 'Preference', 'ContextExport', 'QualityMetric',
-      'QualityAlert', 'DriftEvent', 'HallucinationCheck', 'FlaggedClaim', 'AuditLog', 'Policy', 'PolicyVersion', 'PolicyCondition',
+      'CostRecord', 'CostAlert', 'Budget', 'CostOptimization', 'Context', 'Preference', 'ContextExport', 'QualityFigures',
+      'QualityPoint', 'QualityAlert', 'DriftEvent', 'HallucinationCheck', 'FlaggedClaim', 'GroundedClaim', 'Feedback', 'QualitySettings', 'AuditLog', 'Policy', 'PolicyVersion', 'PolicyCondition',
       'PolicyOperator', 'PolicyViolation', 'ViolationMatch', 'ErrorEnvelope',
     ]) expect(ids).toContain(id);
   });

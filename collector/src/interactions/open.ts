@@ -55,10 +55,13 @@ async function spooledRows(o: OpenPipelineOptions, table: 'interactions' | 'poli
   };
 }
 
-/** The tables ARM_INTERACTIONS_TTL_DAYS applies to, by the time column it counts from: violations go with their interactions. */
+/** The tables ARM_INTERACTIONS_TTL_DAYS applies to, by the time column it counts from: violations, feedback, drift events and grounding checks go with their interactions. */
 const TTL_TABLES = [
   ['interactions', 'started_at'],
   ['policy_violations', 'occurred_at'],
+  ['quality_feedback', 'created_at'],
+  ['drift_events', 'detected_at'],
+  ['grounding_checks', 'checked_at'],
 ] as const;
 
 /** ARM_INTERACTIONS_TTL_DAYS on each table, altered only when it says something else (an ALTER rewrites metadata on every replica). */

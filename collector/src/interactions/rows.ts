@@ -1,5 +1,6 @@
 import { attoText, type Atto } from '../costs/money';
 import type { InteractionInput } from './interaction';
+import { answerSignals } from './answer-signals';
 import { maskText, maskValue } from './mask';
 
 /** Where accepted rows go: resolves once they are durable (in ClickHouse, or in the spool until it takes them). */
@@ -104,6 +105,7 @@ export function toRow(item: InteractionInput, f: RowFacts): Record<string, unkno
     trace_id: item.traceId ?? '',
     span_id: item.spanId ?? '',
     content,
+    ...answerSignals(f.organizationId, item, f.capture),
     attributes,
     ingested_at: f.ingestedAt,
   };

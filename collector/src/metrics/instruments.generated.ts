@@ -34,6 +34,12 @@ export type CostKind = 'computed' | 'billed' | 'unpriced' | 'unattributed' | 'un
 export type Severity = 'info' | 'warning' | 'critical';
 /** What the policy did (the API's Enforcement, lowercased) - audit records, warn warns, block blocks. */
 export type Enforcement = 'audit' | 'warn' | 'block';
+/** Kind of quality alert (the API's QualityAlertType, lowercased) - drift, an error rate over its threshold, grounding checks failing. */
+export type QualityAlertType = 'drift' | 'error_rate' | 'grounding';
+/** The figure that drifted (the API's DriftMetric). */
+export type DriftMetric = 'latency' | 'error_rate' | 'refusal_rate' | 'tokens_per_request' | 'output_length' | 'answer_embedding';
+/** Verdict of a grounding check (the API's GroundingVerdict, lowercased). */
+export type GroundingVerdict = 'clean' | 'suspicious' | 'hallucination';
 
 /** Allowed values of every enumerated label, for the sink's runtime guard. */
 export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -53,6 +59,9 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   cost_kind: ['computed', 'billed', 'unpriced', 'unattributed', 'unexplained'],
   severity: ['info', 'warning', 'critical'],
   enforcement: ['audit', 'warn', 'block'],
+  quality_alert_type: ['drift', 'error_rate', 'grounding'],
+  drift_metric: ['latency', 'error_rate', 'refusal_rate', 'tokens_per_request', 'output_length', 'answer_embedding'],
+  grounding_verdict: ['clean', 'suspicious', 'hallucination'],
 };
 
 export interface MetricDefinition {
@@ -273,6 +282,39 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     boundedLabels: [],
     tenantLabel: 'organization_id',
     cardinalityLimit: 100,
+  },
+  {
+    name: 'ai_arm.quality.alerts.open',
+    prometheus: 'ai_arm_quality_alerts_open',
+    instrument: 'gauge',
+    unit: '{alert}',
+    description: 'Quality alerts not yet resolved (open or acknowledged), by type; 0 for each type of an organisation that pushes telemetry. The Quality and drift page lists them by agent.',
+    labels: ['organization_id', 'quality_alert_type'],
+    boundedLabels: [],
+    tenantLabel: 'organization_id',
+    cardinalityLimit: 300,
+  },
+  {
+    name: 'ai_arm.drift.events',
+    prometheus: 'ai_arm_drift_events_total',
+    instrument: 'counter',
+    unit: '{event}',
+    description: 'Drifts the quality monitor found, by agent and metric (each stored once, GET /api/v1/quality/:agentId/drift).',
+    labels: ['organization_id', 'gen_ai_agent_id', 'drift_metric'],
+    boundedLabels: ['gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
+    cardinalityLimit: 2000,
+  },
+  {
+    name: 'ai_arm.grounding.checks',
+    prometheus: 'ai_arm_grounding_checks_total',
+    instrument: 'counter',
+    unit: '{check}',
+    description: 'Grounding checks run (asked for, or on sampled interactions with retrieved context), by agent and verdict.',
+    labels: ['organization_id', 'gen_ai_agent_id', 'grounding_verdict'],
+    boundedLabels: ['gen_ai_agent_id'],
+    tenantLabel: 'organization_id',
+    cardinalityLimit: 2000,
   },
   {
     name: 'ai_arm.collector.polls',
@@ -511,6 +553,23 @@ export type AgentsLabels = {
   agent_status: AgentStatus;
 };
 
+export type QualityAlertsOpenLabels = {
+  organization_id: string;
+  quality_alert_type: QualityAlertType;
+};
+
+export type DriftEventsLabels = {
+  organization_id: string;
+  gen_ai_agent_id: string;
+  drift_metric: DriftMetric;
+};
+
+export type GroundingChecksLabels = {
+  organization_id: string;
+  gen_ai_agent_id: string;
+  grounding_verdict: GroundingVerdict;
+};
+
 export type CollectorPollsLabels = {
   organization_id: string;
   gen_ai_provider_name: GenAiProviderName;
@@ -597,6 +656,12 @@ export class Instruments {
   readonly agentHealth: { set(value: number, labels: AgentHealthLabels): void; clear(only: { organization_id: string }): void };
   /** Agents in the inventory by provider and lifecycle status. (gauge, {agent}; exposed as `ai_arm_agents`) */
   readonly agents: { set(value: number, labels: AgentsLabels): void; clear(only: { organization_id: string }): void };
+  /** Quality alerts not yet resolved (open or acknowledged), by type; 0 for each type of an organisation that pushes telemetry. The Quality and drift page lists them by agent. (gauge, {alert}; exposed as `ai_arm_quality_alerts_open`) */
+  readonly qualityAlertsOpen: { set(value: number, labels: QualityAlertsOpenLabels): void; clear(only: { organization_id: string }): void };
+  /** Drifts the quality monitor found, by agent and metric (each stored once, GET /api/v1/quality/:agentId/drift). (counter, {event}; exposed as `ai_arm_drift_events_total`) */
+  readonly driftEvents: { add(value: number, labels: DriftEventsLabels): void };
+  /** Grounding checks run (asked for, or on sampled interactions with retrieved context), by agent and verdict. (counter, {check}; exposed as `ai_arm_grounding_checks_total`) */
+  readonly groundingChecks: { add(value: number, labels: GroundingChecksLabels): void };
   /** Poll runs of vendor connections, by result. (counter, {poll}; exposed as `ai_arm_collector_polls_total`) */
   readonly collectorPolls: { add(value: number, labels: CollectorPollsLabels): void };
   /** Seconds between now and the end of the newest complete usage bucket collected per provider. (gauge, s; exposed as `ai_arm_collector_poll_lag_seconds`) */
@@ -635,6 +700,9 @@ export class Instruments {
     this.policyEvaluationDuration = { record: (v, l) => sink.record('ai_arm.policy.evaluation.duration', v, l) };
     this.agentHealth = { set: (v, l) => sink.set('ai_arm.agent.health', v, l), clear: (only) => sink.clear('ai_arm.agent.health', only) };
     this.agents = { set: (v, l) => sink.set('ai_arm.agents', v, l), clear: (only) => sink.clear('ai_arm.agents', only) };
+    this.qualityAlertsOpen = { set: (v, l) => sink.set('ai_arm.quality.alerts.open', v, l), clear: (only) => sink.clear('ai_arm.quality.alerts.open', only) };
+    this.driftEvents = { add: (v, l) => sink.add('ai_arm.drift.events', v, l) };
+    this.groundingChecks = { add: (v, l) => sink.add('ai_arm.grounding.checks', v, l) };
     this.collectorPolls = { add: (v, l) => sink.add('ai_arm.collector.polls', v, l) };
     this.collectorPollLag = { set: (v, l) => sink.set('ai_arm.collector.poll.lag', v, l), clear: (only) => sink.clear('ai_arm.collector.poll.lag', only) };
     this.collectorVendorApiRequests = { add: (v, l) => sink.add('ai_arm.collector.vendor_api.requests', v, l) };

@@ -9,6 +9,9 @@ export const TENANT_TABLES: Readonly<Record<string, string>> = {
   otel_logs: 'OrganizationId',
   interactions: 'organization_id',
   policy_violations: 'organization_id',
+  quality_feedback: 'organization_id',
+  drift_events: 'organization_id',
+  grounding_checks: 'organization_id',
 };
 
 const NAMED = new RegExp(`\\{db:Identifier\\}\\.(${Object.keys(TENANT_TABLES).join('|')})\\b`, 'g');

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { contentText } from './govern';
+import type { InteractionInput } from './interaction';
+
+/**
+ * What quality reads of an answer, taken at ingest while the content is in hand, whether or not
+ * the organisation keeps the content: a refusal flag, the answer's length and a 64-bit simhash
+ * (answers to the same prompt compared for consistency; it cannot give the text back). The
+ * prompt's key is a hash of the prompt, so it is kept only with content capture on, when the
+ * prompt itself is stored anyway.
+ */
+export interface AnswerSignals {
+  refusal: 0 | 1;
+  output_chars: number;
+  has_answer: 0 | 1;
+  prompt_key: string;
+  /** UInt64 as decimal text (JSONEachRow reads it exactly). */
+  answer_simhash: string;
+}
+
+/**
+ * Openings of an answer that declines the task, in the phrasings models use. Only the start of the
+ * answer is read: a refusal says so first, and a long answer quoting "I can't" is not one.
+ */
+const REFUSAL = new RegExp(
+  String.raw`^\W*(?:(?:i'?m|i am)\s+(?:so\s+|very\s+|really\s+)?sorry,?\s+(?:but\s+)?(?:i|that)\b[^.!?\n]{0,40}?\b(?:can(?:no|')t|cannot|won'?t|unable|not able)|` +
+    String.raw`i\s+(?:can(?:no|’|')t|cannot|won(?:’|')?t|will not|am not able to|'?m not able to|am unable to|'?m unable to)\s+(?:help|assist|provide|do|comply|answer|fulfil|fulfill|support|share|create|generate|write|complete)|` +
+    String.raw`(?:unfortunately,?\s+)?i\s+(?:must|have to)\s+(?:decline|refuse)|` +
+    String.raw`as an ai(?:\s+language model)?,?\s+i\s+(?:can(?:no|')t|cannot|do not|don'?t|am not able)|` +
+    String.raw`i(?:'m| am) not (?:able|allowed|permitted) to (?:help|assist|provide|share|answer))`,
+  'i',
+);
+const HEAD = 300;
+
+export const isRefusal = (answer: string): boolean => REFUSAL.test(answer.slice(0, HEAD).replace(/[’‘]/g, "'"));
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK64 = (1n << 64n) - 1n;
+
+function fnv1a64(text: string): bigint {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * FNV_PRIME) & MASK64;
+  }
+  return h;
+}
+
+/** Charikar's simhash over word pairs: near answers differ in few of the 64 bits. */
+export function simhash(text: string): bigint {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return 0n;
+  const weights = new Int32Array(64);
+  const features = words.length === 1 ? words : words.slice(1).map((w, i) => `${words[i]} ${w}`);
+  for (const f of features) {
+    const h = fnv1a64(f);
+    for (let bit = 0; bit < 64; bit++) weights[bit]! += (h >> BigInt(bit)) & 1n ? 1 : -1;
+  }
+  let out = 0n;
+  for (let bit = 0; bit < 64; bit++) if (weights[bit]! > 0) out |= 1n << BigInt(bit);
+  return out;
+}
+
+/** A prompt's key within its organisation: the same words, whatever the case and spacing, give the same key. */
+export const promptKey = (organizationId: string, prompt: string): string =>
+  createHash('sha256').update(organizationId).update('\0').update(prompt.toLowerCase().replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 32);
+
+const NONE: AnswerSignals = { refusal: 0, output_chars: 0, has_answer: 0, prompt_key: '', answer_simhash: '0' };
+
+export function answerSignals(organizationId: string, item: InteractionInput, capture: boolean): AnswerSignals {
+  const output = item.content?.output;
+  if (output === undefined) return NONE;
+  const answer = contentText(output);
+  if (answer.length === 0) return NONE;
+  const prompt = capture && item.content?.input !== undefined ? contentText(item.content.input) : '';
+  return {
+    refusal: isRefusal(answer) ? 1 : 0,
+    output_chars: answer.length,
+    has_answer: 1,
+    prompt_key: prompt ? promptKey(organizationId, prompt) : '',
+    answer_simhash: simhash(answer).toString(),
+  };
+}
