@@ -38,6 +38,10 @@ import { metricsRoutes } from './routes/metrics';
 import { ingestRoutes } from './routes/ingest';
 import { otlpRoutes } from './routes/otlp';
 import { interactionRoutes } from './routes/interactions';
+import { driftRoutes } from './routes/quality/drift';
+import { groundingRoutes } from './routes/quality/grounding';
+import { qualityMetricsRoutes } from './routes/quality/metrics';
+import { GroundingService } from './quality/grounding/service';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
 import { Instruments } from './metrics/instruments.generated';
@@ -127,6 +131,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(policyRoutes, { controlPlane, changed: (org) => ingest.governor.invalidate(org), recordViolations: (org, agent, evaluation, subject) => ingest.recordViolations(org, agent, evaluation, subject) });
   await app.register(violationRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
   await app.register(interactionRoutes, { controlPlane, telemetry: deps.stores.telemetry, now });
+  const metrics = deps.metrics ?? new Instruments(deps.sink);
+  const telemetry = deps.stores.telemetry;
+  const grounding = new GroundingService({ controlPlane, telemetry, metrics, log: deps.logger.child({ component: 'grounding' }), vault });
+  app.addHook('onClose', () => grounding.close());
+  ingest.assess = (org, items, capture) => {
+    for (const { item, agentId } of items) grounding.sample(org, agentId, item, capture);
+  };
+  await app.register(qualityMetricsRoutes, { controlPlane, telemetry, now });
+  await app.register(driftRoutes, { controlPlane, telemetry, now, check: async () => [] });
+  await app.register(groundingRoutes, { grounding });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }

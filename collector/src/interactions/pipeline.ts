@@ -73,6 +73,11 @@ export class InteractionPipeline implements InteractionSink {
   readonly orgs: OrgContexts;
   readonly governor: Governor;
   private readonly judge: InteractionJudge;
+  /**
+   * Called with each organisation's interactions once they are durable and counted, first
+   * deliveries only: the quality step (grounding checks on a sample). Must not throw or block.
+   */
+  assess: ((organizationId: string, items: readonly { item: InteractionInput; agentId: string }[], capture: boolean) => void) | null = null;
   private readonly recent = new RecentIds();
   private readonly now: () => number;
 
@@ -141,11 +146,14 @@ export class InteractionPipeline implements InteractionSink {
     await Promise.all([rows.length > 0 ? this.deps.rows.append(rows) : undefined, violationRows.length > 0 ? this.deps.violations!.append(violationRows) : undefined]);
     // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
     const ids = this.recent.of(org);
+    const fresh: { item: InteractionInput; agentId: string }[] = [];
     for (const a of accepted) {
       if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
       recordInteraction(this.deps.metrics, org, a.agentId, a.item, a.price);
       if (a.verdict) this.governor.count(a.verdict.violations);
+      if (this.assess) fresh.push(a);
     }
+    if (this.assess && fresh.length > 0) this.assess(org, fresh, ctx.contentCapture);
     return { accepted: accepted.length, rejected };
   }
 
