@@ -42,6 +42,9 @@ import { driftRoutes } from './routes/quality/drift';
 import { groundingRoutes } from './routes/quality/grounding';
 import { qualityMetricsRoutes } from './routes/quality/metrics';
 import { GroundingService } from './quality/grounding/service';
+import { QualityMonitor } from './quality/monitor';
+import { qualityAlertRoutes } from './routes/quality/alerts';
+import { qualitySettingsRoutes } from './routes/quality/settings';
 import { openPipeline } from './interactions/open';
 import type { InteractionPipeline } from './interactions/pipeline';
 import { Instruments } from './metrics/instruments.generated';
@@ -74,6 +77,8 @@ export interface AppDeps {
   ingestLimiter?: RateLimiter;
   /** The instruments over `sink`; built on it when absent. */
   metrics?: Instruments;
+  /** The quality monitor server.ts runs on a timer; built here (not started) when absent. */
+  quality?: QualityMonitor;
 }
 
 export type { App };
@@ -139,8 +144,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     for (const { item, agentId } of items) grounding.sample(org, agentId, item, capture);
   };
   await app.register(qualityMetricsRoutes, { controlPlane, telemetry, now });
-  await app.register(driftRoutes, { controlPlane, telemetry, now, check: async () => [] });
+  const quality = deps.quality ?? new QualityMonitor({ controlPlane, telemetry, metrics, log: deps.logger.child({ component: 'quality' }) });
+  await app.register(driftRoutes, { controlPlane, telemetry, now, check: (org, agent) => quality.checkDrift(org, agent) });
   await app.register(groundingRoutes, { grounding });
+  await app.register(qualityAlertRoutes, { monitor: quality });
+  await app.register(qualitySettingsRoutes, { settings: quality.settings });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }

@@ -28,6 +28,7 @@ import { openStores, type Stores } from './stores';
 import { startDemoAgents, type DemoAgents } from './cli/demo-agents';
 import { seedDemoPolicies } from './governance/demo-seed';
 import { openPipeline } from './interactions/open';
+import { QualityMonitor } from './quality/monitor';
 import type { InteractionPipeline } from './interactions/pipeline';
 import { credentialAuthenticator } from './auth/authenticate';
 import { RateLimiter } from './auth/rate-limit';
@@ -63,6 +64,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   let logs: ReturnType<typeof openActivityLog> | undefined;
   let createdKey: string | null = null;
   let ingest: InteractionPipeline | undefined;
+  let quality: QualityMonitor | undefined;
   let grpcReceiver: GrpcReceiver | null = null;
   try {
     stores = await openStores(config, metrics, logger);
@@ -109,7 +111,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // One pipeline for every receiver (ingest API, OTLP/HTTP, OTLP/gRPC).
     ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
     const ingestLimiter = new RateLimiter(config.api.ingestRateLimitPerMinute);
-    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }), ...(now ? { now: () => now() * 1000 } : {}) });
+    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
     grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, ingestLimiter, logger) : null;
   } catch (err) {
@@ -137,10 +140,11 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   // Straight to stdout, not through the logger: a secret must not end up in log pipelines' structured fields.
   if (createdKey) process.stdout.write(`${bootstrapBanner(createdKey, url)}\n`);
   poller.start();
+  await quality!.start(config.qualityIntervalMs);
   const demoAgents = simulator && config.demoRequestsPerSecond > 0 ? startDemoAgents({ requestsPerSecond: config.demoRequestsPerSecond, controlPlane: stores.controlPlane, dataDir: config.dataDir, url, simulator, poller, log: logger.child({ component: 'demo-agents' }) }) : null;
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
-  const running = { app, stores, poller, simulator, demoAgents, logs: logs!, ingest: ingest! };
+  const running = { app, stores, poller, simulator, demoAgents, logs: logs!, ingest: ingest!, quality: quality! };
   let closing: Promise<void> | undefined;
   return {
     ...running,
@@ -155,6 +159,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
           // Both receivers stop taking requests and finish those in flight before the pipeline closes.
           await grpcReceiver?.close();
           await running.app.close();
+          await running.quality.stop();
           // Before the stores close: its last version sightings are written, its rows handed over.
           await running.ingest.close();
           await running.poller.stop();

@@ -23,6 +23,7 @@ export const ENV_VARS = {
   ARM_INGEST_MAX_BODY_BYTES: { default: '8388608', doc: 'Largest telemetry request (OTLP body after decompression, or an ingest API batch) in bytes; over it, 413' },
   ARM_INGEST_SPOOL_MAX_MB: { default: '512', doc: 'Disk (under ARM_DATA_DIR/spool) that accepted interactions may fill while ClickHouse refuses writes; when full, the receivers answer 503 with retry-after' },
   ARM_INTERACTIONS_TTL_DAYS: { default: '90', doc: 'Days pushed interactions are kept in ClickHouse (applied at start)' },
+  ARM_QUALITY_INTERVAL_MINUTES: { default: '15', doc: 'Minutes between quality monitor runs (drift, error-rate and grounding-failure alerts on every agent with recent interactions); 0 turns the monitor off (drift is still checked on demand)' },
   ARM_SHUTDOWN_TIMEOUT_MS: { default: '10000', doc: 'Grace period to finish requests and flush writes on SIGTERM' },
   OTEL_EXPORTER_OTLP_ENDPOINT: { default: '', doc: 'OTLP/HTTP endpoint (e.g. `http://alloy:4318`): the collector also sends its log records to `<endpoint>/v1/logs` and pushes its metrics to `<endpoint>/v1/metrics`' },
   OTEL_METRIC_EXPORT_INTERVAL: { default: '60000', doc: 'Milliseconds between OTLP metric pushes (when OTEL_EXPORTER_OTLP_ENDPOINT is set)' },
@@ -93,6 +94,8 @@ export interface Config {
   audit: { hmacKey: Buffer | null; headExportDir: string | null; headExportIntervalMs: number };
   /** The push path: OTLP receivers and the ingest API. */
   ingest: { grpcPort: number; maxBodyBytes: number; spoolMaxBytes: number; ttlDays: number };
+  /** The quality monitor's period in ms (0: off). */
+  qualityIntervalMs: number;
   /** No vendor credentials: the collector serves demo data from the vendor simulator. */
   demoMode: boolean;
   /** Demo mode: requests a second the simulated agents push (0: none). */
@@ -251,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       spoolMaxBytes: int('ARM_INGEST_SPOOL_MAX_MB', 1, 1024 * 1024) * 1024 * 1024,
       ttlDays: int('ARM_INTERACTIONS_TTL_DAYS', 1, 3650),
     },
+    qualityIntervalMs: int('ARM_QUALITY_INTERVAL_MINUTES', 0, 1440) * 60_000,
     demoMode: false,
     demoRequestsPerSecond: Number(raw('ARM_DEMO_REQUESTS_PER_SECOND')),
   };
