@@ -20,14 +20,22 @@ export interface AnswerSignals {
 
 /**
  * Openings of an answer that declines the task, in the phrasings models use. Only the start of the
- * answer is read: a refusal says so first, and a long answer quoting "I can't" is not one.
+ * answer is read: a refusal says so first, and a long answer quoting "I can't" is not one. An
+ * apology may come first ("I'm sorry, but", "Unfortunately,", "I'm afraid"); then "I" with a
+ * negative ("can't", "won't", "am unable to", "am not going to") and a verb of the task ("help",
+ * "provide", ...), so "I can't wait to help" and "I cannot stress enough" are not refusals; or
+ * "I must decline"; or, after an apology, "that's not something I can ...".
  */
+const APOLOGY = String.raw`(?:(?:i'?m|i am)\s+(?:so\s+|very\s+|really\s+|truly\s+)?(?:sorry|afraid)|sorry|i apologi[sz]e|my apologies|apologies|unfortunately)`;
+const CANNOT = String.raw`(?:can(?:no|')?t|can\s+not|cannot|won'?t|will not|must not|(?:am|'m)\s+(?:not\s+(?:able|allowed|permitted|going)|unable)\s+to)`;
+const ADVERB = String.raw`(?:(?:really|actually|currently|directly|personally|legally|ethically|safely|in good conscience)\s+)?`;
+const TASK = String.raw`(?:help|assist|provide|do|comply|answer|fulfil|fulfill|support|share|create|generate|write|complete|engage|give|offer|process|continue|participate|make|produce)\b`;
 const REFUSAL = new RegExp(
-  String.raw`^\W*(?:(?:i'?m|i am)\s+(?:so\s+|very\s+|really\s+)?sorry,?\s+(?:but\s+)?(?:i|that)\b[^.!?\n]{0,40}?\b(?:can(?:no|')t|cannot|won'?t|unable|not able)|` +
-    String.raw`i\s+(?:can(?:no|’|')t|cannot|won(?:’|')?t|will not|am not able to|'?m not able to|am unable to|'?m unable to)\s+(?:help|assist|provide|do|comply|answer|fulfil|fulfill|support|share|create|generate|write|complete)|` +
-    String.raw`(?:unfortunately,?\s+)?i\s+(?:must|have to)\s+(?:decline|refuse)|` +
-    String.raw`as an ai(?:\s+language model)?,?\s+i\s+(?:can(?:no|')t|cannot|do not|don'?t|am not able)|` +
-    String.raw`i(?:'m| am) not (?:able|allowed|permitted) to (?:help|assist|provide|share|answer))`,
+  String.raw`^\W*(?:${APOLOGY}[\s,.!]*(?:but[\s,]*)?)?(?:` +
+    String.raw`i\s*${CANNOT}\s+${ADVERB}${TASK}|` +
+    String.raw`i\s+(?:must|have to|need to)\s+(?:respectfully\s+|politely\s+)?(?:decline|refuse)|` +
+    String.raw`as an ai(?:\s+(?:language\s+)?model)?,?\s+i\s*(?:${CANNOT}|do not|don'?t|am not able))|` +
+    String.raw`^\W*${APOLOGY}[\s,.!]*(?:but[\s,]*)?(?:i|that|this)\b[^.!?\n]{0,40}?\b(?:${CANNOT}|unable|not able|not something i)`,
   'i',
 );
 const HEAD = 300;
