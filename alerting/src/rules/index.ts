@@ -3,6 +3,7 @@ import { agentSloRules, DEFAULT_AGENT_OBJECTIVES, type AgentObjectives } from '.
 import { agentDown } from './agents';
 import { collectorNotPolling, usageStale, vendorApiFailing } from './collector';
 import { policyBlocked } from './governance';
+import { groundingFailures, qualityDrift, qualityErrorRate } from './quality';
 import { budgetBurnFast, budgetBurnSlow, costAlertFiring, costSpike, unpricedSpend } from './costs';
 import { vendorErrorRatio, vendorLatency } from './vendors';
 
@@ -17,6 +18,7 @@ export function groups(objectives: AgentObjectives = DEFAULT_AGENT_OBJECTIVES): 
     { name: 'ai-arm-costs', interval: '15m', rules: [costSpike, budgetBurnFast, budgetBurnSlow, unpricedSpend, costAlertFiring] },
     { name: 'ai-arm-collector', interval: '1m', rules: [collectorNotPolling, usageStale] },
     { name: 'ai-arm-governance', interval: '1m', rules: [policyBlocked] },
+    { name: 'ai-arm-quality', interval: '1m', rules: [qualityDrift, qualityErrorRate, groundingFailures] },
   ];
 }
 
