@@ -1,0 +1,54 @@
+import React, { useState } from 'react';
+import { PluginPage } from '@grafana/runtime';
+import { Stack, Tab, TabContent, TabsBar } from '@grafana/ui';
+import { AgentQuality } from './AgentQuality';
+import { Alerts } from './Alerts';
+import { QualityReport } from './QualityReport';
+import { Settings } from './Settings';
+import { TABS, useQualityView } from './view';
+import { windowRange, type Range } from './window';
+
+/**
+ * Quality and drift: how each agent's answers hold up (latency, errors, refusals, length, feedback)
+ * by version, the drift the collector found, grounding checks with the flagged claims in the
+ * response, feedback, quality alerts and the monitor's settings. Viewers read; Editors add
+ * feedback, check responses and drift, and acknowledge or resolve alerts; Admins change settings.
+ */
+function QualityPage() {
+  const [view, setView] = useQualityView();
+  const [range, setRange] = useState<Range>(() => windowRange('7d'));
+  return (
+    <PluginPage>
+      <Stack direction="column" gap={2}>
+        <TabsBar>
+          {TABS.map((t) => (
+            <Tab
+              key={t.value}
+              label={t.label}
+              active={view.tab === t.value}
+              onChangeTab={() => setView({ tab: t.value })}
+            />
+          ))}
+        </TabsBar>
+        <TabContent>
+          {view.tab === 'agents' &&
+            (view.agent ? (
+              <AgentQuality
+                key={view.agent}
+                view={{ ...view, agent: view.agent }}
+                onView={(next) => setView({ ...view, event: undefined, check: undefined, ...next })}
+                range={range}
+                onRange={setRange}
+              />
+            ) : (
+              <QualityReport range={range} onRange={setRange} onOpen={(agent) => setView({ agent })} />
+            ))}
+          {view.tab === 'alerts' && <Alerts onOpenAgent={(agent) => setView({ agent })} />}
+          {view.tab === 'settings' && <Settings />}
+        </TabContent>
+      </Stack>
+    </PluginPage>
+  );
+}
+
+export default QualityPage;
