@@ -42,32 +42,52 @@ const HEAD = 300;
 
 export const isRefusal = (answer: string): boolean => REFUSAL.test(answer.slice(0, HEAD).replace(/[’‘]/g, "'"));
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK64 = (1n << 64n) - 1n;
+/** The most of an answer the simhash reads: enough to tell answers apart, bounded per span on the push path. */
+const SIMHASH_CHARS = 8192;
 
-function fnv1a64(text: string): bigint {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) {
-    h ^= BigInt(text.charCodeAt(i));
-    h = (h * FNV_PRIME) & MASK64;
-  }
+/** A word's 32-bit FNV-1a hash from an offset (two offsets give two independent halves of the 64 bits). */
+function fnv1a32(word: string, offset: number): number {
+  let h = offset;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
   return h;
 }
 
-/** Charikar's simhash over word pairs: near answers differ in few of the 64 bits. */
+/** Mixes two words' hashes into their pair's (murmur3's finaliser): no string per pair. */
+function pair(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Charikar's simhash over word pairs: near answers differ in few of the 64 bits. Number arithmetic only, about 100 µs for 300 words. */
 export function simhash(text: string): bigint {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = text.slice(0, SIMHASH_CHARS).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return 0n;
   const weights = new Int32Array(64);
-  const features = words.length === 1 ? words : words.slice(1).map((w, i) => `${words[i]} ${w}`);
-  for (const f of features) {
-    const h = fnv1a64(f);
-    for (let bit = 0; bit < 64; bit++) weights[bit]! += (h >> BigInt(bit)) & 1n ? 1 : -1;
+  const vote = (lo: number, hi: number) => {
+    for (let bit = 0; bit < 32; bit++) {
+      weights[bit]! += ((lo >>> bit) & 1) * 2 - 1;
+      weights[bit + 32]! += ((hi >>> bit) & 1) * 2 - 1;
+    }
+  };
+  let lo0 = fnv1a32(words[0]!, 0x811c9dc5);
+  let hi0 = fnv1a32(words[0]!, 0x050c5d1f);
+  if (words.length === 1) vote(lo0 >>> 0, hi0 >>> 0);
+  for (let i = 1; i < words.length; i++) {
+    const lo1 = fnv1a32(words[i]!, 0x811c9dc5);
+    const hi1 = fnv1a32(words[i]!, 0x050c5d1f);
+    vote(pair(lo0, lo1), pair(hi0, hi1));
+    lo0 = lo1;
+    hi0 = hi1;
   }
-  let out = 0n;
-  for (let bit = 0; bit < 64; bit++) if (weights[bit]! > 0) out |= 1n << BigInt(bit);
-  return out;
+  let lo = 0;
+  let hi = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if (weights[bit]! > 0) lo |= 1 << bit;
+    if (weights[bit + 32]! > 0) hi |= 1 << bit;
+  }
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
 /** A prompt's key within its organisation: the same words, whatever the case and spacing, give the same key. */
