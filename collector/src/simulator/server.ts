@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { anthropicInventoryRoutes } from './anthropic/inventory';
+import { anthropicMessageRoutes } from './anthropic/messages';
 import { anthropicReportRoutes } from './anthropic/reports';
 import { vendorError } from './http/errors';
 import { gate } from './http/gate';
 import { ParamError, parseRfc3339, stringParam } from './http/params';
+import { openaiChatRoutes } from './openai/chat';
 import { openaiInventoryRoutes } from './openai/inventory';
 import { openaiUsageRoutes } from './openai/usage';
 import { createState, isDeleted, type SimState, type SimulatorOptions } from './state';
@@ -44,6 +46,8 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
   openaiUsageRoutes(app, state);
   anthropicInventoryRoutes(app, state);
   anthropicReportRoutes(app, state);
+  openaiChatRoutes(app, state);
+  anthropicMessageRoutes(app);
 
   app.get('/truth', async (request) => {
     const q = request.query as Record<string, unknown>;

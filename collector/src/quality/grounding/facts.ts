@@ -231,16 +231,14 @@ export function datesAgree(a: DateFact, b: DateFact): boolean {
 /** Whether two dates say something about the same part (both name a year, or both a month): then disagreeing is a contradiction. */
 export const datesComparable = (a: DateFact, b: DateFact): boolean => (a.year !== null && b.year !== null) || (a.month !== null && b.month !== null);
 
-/** Equal values, allowing for rounding: "3.2 million" meets 3,180,000; "about 40%" meets 41%? No: 2% relative at most. */
+/** Equal values, allowing for the rounding of the coarser one ("3.2 million" meets 3,184,000), and never more than 2% apart. */
 export function numbersAgree(a: NumberFact, b: NumberFact): boolean {
   if (a.value === b.value) return true;
   const big = Math.max(Math.abs(a.value), Math.abs(b.value));
   if (big === 0) return true;
   // The coarser figure rounds the finer one: 3.2 million against 3,184,000.
-  const coarse = [a, b].sort((x, y) => decimals(x) - decimals(y))[0]!;
-  const fine = coarse === a ? b : a;
-  const step = stepOf(coarse);
-  return Math.abs(fine.value - coarse.value) <= step / 2 + 1e-9 && Math.abs(a.value - b.value) / big <= 0.02;
+  const step = Math.max(stepOf(a), stepOf(b));
+  return Math.abs(a.value - b.value) <= step / 2 + 1e-9 && Math.abs(a.value - b.value) / big <= 0.02;
 }
 
 const decimals = (n: NumberFact) => /\.(\d+)/.exec(n.text.replace(/,/g, ''))?.[1]?.length ?? 0;
