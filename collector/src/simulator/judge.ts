@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
  *
  * Written apart from the collector's checker on purpose (the simulator shares no code with it).
  */
-const MARKER = 'AI-ARM GROUNDING CHECK v1';
+export const MARKER = 'AI-ARM GROUNDING CHECK v1';
 
 interface Claim {
   id: number;

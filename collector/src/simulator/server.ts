@@ -42,12 +42,13 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     vendorError(reply, request.url.startsWith('/anthropic/') ? 'anthropic' : 'openai', 404, `Unknown request URL: ${request.method} ${request.url.split('?')[0]}`),
   );
+  // Before the inventory's /anthropic/v1/messages (the health probe): grounding requests are answered by its hook.
+  anthropicMessageRoutes(app);
   openaiInventoryRoutes(app, state);
   openaiUsageRoutes(app, state);
   anthropicInventoryRoutes(app, state);
   anthropicReportRoutes(app, state);
   openaiChatRoutes(app, state);
-  anthropicMessageRoutes(app);
 
   app.get('/truth', async (request) => {
     const q = request.query as Record<string, unknown>;

@@ -114,6 +114,7 @@ export function parseJudgement(text: string, claims: readonly ClaimSpan[], sourc
 
 /** Asks the evaluator model; resolves with its reply's text. Vendor errors and timeouts become JudgeErrors. */
 export async function askJudge(target: JudgeTarget, prompt: { system: string; user: string }, timeoutMs = JUDGE_TIMEOUT_MS): Promise<string> {
+  const started = Date.now();
   try {
     if (target.vendor === 'OPENAI') {
       const client = new OpenAI({ apiKey: target.apiKey, baseURL: target.baseUrl, maxRetries: 1, timeout: timeoutMs });
@@ -135,7 +136,9 @@ export async function askJudge(target: JudgeTarget, prompt: { system: string; us
     // The SDKs' messages name the status and the vendor's words; the key is taken out in case a proxy echoes it.
     const e = err as Error & { status?: number };
     const message = e.message.split(target.apiKey).join('[key]').slice(0, 200);
-    throw new JudgeError(e.name === 'APIConnectionTimeoutError' ? `the evaluator did not answer within ${timeoutMs} ms` : `the evaluator failed: ${e.status ? `${e.status} ` : ''}${message}`);
+    // A timed-out call surfaces as a timeout or, where the runtime's abort differs, a connection error: the clock tells them apart.
+    const timedOut = err instanceof OpenAI.APIConnectionTimeoutError || err instanceof Anthropic.APIConnectionTimeoutError || (err instanceof Error && e.status === undefined && Date.now() - started >= timeoutMs);
+    throw new JudgeError(timedOut ? `the evaluator did not answer within ${timeoutMs} ms` : `the evaluator failed: ${e.status ? `${e.status} ` : ''}${message}`);
   }
 }
 
