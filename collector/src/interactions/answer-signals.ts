@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentText } from './govern';
+import { contentText } from './content-text';
 import type { InteractionInput } from './interaction';
 
 /**

@@ -84,7 +84,10 @@ export function spanAttributes(req: AgentRequest): Attributes {
     // Structured values recorded as JSON strings, as the conventions allow on spans.
     'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: req.systemInstructions }]),
     'gen_ai.tool.definitions': JSON.stringify(req.toolNames.map((name) => ({ type: 'function', name }))),
-    'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: req.userMessage }] }]),
+    'gen_ai.input.messages': JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: req.userMessage }] },
+      ...(req.retrieved ? [{ role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_lookup', response: req.retrieved }] }] : []),
+    ]),
     'server.address': SERVER[agent.provider] ?? agent.provider,
     'server.port': 443,
   };
@@ -96,6 +99,7 @@ export function spanAttributes(req: AgentRequest): Attributes {
   a['gen_ai.response.model'] = req.responseModel!;
   a['gen_ai.response.id'] = req.responseId!;
   a['gen_ai.response.finish_reasons'] = [req.finishReason!];
+  if (req.answer) a['gen_ai.output.messages'] = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: req.answer }], finish_reason: req.finishReason }]);
   a['gen_ai.usage.input_tokens'] = req.tokens.input;
   a['gen_ai.usage.output_tokens'] = req.tokens.output;
   if (req.tokens.cacheRead > 0) a['gen_ai.usage.cache_read.input_tokens'] = req.tokens.cacheRead;

@@ -1,4 +1,5 @@
 import type { SimVendor } from './catalog';
+import { demoExchange } from './demo-answers';
 import { hash32, unit } from './random';
 import type { SimAgent, World } from './world';
 
@@ -122,6 +123,10 @@ export interface AgentRequest {
   toolNames: string[];
   /** What the user asked, as the application's instrumentation records it (gen_ai.input.messages). */
   userMessage: string;
+  /** A tool's or retriever's result the answer rests on (an input message with role "tool"). */
+  retrieved?: string;
+  /** The answer (gen_ai.output.messages); absent when the request failed. */
+  answer?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -262,7 +267,8 @@ export class AgentTraffic {
     const { systemInstructions, toolNames } = revisionOf(agent, revision);
     const stream = rng() < agent.streamShare;
     const conversationId = this.conversation(agent);
-    const userMessage = userMessageOf(agent, conversationId, this.conversations.get(agent)?.turnsLeft ?? 0);
+    const turn = this.conversations.get(agent)?.turnsLeft ?? 0;
+    const userMessage = userMessageOf(agent, conversationId, turn);
     const base = { agent, stream, conversationId, revision, systemInstructions, toolNames, userMessage, maxTokens: 4096, temperature: agent.provider === 'anthropic' ? 1 : 0.7 };
     const failure = this.failure(agent);
     if (failure) {
@@ -289,6 +295,7 @@ export class AgentTraffic {
       finishReason: agent.provider === 'openai' ? (rng() < 0.15 ? 'tool_calls' : 'stop') : rng() < 0.15 ? 'tool_use' : 'end_turn',
       tokens: { input, output, cacheRead, cacheWrite },
       status: 'ok',
+      ...demoExchange(agent.name, conversationId, turn, questionOf(agent, conversationId, turn)),
     };
   }
 
@@ -313,8 +320,14 @@ const WITH_CARD = 'My card 4111 1111 1111 1111 was charged twice, please refund 
 
 /** Chosen by hash rather than the Rng, so adding content left every other draw of the traffic as it was. */
 function userMessageOf(agent: DemoAgent, conversationId: string, turn: number): string {
+  const q = questionOf(agent, conversationId, turn);
+  return q < 0 ? WITH_CARD : QUESTIONS[q]!;
+}
+
+/** Which of QUESTIONS the turn asks, or -1 for the card message. */
+function questionOf(agent: DemoAgent, conversationId: string, turn: number): number {
   const h = hash32(agent.name, conversationId, turn);
-  return h % 40 === 0 ? WITH_CARD : QUESTIONS[h % QUESTIONS.length]!;
+  return h % 40 === 0 ? -1 : h % QUESTIONS.length;
 }
 
 /** A seeded Rng for tests and reproducible runs (mulberry32). */

@@ -1,7 +1,7 @@
 import type { QualitySettings } from '@ai-arm/schemas';
 import { cachedEmbedder } from '../../embeddings/cache';
 import type { Embedder } from '../../embeddings/embedder';
-import { contentText } from '../../interactions/govern';
+import { contentText } from '../../interactions/content-text';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { Windows } from './windows';
