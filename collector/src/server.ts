@@ -27,6 +27,7 @@ import { startSimulator, type Simulator } from './simulator/server';
 import { openStores, type Stores } from './stores';
 import { startDemoAgents, type DemoAgents } from './cli/demo-agents';
 import { seedDemoPolicies } from './governance/demo-seed';
+import { seedDemoContentCapture } from './quality/demo-seed';
 import { openPipeline } from './interactions/open';
 import { QualityMonitor } from './quality/monitor';
 import type { InteractionPipeline } from './interactions/pipeline';
@@ -43,6 +44,8 @@ export interface RunningCollector {
   simulator: Simulator | null;
   /** Demo mode: the simulator's agents pushing their requests as OTLP spans. */
   demoAgents: DemoAgents | null;
+  /** The quality monitor (drift, error-rate and grounding alerts), on its ARM_QUALITY_INTERVAL_MINUTES timer. */
+  quality: QualityMonitor;
   url: string;
   /** Stops taking requests, finishes those in flight, flushes writes, closes the stores. */
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     let endpoints = endpointsFromConfig(config);
     if (config.demoMode) {
       await seedDemoPolicies(stores.controlPlane, organizationId);
+      await seedDemoContentCapture(stores.controlPlane, organizationId);
       simulator = await startSimulator({ demo: true });
       endpoints = simulatorEndpoints(simulator.url, simulator.state.opts.keys);
     }
@@ -142,6 +146,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
   poller.start();
   await quality!.start(config.qualityIntervalMs);
   const demoAgents = simulator && config.demoRequestsPerSecond > 0 ? startDemoAgents({ requestsPerSecond: config.demoRequestsPerSecond, controlPlane: stores.controlPlane, dataDir: config.dataDir, url, simulator, poller, log: logger.child({ component: 'demo-agents' }) }) : null;
+  // The demo's past week is in: the monitor's first run finds the demo's drift at once.
+  void demoAgents?.history.then((n) => (n > 0 ? quality!.runOnce() : undefined)).catch((err: Error) => logger.warn({ err: err.message }, 'quality monitor: the run after the demo history failed'));
   logger.info({ url, postgres: stores.migrations.postgres.current, clickhouse: stores.migrations.clickhouse.current }, `AI-ARM collector ready at ${url} (health ${url}/api/health, metrics ${url}/metrics)`);
 
   const running = { app, stores, poller, simulator, demoAgents, logs: logs!, ingest: ingest!, quality: quality! };

@@ -7,6 +7,7 @@ import { ApiKeyStore } from '../auth/store';
 import { tokenHash } from '../auth/tokens';
 import type { Poller } from '../poller/poller';
 import { startAgentPush, type AgentPush } from '../simulator/agent-push';
+import { demoHistory } from './demo-history';
 import type { Simulator } from '../simulator/server';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asTenant } from '../stores/tenant-scope';
@@ -66,6 +67,8 @@ export interface DemoAgentsOptions {
 export interface DemoAgents {
   /** Resolves once the agents push (after the first inventory), or null when they will not. */
   readonly started: Promise<AgentPush | null>;
+  /** Resolves once the demo's past week was pushed (demo-history.ts), with how many requests (0: none). */
+  readonly history: Promise<number>;
   /** Stops the agents and flushes their last spans: call it while the collector still takes them. */
   stop(): Promise<void>;
 }
@@ -95,8 +98,13 @@ export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
     o.log.error({ err }, 'demo agents could not start: no pushed requests in this demo');
     return null;
   });
+  const history = started.then((push) => (push ? demoHistory(push, o.dataDir, Date.now(), o.log) : 0)).catch((err: unknown) => {
+    o.log.warn({ err }, 'demo agents: the past week was not pushed; quality drift has no baseline in this demo');
+    return 0;
+  });
   return {
     started,
+    history,
     async stop() {
       stopped = true;
       const push = await started;

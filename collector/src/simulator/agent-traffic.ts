@@ -97,6 +97,8 @@ export interface DemoAgent {
   revisionPhaseMs: number;
   /** Relative share of the traffic. */
   weight: number;
+  /** A latency regression: from sinceMs on, requests take `factor` times as long (demo drift). */
+  slowdown?: { sinceMs: number; factor: number };
 }
 
 /** One request, finished: what its span reports. */
@@ -284,12 +286,13 @@ export class AgentTraffic {
     const queued = rng() < 0.02 ? 2 + rng() * 4 : 1;
     const ttftMs = logNormal(rng, agent.latency.ttftMs, 0.35) * queued + (cacheRead > 0 ? 0 : input / 20);
     const generationMs = (output / logNormal(rng, agent.latency.tokensPerSecond, 0.2)) * 1000;
-    const durationMs = Math.min(CLIENT_TIMEOUT_MS - 1, ttftMs + generationMs);
+    const slow = agent.slowdown && endMs >= agent.slowdown.sinceMs ? agent.slowdown.factor : 1;
+    const durationMs = Math.min(CLIENT_TIMEOUT_MS - 1, (ttftMs + generationMs) * slow);
     return {
       ...base,
       startMs: endMs - durationMs,
       durationMs,
-      ...(stream ? { ttftMs: Math.min(ttftMs, durationMs) } : {}),
+      ...(stream ? { ttftMs: Math.min(ttftMs * slow, durationMs) } : {}),
       responseModel: agent.responseModel,
       responseId: agent.provider === 'openai' ? randomId(rng, 'chatcmpl-', 29) : randomId(rng, 'msg_', 24),
       finishReason: agent.provider === 'openai' ? (rng() < 0.15 ? 'tool_calls' : 'stop') : rng() < 0.15 ? 'tool_use' : 'end_turn',

@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentView, AgentVersion, Interaction } from '@ai-arm/schemas';
+import type { AgentView, AgentVersion, Interaction, Organization, QualityAlert } from '@ai-arm/schemas';
 import { randomToken } from '../../src/auth/tokens';
 import { DEMO_INGEST_KEY_FILE, DEMO_INGEST_KEY_NAME, ensureDemoIngestKey } from '../../src/cli/demo-agents';
+import { DEMO_HISTORY_FILE } from '../../src/cli/demo-history';
 import { startCollector, type RunningCollector } from '../../src/server';
 import { IN_HOUSE_AGENT } from '../../src/simulator/agent-traffic';
 import { quietLogger, testConfig } from '../support/stores';
@@ -61,6 +62,25 @@ describe('demo mode pushes the simulated agents’ requests as OTLP spans (colle
     expect(sampleTotal(pushed.join('\n'), 'ai_arm_requests_total')).toBeGreaterThan(0);
     const inHouseModel = metrics.split('\n').filter((l) => l.startsWith('gen_ai_client_operation_duration_seconds_count{') && l.includes('gen_ai_request_model="gpt-4o-mini"'));
     expect(sampleTotal(inHouseModel.join('\n'), 'gen_ai_client_operation_duration_seconds_count')).toBeGreaterThan(0);
+  });
+
+  it("gives the demo a past week and a drift: the busiest agent's latency drifted up, found by the monitor's first run, with content kept for quality", async () => {
+    const sent = await collector.demoAgents!.history;
+    expect(sent).toBeGreaterThan(5000);
+    const marker = JSON.parse(readFileSync(join(config.dataDir, DEMO_HISTORY_FILE), 'utf8')) as { agent: string; regressionSinceMs: number; requests: number };
+    expect(marker.requests).toBe(sent);
+    const org = collector.poller.connections[0]!.organizationId;
+    const slowed = (await get<AgentView[]>('/api/v1/agents?limit=200')).find((a) => a.name === marker.agent)!;
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    expect((await get<Interaction[]>(`/api/v1/agents/${slowed.id}/interactions?from=${weekAgo}&to=${new Date(Date.now() - 6 * 86_400_000).toISOString()}&limit=1`)).length).toBe(1);
+    // The monitor runs once the past is in; the rows reach ClickHouse through the spool a moment after acceptance.
+    const drift = await until('a latency drift alert for the slowed agent', async () => {
+      await collector.quality.checkDrift(org, slowed.id);
+      return (await get<QualityAlert[]>(`/api/v1/quality/alerts?type=DRIFT&agentId=${slowed.id}`)).find((a) => a.metric === 'latency');
+    }, 30_000);
+    expect(drift).toMatchObject({ status: 'OPEN', type: 'DRIFT', metric: 'latency' });
+    expect(drift.message).toContain('latency drifted up');
+    expect((await get<Organization>(`/api/v1/organizations/${org}`)).contentCapture).toBe(true);
   });
 
   it('reuses the saved key at the next start, issues a new one when none is saved, and issues none once the saved one was revoked', async () => {
