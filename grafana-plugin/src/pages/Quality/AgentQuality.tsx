@@ -60,6 +60,7 @@ export function AgentQuality({ view, onView, range, onRange }: Props) {
         <Drift
           agentId={view.agent}
           range={range}
+          onRange={onRange}
           open={view.event}
           onOpen={(event) => onView({ section: 'drift', event })}
         />

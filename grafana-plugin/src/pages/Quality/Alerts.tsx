@@ -17,14 +17,14 @@ import { getQualityStyles } from './styles';
 export const ALERT_LIMIT = 200;
 type StatusFilter = '' | AlertStatus;
 type TypeFilter = '' | QualityAlertType;
-const STATUSES: Array<{ label: string; value: StatusFilter }> = [
+const STATUSES: Array<{ label: string; value: StatusFilter; ariaLabel?: string }> = [
   { label: 'Open', value: 'OPEN' },
   { label: 'Acknowledged', value: 'ACKNOWLEDGED' },
   { label: 'Resolved', value: 'RESOLVED' },
-  { label: 'All', value: '' },
+  { label: 'All', value: '', ariaLabel: 'All statuses' },
 ];
-const TYPES: Array<{ label: string; value: TypeFilter }> = [
-  { label: 'All', value: '' },
+const TYPES: Array<{ label: string; value: TypeFilter; ariaLabel?: string }> = [
+  { label: 'All', value: '', ariaLabel: 'All types' },
   { label: 'Drift', value: 'DRIFT' },
   { label: 'Error rate', value: 'ERROR_RATE' },
   { label: 'Grounding', value: 'GROUNDING' },

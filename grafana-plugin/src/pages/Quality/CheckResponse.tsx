@@ -76,6 +76,7 @@ export function CheckResponse({ agentId, onChecked }: { agentId: string; onCheck
         {sources.map((src, i) => (
           <Field
             key={i}
+            htmlFor={`${id}-source-${i}`}
             label={`Source ${i + 1}`}
             description={i === 0 ? 'A retrieved passage or tool result' : undefined}
           >

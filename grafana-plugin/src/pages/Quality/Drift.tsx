@@ -14,13 +14,14 @@ import { DirectionBadge } from './badges';
 import { DriftDetail } from './DriftDetail';
 import { METRIC_NAMES, metricValue, version } from './figures';
 import { getQualityStyles } from './styles';
-import type { Range } from './window';
+import { windowRange, type Range } from './window';
 
 export const DRIFT_LIMIT = 100;
 
 interface Props {
   agentId: string;
   range: Range;
+  onRange: (r: Range) => void;
   /** The event expanded, with its sample requests. */
   open?: string;
   onOpen: (event?: string) => void;
@@ -37,7 +38,7 @@ export const shift = (e: DriftEvent) =>
  * how far, and whether a new version came with it. Expanding one loads the requests that show
  * it. Editors can run the check now (what the scheduled run does).
  */
-export function Drift({ agentId, range, open, onOpen }: Props) {
+export function Drift({ agentId, range, onRange, open, onOpen }: Props) {
   const s = useStyles2(getQualityStyles);
   const events = useCollector<DriftEvent[]>(qualityPaths.drift(agentId), {
     from: range.from,
@@ -51,7 +52,8 @@ export function Drift({ agentId, range, open, onOpen }: Props) {
       setFound(null);
       const r = await collector<DriftEvent[]>(qualityPaths.driftCheck(agentId), { method: 'POST', data: {} });
       setFound(r.data);
-      events.reload();
+      // The events just stored are detected now, after the window the page opened with: it ends now again.
+      onRange(windowRange(range.key));
     });
   const checkButton = hasRole('Editor') && (
     <Button size="sm" variant="secondary" icon="search" disabled={action.busy !== null} onClick={() => void check()}>

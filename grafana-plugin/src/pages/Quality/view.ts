@@ -14,8 +14,8 @@ export const SECTIONS = [
   { value: 'drift', label: 'Drift' },
   { value: 'grounding', label: 'Grounding' },
   { value: 'feedback', label: 'Feedback' },
-  { value: 'alerts', label: 'Alerts' },
-  { value: 'settings', label: 'Settings' },
+  { value: 'alerts', label: 'Agent alerts' },
+  { value: 'settings', label: 'Agent settings' },
 ] as const;
 export type AgentSection = (typeof SECTIONS)[number]['value'];
 
