@@ -24,6 +24,7 @@ describe('the built plugin (dist/)', () => {
       '/a/aiarm-app/agents',
       '/a/aiarm-app/costs',
       '/a/aiarm-app/governance',
+      '/a/aiarm-app/quality',
       '/plugins/aiarm-app',
     ]);
     expect(statSync(join(DIST, 'module.js')).size).toBeGreaterThan(0);

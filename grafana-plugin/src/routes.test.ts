@@ -19,10 +19,11 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * Every collector call Grafana lets through, and the least Grafana role that may make it: what
- * the pages do (reading, governance policies and violations among it: Viewer; pausing, checking
- * agents, budgets, reviewing violations and testing a sample text against a policy: Editor; the
- * configuration page's key check and vendor connections, changing policies, the audit log and its
- * export, and the compliance report: Admin). Any other route of the collector, users, keys, the
+ * the pages do (reading, governance policies and violations and every quality figure, event and
+ * setting among it: Viewer; pausing, checking agents, budgets, reviewing violations, testing a
+ * sample text against a policy, adding feedback, checking responses and drift and handling quality
+ * alerts: Editor; the configuration page's key check and vendor connections, changing policies,
+ * the audit log and its export, the compliance report and the quality settings: Admin). Any other route of the collector, users, keys, the
  * organisation and verifying the audit chain among them, is reachable by no Grafana role.
  */
 const ALLOWED: Record<string, Role> = {
@@ -63,6 +64,25 @@ const ALLOWED: Record<string, Role> = {
   'GET /api/v1/governance/audit': 'Admin',
   'GET /api/v1/governance/audit/export': 'Admin',
   'GET /api/v1/governance/report': 'Admin',
+  // The Quality page: figures, feedback, drift, grounding checks, alerts and settings for every
+  // role; feedback, drift and grounding checks on demand and alert handling for Editors; settings
+  // changes for Admins.
+  'GET /api/v1/quality/report': 'Viewer',
+  'GET /api/v1/quality/alerts': 'Viewer',
+  'GET /api/v1/quality/settings': 'Viewer',
+  'GET /api/v1/quality/:agentId/metrics': 'Viewer',
+  'GET /api/v1/quality/:agentId/feedback': 'Viewer',
+  'GET /api/v1/quality/:agentId/drift': 'Viewer',
+  'GET /api/v1/quality/:agentId/drift/:id': 'Viewer',
+  'GET /api/v1/quality/:agentId/grounding': 'Viewer',
+  'GET /api/v1/quality/:agentId/grounding/:id': 'Viewer',
+  'POST /api/v1/quality/:agentId/feedback': 'Editor',
+  'POST /api/v1/quality/:agentId/drift/check': 'Editor',
+  'POST /api/v1/quality/:agentId/evaluate': 'Editor',
+  'POST /api/v1/quality/alerts/:id/acknowledge': 'Editor',
+  'POST /api/v1/quality/alerts/:id/resolve': 'Editor',
+  'PATCH /api/v1/quality/settings': 'Admin',
+  'PATCH /api/v1/quality/:agentId/settings': 'Admin',
 };
 
 type Outcome =

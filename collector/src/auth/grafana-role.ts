@@ -50,6 +50,25 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'GET /api/v1/governance/audit',
   'GET /api/v1/governance/audit/export',
   'GET /api/v1/governance/report',
+  // The Quality page: figures, feedback, drift events, grounding checks, alerts and settings for
+  // every Grafana role; feedback, drift and grounding checks on demand and alert handling for
+  // Editors; the quality settings for Admins.
+  'GET /api/v1/quality/report',
+  'GET /api/v1/quality/alerts',
+  'GET /api/v1/quality/settings',
+  'GET /api/v1/quality/:agentId/metrics',
+  'GET /api/v1/quality/:agentId/feedback',
+  'GET /api/v1/quality/:agentId/drift',
+  'GET /api/v1/quality/:agentId/drift/:id',
+  'GET /api/v1/quality/:agentId/grounding',
+  'GET /api/v1/quality/:agentId/grounding/:id',
+  'POST /api/v1/quality/:agentId/feedback',
+  'POST /api/v1/quality/:agentId/drift/check',
+  'POST /api/v1/quality/:agentId/evaluate',
+  'POST /api/v1/quality/alerts/:id/acknowledge',
+  'POST /api/v1/quality/alerts/:id/resolve',
+  'PATCH /api/v1/quality/settings',
+  'PATCH /api/v1/quality/:agentId/settings',
 ]);
 
 /**

@@ -4,12 +4,14 @@ import type { AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import { ROUTES } from '../../constants';
 import { GOVERNANCE_ROUTE } from '../../pages/Governance/route';
+import { QUALITY_ROUTE } from '../../pages/Quality/route';
 
 // One chunk per page: opening the agent list does not load the costs page.
 const AgentsPage = lazy(() => import('../../pages/Agents/AgentsPage'));
 const AgentDetailPage = lazy(() => import('../../pages/AgentDetail/AgentDetailPage'));
 const CostsPage = lazy(() => import('../../pages/Costs/CostsPage'));
 const GovernancePage = lazy(() => import('../../pages/Governance/GovernancePage'));
+const QualityPage = lazy(() => import('../../pages/Quality/QualityPage'));
 
 function App(_props: AppRootProps) {
   return (
@@ -19,6 +21,7 @@ function App(_props: AppRootProps) {
         <Route path={`${ROUTES.Agents}/:id`} element={<AgentDetailPage />} />
         <Route path={ROUTES.Costs} element={<CostsPage />} />
         <Route path={GOVERNANCE_ROUTE} element={<GovernancePage />} />
+        <Route path={QUALITY_ROUTE} element={<QualityPage />} />
         <Route path="*" element={<Navigate to={ROUTES.Agents} replace />} />
       </Routes>
     </Suspense>
