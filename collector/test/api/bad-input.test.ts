@@ -87,6 +87,20 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'GET /api/v1/governance/violations': { method: 'GET', url: '/api/v1/governance/violations?severity=LOUD', field: 'querystring/severity' },
   'GET /api/v1/governance/violations/{id}': { method: 'GET', url: '/api/v1/governance/violations/42', field: 'params/id' },
   'POST /api/v1/governance/violations/{id}/review': { method: 'POST', url: `/api/v1/governance/violations/${NIL}/review`, payload: { decision: 'MAYBE' }, field: 'body/decision' },
+  'GET /api/v1/quality/alerts': { method: 'GET', url: '/api/v1/quality/alerts?status=SNOOZED', field: 'querystring/status' },
+  'GET /api/v1/quality/alerts/{id}': { method: 'GET', url: '/api/v1/quality/alerts/42', field: 'params/id' },
+  'POST /api/v1/quality/alerts/{id}/acknowledge': { method: 'POST', url: `/api/v1/quality/alerts/${NIL}/acknowledge`, payload: { note: 7 }, field: 'body/note' },
+  'POST /api/v1/quality/alerts/{id}/resolve': { method: 'POST', url: `/api/v1/quality/alerts/${NIL}/resolve`, payload: { reason: 'x' }, field: 'body/reason' },
+  'GET /api/v1/quality/settings': 'takes no input',
+  'GET /api/v1/quality/report': { method: 'GET', url: '/api/v1/quality/report?from=yesterday', field: 'querystring/from' },
+  'POST /api/v1/quality/{agentId}/evaluate': { method: 'POST', url: `/api/v1/quality/${NIL}/evaluate`, payload: { response: 'x', sources: [] }, field: 'body/sources' },
+  'GET /api/v1/quality/{agentId}/grounding': { method: 'GET', url: `/api/v1/quality/${NIL}/grounding?verdict=FINE`, field: 'querystring/verdict' },
+  'GET /api/v1/quality/{agentId}/grounding/{id}': { method: 'GET', url: `/api/v1/quality/${NIL}/grounding/42`, field: 'params/id' },
+  'GET /api/v1/quality/{agentId}/metrics': { method: 'GET', url: `/api/v1/quality/${NIL}/metrics?version=0`, field: 'querystring/version' },
+  'POST /api/v1/quality/{agentId}/feedback': { method: 'POST', url: `/api/v1/quality/${NIL}/feedback`, payload: { rating: 6 }, field: 'body/rating' },
+  'GET /api/v1/quality/{agentId}/feedback': { method: 'GET', url: `/api/v1/quality/${NIL}/feedback?limit=0`, field: 'querystring/limit' },
+  'PATCH /api/v1/quality/settings': { method: 'PATCH', url: '/api/v1/quality/settings', payload: { sigma: 0 }, field: 'body/sigma' },
+  'PATCH /api/v1/quality/{agentId}/settings': { method: 'PATCH', url: `/api/v1/quality/${NIL}/settings`, payload: { psi: 'high' }, field: 'body/psi' },
 };
 
 describe('bad input on every endpoint (real stores, app.inject)', () => {

@@ -69,6 +69,11 @@ export class GroundingService {
   private active = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** Each agent's sample rate, read at most once a minute (wall clock): the push path decides without awaiting. */
+  private readonly rates = new Map<string, { rate: number; readAtMs: number }>();
+  /** Sampled checks skipped on a full queue since the last warning, which is logged at most once a minute. */
+  private dropped = 0;
+  private droppedLoggedAtMs = 0;
   /** Timeout of the LLM judge's calls; tests shorten it. */
   judgeTimeoutMs = JUDGE_TIMEOUT_MS;
 
@@ -108,8 +113,11 @@ export class GroundingService {
     if (sources.length === 0) return;
     const response = responseOf(item);
     if (response === '' || response.length > MAX_RESPONSE) return;
+    // Known rate: decided here, so a burst of unsampled interactions never fills the queue.
+    const known = this.rateOf(organizationId, agentId);
+    if (known !== undefined && !sampled(organizationId, item.id, known)) return;
     this.enqueue(organizationId, item.id, async () => {
-      const rate = (await this.settings.effective(organizationId, agentId)).groundingSampleRate;
+      const rate = known ?? (await this.readRate(organizationId, agentId));
       if (!sampled(organizationId, item.id, rate)) return;
       // Checked as stored: the interaction's content is kept masked, so its check is made on the masked text.
       const masked = maskText(response);
@@ -136,13 +144,32 @@ export class GroundingService {
 
   private enqueue(organizationId: string, interactionId: string, work: () => Promise<void>): void {
     if (this.queue.length >= SAMPLE_QUEUE) {
-      this.deps.log.warn({ organization_id: organizationId, interaction_id: interactionId }, 'grounding: sample queue full, interaction not checked');
+      this.dropped++;
+      const nowMs = Date.now();
+      if (nowMs - this.droppedLoggedAtMs >= 60_000) {
+        this.deps.log.warn({ organization_id: organizationId, interaction_id: interactionId, skipped: this.dropped }, `grounding: the sample queue is full (${SAMPLE_QUEUE} waiting); ${this.dropped} sampled interaction(s) not checked since the last warning`);
+        this.dropped = 0;
+        this.droppedLoggedAtMs = nowMs;
+      }
       return;
     }
     this.queue.push(() =>
       asTenant(organizationId, work).catch((err: Error) => this.deps.log.error({ err: err.message, organization_id: organizationId, interaction_id: interactionId }, 'grounding: sampled check failed')),
     );
     this.pump();
+  }
+
+  /** The cached rate, refreshed in the background once it is a minute old; undefined until first read. */
+  private rateOf(organizationId: string, agentId: string): number | undefined {
+    const cached = this.rates.get(`${organizationId}|${agentId}`);
+    if (!cached || Date.now() - cached.readAtMs > 60_000) void this.readRate(organizationId, agentId).catch(() => undefined);
+    return cached?.rate;
+  }
+
+  private async readRate(organizationId: string, agentId: string): Promise<number> {
+    const rate = (await asTenant(organizationId, () => this.settings.effective(organizationId, agentId))).groundingSampleRate;
+    this.rates.set(`${organizationId}|${agentId}`, { rate, readAtMs: Date.now() });
+    return rate;
   }
 
   private pump(): void {
