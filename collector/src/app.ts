@@ -43,6 +43,13 @@ import { groundingRoutes } from './routes/quality/grounding';
 import { qualityMetricsRoutes } from './routes/quality/metrics';
 import { GroundingService } from './quality/grounding/service';
 import { QualityMonitor } from './quality/monitor';
+import { ContextExtraction } from './context/extract/service';
+import { ContextIndex } from './context/index/service';
+import { ContextStore } from './context/items/store';
+import { ContextPortability } from './context/portability/service';
+import { contextItemRoutes } from './routes/context/items';
+import { contextPortabilityRoutes } from './routes/context/portability';
+import { contextSearchRoutes } from './routes/context/search';
 import { qualityAlertRoutes } from './routes/quality/alerts';
 import { qualitySettingsRoutes } from './routes/quality/settings';
 import { openPipeline } from './interactions/open';
@@ -140,8 +147,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const telemetry = deps.stores.telemetry;
   const grounding = new GroundingService({ controlPlane, telemetry, metrics, log: deps.logger.child({ component: 'grounding' }), vault });
   app.addHook('onClose', () => grounding.close());
+  const contextIndex = new ContextIndex({ controlPlane, telemetry, vault, log: deps.logger.child({ component: 'context-index' }) });
+  const contextStore = new ContextStore({ controlPlane, telemetry, indexer: contextIndex });
+  const extraction = new ContextExtraction({ controlPlane, telemetry, store: contextStore, vault, log: deps.logger.child({ component: 'context' }) });
+  app.addHook('onClose', async () => {
+    await extraction.close();
+    await contextIndex.close();
+  });
+  // The quality and context steps of the push path, on first deliveries once they are durable.
   ingest.assess = (org, items, capture) => {
-    for (const { item, agentId } of items) grounding.sample(org, agentId, item, capture);
+    for (const { item, agentId } of items) {
+      grounding.sample(org, agentId, item, capture);
+      extraction.offer(org, agentId, item, capture);
+    }
   };
   await app.register(qualityMetricsRoutes, { controlPlane, telemetry, now });
   const quality = deps.quality ?? new QualityMonitor({ controlPlane, telemetry, metrics, log: deps.logger.child({ component: 'quality' }) });
@@ -149,6 +167,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(groundingRoutes, { grounding });
   await app.register(qualityAlertRoutes, { monitor: quality });
   await app.register(qualitySettingsRoutes, { settings: quality.settings });
+  await app.register(contextItemRoutes, { store: contextStore, extraction, controlPlane });
+  await app.register(contextSearchRoutes, { index: contextIndex });
+  await app.register(contextPortabilityRoutes, { portability: new ContextPortability({ controlPlane, store: contextStore, vault, vendorHosts: deps.config.vendorHosts, log: deps.logger.child({ component: 'context' }) }) });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }

@@ -32,7 +32,7 @@ export const ENFORCEMENTS = ['AUDIT', 'WARN', 'BLOCK'] as const;
 export const Enforcement = Enum('Enforcement', ENFORCEMENTS, 'What a policy does when a rule matches');
 export type Enforcement = Static<typeof Enforcement>;
 
-export const CONTEXT_TYPES = ['CONVERSATION', 'PREFERENCE', 'FACT', 'INSTRUCTION'] as const;
+export const CONTEXT_TYPES = ['CONVERSATION', 'PREFERENCE', 'FACT', 'INSTRUCTION', 'INTENT'] as const;
 export const ContextType = Enum('ContextType', CONTEXT_TYPES, 'Kind of captured context');
 export type ContextType = Static<typeof ContextType>;
 

@@ -26,5 +26,6 @@ export * from './api/auth';
 export * from './api/collector';
 export * from './api/governance';
 export * from './api/quality';
+export * from './api/context';
 export * from './api/costs';
 export * from './api/interactions';

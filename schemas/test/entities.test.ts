@@ -68,7 +68,7 @@ describe('entity JSON Schemas', () => {
     ['HealthStatus', ['HEALTHY', 'DEGRADED', 'DOWN', 'UNKNOWN']],
     ['Severity', ['INFO', 'WARNING', 'CRITICAL']],
     ['Enforcement', ['AUDIT', 'WARN', 'BLOCK']],
-    ['ContextType', ['CONVERSATION', 'PREFERENCE', 'FACT', 'INSTRUCTION']],
+    ['ContextType', ['CONVERSATION', 'PREFERENCE', 'FACT', 'INSTRUCTION', 'INTENT']],
     ['ExportFormat', ['ARM_NATIVE', 'OPENAI', 'ANTHROPIC', 'JSON']],
   ])('enumeration %s is exactly its values', (id, values) => {
     for (const v of values) expect(validate(id, v)).toEqual([]);

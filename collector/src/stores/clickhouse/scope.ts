@@ -12,6 +12,7 @@ export const TENANT_TABLES: Readonly<Record<string, string>> = {
   quality_feedback: 'organization_id',
   drift_events: 'organization_id',
   grounding_checks: 'organization_id',
+  context_items: 'organization_id',
 };
 
 const NAMED = new RegExp(`\\{db:Identifier\\}\\.(${Object.keys(TENANT_TABLES).join('|')})\\b`, 'g');
