@@ -33,9 +33,7 @@ export function AgentQuality({ view, onView, range, onRange }: Props) {
         <Button size="sm" variant="secondary" icon="arrow-left" onClick={() => onView({ agent: undefined })}>
           All agents
         </Button>
-        <h2 className={s.heading} aria-label="Agent">
-          {name}
-        </h2>
+        <h2 className={s.heading}>{name}</h2>
         {agent.data && (
           <span className={s.muted}>
             {VENDOR_NAMES[agent.data.vendor] ?? agent.data.vendor} ·{' '}

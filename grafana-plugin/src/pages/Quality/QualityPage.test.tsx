@@ -40,7 +40,7 @@ describe('Quality page: the report, an agent by version, and who may change what
 
     fireEvent.click(open);
     await waitFor(() => expect(searchParams()).toEqual({ agent: agent.id }), WAIT);
-    await waitFor(() => expect(screen.getByLabelText('Agent')).toHaveTextContent(NAME), WAIT);
+    await screen.findByRole('heading', { level: 2, name: NAME }, WAIT);
     await screen.findByRole('table', { name: 'Figures by version' }, WAIT);
     const versions = bodyRows('Figures by version').map((r) => cellTexts(r));
     // Two versions (the model changed), oldest first: 40 requests each; the second fails one in ten.
@@ -76,6 +76,20 @@ describe('Quality page: the report, an agent by version, and who may change what
     await screen.findByRole('table', { name: 'Agent settings' }, WAIT);
     expect(screen.queryByRole('form', { name: 'Agent settings' })).not.toBeInTheDocument();
     expect(grafana.forwarded.filter((f) => f.method !== 'GET')).toEqual([]);
+  });
+
+  test('"Find an agent" searches by name and opens the one picked', async () => {
+    signInAs('Viewer');
+    renderApp('quality');
+    fireEvent.change(await screen.findByLabelText(/^Find an agent/, {}, WAIT), { target: { value: `page-${run}` } });
+    const found = await screen.findByRole('list', { name: 'Agents found' }, WAIT);
+    fireEvent.click(within(found).getByRole('button', { name: new RegExp(`^${NAME}`) }));
+    await waitFor(() => expect(searchParams()).toEqual({ agent: agent.id }), WAIT);
+    await screen.findByRole('heading', { level: 2, name: NAME }, WAIT);
+    // One search for the text typed, not one per keystroke.
+    expect(grafana.forwarded.filter((f) => f.path.startsWith('collector/api/v1/agents?')).map((f) => f.path)).toEqual([
+      `collector/api/v1/agents?q=page-${run}&limit=10`,
+    ]);
   });
 
   test('an Editor reads the settings but has no form; the organisation settings are shown beside the defaults', async () => {
