@@ -121,3 +121,22 @@ export async function readConversation(telemetry: TelemetryDb, controlPlane: Sql
   const ends = items.map((i) => Date.parse(i.startedAt) + i.latencyMs);
   return { id, agentIds, startedAt: items[0]!.startedAt, endedAt: new Date(Math.max(...ends)).toISOString(), interactions: items };
 }
+
+/**
+ * The agent's interactions with these ids in [from, to) (a drift event's samples: the range keeps
+ * the read to the event's window), in the order of `ids`; ids not found are left out.
+ */
+export async function interactionsByIds(telemetry: TelemetryDb, controlPlane: SqlExecutor, organizationId: string, agentId: string, ids: readonly string[], from: Date, to: Date): Promise<Interaction[]> {
+  if (ids.length === 0) return [];
+  const rows = await telemetry.query<Row>(
+    `SELECT ${COLUMNS} FROM {db:Identifier}.interactions FINAL
+      WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND id IN {ids:Array(String)}`,
+    { org: organizationId, agent: agentId, from: millisText(from.getTime()), to: millisText(to.getTime()), ids: [...ids] },
+  );
+  const versions = await versionNumbers(controlPlane, organizationId, [agentId]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toInteraction(r, versions)] : [];
+  });
+}

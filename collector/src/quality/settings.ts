@@ -8,7 +8,7 @@ import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 export const QUALITY_DEFAULTS: Readonly<QualitySettings> = Object.freeze({
   baselineHours: 168,
   currentHours: 24,
-  sigma: 3,
+  sigma: 4,
   psi: 0.25,
   minSamples: 30,
   errorRateThreshold: 0.05,

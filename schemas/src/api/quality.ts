@@ -2,7 +2,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable, Timestamp } from '../common';
 import { AlertStatus } from '../enums';
-import { EvaluatorModel, FeedbackLabel, QualityAlertType, QualityFigures, QualityPoint, QualitySettings } from '../entities/quality';
+import { DriftEvent, EvaluatorModel, FeedbackLabel, QualityAlertType, QualityFigures, QualityPoint, QualitySettings } from '../entities/quality';
+import { Interaction } from './interactions';
 import { Inline } from './shared';
 
 /** GET /api/v1/quality/:agentId/metrics: the window's figures, the same per version, and the trend. */
@@ -104,3 +105,10 @@ export const QualityReportRow = Type.Object(
 );
 export const QualityReport = Type.Object({ from: Timestamp, to: Timestamp, agents: Type.Array(QualityReportRow) }, { title: 'QualityReport' });
 export type QualityReport = Static<typeof QualityReport>;
+
+/** GET /api/v1/quality/:agentId/drift/:id: the event and the sample interactions that show it. */
+export const DriftEventDetail = Type.Object(
+  { event: Inline(DriftEvent), interactions: Type.Array(Inline(Interaction), { description: "The event's sample interactions still stored, in the event's order" }) },
+  { title: 'DriftEventDetail' },
+);
+export type DriftEventDetail = Static<typeof DriftEventDetail>;

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DriftEvent, Interaction, Responses, SuccessEnvelope, Timestamp } from '@ai-arm/schemas';
+import { DriftEvent, DriftEventDetail, Responses, SuccessEnvelope, Timestamp } from '@ai-arm/schemas';
 import { AgentStore } from '../../agents/store';
 import { requireRole } from '../../auth/principal';
 import { ApiError } from '../../errors';
 import { listDriftEvents, readDriftEvent } from '../../quality/drift/reads';
-import { interactionsByIds } from '../../quality/drift/samples';
+import { interactionsByIds } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 
@@ -16,10 +16,6 @@ const ListQuery = Type.Object({
   to: Type.Optional({ ...Timestamp, description: 'Detected before (exclusive); default now' }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
-const DriftEventDetail = Type.Object(
-  { event: DriftEvent, interactions: Type.Array(Interaction, { description: "The event's sample interactions still stored, in the event's order" }) },
-  { title: 'DriftEventDetail' },
-);
 const CheckBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 const DAY_MS = 86_400_000;
 
