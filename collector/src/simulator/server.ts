@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { anthropicAgentUpdateRoutes } from './anthropic/agents-update';
 import { anthropicInventoryRoutes } from './anthropic/inventory';
 import { anthropicMessageRoutes } from './anthropic/messages';
 import { anthropicReportRoutes } from './anthropic/reports';
 import { vendorError } from './http/errors';
 import { gate } from './http/gate';
 import { ParamError, parseRfc3339, stringParam } from './http/params';
+import { openaiAssistantUpdateRoutes } from './openai/assistants-update';
 import { openaiChatRoutes } from './openai/chat';
 import { openaiInventoryRoutes } from './openai/inventory';
 import { openaiUsageRoutes } from './openai/usage';
@@ -47,6 +49,9 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
   openaiInventoryRoutes(app, state);
   openaiUsageRoutes(app, state);
   anthropicInventoryRoutes(app, state);
+  // Writes to agents' instructions (preference injection): the next inventory shows them.
+  openaiAssistantUpdateRoutes(app, state);
+  anthropicAgentUpdateRoutes(app, state);
   anthropicReportRoutes(app, state);
   openaiChatRoutes(app, state);
 
