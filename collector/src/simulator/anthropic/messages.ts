@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { EXTRACTION_MARKER, extractionReply } from '../extractor';
 import { vendorError } from '../http/errors';
 import { MARKER, replyId, simulatedReply, tokensOf } from '../judge';
 
@@ -10,18 +11,19 @@ const textOf = (content: unknown): string =>
  * POST /anthropic/v1/messages for grounding requests: enough of Anthropic's Messages API for its
  * SDK to work unchanged (no streaming, no tools). The route itself belongs to the inventory's
  * health probe (anthropic/inventory.ts: known models only, a canned "pong"); a request carrying the
- * grounding marker is answered here first, for any model, with the simulator's naive judgement.
+ * grounding marker is answered here first, for any model, with the simulator's naive judgement
+ * (and one with the context extraction marker with its naive extractor, simulator/extractor.ts).
  */
 export function anthropicMessageRoutes(app: FastifyInstance): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || request.routeOptions.url !== '/anthropic/v1/messages') return undefined;
     const body = (request.body ?? {}) as { model?: unknown; messages?: unknown; max_tokens?: unknown; system?: unknown; stream?: unknown };
     const text = [textOf(body.system), ...(Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]).map((m) => textOf(m?.content)) : [])].join('\n');
-    if (!text.includes(MARKER)) return undefined;
+    if (!text.includes(MARKER) && !text.includes(EXTRACTION_MARKER)) return undefined;
     if (typeof body.model !== 'string' || body.model === '') return vendorError(reply, 'anthropic', 400, 'model: Field required');
     if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) return vendorError(reply, 'anthropic', 400, 'max_tokens: Field required');
     if (body.stream === true) return vendorError(reply, 'anthropic', 400, 'the simulator does not stream');
-    const content = simulatedReply(text, body.model);
+    const content = extractionReply(text, body.model) ?? simulatedReply(text, body.model);
     return reply.send({
       id: replyId('msg_', body),
       type: 'message',

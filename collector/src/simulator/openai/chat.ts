@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { extractionReply } from '../extractor';
 import { vendorError } from '../http/errors';
 import { replyId, simulatedReply, tokensOf } from '../judge';
 import type { SimState } from '../state';
@@ -20,7 +21,7 @@ export function openaiChatRoutes(app: FastifyInstance, state: SimState): void {
     if (!Array.isArray(body.messages) || body.messages.length === 0) return vendorError(reply, 'openai', 400, "'messages' must be a non-empty array", 'messages');
     if (body.stream === true) return vendorError(reply, 'openai', 400, 'the simulator does not stream', 'stream');
     const text = (body.messages as ChatMessage[]).map((m) => textOf(m?.content)).join('\n');
-    const content = simulatedReply(text, body.model);
+    const content = extractionReply(text, body.model) ?? simulatedReply(text, body.model);
     const prompt = tokensOf(text);
     const completion = tokensOf(content);
     return {
