@@ -85,7 +85,12 @@ export class QualitySettingsStore {
     await audited(this.db, request, async (tx) => {
       const rows = await this.rows(tx, org);
       const before = rows.find((r) => r.agent_id === agentId)?.settings ?? null;
-      const next = { ...(before ?? {}), ...patch };
+      // null removes an override: the organisation's value applies again.
+      const next: Partial<QualitySettings> = { ...(before ?? {}) };
+      for (const [k, v] of Object.entries(patch) as [keyof QualitySettings, number | null][]) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
       checkWindows({ ...QUALITY_DEFAULTS, ...(rows.find((r) => r.agent_id === null)?.settings ?? {}), ...next });
       await tx.query(
         `INSERT INTO quality_settings (organization_id, agent_id, settings, updated_by) VALUES ($1, $2, $3, $4)

@@ -153,6 +153,11 @@ describe('quality alerts and settings (real PGlite and chdb, the monitor run by 
     const agent = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/quality/${agentId}/settings`, payload: { currentHours: 6 } });
     expect(agent.body.data.agents).toEqual([{ agentId, overrides: { currentHours: 6 }, effective: expect.objectContaining({ currentHours: 6, sigma: 4 }) }]);
     expect((await audits('quality_settings.update')).length).toBe(2);
+    // null removes an override: the organisation's value applies again.
+    const both = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/quality/${agentId}/settings`, payload: { minSamples: 10 } });
+    expect(both.body.data.agents[0].overrides).toEqual({ currentHours: 6, minSamples: 10 });
+    const cleared = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/quality/${agentId}/settings`, payload: { currentHours: null } });
+    expect(cleared.body.data.agents[0]).toMatchObject({ overrides: { minSamples: 10 }, effective: { currentHours: view.defaults.currentHours, minSamples: 10 } });
 
     const bad = await t.call(t.admin, { method: 'PATCH', url: '/api/v1/quality/settings', payload: { currentHours: 500, baselineHours: 100 } });
     expect(bad.status).toBe(400);

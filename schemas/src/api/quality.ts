@@ -86,7 +86,21 @@ export const QualitySettingsPatch = Type.Partial(Type.Object({ ...Inline(Quality
 });
 export type QualitySettingsPatch = Static<typeof QualitySettingsPatch>;
 
-export const AgentQualitySettingsPatch = Type.Partial(Inline(QualitySettings), { title: 'AgentQualitySettingsPatch', additionalProperties: false, minProperties: 1 });
+const settingsProps = Inline(QualitySettings).properties;
+/** An agent's overrides: a value sets one, null removes it (the organisation's value applies again). */
+export const AgentQualitySettingsPatch = Type.Partial(
+  Type.Object({
+    baselineHours: Nullable(settingsProps.baselineHours),
+    currentHours: Nullable(settingsProps.currentHours),
+    sigma: Nullable(settingsProps.sigma),
+    psi: Nullable(settingsProps.psi),
+    minSamples: Nullable(settingsProps.minSamples),
+    errorRateThreshold: Nullable(settingsProps.errorRateThreshold),
+    groundingFailureThreshold: Nullable(settingsProps.groundingFailureThreshold),
+    groundingSampleRate: Nullable(settingsProps.groundingSampleRate),
+  }),
+  { title: 'AgentQualitySettingsPatch', additionalProperties: false, minProperties: 1 },
+);
 export type AgentQualitySettingsPatch = Static<typeof AgentQualitySettingsPatch>;
 
 /** GET /api/v1/quality/report: one row per agent over the window. */
