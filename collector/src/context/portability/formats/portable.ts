@@ -88,7 +88,7 @@ export function checkPortable(raw: unknown, o: { times: boolean; metadata: boole
     if (typeof until === 'string') return until;
     if (item.validFromMs !== undefined && until <= item.validFromMs) return 'validUntil must be after validFrom';
     item.validUntilMs = until;
-  } else if (o.times) item.validUntilMs = null;
+  } else if (o.times || raw.validUntil === null) item.validUntilMs = null;
   if (raw.tags !== undefined) {
     if (!Array.isArray(raw.tags) || raw.tags.length > MAX_TAGS || raw.tags.some((t) => typeof t !== 'string' || t.length === 0 || t.length > MAX_TAG)) return `tags must be a list of at most ${MAX_TAGS} strings of 1 to ${MAX_TAG} characters`;
     item.tags = [...(raw.tags as string[])];
