@@ -55,7 +55,7 @@ export function describeFailure(err: unknown): CollectorError {
   }
   if (status === 403) {
     return new CollectorError(
-      'Your Grafana role does not allow this: viewers read, editors pause agents and set budgets, admins manage vendor connections.',
+      "Your Grafana role does not allow this action (Grafana sets the least role for each of the app's calls: reading needs Viewer, changes Editor or Admin). Ask a Grafana Admin if you need it.",
       status,
       'FORBIDDEN'
     );

@@ -7,7 +7,7 @@ import { count, utcTime } from '../../format';
 import { Section } from '../../components/shared/Section';
 import { auditParams, AuditFilters, NO_FILTER, type AuditFilter } from './AuditFilters';
 import { Download } from './Download';
-import { LoadMore } from './LoadMore';
+import { LoadMore } from '../../components/shared/LoadMore';
 import { usePaged } from '../../api/usePaged';
 import { getGovernanceStyles } from './styles';
 

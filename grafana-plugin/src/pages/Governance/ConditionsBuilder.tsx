@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Input, InlineSwitch, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { EMPTY_CONDITION, FIELDS, METADATA, OPERATORS, type ConditionDraft } from './draft';
-import { NativeSelect } from './NativeSelect';
+import { NativeSelect } from '../../components/shared/NativeSelect';
 
 interface Props {
   conditions: ConditionDraft[];

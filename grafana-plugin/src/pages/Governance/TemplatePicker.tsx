@@ -3,7 +3,7 @@ import { Field, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import type { PolicyTemplate } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { LoadError } from '../../components/shared/LoadError';
-import { NativeSelect } from './NativeSelect';
+import { NativeSelect } from '../../components/shared/NativeSelect';
 import { getGovernanceStyles } from './styles';
 
 const BLANK = '';

@@ -1,7 +1,7 @@
 import React, { useId } from 'react';
 import { Field, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import type { Policy, Severity } from '@ai-arm/schemas';
-import { NativeSelect } from './NativeSelect';
+import { NativeSelect } from '../../components/shared/NativeSelect';
 import { getGovernanceStyles } from './styles';
 
 export interface ViolationFilter {

@@ -5,7 +5,7 @@ import { useCollector } from '../../api/useCollector';
 import { LoadError } from '../../components/shared/LoadError';
 import { count } from '../../format';
 import { Section } from '../../components/shared/Section';
-import { LoadMore } from './LoadMore';
+import { LoadMore } from '../../components/shared/LoadMore';
 import { usePaged } from '../../api/usePaged';
 import { ViolationDetail } from './ViolationDetail';
 import { defaultFilter, since, violationParams, ViolationFilters, type ViolationFilter } from './ViolationFilters';

@@ -4,7 +4,7 @@ import type { Connection, EvaluatorModel, QualitySettingsPatch } from '@ai-arm/s
 import type { CollectorError } from '../../api/collector';
 import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
-import { NativeSelect } from '../Governance/NativeSelect';
+import { NativeSelect } from '../../components/shared/NativeSelect';
 import { getQualityStyles } from './styles';
 
 /** Vendors whose models can judge claims. */

@@ -7,7 +7,7 @@ import { LoadError } from '../../components/shared/LoadError';
 import { Section } from '../../components/shared/Section';
 import { utcTime } from '../../format';
 import { hasRole } from '../../roles';
-import { LoadMore } from '../Governance/LoadMore';
+import { LoadMore } from '../../components/shared/LoadMore';
 import { qualityPaths } from './api';
 import { FeedbackForm, LABEL_NAMES } from './FeedbackForm';
 import { getQualityStyles } from './styles';

@@ -7,7 +7,7 @@ import { LoadError } from '../../components/shared/LoadError';
 import { Section } from '../../components/shared/Section';
 import { percent, utcTime } from '../../format';
 import { hasRole } from '../../roles';
-import { LoadMore } from '../Governance/LoadMore';
+import { LoadMore } from '../../components/shared/LoadMore';
 import { qualityPaths } from './api';
 import { VerdictBadge } from './badges';
 import { CheckResponse } from './CheckResponse';

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Button } from '@grafana/ui';
-import { LoadError } from '../../components/shared/LoadError';
+import { LoadError } from './LoadError';
 import type { usePaged } from '../../api/usePaged';
 
 /** "Load N more" under a paged list while the collector has more, or why the next page failed. */
