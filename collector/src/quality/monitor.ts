@@ -138,41 +138,55 @@ export class QualityMonitor {
     return events;
   }
 
-  private async errorRate(org: string, agentId: string, s: QualitySettings, nowMs: number): Promise<void> {
-    const [r] = await this.deps.telemetry.query<{ n: number; errors: number }>(
-      `SELECT count() AS n, countIf(status = 'error') AS errors FROM {db:Identifier}.interactions FINAL
-        WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND started_at >= {from:DateTime64(6)} AND started_at < {to:DateTime64(6)}`,
-      { org, agent: agentId, from: millisText(nowMs - s.currentHours * HOUR_MS), to: millisText(nowMs) },
-    );
-    const n = Number(r?.n ?? 0);
-    const rate = n > 0 ? Number(r!.errors) / n : 0;
-    await this.hold(org, n >= s.minSamples && rate >= s.errorRateThreshold, {
-      agentId,
+  private errorRate(org: string, agentId: string, s: QualitySettings, nowMs: number): Promise<void> {
+    return this.shareAlert(org, agentId, s, nowMs, {
+      table: 'interactions',
+      time: 'started_at',
+      failed: "status = 'error'",
       type: 'ERROR_RATE',
-      severity: rate >= 2 * s.errorRateThreshold ? 'CRITICAL' : 'WARNING',
       metric: 'error_rate',
+      minCount: s.minSamples,
       threshold: s.errorRateThreshold,
-      actualValue: rate,
-      message: `${pct(rate)} of ${n} requests failed in the last ${s.currentHours} h (threshold ${pct(s.errorRateThreshold)})`,
+      says: (share, n) => `${pct(share)} of ${n} requests failed in the last ${s.currentHours} h (threshold ${pct(s.errorRateThreshold)})`,
     });
   }
 
-  private async grounding(org: string, agentId: string, s: QualitySettings, nowMs: number): Promise<void> {
+  private grounding(org: string, agentId: string, s: QualitySettings, nowMs: number): Promise<void> {
+    return this.shareAlert(org, agentId, s, nowMs, {
+      table: 'grounding_checks',
+      time: 'checked_at',
+      failed: "verdict = 'HALLUCINATION'",
+      type: 'GROUNDING',
+      metric: 'grounding_failure_rate',
+      minCount: MIN_GROUNDING_CHECKS,
+      threshold: s.groundingFailureThreshold,
+      says: (share, n) => `${pct(share)} of ${n} grounding checks found hallucinations in the last ${s.currentHours} h (threshold ${pct(s.groundingFailureThreshold)})`,
+    });
+  }
+
+  /** An alert on the share of the current window's rows that failed: raised at the threshold (critical from twice it), with enough rows; resolved otherwise. */
+  private async shareAlert(
+    org: string,
+    agentId: string,
+    s: QualitySettings,
+    nowMs: number,
+    a: { table: 'interactions' | 'grounding_checks'; time: string; failed: string; type: QualityAlertType; metric: string; minCount: number; threshold: number; says: (share: number, n: number) => string },
+  ): Promise<void> {
     const [r] = await this.deps.telemetry.query<{ n: number; failed: number }>(
-      `SELECT count() AS n, countIf(verdict = 'HALLUCINATION') AS failed FROM {db:Identifier}.grounding_checks FINAL
-        WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND checked_at >= {from:DateTime64(3)} AND checked_at < {to:DateTime64(3)}`,
+      `SELECT count() AS n, countIf(${a.failed}) AS failed FROM {db:Identifier}.${a.table} FINAL
+        WHERE organization_id = {org:UUID} AND agent_id = {agent:UUID} AND ${a.time} >= {from:DateTime64(6)} AND ${a.time} < {to:DateTime64(6)}`,
       { org, agent: agentId, from: millisText(nowMs - s.currentHours * HOUR_MS), to: millisText(nowMs) },
     );
     const n = Number(r?.n ?? 0);
     const share = n > 0 ? Number(r!.failed) / n : 0;
-    await this.hold(org, n >= MIN_GROUNDING_CHECKS && share >= s.groundingFailureThreshold, {
+    await this.hold(org, n >= a.minCount && share >= a.threshold, {
       agentId,
-      type: 'GROUNDING',
-      severity: share >= 2 * s.groundingFailureThreshold ? 'CRITICAL' : 'WARNING',
-      metric: 'grounding_failure_rate',
-      threshold: s.groundingFailureThreshold,
+      type: a.type,
+      severity: share >= 2 * a.threshold ? 'CRITICAL' : 'WARNING',
+      metric: a.metric,
+      threshold: a.threshold,
       actualValue: share,
-      message: `${pct(share)} of ${n} grounding checks found hallucinations in the last ${s.currentHours} h (threshold ${pct(s.groundingFailureThreshold)})`,
+      message: a.says(share, n),
     });
   }
 
