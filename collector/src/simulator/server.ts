@@ -8,6 +8,7 @@ import { gate } from './http/gate';
 import { ParamError, parseRfc3339, stringParam } from './http/params';
 import { openaiAssistantUpdateRoutes } from './openai/assistants-update';
 import { openaiChatRoutes } from './openai/chat';
+import { openaiEmbeddingRoutes } from './openai/embeddings';
 import { openaiInventoryRoutes } from './openai/inventory';
 import { openaiUsageRoutes } from './openai/usage';
 import { createState, isDeleted, type SimState, type SimulatorOptions } from './state';
@@ -54,6 +55,7 @@ export function buildSimulatorApp(state: SimState): FastifyInstance {
   anthropicAgentUpdateRoutes(app, state);
   anthropicReportRoutes(app, state);
   openaiChatRoutes(app, state);
+  openaiEmbeddingRoutes(app);
 
   app.get('/truth', async (request) => {
     const q = request.query as Record<string, unknown>;

@@ -13,6 +13,10 @@ export const TENANT_TABLES: Readonly<Record<string, string>> = {
   drift_events: 'organization_id',
   grounding_checks: 'organization_id',
   context_items: 'organization_id',
+  context_vectors_minilm_l6_v2_384: 'organization_id',
+  context_vectors_openai_te3s_1536: 'organization_id',
+  context_vectors_openai_ada002_1536: 'organization_id',
+  context_vectors_openai_te3l_3072: 'organization_id',
 };
 
 const NAMED = new RegExp(`\\{db:Identifier\\}\\.(${Object.keys(TENANT_TABLES).join('|')})\\b`, 'g');
