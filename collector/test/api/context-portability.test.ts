@@ -225,7 +225,7 @@ describe('context portability over the API', () => {
     expect(injection.preferenceIds).toHaveLength(2);
     // The vendor has it: its retrieve, and the inventory list the connector reads.
     expect(await simInstructions('anthropic', anthropic.vendorAgentId)).toBe(injection.after);
-    const listed = await new AnthropicConnector(new (await import('@anthropic-ai/sdk')).default({ apiKey: sim.state.opts.keys.anthropicAdmin, baseURL: sim.anthropicBaseUrl })).discoverAgents();
+    const listed = await AnthropicConnector.create({ adminKey: sim.state.opts.keys.anthropicAdmin, baseUrl: sim.anthropicBaseUrl }).discoverAgents();
     expect(listed.find((a) => a.vendorAgentId === anthropic.vendorAgentId)?.config).toMatchObject({ systemPrompt: injection.after });
 
     // The target's preferences, as the transfer brought them.
@@ -237,15 +237,15 @@ describe('context portability over the API', () => {
     ]);
     expect(prefs[0]!.examples).toEqual(['- one\n- two']);
 
-    // Injecting the same preferences again changes nothing and records nothing.
-    const same = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}`, {});
+    // Injecting the same preferences again (a POST with no body: the defaults) changes nothing and records nothing.
+    const same = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}`);
     expect(same.body.data).toMatchObject({ dryRun: false, before: injection.after, after: injection.after, injection: null });
 
     const undo = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}/undo`, {});
     expect(undo.status).toBe(200);
     expect(undo.body.data).toMatchObject({ id: injection.id, undoneAt: expect.any(String), undoneBy: expect.any(String) });
     expect(await simInstructions('anthropic', anthropic.vendorAgentId)).toBe(original);
-    const nothing = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}/undo`, {});
+    const nothing = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}/undo`);
     expect(nothing.status).toBe(404);
     const twice = await call(t.admin, 'POST', `/api/v1/preferences/inject/${anthropic.id}/undo`, { injectionId: injection.id });
     expect(twice.status).toBe(409);

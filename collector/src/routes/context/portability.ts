@@ -27,6 +27,10 @@ import type { ContextPortability } from '../../context/portability/service';
 const AgentParams = Type.Object({ agentId: Type.String({ format: 'uuid' }) });
 /** An ARM_NATIVE export of a large agent (up to 10,000 items) is bigger than the API's 1 MiB default. */
 export const IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
+/** A POST without a body (nothing to say: the defaults) is read as `{}`, before the body is validated. */
+const emptyBodyIsObject = async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
 const AnyExport = Inline(Type.Union([ContextExport, OpenAiContextExport, AnthropicContextExport, JsonContextExport]));
 
 /**
@@ -107,9 +111,10 @@ export const contextPortabilityRoutes: FastifyPluginAsyncTypebox<{ portability: 
   app.post(
     '/api/v1/preferences/inject/:agentId',
     {
+      preValidation: emptyBodyIsObject,
       schema: {
         params: AgentParams,
-        body: Type.Optional(InjectRequest),
+        body: InjectRequest,
         description:
           "Write the agent's preferences (agent-wide, or one user's) into its instructions at its vendor (OpenAI assistant instructions, Anthropic managed agent system prompt), in a fenced block that a later injection replaces; the instructions before are kept for undo. dryRun shows before and after. 409 for agents without a vendor connection. Admins; audited.",
         response: Responses({ 200: SuccessEnvelope(InjectResult) }),
@@ -117,16 +122,17 @@ export const contextPortabilityRoutes: FastifyPluginAsyncTypebox<{ portability: 
     },
     async (request) => {
       requireRole(request.principal, 'admin');
-      return { success: true as const, data: await portability.inject(request, request.params.agentId, request.body ?? {}) };
+      return { success: true as const, data: await portability.inject(request, request.params.agentId, request.body) };
     },
   );
 
   app.post(
     '/api/v1/preferences/inject/:agentId/undo',
     {
+      preValidation: emptyBodyIsObject,
       schema: {
         params: AgentParams,
-        body: Type.Optional(UndoInjectionRequest),
+        body: UndoInjectionRequest,
         description:
           "Write back the instructions the agent's latest injection found (or the injection named, which must be the latest not undone). 409 when the instructions changed since it, at the vendor or by hand: nothing is overwritten. Admins; audited.",
         response: Responses({ 200: SuccessEnvelope(PreferenceInjection) }),
@@ -134,7 +140,7 @@ export const contextPortabilityRoutes: FastifyPluginAsyncTypebox<{ portability: 
     },
     async (request) => {
       requireRole(request.principal, 'admin');
-      return { success: true as const, data: await portability.undo(request, request.params.agentId, request.body?.injectionId) };
+      return { success: true as const, data: await portability.undo(request, request.params.agentId, request.body.injectionId) };
     },
   );
 };
