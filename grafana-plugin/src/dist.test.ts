@@ -25,6 +25,7 @@ describe('the built plugin (dist/)', () => {
       '/a/aiarm-app/costs',
       '/a/aiarm-app/governance',
       '/a/aiarm-app/quality',
+      '/a/aiarm-app/context',
       '/plugins/aiarm-app',
     ]);
     expect(statSync(join(DIST, 'module.js')).size).toBeGreaterThan(0);

@@ -22,8 +22,10 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
  * the pages do (reading, governance policies and violations and every quality figure, event and
  * setting among it: Viewer; pausing, checking agents, budgets, reviewing violations, testing a
  * sample text against a policy, adding feedback, checking responses and drift and handling quality
- * alerts: Editor; the configuration page's key check and vendor connections, changing policies,
- * the audit log and its export, the compliance report and the quality settings: Admin). Any other route of the collector, users, keys, the
+ * alerts, adding, editing, deleting, exporting, importing and transferring context: Editor; the
+ * configuration page's key check and vendor connections, changing policies, the audit log and its
+ * export, the compliance report, the quality settings and writing preferences into a vendor
+ * agent's instructions (and undoing it): Admin). Any other route of the collector, users, keys, the
  * organisation and verifying the audit chain among them, is reachable by no Grafana role.
  */
 const ALLOWED: Record<string, Role> = {
@@ -83,6 +85,21 @@ const ALLOWED: Record<string, Role> = {
   'POST /api/v1/quality/alerts/:id/resolve': 'Editor',
   'PATCH /api/v1/quality/settings': 'Admin',
   'PATCH /api/v1/quality/:agentId/settings': 'Admin',
+  // The Context page: search, an agent's items and its preferences for every role; adding,
+  // editing and deleting items, and export, import and transfer (they move the organisation's
+  // data) for Editors; writing preferences into a vendor agent's instructions and undoing it for
+  // Admins. The page calls neither extraction nor the context settings.
+  'GET /api/v1/context': 'Viewer',
+  'GET /api/v1/context/search': 'Viewer',
+  'GET /api/v1/preferences': 'Viewer',
+  'POST /api/v1/context': 'Editor',
+  'PATCH /api/v1/context/:id': 'Editor',
+  'DELETE /api/v1/context/:id': 'Editor',
+  'GET /api/v1/context/export': 'Editor',
+  'POST /api/v1/context/import': 'Editor',
+  'POST /api/v1/context/transfer': 'Editor',
+  'POST /api/v1/preferences/inject/:agentId': 'Admin',
+  'POST /api/v1/preferences/inject/:agentId/undo': 'Admin',
 };
 
 type Outcome =

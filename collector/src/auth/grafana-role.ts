@@ -69,6 +69,21 @@ export const GRAFANA_CALLS: ReadonlySet<string> = new Set([
   'POST /api/v1/quality/alerts/:id/resolve',
   'PATCH /api/v1/quality/settings',
   'PATCH /api/v1/quality/:agentId/settings',
+  // The Context page: search, an agent's items and preferences for every Grafana role; adding,
+  // editing and deleting items, export, import and transfer for Editors; writing preferences into
+  // a vendor agent's instructions (and undoing it) for Admins. Not extraction or the context
+  // settings, which the page does not offer.
+  'GET /api/v1/context',
+  'GET /api/v1/context/search',
+  'GET /api/v1/preferences',
+  'POST /api/v1/context',
+  'PATCH /api/v1/context/:id',
+  'DELETE /api/v1/context/:id',
+  'GET /api/v1/context/export',
+  'POST /api/v1/context/import',
+  'POST /api/v1/context/transfer',
+  'POST /api/v1/preferences/inject/:agentId',
+  'POST /api/v1/preferences/inject/:agentId/undo',
 ]);
 
 /**

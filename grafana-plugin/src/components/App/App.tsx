@@ -3,6 +3,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import { ROUTES } from '../../constants';
+import { CONTEXT_ROUTE } from '../../pages/Context/route';
 import { GOVERNANCE_ROUTE } from '../../pages/Governance/route';
 import { QUALITY_ROUTE } from '../../pages/Quality/route';
 
@@ -12,6 +13,7 @@ const AgentDetailPage = lazy(() => import('../../pages/AgentDetail/AgentDetailPa
 const CostsPage = lazy(() => import('../../pages/Costs/CostsPage'));
 const GovernancePage = lazy(() => import('../../pages/Governance/GovernancePage'));
 const QualityPage = lazy(() => import('../../pages/Quality/QualityPage'));
+const ContextPage = lazy(() => import('../../pages/Context/ContextPage'));
 
 function App(_props: AppRootProps) {
   return (
@@ -22,6 +24,7 @@ function App(_props: AppRootProps) {
         <Route path={ROUTES.Costs} element={<CostsPage />} />
         <Route path={GOVERNANCE_ROUTE} element={<GovernancePage />} />
         <Route path={QUALITY_ROUTE} element={<QualityPage />} />
+        <Route path={CONTEXT_ROUTE} element={<ContextPage />} />
         <Route path="*" element={<Navigate to={ROUTES.Agents} replace />} />
       </Routes>
     </Suspense>
