@@ -53,7 +53,7 @@ export async function labelledRecall(db: TelemetryDb, index: ContextIndex, organ
   const { items, queries } = readLabelled();
   const agentIds = new Map([...new Set(items.map((i) => i.agent))].map((a) => [a, randomUUID()]));
   const ids = new Map(items.map((i) => [i.id, randomUUID()]));
-  const label = new Map([...ids].map(([k, v]) => [v, k]));
+  const label = new Map<string, string>([...ids].map(([k, v]) => [v, k]));
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
   const contexts: Context[] = items.map((i) => ({
     id: ids.get(i.id)!,

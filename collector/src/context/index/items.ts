@@ -58,15 +58,19 @@ export function toContext(r: ItemRow): Context {
   };
 }
 
-/** The newest version of each of these items (deleted ones too: the caller decides). */
-export async function itemsById(db: TelemetryDb, organizationId: string, ids: readonly string[]): Promise<Map<string, ItemRow>> {
+/**
+ * The newest version of each of these items (deleted ones too: the caller decides). Naming their
+ * agents narrows FINAL to those agents' primary-key ranges: without them it merges the versions
+ * of the whole organisation's items (~5x slower at 55k items, measured).
+ */
+export async function itemsById(db: TelemetryDb, organizationId: string, ids: readonly string[], agentIds?: readonly string[]): Promise<Map<string, ItemRow>> {
   if (ids.length === 0) return new Map();
   const rows = await db.query<ItemRow>(
     `SELECT id, agent_id, type, content, key, confidence, source_type, interaction_id, extractor, imported_from, user_id, valid_from, valid_until,
             tags, superseded_by, merged_count, metadata, created_at, updated_at, deleted
        FROM {db:Identifier}.context_items FINAL
-      WHERE organization_id = {org:UUID} AND id IN {ids:Array(UUID)}`,
-    { org: organizationId, ids },
+      WHERE organization_id = {org:UUID}${agentIds ? ' AND agent_id IN {agents:Array(UUID)}' : ''} AND id IN {ids:Array(UUID)}`,
+    { org: organizationId, ids, ...(agentIds ? { agents: [...new Set(agentIds)] } : {}) },
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

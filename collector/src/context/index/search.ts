@@ -20,6 +20,7 @@ export const SEMANTIC_WEIGHT = 0.7;
 export const KEYWORD_WEIGHT = 0.3;
 
 interface Similar {
+  agent: string;
   sim: number;
   hash: string;
   version: number;
@@ -37,11 +38,11 @@ function filters(scope: SearchScope, live: string): { where: string; params: Rec
 }
 
 /** Keeps, per item, the row of its newest version. */
-function newest(rows: readonly ({ item_id: string } & Similar)[]): Map<string, Similar> {
+function newest(rows: readonly { item_id: string; agent_id: string; hash: string; version: number; dist: number }[]): Map<string, Similar> {
   const out = new Map<string, Similar>();
   for (const r of rows) {
     const seen = out.get(r.item_id);
-    if (!seen || r.version > seen.version) out.set(r.item_id, { sim: r.sim, hash: r.hash, version: r.version });
+    if (!seen || Number(r.version) > seen.version) out.set(r.item_id, { agent: r.agent_id, sim: 1 - Number(r.dist), hash: r.hash, version: Number(r.version) });
   }
   return out;
 }
@@ -57,29 +58,35 @@ export async function nearest(db: TelemetryDb, table: string, vector: Float32Arr
   const f = filters(scope, 'superseded = 0');
   const multiplier = scope.type ? 8 : 2;
   const sql = (settings: string) =>
-    `SELECT item_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
+    `SELECT item_id, agent_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
        FROM {db:Identifier}.${table}
       WHERE ${f.where}
       ORDER BY dist LIMIT ${pool}
       SETTINGS ${settings}`;
   const params = { ...f.params, v: Array.from(vector) };
-  type Row = { item_id: string; hash: string; version: number; dist: number };
-  const read = async (settings: string) => newest((await db.query<Row>(sql(settings), params)).map((r) => ({ item_id: r.item_id, hash: r.hash, version: Number(r.version), sim: 1 - Number(r.dist) })));
+  type Row = { item_id: string; agent_id: string; hash: string; version: number; dist: number };
+  const read = async (settings: string) => newest(await db.query<Row>(sql(settings), params));
   const found = await read(`vector_search_filter_strategy = 'postfilter', vector_search_index_fetch_multiplier = ${multiplier}`);
   if (found.size >= pool) return found;
   return read(`vector_search_filter_strategy = 'prefilter'`);
 }
 
 /** Similarities of given items (found by their words, not by the index), exactly. */
-async function similarities(db: TelemetryDb, table: string, vector: Float32Array, organizationId: string, ids: readonly string[]): Promise<Map<string, Similar>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.query<{ item_id: string; hash: string; version: number; dist: number }>(
-    `SELECT item_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
-       FROM {db:Identifier}.${table}
-      WHERE organization_id = {org:UUID} AND item_id IN {ids:Array(UUID)} AND deleted = 0`,
-    { org: organizationId, ids, v: Array.from(vector) },
+async function similarities(db: TelemetryDb, table: string, vector: Float32Array, organizationId: string, found: readonly Worded[]): Promise<Map<string, Similar>> {
+  if (found.length === 0) return new Map();
+  return newest(
+    await db.query<{ item_id: string; agent_id: string; hash: string; version: number; dist: number }>(
+      `SELECT item_id, agent_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
+         FROM {db:Identifier}.${table}
+        WHERE organization_id = {org:UUID} AND agent_id IN {agents:Array(UUID)} AND item_id IN {ids:Array(UUID)} AND deleted = 0`,
+      { org: organizationId, agents: [...new Set(found.map((w) => w.agent_id))], ids: found.map((w) => w.id), v: Array.from(vector) },
+    ),
   );
-  return newest(rows.map((r) => ({ item_id: r.item_id, hash: r.hash, version: Number(r.version), sim: 1 - Number(r.dist) })));
+}
+
+interface Worded {
+  id: string;
+  agent_id: string;
 }
 
 /**
@@ -87,11 +94,11 @@ async function similarities(db: TelemetryDb, table: string, vector: Float32Array
  * index: hasAnyTokens reads only granules with one of the words; the count of words each item
  * holds ranks them.
  */
-export async function byWords(db: TelemetryDb, words: QueryWords, scope: SearchScope, pool: number): Promise<string[]> {
+export async function byWords(db: TelemetryDb, words: QueryWords, scope: SearchScope, pool: number): Promise<Worded[]> {
   if (words.words.length === 0) return [];
   const f = filters(scope, "superseded_by = ''");
-  const rows = await db.query<{ id: string }>(
-    `SELECT id, arrayCount(fs -> hasAny(tokens(lower(content)), fs), {groups:Array(Array(String))}) AS hits
+  return db.query<Worded>(
+    `SELECT id, agent_id, arrayCount(fs -> hasAny(tokens(lower(content)), fs), {groups:Array(Array(String))}) AS hits
        FROM {db:Identifier}.context_items
       WHERE ${f.where} AND hasAnyTokens(content, {forms:Array(String)})
       ORDER BY hits DESC, version DESC
@@ -99,7 +106,6 @@ export async function byWords(db: TelemetryDb, words: QueryWords, scope: SearchS
       LIMIT ${pool}`,
     { ...f.params, groups: words.forms, forms: [...new Set(words.forms.flat())] },
   );
-  return rows.map((r) => r.id);
 }
 
 /** Whether an item's newest version still answers the search (the index's rows may be older). */
@@ -132,9 +138,10 @@ export async function hybridSearch({ db, scope, q, semantic, note }: HybridInput
   const words = queryWords(q);
   const pool = Math.max(scope.limit * 3, 20);
   const [similar, worded] = await Promise.all([semantic ? nearest(db, semantic.table, semantic.vector, scope, pool) : Promise.resolve(new Map<string, Similar>()), byWords(db, words, scope, pool)]);
-  const onlyWorded = worded.filter((id) => !similar.has(id));
+  const onlyWorded = worded.filter((w) => !similar.has(w.id));
   if (semantic) for (const [id, s] of await similarities(db, semantic.table, semantic.vector, scope.organizationId, onlyWorded)) similar.set(id, s);
-  const items = await itemsById(db, scope.organizationId, [...new Set([...similar.keys(), ...worded])]);
+  const ids = [...new Set([...similar.keys(), ...worded.map((w) => w.id)])];
+  const items = await itemsById(db, scope.organizationId, ids, [...[...similar.values()].map((s) => s.agent), ...worded.map((w) => w.agent_id)]);
   const hits: ContextSearchHit[] = [];
   for (const r of items.values()) {
     if (!passes(r, scope)) continue;
