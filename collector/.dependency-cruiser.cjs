@@ -4,7 +4,7 @@
  *
  *   entry/wiring     server.ts, app.ts, cli/      builds everything; the only place that starts the simulator
  *   HTTP             routes/, plugins/            requests in, envelopes out; calls the domain
- *   domain           agents/ audit/ auth/ governance/ connections/ connectors/ costs/ embeddings/ interactions/ logs/ quality/
+ *   domain           agents/ audit/ auth/ context/ governance/ connections/ connectors/ costs/ embeddings/ interactions/ logs/ quality/
  *                    organizations/ otlp/ poller/ security/,
  *                    metrics/history*.ts          what the collector does; calls the stores
  *   stores           stores/                      PostgreSQL/PGlite and ClickHouse/chdb; knows nothing above
@@ -40,7 +40,7 @@
 const layer = {
   wiring: ['^src/(server|app)[.]ts$', '^src/cli/'],
   http: ['^src/(routes|plugins)/'],
-  domain: ['^src/(agents|audit|auth|connections|connectors|costs|embeddings|governance|interactions|logs|organizations|otlp|poller|quality|security)/', '^src/metrics/history[^/]*[.]ts$'],
+  domain: ['^src/(agents|audit|auth|connections|connectors|costs|embeddings|governance|interactions|logs|organizations|otlp|poller|quality|security|context)/', '^src/metrics/history[^/]*[.]ts$'],
   stores: ['^src/stores/'],
   instrumentation: ['^src/metrics/'], // minus history*.ts, which are domain (see above)
   config: ['^src/config/'],

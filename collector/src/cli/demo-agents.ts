@@ -80,6 +80,7 @@ export interface DemoAgents {
 export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
   let stopped = false;
   const keyFile = join(o.dataDir, DEMO_INGEST_KEY_FILE);
+  let apiKey = '';
   const started = (async (): Promise<AgentPush | null> => {
     // The organisation the simulator's connections were opened for: the demo organisation.
     const organizationId = o.poller.connections.find((c) => c.source === 'demo')?.organizationId;
@@ -91,6 +92,7 @@ export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
     }
     await Promise.all(o.poller.connections.map((c) => o.poller.inventory(c).catch(() => undefined)));
     if (stopped) return null;
+    apiKey = key;
     const push = startAgentPush({ tracesUrl: `${o.url}/v1/traces`, apiKey: key, state: o.simulator.state, requestsPerSecond: o.requestsPerSecond ?? DEMO_REQUESTS_PER_SECOND });
     o.log.info({ agents: push.agents.length, requestsPerSecond: o.requestsPerSecond ?? DEMO_REQUESTS_PER_SECOND }, 'demo agents push their requests to the collector as OTLP spans (POST /v1/traces)');
     return push;
@@ -98,8 +100,8 @@ export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
     o.log.error({ err }, 'demo agents could not start: no pushed requests in this demo');
     return null;
   });
-  const history = started.then((push) => (push ? demoHistory(push, o.dataDir, Date.now(), o.log) : 0)).catch((err: unknown) => {
-    o.log.warn({ err }, 'demo agents: the past week was not pushed; quality drift has no baseline in this demo');
+  const history = started.then((push) => (push ? demoHistory(push, { dataDir: o.dataDir, url: o.url, apiKey, nowMs: Date.now(), log: o.log }) : 0)).catch((err: unknown) => {
+    o.log.warn({ err }, 'demo agents: the past week was not imported; quality drift has no baseline in this demo');
     return 0;
   });
   return {

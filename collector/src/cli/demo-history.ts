@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IngestInteraction } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
+import type { AgentRequest } from '../simulator/agent-traffic';
 import type { AgentPush } from '../simulator/agent-push';
 
-/** Written once the demo's past week was pushed: a restart on the same data directory sends it no second time. */
+/** Written once the demo's past week was imported: a restart on the same data directory imports it no second time. */
 export const DEMO_HISTORY_FILE = 'demo-history.json';
 /** A week of baseline and the current day: what the quality monitor compares by default. */
 const HISTORY_DAYS = 8;
@@ -13,6 +15,8 @@ const HISTORY_PER_HOUR = 40;
 const REGRESSION_HOURS = 10;
 /** ...by this much: the monitor finds its latency drifted up. */
 const REGRESSION_FACTOR = 2.5;
+/** Items per ingest request (the API takes 1,000). */
+const BATCH = 500;
 
 interface Marker {
   regressionSinceMs: number;
@@ -20,14 +24,38 @@ interface Marker {
   requests: number;
 }
 
+/** A past request as the ingest API takes it: input tokens uncached, as the API counts them. */
+function ingestItem(r: AgentRequest, n: number): IngestInteraction {
+  const content = { input: [{ role: 'user', content: r.userMessage }, ...(r.retrieved ? [{ role: 'tool', content: r.retrieved }] : [])], ...(r.answer ? { output: r.answer } : {}) };
+  return {
+    id: `demo-past-${r.startMs.toFixed(0)}-${n}`,
+    agent: r.agent.id!,
+    agentName: r.agent.name,
+    vendor: r.agent.provider,
+    model: r.agent.requestModel,
+    ...(r.responseModel ? { responseModel: r.responseModel } : {}),
+    startedAt: new Date(r.startMs).toISOString(),
+    latencyMs: r.durationMs,
+    ...(r.ttftMs !== undefined ? { timeToFirstTokenMs: r.ttftMs } : {}),
+    tokens: { input: r.tokens.input - r.tokens.cacheRead - r.tokens.cacheWrite, output: r.tokens.output, cacheRead: r.tokens.cacheRead, cacheWrite: r.tokens.cacheWrite },
+    status: r.status,
+    ...(r.errorType ? { errorType: r.errorType } : {}),
+    conversationId: r.conversationId,
+    systemInstructions: r.systemInstructions,
+    toolNames: r.toolNames,
+    content,
+  };
+}
+
 /**
  * Gives the demo a past and a drift: the busiest vendor agent's requests take 2.5 times as long
- * from ten hours before the first start on, and at that first start the agents push the eight
- * days before it (about 7,700 requests), so the Quality and drift page shows a latency drift on
- * the monitor's first run. Resolves with how many past requests were sent (0 on a restart).
+ * from ten hours before the first start on, and at that first start the vendor agents' 8 days
+ * before it (about 7,000 requests) are imported through the ingest API (cheaper than as spans; the
+ * in-house agent, known by service and name, has no past), so the Quality and drift page shows a
+ * latency drift on the monitor's first run. Resolves with how many were imported (0 on a restart).
  */
-export async function demoHistory(push: AgentPush, dataDir: string, nowMs: number, log: Logger): Promise<number> {
-  const file = join(dataDir, DEMO_HISTORY_FILE);
+export async function demoHistory(push: AgentPush, o: { dataDir: string; url: string; apiKey: string; nowMs: number; log: Logger }): Promise<number> {
+  const file = join(o.dataDir, DEMO_HISTORY_FILE);
   let marker: Marker | null = null;
   try {
     marker = JSON.parse(readFileSync(file, 'utf8')) as Marker;
@@ -36,11 +64,24 @@ export async function demoHistory(push: AgentPush, dataDir: string, nowMs: numbe
   }
   const target = [...push.agents].filter((a) => a.id).sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name))[0];
   if (!target) return 0;
-  const sinceMs = marker?.regressionSinceMs ?? nowMs - REGRESSION_HOURS * 3_600_000;
+  const sinceMs = marker?.regressionSinceMs ?? o.nowMs - REGRESSION_HOURS * 3_600_000;
   target.slowdown = { sinceMs, factor: REGRESSION_FACTOR };
   if (marker) return 0;
-  const requests = await push.history(nowMs - HISTORY_DAYS * 86_400_000, nowMs, HISTORY_PER_HOUR);
-  writeFileSync(file, `${JSON.stringify({ regressionSinceMs: sinceMs, agent: target.name, requests } satisfies Marker)}\n`);
-  log.info({ requests, days: HISTORY_DAYS, slower: target.name }, `demo agents pushed their last ${HISTORY_DAYS} days; ${target.name} has been ${REGRESSION_FACTOR}x slower for ${REGRESSION_HOURS} h (the demo's drift)`);
-  return requests;
+  let sent = 0;
+  let batch: IngestInteraction[] = [];
+  const send = async () => {
+    const res = await fetch(`${o.url}/api/v1/ingest/interactions`, { method: 'POST', headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ interactions: batch }) });
+    if (!res.ok) throw new Error(`the ingest API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    sent += batch.length;
+    batch = [];
+  };
+  for (const r of push.past(o.nowMs - HISTORY_DAYS * 86_400_000, o.nowMs, HISTORY_PER_HOUR)) {
+    if (!r.agent.id) continue;
+    batch.push(ingestItem(r, sent + batch.length));
+    if (batch.length === BATCH) await send();
+  }
+  if (batch.length > 0) await send();
+  writeFileSync(file, `${JSON.stringify({ regressionSinceMs: sinceMs, agent: target.name, requests: sent } satisfies Marker)}\n`);
+  o.log.info({ requests: sent, days: HISTORY_DAYS, slower: target.name }, `demo agents' last ${HISTORY_DAYS} days imported; ${target.name} has been ${REGRESSION_FACTOR}x slower for ${REGRESSION_HOURS} h (the demo's drift)`);
+  return sent;
 }

@@ -43,11 +43,10 @@ export interface AgentPush {
   /** Stops the timer and flushes what is batched (graceful: waits for the exports, at most `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
   /**
-   * Sends requests that finished between fromMs and toMs, `requestsPerHour` an hour, flushing as
-   * it goes (the batch queue holds 2,048): a past the quality monitor can take a baseline from.
-   * Resolves with how many were sent.
+   * The requests that finished between fromMs and toMs, `requestsPerHour` an hour, drawn from the
+   * same traffic (not sent): a past the demo imports (cli/demo-history.ts).
    */
-  history(fromMs: number, toMs: number, requestsPerHour: number): Promise<number>;
+  past(fromMs: number, toMs: number, requestsPerHour: number): Generator<AgentRequest>;
 }
 
 const TICK_MS = 250;
@@ -164,22 +163,16 @@ export function startAgentPush(opts: AgentPushOptions): AgentPush {
   const timer = setInterval(tick, TICK_MS);
   timer.unref();
   let stopping: Promise<void> | undefined;
-  const flush = () => Promise.all([...providers.values()].map((p) => p.forceFlush()));
   return {
     agents,
     stats,
     tick,
-    async history(fromMs, toMs, requestsPerHour) {
+    *past(fromMs, toMs, requestsPerHour) {
       const step = 3_600_000 / requestsPerHour;
-      let sent = 0;
       for (let t = fromMs; t < toMs && !stopping; t += step) {
         const req = traffic.next(Math.min(toMs, t + rng() * step));
-        if (!req) continue;
-        emit(req);
-        if (++sent % 1000 === 0) await flush();
+        if (req) yield req;
       }
-      await flush();
-      return sent;
     },
     stop(timeoutMs = 5_000) {
       stopping ??= (async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentView, AgentVersion, Interaction, Organization, QualityAlert } from '@ai-arm/schemas';
 import { randomToken } from '../../src/auth/tokens';
@@ -20,6 +20,8 @@ describe('demo mode pushes the simulated agents’ requests as OTLP spans (colle
     return ((await res.json()) as { data: T }).data;
   };
   beforeAll(async () => {
+    // The demo's past is imported once per data directory, which this worker's other demo starts share: a first start here.
+    rmSync(join(config.dataDir, DEMO_HISTORY_FILE), { force: true });
     collector = await startCollector(config, quietLogger());
   });
   afterAll(async () => {
@@ -64,7 +66,7 @@ describe('demo mode pushes the simulated agents’ requests as OTLP spans (colle
     expect(sampleTotal(inHouseModel.join('\n'), 'gen_ai_client_operation_duration_seconds_count')).toBeGreaterThan(0);
   });
 
-  it("gives the demo a past week and a drift: the busiest agent's latency drifted up, found by the monitor's first run, with content kept for quality", async () => {
+  it("gives the demo a past week (imported through the ingest API) and a drift: the busiest agent's latency drifted up, found by the monitor's first run, with content kept for quality", async () => {
     const sent = await collector.demoAgents!.history;
     expect(sent).toBeGreaterThan(5000);
     const marker = JSON.parse(readFileSync(join(config.dataDir, DEMO_HISTORY_FILE), 'utf8')) as { agent: string; regressionSinceMs: number; requests: number };
