@@ -86,6 +86,12 @@ export interface AppDeps {
   metrics?: Instruments;
   /** The quality monitor server.ts runs on a timer; built here (not started) when absent. */
   quality?: QualityMonitor;
+  /**
+   * The admin key of a connection the environment (or demo mode) configured, by vendor: what
+   * writes to vendor agents (preference injection) use for those connections, whose keys are not
+   * stored. Absent, only connections added through the API can be written to.
+   */
+  environmentKey?: (vendor: string) => string | null;
 }
 
 export type { App };
@@ -169,7 +175,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(qualitySettingsRoutes, { settings: quality.settings });
   await app.register(contextItemRoutes, { store: contextStore, extraction, controlPlane });
   await app.register(contextSearchRoutes, { index: contextIndex });
-  await app.register(contextPortabilityRoutes, { portability: new ContextPortability({ controlPlane, store: contextStore, vault, vendorHosts: deps.config.vendorHosts, log: deps.logger.child({ component: 'context' }) }) });
+  const environmentKey = deps.environmentKey;
+  const portability = new ContextPortability({
+    controlPlane,
+    store: contextStore,
+    vault,
+    vendorHosts: deps.config.vendorHosts,
+    log: deps.logger.child({ component: 'context' }),
+    ...(environmentKey ? { connectionKey: (c: { vendor: string; source: string }) => (c.source === 'api' ? null : environmentKey(c.vendor)) } : {}),
+  });
+  await app.register(contextPortabilityRoutes, { portability });
   await app.register(connectionRoutes, { controlPlane, telemetry: deps.stores.telemetry, runtime: deps.connections ?? { vault, connector: checkingConnector }, vendorHosts: deps.config.vendorHosts });
   return app;
 }

@@ -116,7 +116,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
     const ingestLimiter = new RateLimiter(config.api.ingestRateLimitPerMinute);
     quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }), ...(now ? { now: () => now() * 1000 } : {}) });
-    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    const environmentKeys = new Map<string, string>(endpoints.map((e) => [e.vendor, e.adminKey]));
+    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, environmentKey: (vendor) => environmentKeys.get(vendor) ?? null, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });
     grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, ingestLimiter, logger) : null;
   } catch (err) {
