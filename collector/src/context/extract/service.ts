@@ -12,6 +12,7 @@ import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant } from '../../stores/tenant-scope';
 import type { ContextDraft } from '../items/draft';
 import type { ContextStore } from '../items/store';
+import { BackgroundQueue } from '../../interactions/background-queue';
 import { ContextSettingsStore } from '../settings';
 import { EXTRACT_TIMEOUT_MS, ExtractorError, extractByModel, extractorTarget, type ExtractorTarget } from './llm';
 import { extractByRules, type ExtractedItem } from './rules';
@@ -61,18 +62,13 @@ type Extractor = { kind: 'rules'; why: string | null } | { kind: 'llm'; target: 
  */
 export class ContextExtraction {
   private readonly settings: ContextSettingsStore;
-  private readonly queue: (() => Promise<void>)[] = [];
-  private active = 0;
-  private idleWaiters: (() => void)[] = [];
-  private closed = false;
-  /** Pushed interactions skipped on a full queue since the last warning, which is logged at most once a minute. */
-  private dropped = 0;
-  private droppedLoggedAtMs = 0;
+  private readonly background: BackgroundQueue;
   /** Timeout of the LLM extractor's calls; tests shorten it. */
   extractTimeoutMs = EXTRACT_TIMEOUT_MS;
 
   constructor(readonly deps: ExtractionDeps) {
     this.settings = new ContextSettingsStore(deps.controlPlane);
+    this.background = new BackgroundQueue({ name: 'context', skipped: 'pushed interaction(s) not extracted', failed: 'extraction of a pushed interaction failed', concurrency: CAPTURE_CONCURRENCY, capacity: CAPTURE_QUEUE, log: deps.log });
   }
 
   /** POST /api/v1/context/extract. */
@@ -108,10 +104,10 @@ export class ContextExtraction {
   /** The push path offers each newly stored interaction; with capture on its context is extracted in the background. */
   offer(organizationId: string, agentId: string, item: InteractionInput, capture: boolean): void {
     // Capture off: nothing of the content is kept, in the vault either.
-    if (!capture || this.closed || item.content === undefined) return;
+    if (!capture || this.background.isClosed || item.content === undefined) return;
     // Cheap test first, on the push path's thread: the extractors read the user's turns and answers only.
     if (item.content.input === undefined && item.content.output === undefined) return;
-    this.enqueue(organizationId, item.id, async () => {
+    this.background.push(organizationId, item.id, async () => {
       // Extracted as stored: the interaction's content is kept masked, and so is what is drawn from it.
       const turns = turnsOf(maskValue({ input: item.content!.input, output: item.content!.output }));
       if (turns.length === 0) return;
@@ -124,46 +120,12 @@ export class ContextExtraction {
 
   /** Resolves when no pushed interaction is queued or being extracted. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.background.idle();
   }
 
   /** Waits for the extractions in flight (shutdown). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.idle();
-  }
-
-  private enqueue(organizationId: string, interactionId: string, work: () => Promise<void>): void {
-    if (this.queue.length >= CAPTURE_QUEUE) {
-      this.dropped++;
-      const nowMs = Date.now();
-      if (nowMs - this.droppedLoggedAtMs >= 60_000) {
-        this.deps.log.warn({ organization_id: organizationId, interaction_id: interactionId, skipped: this.dropped }, `context: the capture queue is full (${CAPTURE_QUEUE} waiting); ${this.dropped} pushed interaction(s) not extracted since the last warning`);
-        this.dropped = 0;
-        this.droppedLoggedAtMs = nowMs;
-      }
-      return;
-    }
-    this.queue.push(() =>
-      asTenant(organizationId, work).catch((err: Error) => this.deps.log.error({ err: err.message, organization_id: organizationId, interaction_id: interactionId }, 'context: extraction of a pushed interaction failed')),
-    );
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.active < CAPTURE_CONCURRENCY && this.queue.length > 0) {
-      const next = this.queue.shift()!;
-      this.active++;
-      // Not part of the request that pushed the interaction: its own turn, its errors logged.
-      setImmediate(() => {
-        void next().finally(() => {
-          this.active--;
-          this.pump();
-          if (this.active === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
-        });
-      });
-    }
+  close(): Promise<void> {
+    return this.background.close();
   }
 
   private async extractorOf(organizationId: string): Promise<Extractor> {

@@ -13,6 +13,7 @@ import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant } from '../../stores/tenant-scope';
+import { BackgroundQueue } from '../../interactions/background-queue';
 import { QualitySettingsStore } from '../settings';
 import { checkByRules, type CheckedClaim } from './check-rules';
 import { splitClaims } from './claims';
@@ -65,15 +66,9 @@ export class GroundingService {
   private readonly agents: AgentStore;
   private readonly connections: ConnectionStore;
   private readonly now: () => number;
-  private readonly queue: (() => Promise<void>)[] = [];
-  private active = 0;
-  private idleWaiters: (() => void)[] = [];
-  private closed = false;
+  private readonly background: BackgroundQueue;
   /** Each agent's sample rate, read at most once a minute (wall clock): the push path decides without awaiting. */
   private readonly rates = new Map<string, { rate: number; readAtMs: number }>();
-  /** Sampled checks skipped on a full queue since the last warning, which is logged at most once a minute. */
-  private dropped = 0;
-  private droppedLoggedAtMs = 0;
   /** Timeout of the LLM judge's calls; tests shorten it. */
   judgeTimeoutMs = JUDGE_TIMEOUT_MS;
 
@@ -82,6 +77,7 @@ export class GroundingService {
     this.agents = new AgentStore(deps.controlPlane);
     this.connections = new ConnectionStore(deps.controlPlane);
     this.now = deps.now ?? Date.now;
+    this.background = new BackgroundQueue({ name: 'grounding', skipped: 'sampled interaction(s) not checked', failed: 'sampled check failed', concurrency: SAMPLE_CONCURRENCY, capacity: SAMPLE_QUEUE, log: deps.log });
   }
 
   /** POST /api/v1/quality/:agentId/evaluate: checks, stores and counts one response. */
@@ -107,7 +103,7 @@ export class GroundingService {
 
   /** The push path offers each newly stored interaction; a sampled one with retrieved context is checked in the background. */
   sample(organizationId: string, agentId: string, item: InteractionInput, capture: boolean): void {
-    if (!capture || this.closed || item.content === undefined || item.status !== 'ok') return;
+    if (!capture || this.background.isClosed || item.content === undefined || item.status !== 'ok') return;
     // Cheap tests first, on the push path's thread: most interactions carry no retrieved context.
     const sources = sourcesOf(item);
     if (sources.length === 0) return;
@@ -116,7 +112,7 @@ export class GroundingService {
     // Known rate: decided here, so a burst of unsampled interactions never fills the queue.
     const known = this.rateOf(organizationId, agentId);
     if (known !== undefined && !sampled(organizationId, item.id, known)) return;
-    this.enqueue(organizationId, item.id, async () => {
+    this.background.push(organizationId, item.id, async () => {
       const rate = known ?? (await this.readRate(organizationId, agentId));
       if (!sampled(organizationId, item.id, rate)) return;
       // Checked as stored: the interaction's content is kept masked, so its check is made on the masked text.
@@ -132,31 +128,12 @@ export class GroundingService {
 
   /** Resolves when no sampled check is queued or running. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.background.idle();
   }
 
   /** Waits for the checks in flight and those queued (shutdown); no more are taken. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.idle();
-  }
-
-  private enqueue(organizationId: string, interactionId: string, work: () => Promise<void>): void {
-    if (this.queue.length >= SAMPLE_QUEUE) {
-      this.dropped++;
-      const nowMs = Date.now();
-      if (nowMs - this.droppedLoggedAtMs >= 60_000) {
-        this.deps.log.warn({ organization_id: organizationId, interaction_id: interactionId, skipped: this.dropped }, `grounding: the sample queue is full (${SAMPLE_QUEUE} waiting); ${this.dropped} sampled interaction(s) not checked since the last warning`);
-        this.dropped = 0;
-        this.droppedLoggedAtMs = nowMs;
-      }
-      return;
-    }
-    this.queue.push(() =>
-      asTenant(organizationId, work).catch((err: Error) => this.deps.log.error({ err: err.message, organization_id: organizationId, interaction_id: interactionId }, 'grounding: sampled check failed')),
-    );
-    this.pump();
+  close(): Promise<void> {
+    return this.background.close();
   }
 
   /** The cached rate, refreshed in the background once it is a minute old; undefined until first read. */
@@ -172,20 +149,7 @@ export class GroundingService {
     return rate;
   }
 
-  private pump(): void {
-    while (this.active < SAMPLE_CONCURRENCY && this.queue.length > 0) {
-      const next = this.queue.shift()!;
-      this.active++;
-      // Not part of the request that pushed the interaction: its own turn, its errors logged.
-      setImmediate(() => {
-        void next().finally(() => {
-          this.active--;
-          this.pump();
-          if (this.active === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
-        });
-      });
-    }
-  }
+
 
   /** The evaluator connection as the judge calls it, or why it cannot (a reason the rules' claims then carry). */
   private async targetOf(organizationId: string, connectionId: string, model: string): Promise<JudgeTarget | string> {
