@@ -110,6 +110,8 @@ export function itemInput(agentId: string, d: ItemDraft): ContextInput {
   return body;
 }
 
+const seconds = (iso: string | null) => (iso === null ? null : Math.floor(Date.parse(iso) / 1000));
+
 /**
  * The body of PATCH /api/v1/context/:id: the fields that differ from the item, a cleared key,
  * user or end of validity as null (a cleared start is left as it was: every item has one); null
@@ -135,12 +137,13 @@ export function itemPatch(item: Context, d: ItemDraft): ContextPatch | null {
   if (Number(d.confidence) !== item.confidence) {
     patch.confidence = Number(d.confidence);
   }
+  // The form shows whole seconds: an item's milliseconds are not a change the user made.
   const from = utcInstant(d.validFrom);
-  if (from && Date.parse(from) !== Date.parse(item.validFrom)) {
+  if (from && seconds(from) !== seconds(item.validFrom)) {
     patch.validFrom = from;
   }
   const until = utcInstant(d.validUntil) || null;
-  if ((until === null ? null : Date.parse(until)) !== (item.validUntil === null ? null : Date.parse(item.validUntil))) {
+  if (seconds(until) !== seconds(item.validUntil)) {
     patch.validUntil = until;
   }
   const tags = tagsOf(d.tags);

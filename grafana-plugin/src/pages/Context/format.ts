@@ -85,9 +85,46 @@ export function hitFigures(hit: Pick<ContextSearchHit, 'score' | 'semantic' | 'k
   };
 }
 
-/** Lower-case words of two letters or more (letters and digits of any script), as a query is split. */
+/**
+ * Words that carry no meaning of their own, as the collector's keyword search leaves them out
+ * (collector/src/context/index/words.ts): marking every "the" would hide the words that matched.
+ */
+const STOP = new Set(
+  (
+    'a an and are as at be been but by can could did do does for from had has have how i if in into is it its me my of on or our ' +
+    'should so than that the their them then there these they this to us was we were what when where which who why will with would ' +
+    'you your about any all also just not no yes please tell know want need like get use'
+  ).split(' ')
+);
+
+/** A word's stem by the commonest English endings, as the collector's search takes it (refunded: refund). */
+export function stemOf(word: string): string {
+  if (word.length <= 4) {
+    return word;
+  }
+  for (const [end, keep] of [
+    ['ies', 'y'],
+    ['ing', ''],
+    ['ed', ''],
+    ['es', ''],
+    ['s', ''],
+    ['ly', ''],
+  ] as const) {
+    if (word.endsWith(end) && word.length - end.length >= 3) {
+      return word.slice(0, word.length - end.length) + keep;
+    }
+  }
+  return word;
+}
+
+/**
+ * The query's words that count, lower case, once each: stop words left out (all of them when the
+ * query has nothing else), and single letters unless digits.
+ */
 export function queryWords(q: string): string[] {
-  return [...new Set((q.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? []).filter(Boolean))];
+  const all = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  const content = all.filter((w) => !STOP.has(w) && (w.length > 1 || /\d/.test(w)));
+  return content.length > 0 ? content : all;
 }
 
 export interface Segment {
@@ -96,16 +133,18 @@ export interface Segment {
 }
 
 /**
- * The text cut where it contains a query word (case-insensitive, at a word's start), so the words
- * an item shares with the query can be marked. Joined again, the segments are the text.
+ * The text cut where a word starts with a query word's stem (case-insensitive: "refunded" marks
+ * "Refunds"), so the words an item shares with the query can be marked. Joined again, the
+ * segments are the text.
  */
 export function markWords(text: string, q: string): Segment[] {
-  const words = queryWords(q).sort((a, b) => b.length - a.length);
+  const words = [...new Set(queryWords(q).map(stemOf))].sort((a, b) => b.length - a.length);
   if (words.length === 0 || text === '') {
     return text === '' ? [] : [{ text, match: false }];
   }
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})`, 'giu');
+  // The whole word is marked, from the stem to its end.
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu');
   const out: Segment[] = [];
   let at = 0;
   for (const m of text.matchAll(re)) {

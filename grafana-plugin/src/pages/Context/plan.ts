@@ -58,13 +58,13 @@ export function planSummary(p: CapturePlan): string {
 /** Whether confirming the plan would store anything (something new, merged or superseded). */
 export const planChanges = (p: CapturePlan) => p.created.length + p.merged.length + p.superseded.length > 0;
 
-/** The name an export is saved under: `<agent>-context-<format>-<UTC date>.json`, safe on any file system. */
+/** The name an export is saved under: `<agent>-context-<format>-<UTC date>.json`, safe on any file system (no path, not hidden). */
 export function exportFilename(agentName: string, format: ExportFormat, exportedAt: Date): string {
   const safe =
     agentName
       .normalize('NFKD')
       .replace(/[^\w.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
+      .replace(/^[-.]+|[-.]+$/g, '')
       .slice(0, 60) || 'agent';
   return `${safe}-context-${format.toLowerCase().replace('_', '-')}-${exportedAt.toISOString().slice(0, 10)}.json`;
 }
