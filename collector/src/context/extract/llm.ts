@@ -8,11 +8,7 @@
  * falls back to the rules extractor with the reason logged.
  */
 import { CONTEXT_TYPES, type ContextType } from '@ai-arm/schemas';
-import { ConnectionStore } from '../../connections/store';
-import { supportedVendor } from '../../connections/vendors';
 import { askJudge, JudgeError, type JudgeTarget } from '../../quality/grounding/judge';
-import type { CredentialVault } from '../../security/envelope-crypto';
-import type { SqlExecutor } from '../../stores/postgres/types';
 import type { ExtractedItem } from './rules';
 import type { Turn } from './turns';
 
@@ -114,17 +110,3 @@ export async function extractByModel(target: ExtractorTarget, turns: readonly Tu
   return parseExtraction(text);
 }
 
-/**
- * The extractor connection as the SDKs call it (its base URL or the vendor's, its key opened
- * with the vault), or why it cannot be called. (The grounding service builds its judge's target
- * the same way, privately; this is its counterpart for the context vault.)
- */
-export async function extractorTarget(db: SqlExecutor, vault: CredentialVault, organizationId: string, connectionId: string, model: string): Promise<ExtractorTarget | string> {
-  const connections = new ConnectionStore(db);
-  const c = await connections.get(organizationId, connectionId);
-  if (!c) return `the extractor connection ${connectionId} is gone`;
-  if (c.vendor !== 'OPENAI' && c.vendor !== 'ANTHROPIC') return `the extractor connection is ${c.vendor}, not OpenAI or Anthropic`;
-  const apiKey = await connections.secret(vault, organizationId, connectionId);
-  if (!apiKey) return 'the extractor connection has no stored key';
-  return { vendor: c.vendor, baseUrl: c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl, apiKey, model };
-}

@@ -14,7 +14,8 @@ import type { ContextDraft } from '../items/draft';
 import type { ContextStore } from '../items/store';
 import { BackgroundQueue } from '../../interactions/background-queue';
 import { ContextSettingsStore } from '../settings';
-import { EXTRACT_TIMEOUT_MS, ExtractorError, extractByModel, extractorTarget, type ExtractorTarget } from './llm';
+import { modelTarget } from '../../connections/model-target';
+import { EXTRACT_TIMEOUT_MS, ExtractorError, extractByModel, type ExtractorTarget } from './llm';
 import { extractByRules, type ExtractedItem } from './rules';
 import { turnsOf, userOf, type Turn } from './turns';
 
@@ -132,7 +133,7 @@ export class ContextExtraction {
     const { extractor } = await this.settings.get(organizationId);
     if (!extractor) return { kind: 'rules', why: null };
     if (!this.deps.vault) return { kind: 'rules', why: "this collector has no ARM_MASTER_KEY, so it cannot open the extractor connection's key" };
-    const target = await extractorTarget(this.deps.controlPlane, this.deps.vault, organizationId, extractor.connectionId, extractor.model);
+    const target = await modelTarget(this.deps.controlPlane, this.deps.vault, organizationId, extractor.connectionId, extractor.model, 'extractor');
     return typeof target === 'string' ? { kind: 'rules', why: target } : { kind: 'llm', target };
   }
 

@@ -2,8 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { HallucinationCheck, GroundingRequest } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import { AgentStore } from '../../agents/store';
-import { ConnectionStore } from '../../connections/store';
-import { supportedVendor } from '../../connections/vendors';
 import { ApiError } from '../../errors';
 import type { CredentialVault } from '../../security/envelope-crypto';
 import type { InteractionInput } from '../../interactions/interaction';
@@ -15,6 +13,7 @@ import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant } from '../../stores/tenant-scope';
 import { BackgroundQueue } from '../../interactions/background-queue';
 import { QualitySettingsStore } from '../settings';
+import { modelTarget } from '../../connections/model-target';
 import { checkByRules, type CheckedClaim } from './check-rules';
 import { splitClaims } from './claims';
 import { responseOf, sourcesOf } from './context';
@@ -64,7 +63,6 @@ const unquoted = (reason: string) => reason.replace(/:\s*".*$/s, '');
 export class GroundingService {
   private readonly settings: QualitySettingsStore;
   private readonly agents: AgentStore;
-  private readonly connections: ConnectionStore;
   private readonly now: () => number;
   private readonly background: BackgroundQueue;
   /** Each agent's sample rate, read at most once a minute (wall clock): the push path decides without awaiting. */
@@ -75,7 +73,6 @@ export class GroundingService {
   constructor(readonly deps: GroundingDeps) {
     this.settings = new QualitySettingsStore(deps.controlPlane);
     this.agents = new AgentStore(deps.controlPlane);
-    this.connections = new ConnectionStore(deps.controlPlane);
     this.now = deps.now ?? Date.now;
     this.background = new BackgroundQueue({ name: 'grounding', skipped: 'sampled interaction(s) not checked', failed: 'sampled check failed', concurrency: SAMPLE_CONCURRENCY, capacity: SAMPLE_QUEUE, log: deps.log });
   }
@@ -90,7 +87,7 @@ export class GroundingService {
         const evaluator = await this.settings.evaluator(organizationId);
         if (judge === 'llm' && !evaluator) throw new ApiError('VALIDATION_ERROR', 'judge "llm" needs an evaluator model: set one with PATCH /api/v1/quality/settings (evaluator), or ask for judge "rules"', { field: 'body/judge' });
         if (judge === 'llm' && !this.deps.vault) throw new ApiError('UNAVAILABLE', 'this collector has no ARM_MASTER_KEY, so it cannot open the evaluator connection\'s key; ask for judge "rules"');
-        if (evaluator && this.deps.vault) target = await this.targetOf(organizationId, evaluator.connectionId, evaluator.model);
+        if (evaluator && this.deps.vault) target = await modelTarget(this.deps.controlPlane, this.deps.vault, organizationId, evaluator.connectionId, evaluator.model, 'evaluator');
       }
       const run = await this.run(organizationId, input.response, input.sources, target);
       const capture = await this.captures(organizationId);
@@ -118,7 +115,7 @@ export class GroundingService {
       // Checked as stored: the interaction's content is kept masked, so its check is made on the masked text.
       const masked = maskText(response);
       const evaluator = await this.settings.evaluator(organizationId);
-      const target = evaluator && this.deps.vault ? await this.targetOf(organizationId, evaluator.connectionId, evaluator.model) : null;
+      const target = evaluator && this.deps.vault ? await modelTarget(this.deps.controlPlane, this.deps.vault, organizationId, evaluator.connectionId, evaluator.model, 'evaluator') : null;
       const run = await this.run(organizationId, masked, sources.map(maskText), target);
       // Dated at the interaction's end, so a re-delivered interaction's check replaces the first.
       const check = this.checkOf(checkIdOf(organizationId, item.id), agentId, item.id, item.startedAtMs + item.durationMs, run, masked);
@@ -151,15 +148,7 @@ export class GroundingService {
 
 
 
-  /** The evaluator connection as the judge calls it, or why it cannot (a reason the rules' claims then carry). */
-  private async targetOf(organizationId: string, connectionId: string, model: string): Promise<JudgeTarget | string> {
-    const c = await this.connections.get(organizationId, connectionId);
-    if (!c) return `the evaluator connection ${connectionId} is gone`;
-    if (c.vendor !== 'OPENAI' && c.vendor !== 'ANTHROPIC') return `the evaluator connection is ${c.vendor}, not OpenAI or Anthropic`;
-    const apiKey = await this.connections.secret(this.deps.vault!, organizationId, connectionId);
-    if (!apiKey) return 'the evaluator connection has no stored key';
-    return { vendor: c.vendor, baseUrl: c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl, apiKey, model };
-  }
+
 
   /** The claims judged: by the model when there is one to ask and it answers, by the rules otherwise (and for claims it skipped). */
   private async run(organizationId: string, response: string, sources: readonly string[], target: JudgeTarget | string | null): Promise<Run> {
