@@ -56,10 +56,10 @@ export function ExportStep({ agentId, onAgent }: { agentId?: string; onAgent: (i
         params: { agentId, format, includeSuperseded: includeSuperseded ? 'true' : undefined },
       });
       const text = JSON.stringify(r.data, null, 2);
-      const checksum = (r.data as { checksum?: string }).checksum;
+      const { checksum, sourceAgent } = r.data as { checksum?: string; sourceAgent?: { name?: string } };
       setPrepared({
         choices,
-        filename: exportFilename(agent.data?.name ?? agentId, format, new Date()),
+        filename: exportFilename(sourceAgent?.name ?? agent.data?.name ?? agentId, format, new Date()),
         url: URL.createObjectURL(new Blob([text], { type: 'application/json' })),
         entries: exportEntries(r.data),
         ...(checksum ? { checksum } : {}),

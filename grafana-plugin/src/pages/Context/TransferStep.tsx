@@ -62,7 +62,11 @@ export function TransferStep({ onOpenPreferences }: { onOpenPreferences: (agentI
                 label={TYPE_NAMES[t]}
                 value={types.includes(t)}
                 disabled={locked}
-                onChange={(e) => setTypes((ts) => (e.currentTarget.checked ? [...ts, t] : ts.filter((x) => x !== t)))}
+                onChange={(e) => {
+                  // Read now: the event's target is gone by the time the update runs.
+                  const on = e.currentTarget.checked;
+                  setTypes((ts) => (on ? [...ts, t] : ts.filter((x) => x !== t)));
+                }}
               />
             ))}
           </div>
