@@ -26,6 +26,10 @@ export interface ItemRow {
   deleted: number;
 }
 
+/** The columns an ItemRow is read from. */
+export const ITEM_COLUMNS =
+  'id, agent_id, type, content, key, confidence, source_type, interaction_id, extractor, imported_from, user_id, valid_from, valid_until, tags, superseded_by, merged_count, metadata, created_at, updated_at, deleted';
+
 const orNull = (s: string) => (s === '' ? null : s);
 
 function metadataOf(text: string): Context['metadata'] {
@@ -66,8 +70,7 @@ export function toContext(r: ItemRow): Context {
 export async function itemsById(db: TelemetryDb, organizationId: string, ids: readonly string[], agentIds?: readonly string[]): Promise<Map<string, ItemRow>> {
   if (ids.length === 0) return new Map();
   const rows = await db.query<ItemRow>(
-    `SELECT id, agent_id, type, content, key, confidence, source_type, interaction_id, extractor, imported_from, user_id, valid_from, valid_until,
-            tags, superseded_by, merged_count, metadata, created_at, updated_at, deleted
+    `SELECT ${ITEM_COLUMNS}
        FROM {db:Identifier}.context_items FINAL
       WHERE organization_id = {org:UUID}${agentIds ? ' AND agent_id IN {agents:Array(UUID)}' : ''} AND id IN {ids:Array(UUID)}`,
     { org: organizationId, ids, ...(agentIds ? { agents: [...new Set(agentIds)] } : {}) },

@@ -1,7 +1,7 @@
 import type { ContextSearchHit, ContextType } from '@ai-arm/schemas';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
-import { itemsById, toContext, type ItemRow } from './items';
+import { ITEM_COLUMNS, itemsById, toContext, type ItemRow } from './items';
 import { textHash } from './vectors';
 import { queryWords, sharedWords, whyOf, type QueryWords } from './words';
 
@@ -37,12 +37,21 @@ function filters(scope: SearchScope, live: string): { where: string; params: Rec
   return { where: where.join(' AND '), params };
 }
 
+interface Candidate {
+  src: 'n' | 'w';
+  cid: string;
+  aid: string;
+  hash: string;
+  ver: number;
+  dist: number;
+}
+
 /** Keeps, per item, the row of its newest version. */
-function newest(rows: readonly { item_id: string; agent_id: string; hash: string; version: number; dist: number }[]): Map<string, Similar> {
+function newest(rows: readonly Candidate[]): Map<string, Similar> {
   const out = new Map<string, Similar>();
   for (const r of rows) {
-    const seen = out.get(r.item_id);
-    if (!seen || Number(r.version) > seen.version) out.set(r.item_id, { agent: r.agent_id, sim: 1 - Number(r.dist), hash: r.hash, version: Number(r.version) });
+    const seen = out.get(r.cid);
+    if (!seen || Number(r.ver) > seen.version) out.set(r.cid, { agent: r.aid, sim: 1 - Number(r.dist), hash: r.hash, version: Number(r.ver) });
   }
   return out;
 }
@@ -50,43 +59,18 @@ function newest(rows: readonly { item_id: string; agent_id: string; hash: string
 /**
  * Nearest items by the HNSW index of the model's table, with every filter inside the query: the
  * organisation and agent pick the partitions (one graph per agent), a user is a primary-key range
- * (searched exactly), and type, validity, superseded and deleted filter the index's answer, which
- * fetches `multiplier` times the neighbours asked for so enough survive. When fewer than asked
- * survive (a narrow filter, or a small scope), the query runs again exactly over the filtered rows.
+ * (which ClickHouse searches exactly when it is narrower than the part), and type, validity, superseded and deleted filter the
+ * index's answer, which fetches `multiplier` times the neighbours asked for so enough survive.
  */
-export async function nearest(db: TelemetryDb, table: string, vector: Float32Array, scope: SearchScope, pool: number): Promise<Map<string, Similar>> {
+function nearestSql(table: string, scope: SearchScope, pool: number): { sql: string; params: Record<string, unknown> } {
   const f = filters(scope, 'superseded = 0');
-  const multiplier = scope.type ? 8 : 2;
-  const sql = (settings: string) =>
-    `SELECT item_id, agent_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
-       FROM {db:Identifier}.${table}
-      WHERE ${f.where}
-      ORDER BY dist LIMIT ${pool}
-      SETTINGS ${settings}`;
-  const params = { ...f.params, v: Array.from(vector) };
-  type Row = { item_id: string; agent_id: string; hash: string; version: number; dist: number };
-  const read = async (settings: string) => newest(await db.query<Row>(sql(settings), params));
-  const found = await read(`vector_search_filter_strategy = 'postfilter', vector_search_index_fetch_multiplier = ${multiplier}`);
-  if (found.size >= pool) return found;
-  return read(`vector_search_filter_strategy = 'prefilter'`);
-}
-
-/** Similarities of given items (found by their words, not by the index), exactly. */
-async function similarities(db: TelemetryDb, table: string, vector: Float32Array, organizationId: string, found: readonly Worded[]): Promise<Map<string, Similar>> {
-  if (found.length === 0) return new Map();
-  return newest(
-    await db.query<{ item_id: string; agent_id: string; hash: string; version: number; dist: number }>(
-      `SELECT item_id, agent_id, text_hash AS hash, version, cosineDistance(embedding, {v:Array(Float32)}) AS dist
-         FROM {db:Identifier}.${table}
-        WHERE organization_id = {org:UUID} AND agent_id IN {agents:Array(UUID)} AND item_id IN {ids:Array(UUID)} AND deleted = 0`,
-      { org: organizationId, agents: [...new Set(found.map((w) => w.agent_id))], ids: found.map((w) => w.id), v: Array.from(vector) },
-    ),
-  );
-}
-
-interface Worded {
-  id: string;
-  agent_id: string;
+  return {
+    sql: `SELECT 'n' AS src, item_id AS cid, agent_id AS aid, toString(text_hash) AS hash, version AS ver, cosineDistance(embedding, {v:Array(Float32)}) AS dist
+            FROM {db:Identifier}.${table}
+           WHERE ${f.where}
+           ORDER BY dist LIMIT ${pool}`,
+    params: f.params,
+  };
 }
 
 /**
@@ -94,18 +78,67 @@ interface Worded {
  * index: hasAnyTokens reads only granules with one of the words; the count of words each item
  * holds ranks them.
  */
-export async function byWords(db: TelemetryDb, words: QueryWords, scope: SearchScope, pool: number): Promise<Worded[]> {
-  if (words.words.length === 0) return [];
+function wordsSql(words: QueryWords, scope: SearchScope, pool: number): { sql: string; params: Record<string, unknown> } {
   const f = filters(scope, "superseded_by = ''");
-  return db.query<Worded>(
-    `SELECT id, agent_id, arrayCount(fs -> hasAny(tokens(lower(content)), fs), {groups:Array(Array(String))}) AS hits
-       FROM {db:Identifier}.context_items
-      WHERE ${f.where} AND hasAnyTokens(content, {forms:Array(String)})
-      ORDER BY hits DESC, version DESC
-      LIMIT 1 BY id
-      LIMIT ${pool}`,
-    { ...f.params, groups: words.forms, forms: [...new Set(words.forms.flat())] },
+  return {
+    sql: `SELECT 'w' AS src, id AS cid, agent_id AS aid, '' AS hash, toUInt64(0) AS ver, toFloat64(0) AS dist
+            FROM {db:Identifier}.context_items
+           WHERE ${f.where} AND hasAnyTokens(content, {forms:Array(String)})
+           ORDER BY arrayCount(fs -> hasAny(tokens(lower(content)), fs), {groups:Array(Array(String))}) DESC, version DESC
+           LIMIT 1 BY id
+           LIMIT ${pool}`,
+    params: { ...f.params, groups: words.forms, forms: [...new Set(words.forms.flat())] },
+  };
+}
+
+/**
+ * The candidates by meaning and by words in one statement (each statement costs a round trip
+ * into the engine). When the index's answer leaves fewer than asked after its filters (a narrow
+ * type, validity or user filter, or a small scope), the index query runs again exactly over the
+ * filtered rows (`prefilter`). A user's primary-key range narrower than a part is searched exactly
+ * the first time; within a part's single granule the index answers and the user filters after it.
+ */
+export async function candidates(db: TelemetryDb, scope: SearchScope, words: QueryWords, semantic: { table: string; vector: Float32Array } | null, pool: number): Promise<{ near: Map<string, Similar>; worded: Candidate[] }> {
+  const parts: { sql: string; params: Record<string, unknown> }[] = [];
+  if (semantic) parts.push(nearestSql(semantic.table, scope, pool));
+  if (words.words.length > 0) parts.push(wordsSql(words, scope, pool));
+  if (parts.length === 0) return { near: new Map(), worded: [] };
+  const v = semantic ? { v: Array.from(semantic.vector) } : {};
+  const multiplier = scope.type ? 8 : 2;
+  const rows = await db.query<Candidate>(
+    `${parts.map((p) => p.sql).join('\n UNION ALL \n')}
+     SETTINGS vector_search_filter_strategy = 'postfilter', vector_search_index_fetch_multiplier = ${multiplier}`,
+    Object.assign({}, ...parts.map((p) => p.params), v),
   );
+  let near = newest(rows.filter((r) => r.src === 'n'));
+  if (semantic && near.size < scope.limit) {
+    const exact = nearestSql(semantic.table, scope, pool);
+    near = newest(await db.query<Candidate>(`${exact.sql} SETTINGS vector_search_filter_strategy = 'prefilter'`, { ...exact.params, ...v }));
+  }
+  return { near, worded: rows.filter((r) => r.src === 'w') };
+}
+
+/**
+ * The newest version of each candidate (context_items FINAL, narrowed to the candidates' agents)
+ * and, for those found by their words alone, their similarity from their stored vector (the
+ * newest version's), in one statement.
+ */
+async function readCandidates(db: TelemetryDb, scope: SearchScope, ids: string[], agents: string[], wordedOnly: Candidate[], semantic: { table: string; vector: Float32Array } | null): Promise<{ items: ItemRow[]; similar: Map<string, Similar> }> {
+  if (!semantic || wordedOnly.length === 0) return { items: [...(await itemsById(db, scope.organizationId, ids, agents)).values()], similar: new Map() };
+  type Row = ItemRow & { vhash: string; vdist: number; vver: number };
+  const rows = await db.query<Row>(
+    `SELECT i.*, s.hash AS vhash, s.dist AS vdist, s.ver AS vver
+       FROM (SELECT ${ITEM_COLUMNS} FROM {db:Identifier}.context_items FINAL
+              WHERE organization_id = {org:UUID} AND agent_id IN {agents:Array(UUID)} AND id IN {ids:Array(UUID)}) AS i
+       LEFT JOIN (SELECT item_id, toString(argMax(text_hash, version)) AS hash, argMax(cosineDistance(embedding, {v:Array(Float32)}), version) AS dist, max(version) AS ver
+                    FROM {db:Identifier}.${semantic.table}
+                   WHERE organization_id = {org:UUID} AND agent_id IN {wagents:Array(UUID)} AND item_id IN {wids:Array(UUID)} AND deleted = 0
+                   GROUP BY item_id) AS s ON s.item_id = i.id`,
+    { org: scope.organizationId, agents: [...new Set(agents)], ids, wagents: [...new Set(wordedOnly.map((w) => w.aid))], wids: wordedOnly.map((w) => w.cid), v: Array.from(semantic.vector) },
+  );
+  const similar = new Map<string, Similar>();
+  for (const r of rows) if (r.vhash) similar.set(r.id, { agent: r.agent_id, sim: 1 - Number(r.vdist), hash: r.vhash, version: Number(r.vver) });
+  return { items: rows, similar };
 }
 
 /** Whether an item's newest version still answers the search (the index's rows may be older). */
@@ -137,11 +170,13 @@ export interface HybridInput {
 export async function hybridSearch({ db, scope, q, semantic, note }: HybridInput): Promise<ContextSearchHit[]> {
   const words = queryWords(q);
   const pool = Math.max(scope.limit * 3, 20);
-  const [similar, worded] = await Promise.all([semantic ? nearest(db, semantic.table, semantic.vector, scope, pool) : Promise.resolve(new Map<string, Similar>()), byWords(db, words, scope, pool)]);
-  const onlyWorded = worded.filter((w) => !similar.has(w.id));
-  if (semantic) for (const [id, s] of await similarities(db, semantic.table, semantic.vector, scope.organizationId, onlyWorded)) similar.set(id, s);
-  const ids = [...new Set([...similar.keys(), ...worded.map((w) => w.id)])];
-  const items = await itemsById(db, scope.organizationId, ids, [...[...similar.values()].map((s) => s.agent), ...worded.map((w) => w.agent_id)]);
+  const { near, worded } = await candidates(db, scope, words, semantic, pool);
+  const wordedOnly = worded.filter((w) => !near.has(w.cid));
+  const ids = [...new Set([...near.keys(), ...worded.map((w) => w.cid)])];
+  if (ids.length === 0) return [];
+  const read = await readCandidates(db, scope, ids, [...[...near.values()].map((s) => s.agent), ...worded.map((w) => w.aid)], wordedOnly, semantic);
+  const similar = new Map([...near, ...read.similar]);
+  const items = new Map(read.items.map((r) => [r.id, r]));
   const hits: ContextSearchHit[] = [];
   for (const r of items.values()) {
     if (!passes(r, scope)) continue;
