@@ -70,6 +70,7 @@ export function InjectPanel({ agentId, prefs }: { agentId: string; prefs: Prefer
           </Button>
         )}
         <ConfirmButton
+          closeOnConfirm
           confirmText="Write back the instructions before it"
           confirmVariant="destructive"
           disabled={undoing || run.busy}
