@@ -18,7 +18,7 @@ export interface BackgroundQueueOptions {
  * Work the push path hands off (grounding checks on a sample, context extraction): run in the
  * caller's organisation scope, a few at a time, each in a turn of its own so the request that
  * pushed the interaction is not held; a full queue skips work and warns at most once a minute
- * with the count; errors are logged, never thrown back.
+ * with the count; errors are logged, never thrown back; a shutdown drops what still waits.
  */
 export class BackgroundQueue {
   private readonly queue: (() => Promise<void>)[] = [];
@@ -58,9 +58,14 @@ export class BackgroundQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Takes no more work and waits for what is queued and running (shutdown). */
+  /**
+   * Takes no more work, drops what is still waiting (best-effort work: a shutdown is not held for
+   * a queue of it) and waits for what is running.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    const dropped = this.queue.splice(0).length;
+    if (dropped > 0) this.o.log.info({ dropped }, `${this.o.name}: ${dropped} queued item(s) left undone at shutdown`);
     await this.idle();
   }
 
