@@ -323,6 +323,12 @@ describe('context portability over the API', () => {
     expect((await call(member, 'POST', '/api/v1/context/transfer', { fromAgentId: openai.id, toAgentId: anthropic.id, injectPreferences: true, dryRun: true })).status).toBe(403);
     expect((await call(member, 'POST', `/api/v1/preferences/inject/${openai.id}`, { dryRun: true })).status).toBe(403);
     expect((await call(member, 'POST', `/api/v1/preferences/inject/${openai.id}/undo`, {})).status).toBe(403);
+    // The Grafana app's key transfers for Editors; injecting is an Admin's, through the inject route alone.
+    const grafana = (await call(t.admin, 'POST', '/api/v1/api-keys', { name: 'grafana app', role: 'grafana' })).body.data.key as string;
+    const viaGrafana = await call(grafana, 'POST', '/api/v1/context/transfer', { fromAgentId: openai.id, toAgentId: anthropic.id, injectPreferences: true, dryRun: true });
+    expect(viaGrafana.status).toBe(403);
+    expect(viaGrafana.body.error.details.field).toBe('body/injectPreferences');
+    expect((await call(grafana, 'POST', '/api/v1/context/transfer', { fromAgentId: openai.id, toAgentId: anthropic.id, dryRun: true })).status).toBe(200);
     const all = (await call(viewer, 'GET', '/api/v1/preferences')).body.data as { agentId: string }[];
     expect(new Set(all.map((p) => p.agentId))).toEqual(new Set([openai.id, empty, anthropic.id]));
     const user = (await call(viewer, 'GET', '/api/v1/preferences?userId=u-42')).body.data as { userId: string }[];

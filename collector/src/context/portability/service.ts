@@ -83,7 +83,11 @@ export class ContextPortability {
     const inject = body.injectPreferences ?? false;
     const dryRun = body.dryRun ?? false;
     // Writing into a vendor agent is an admin's change, whichever route asks for it.
-    if (inject) requireRole(request.principal, 'admin');
+    if (inject) {
+      requireRole(request.principal, 'admin');
+      // Through Grafana the transfer route is an Editor's; writing a vendor agent's instructions is an Admin's (the inject route).
+      if (request.principal.role === 'grafana') throw new ApiError('FORBIDDEN', 'injectPreferences is not taken through the Grafana app: transfer, then inject with POST /api/v1/preferences/inject/:agentId (Admin)', { field: 'body/injectPreferences' });
+    }
     const from = await this.agentOf(org, body.fromAgentId);
     const to = await this.agentOf(org, body.toAgentId);
     // Known before anything is captured: a target that cannot be written to refuses the whole transfer.
