@@ -157,8 +157,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const contextStore = new ContextStore({ controlPlane, telemetry, indexer: contextIndex });
   const extraction = new ContextExtraction({ controlPlane, telemetry, store: contextStore, vault, log: deps.logger.child({ component: 'context' }) });
   app.addHook('onClose', async () => {
-    await extraction.close();
+    // The index first: the running extraction's embedding is not waited for.
     await contextIndex.close();
+    await extraction.close();
   });
   // The quality and context steps of the push path, on first deliveries once they are durable.
   ingest.assess = (org, items, capture) => {

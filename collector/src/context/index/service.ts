@@ -43,15 +43,20 @@ export class ContextIndex implements ContextIndexer {
   private readonly models = new Map<string, { at: number; model: Promise<Model> }>();
   /** Tests and the benchmark read the clock through this. */
   now: () => number = Date.now;
+  /** Settles when the index closes: a shutdown does not wait for an embedding (the model may still be loading). */
+  private readonly closing: Promise<'closed'>;
+  private close_: () => void = () => undefined;
+  private closed = false;
 
   constructor(readonly deps: ContextIndexDeps) {
     this.offline = deps.embedder ?? miniLm;
     this.connections = new ConnectionStore(deps.controlPlane);
+    this.closing = new Promise((resolve) => (this.close_ = () => resolve('closed')));
   }
 
   /** Items created or changed: embedded when their content is new, their filters written again otherwise; deleted ones taken out. */
   async changed(organizationId: string, items: readonly Context[]): Promise<void> {
-    if (items.length === 0) return;
+    if (items.length === 0 || this.closed) return;
     await asTenant(organizationId, async () => {
       const { telemetry } = this.deps;
       const state = await telemetry.query<{ id: string; deleted: number }>(
@@ -61,7 +66,12 @@ export class ContextIndex implements ContextIndexer {
       const deleted = new Set(state.filter((s) => Number(s.deleted) === 1).map((s) => s.id));
       const model = await this.modelOf(organizationId);
       try {
-        const out = await writeVectors(telemetry, model.table, model.embedder, organizationId, items, deleted);
+        const out = await Promise.race([writeVectors(telemetry, model.table, model.embedder, organizationId, items, deleted), this.closing]);
+        if (out === 'closed') {
+          // Left without vectors (found by their words) until their next change embeds them.
+          this.deps.log.info({ organization_id: organizationId, items: items.length }, 'context: shutting down, items left without vectors');
+          return;
+        }
         this.deps.log.debug({ organization_id: organizationId, model: model.embedder.model, ...out }, 'context vectors written');
       } catch (err) {
         // The items stay searchable by their words; the next change of each embeds it again.
@@ -102,6 +112,8 @@ export class ContextIndex implements ContextIndexer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.close_();
     this.models.clear();
   }
 
