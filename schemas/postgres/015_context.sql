@@ -3,7 +3,7 @@
 -- audited with the change. Context items themselves are in ClickHouse (context_items).
 
 CREATE TABLE context_settings (
-  organization_id uuid PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+  organization_id uuid NOT NULL PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
   -- {"connectionId": ..., "model": ...}: the LLM extractor; NULL: the rules extractor.
   extractor jsonb,
   -- {"connectionId": ..., "model": ...}: OpenAI embeddings; NULL: all-MiniLM-L6-v2 offline.

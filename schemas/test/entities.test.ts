@@ -95,7 +95,7 @@ describe('entity JSON Schemas', () => {
   });
 
   it('a context export checksum is a sha256', () => {
-    const exp = { id: uuid, organizationId: uuid, sourceAgentId: uuid, format: 'ANTHROPIC', contexts: [], preferences: [], exportedAt: now, checksum: `sha256:${'a'.repeat(64)}` };
+    const exp = { format: 'ARM_NATIVE', version: 1, organizationId: uuid, sourceAgent: { id: uuid, name: 'Support bot', vendor: 'OPENAI' }, exportedAt: now, items: [], checksum: `sha256:${'a'.repeat(64)}` };
     expect(validate('ContextExport', exp)).toEqual([]);
     expect(validate('ContextExport', { ...exp, checksum: 'md5:abc' })).not.toEqual([]);
   });
