@@ -12,7 +12,7 @@ const HISTORY_DAYS = 8;
 /** Over all agents: a few an hour per agent, enough for the monitor's 30 samples a window. */
 const HISTORY_PER_HOUR = 40;
 /** The demo's drift: the busiest vendor agent got slower this long before the first start... */
-const REGRESSION_HOURS = 10;
+const REGRESSION_HOURS = 20;
 /** ...by this much: the monitor finds its latency drifted up. */
 const REGRESSION_FACTOR = 2.5;
 /** Items per ingest request (the API takes 1,000). */
@@ -49,7 +49,7 @@ function ingestItem(r: AgentRequest, n: number): IngestInteraction {
 
 /**
  * Gives the demo a past and a drift: the busiest vendor agent's requests take 2.5 times as long
- * from ten hours before the first start on, and at that first start the vendor agents' 8 days
+ * from twenty hours before the first start on, and at that first start the vendor agents' 8 days
  * before it (about 7,000 requests) are imported through the ingest API (cheaper than as spans; the
  * in-house agent, known by service and name, has no past), so the Quality and drift page shows a
  * latency drift on the monitor's first run. Resolves with how many were imported (0 on a restart).

@@ -1,3 +1,4 @@
+import { chatVendor, chatVendorNames } from '../connectors/models';
 import type { CredentialVault } from '../security/envelope-crypto';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { ConnectionStore } from './store';
@@ -20,7 +21,7 @@ export async function modelTarget(db: SqlExecutor, vault: CredentialVault, organ
   const connections = new ConnectionStore(db);
   const c = await connections.get(organizationId, connectionId);
   if (!c) return `the ${role} connection ${connectionId} is gone`;
-  if (c.vendor !== 'OPENAI' && c.vendor !== 'ANTHROPIC') return `the ${role} connection is ${c.vendor}, not OpenAI or Anthropic`;
+  if (!chatVendor(c.vendor)) return `the ${role} connection is ${c.vendor}, not ${chatVendorNames()}`;
   const apiKey = await connections.secret(vault, organizationId, connectionId);
   if (!apiKey) return `the ${role} connection has no stored key`;
   return { vendor: c.vendor, baseUrl: c.baseUrl ?? supportedVendor(c.vendor)!.defaultBaseUrl, apiKey, model };

@@ -1,3 +1,4 @@
+import { chatVendor, chatVendorNames } from '../connectors/models';
 import type { AgentQualitySettingsPatch, EvaluatorModel, QualitySettings, QualitySettingsPatch, QualitySettingsView } from '@ai-arm/schemas';
 import { audited } from '../audit/audited';
 import type { AuditedRequest } from '../audit/context';
@@ -111,7 +112,7 @@ export class QualitySettingsStore {
   private async checkEvaluator(organizationId: string, e: EvaluatorModel): Promise<void> {
     const [c] = await this.db.query<{ vendor: string }>('SELECT vendor FROM connections WHERE organization_id = $1 AND id = $2', [organizationId, e.connectionId]);
     if (!c) throw new ApiError('VALIDATION_ERROR', `no connection ${e.connectionId} in this organisation`, { field: 'body/evaluator/connectionId' });
-    if (c.vendor !== 'OPENAI' && c.vendor !== 'ANTHROPIC') throw new ApiError('VALIDATION_ERROR', `the evaluator runs on an OpenAI or Anthropic connection, not ${c.vendor}`, { field: 'body/evaluator/connectionId' });
+    if (!chatVendor(c.vendor)) throw new ApiError('VALIDATION_ERROR', `the evaluator runs on an ${chatVendorNames()} connection, not ${c.vendor}`, { field: 'body/evaluator/connectionId' });
   }
 }
 

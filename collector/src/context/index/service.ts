@@ -1,3 +1,4 @@
+import { embeddingVendor } from '../../connectors/models';
 import type { Context, ContextSearchQuery, ContextSearchResult, EvaluatorModel } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import { ConnectionStore } from '../../connections/store';
@@ -145,7 +146,7 @@ export class ContextIndex implements ContextIndexer {
     };
     if (!this.deps.vault) return fallback('this collector has no ARM_MASTER_KEY to open the connection\'s key');
     const c = await this.connections.get(organizationId, chosen.connectionId);
-    if (!c || c.vendor !== 'OPENAI') return fallback(c ? `the embeddings connection is ${c.vendor}, not OpenAI` : `the embeddings connection ${chosen.connectionId} is gone`);
+    if (!c || !embeddingVendor(c.vendor)) return fallback(c ? `the embeddings connection is ${c.vendor}, not OpenAI` : `the embeddings connection ${chosen.connectionId} is gone`);
     const apiKey = await this.connections.secret(this.deps.vault, organizationId, chosen.connectionId);
     if (!apiKey) return fallback('the embeddings connection has no stored key');
     try {

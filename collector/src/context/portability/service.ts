@@ -1,3 +1,4 @@
+import { chatVendor } from '../../connectors/models';
 import type { CapturePlan, Context, ContextSource, ExportFormat, ImportRequest, ImportResult, InjectRequest, InjectResult, Preference, PreferenceInjection, TransferRequest, TransferResult } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import { AgentStore, type AgentView } from '../../agents/store';
@@ -18,7 +19,7 @@ import { exportAs, parseExport, type AnyExport } from './formats';
 import { draftOf, type ParsedImport, type PortableItem } from './formats/portable';
 import { InjectionStore } from './injections';
 import { instructionsWith, livePreference, toPreference } from './preferences';
-import { MAX_INSTRUCTIONS, readInstructions, writeInstructions, type InstructionsTarget } from './vendor-instructions';
+import { MAX_INSTRUCTIONS, readInstructions, writeInstructions, type InstructionsTarget } from '../../connectors/instructions';
 
 export interface PortabilityDeps {
   controlPlane: ControlPlaneDb;
@@ -261,7 +262,7 @@ export class ContextPortability {
   /** Where and with which key an agent's instructions are written, or why they cannot be (409, or 503 without the master key). */
   private async targetOf(organizationId: string, agent: AgentView): Promise<InstructionsTarget> {
     const vendor = agent.vendor;
-    if (vendor !== 'OPENAI' && vendor !== 'ANTHROPIC') {
+    if (!chatVendor(vendor)) {
       throw new ApiError(
         'CONFLICT',
         `${agent.name} is a ${vendor} agent: AI-ARM writes instructions only into OpenAI assistants and Anthropic managed agents through their vendor connection. Read its preferences with GET /api/v1/preferences?agentId=${agent.id} and put them into its own configuration`,

@@ -6,8 +6,7 @@
  * the connection's key. Whatever it answers is read defensively: a reply that is not the JSON asked
  * for, a timeout or a vendor error is a JudgeError, and the caller falls back to the rules.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import { chat, isTimeout } from '../../connectors/chat';
 import type { GroundedClaim } from '@ai-arm/schemas';
 import type { ClaimSpan } from './claims';
 
@@ -116,28 +115,13 @@ export function parseJudgement(text: string, claims: readonly ClaimSpan[], sourc
 export async function askJudge(target: JudgeTarget, prompt: { system: string; user: string }, timeoutMs = JUDGE_TIMEOUT_MS): Promise<string> {
   const started = Date.now();
   try {
-    if (target.vendor === 'OPENAI') {
-      const client = new OpenAI({ apiKey: target.apiKey, baseURL: target.baseUrl, maxRetries: 1, timeout: timeoutMs });
-      const reply = await client.chat.completions.create({
-        model: target.model,
-        temperature: 0,
-        response_format: { type: 'json_object' },
-        messages: [
-          { role: 'system', content: prompt.system },
-          { role: 'user', content: prompt.user },
-        ],
-      });
-      return reply.choices[0]?.message.content ?? '';
-    }
-    const client = new Anthropic({ apiKey: target.apiKey, baseURL: target.baseUrl, maxRetries: 1, timeout: timeoutMs });
-    const reply = await client.messages.create({ model: target.model, max_tokens: 4096, system: prompt.system, messages: [{ role: 'user', content: prompt.user }] });
-    return reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    return await chat(target, prompt, { timeoutMs, json: true });
   } catch (err) {
     // The SDKs' messages name the status and the vendor's words; the key is taken out in case a proxy echoes it.
     const e = err as Error & { status?: number };
     const message = e.message.split(target.apiKey).join('[key]').slice(0, 200);
     // A timed-out call surfaces as a timeout or, where the runtime's abort differs, a connection error: the clock tells them apart.
-    const timedOut = err instanceof OpenAI.APIConnectionTimeoutError || err instanceof Anthropic.APIConnectionTimeoutError || (err instanceof Error && e.status === undefined && Date.now() - started >= timeoutMs);
+    const timedOut = isTimeout(err) || (err instanceof Error && e.status === undefined && Date.now() - started >= timeoutMs);
     throw new JudgeError(timedOut ? `the evaluator did not answer within ${timeoutMs} ms` : `the evaluator failed: ${e.status ? `${e.status} ` : ''}${message}`);
   }
 }

@@ -10,6 +10,9 @@ import { parseEntries, sectionsText } from './markdown';
 import { collectEntries, INSTRUCTION_TYPES, TEXT_CONFIDENCE } from './openai';
 import { checkPortable, isObject, MAX_IMPORT_ENTRIES, type ParsedImport } from './portable';
 
+/** The format's name in an export (ExportFormat), not a vendor. */
+const FORMAT = 'ANTHROPIC';
+
 export interface AnthropicExport {
   format: 'ANTHROPIC';
   system: string;
@@ -26,7 +29,7 @@ export function toAnthropic(items: readonly Context[]): AnthropicExport {
 
 export function parseAnthropic(data: unknown): ParsedImport {
   const bad = (message: string, field: string) => new ApiError('VALIDATION_ERROR', message, { field });
-  if (!isObject(data) || data.format !== 'ANTHROPIC') throw bad('data must be an ANTHROPIC export: an object with format "ANTHROPIC", system and memories', isObject(data) ? 'body/data/format' : 'body/data');
+  if (!isObject(data) || data.format !== FORMAT) throw bad('data must be an ANTHROPIC export: an object with format "ANTHROPIC", system and memories', isObject(data) ? 'body/data/format' : 'body/data');
   if (typeof data.system !== 'string') throw bad('data.system must be a string (empty when there is none)', 'body/data/system');
   const memories = data.memories ?? [];
   if (!Array.isArray(memories)) throw bad('data.memories must be a list of { key, type, content }', 'body/data/memories');

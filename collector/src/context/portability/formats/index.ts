@@ -8,29 +8,21 @@ import type { ParsedImport } from './portable';
 
 export type AnyExport = ContextExport | OpenAiExport | AnthropicExport | JsonExport;
 
-export function exportAs(format: ExportFormat, o: { organizationId: string; agent: { id: string; name: string; vendor: string }; items: readonly Context[]; exportedAtMs: number }): AnyExport {
-  switch (format) {
-    case 'ARM_NATIVE':
-      return toArmNative(o);
-    case 'OPENAI':
-      return toOpenAi(o.items);
-    case 'ANTHROPIC':
-      return toAnthropic(o.items);
-    case 'JSON':
-      return toJson(o.items);
-  }
+type ExportInput = { organizationId: string; agent: { id: string; name: string; vendor: string }; items: readonly Context[]; exportedAtMs: number };
+
+/** Each format's writer and reader, by its name (export formats, not vendors: the OPENAI format is an assistant's shape). */
+const FORMATS: Record<ExportFormat, { write: (o: ExportInput) => AnyExport; read: (data: unknown) => ParsedImport }> = {
+  ARM_NATIVE: { write: (o) => toArmNative(o), read: parseArmNative },
+  OPENAI: { write: (o) => toOpenAi(o.items), read: parseOpenAi },
+  ANTHROPIC: { write: (o) => toAnthropic(o.items), read: parseAnthropic },
+  JSON: { write: (o) => toJson(o.items), read: parseJson },
+};
+
+export function exportAs(format: ExportFormat, o: ExportInput): AnyExport {
+  return FORMATS[format].write(o);
 }
 
 /** Reads an export: a document of the wrong shape (or, ARM_NATIVE, a checksum that does not match) throws a 400; bad entries are listed by index. */
 export function parseExport(format: ExportFormat, data: unknown): ParsedImport {
-  switch (format) {
-    case 'ARM_NATIVE':
-      return parseArmNative(data);
-    case 'OPENAI':
-      return parseOpenAi(data);
-    case 'ANTHROPIC':
-      return parseAnthropic(data);
-    case 'JSON':
-      return parseJson(data);
-  }
+  return FORMATS[format].read(data);
 }

@@ -9,6 +9,9 @@ import { ApiError } from '../../../errors';
 import { entriesText, parseEntries, SECTION, sectionsText, type ParsedEntry } from './markdown';
 import { checkPortable, isObject, MAX_IMPORT_ENTRIES, type ParsedImport } from './portable';
 
+/** The format's name in an export (ExportFormat), not a vendor. */
+const FORMAT = 'OPENAI';
+
 export interface OpenAiExport {
   format: 'OPENAI';
   instructions: string;
@@ -46,7 +49,7 @@ export function collectEntries(parsed: ParsedImport, entries: readonly ParsedEnt
 
 export function parseOpenAi(data: unknown): ParsedImport {
   const bad = (message: string, field: string) => new ApiError('VALIDATION_ERROR', message, { field });
-  if (!isObject(data) || data.format !== 'OPENAI') throw bad('data must be an OPENAI export: an object with format "OPENAI", instructions and files', isObject(data) ? 'body/data/format' : 'body/data');
+  if (!isObject(data) || data.format !== FORMAT) throw bad('data must be an OPENAI export: an object with format "OPENAI", instructions and files', isObject(data) ? 'body/data/format' : 'body/data');
   if (typeof data.instructions !== 'string') throw bad('data.instructions must be a string (empty when there are none)', 'body/data/instructions');
   const files = data.files ?? [];
   if (!Array.isArray(files) || files.some((f) => !isObject(f) || typeof f.filename !== 'string' || typeof f.content !== 'string')) throw bad('data.files must be a list of { filename, content } strings', 'body/data/files');

@@ -6,7 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { ApiError } from '../../errors';
+import { ApiError } from '../errors';
 
 export interface InstructionsTarget {
   vendor: 'OPENAI' | 'ANTHROPIC';
