@@ -115,7 +115,8 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // One pipeline for every receiver (ingest API, OTLP/HTTP, OTLP/gRPC).
     ingest = await openPipeline({ config, stores, metrics, log: logger.child({ component: 'ingest' }), priceBook: (org) => costService.priceBook(org), agentsChanged: (org) => poller.reportAgentCounts(org) });
     const ingestLimiter = new RateLimiter(config.api.ingestRateLimitPerMinute);
-    quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }), ...(now ? { now: () => now() * 1000 } : {}) });
+    // On the wall clock even in demo mode: pushed requests carry real times, whatever the simulator's clock says.
+    quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }) });
     const environmentKeys = new Map<string, string>(endpoints.map((e) => [e.vendor, e.adminKey]));
     app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, environmentKey: (vendor) => environmentKeys.get(vendor) ?? null, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
     await app.listen({ port: config.port, host: config.host });

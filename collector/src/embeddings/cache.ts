@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Embedder } from './embedder';
 
+/** A vector depends on the text alone: the same answer under two ids is embedded once. */
+const textKey = (text: string) => createHash('sha256').update(text).digest('base64');
+
 /**
- * An embedder that remembers the vectors of texts it was given under a key (e.g. an interaction's
- * id): drift checks re-read mostly the same baseline answers run after run, and each costs tens
+ * An embedder that remembers the vectors of the texts it was given (by a hash of the text; the
+ * callers' keys, e.g. an interaction's id, name the items): drift checks re-read mostly the same baseline answers run after run, and each costs tens
  * of milliseconds to embed. Least recently used keys are forgotten past `capacity`
  * (384 floats = 1.5 KB each).
  */
@@ -12,17 +16,18 @@ export function cachedEmbedder(inner: Embedder, capacity = 20_000) {
     model: inner.model,
     dimensions: inner.dimensions,
     embed: (texts: string[]) => inner.embed(texts),
-    /** Vectors of keyed texts, embedding only the keys not remembered. */
+    /** Vectors of the items' texts, in order, embedding only texts not remembered (each once). */
     async embedKeyed(items: readonly { key: string; text: string }[]): Promise<Float32Array[]> {
-      const missing = items.filter((i) => !vectors.has(i.key));
+      const keys = items.map((i) => textKey(i.text));
+      const missing = [...new Map(items.map((i, n) => [keys[n]!, i.text])).entries()].filter(([k]) => !vectors.has(k));
       if (missing.length > 0) {
-        const fresh = await inner.embed(missing.map((m) => m.text));
-        missing.forEach((m, i) => vectors.set(m.key, fresh[i]!));
+        const fresh = await inner.embed(missing.map(([, text]) => text));
+        missing.forEach(([k], i) => vectors.set(k, fresh[i]!));
       }
-      const out = items.map((i) => {
-        const v = vectors.get(i.key)!;
-        vectors.delete(i.key);
-        vectors.set(i.key, v);
+      const out = keys.map((k) => {
+        const v = vectors.get(k)!;
+        vectors.delete(k);
+        vectors.set(k, v);
         return v;
       });
       while (vectors.size > capacity) vectors.delete(vectors.keys().next().value!);

@@ -109,6 +109,7 @@ describe('Quality page: Editors add feedback, check responses and drift, and han
     await screen.findByText('Drift check done', {}, WAIT);
     expect(posts()).toEqual([[`collector/api/v1/quality/${agent.id}/drift/check`, 200]]);
     const events = await collectorApi<DriftEvent[]>('GET', `/api/v1/quality/${agent.id}/drift`);
+    expect(events.map((e) => e.metric)).toContain('latency');
     const latency = events.find((e) => e.metric === 'latency')!;
     expect(latency).toMatchObject({ direction: 'up', version: 2 });
     const toggle = await screen.findByRole('button', { name: `Show requests of drift event ${latency.id}` }, WAIT);
