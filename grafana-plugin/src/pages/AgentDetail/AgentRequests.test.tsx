@@ -96,7 +96,15 @@ describe('Agent detail page: versions and recent requests of an agent that pushe
   });
 
   test('versions newest first, the one seen last marked current, as the collector lists them; a viewer sees them', async () => {
-    const versions = await collectorApi<AgentVersion[]>('GET', `/api/v1/agents/${busy.id}/versions`);
+    // Last-seen times reach the store at the collector's next version flush: read them once written, as the page will.
+    let versions: AgentVersion[] = [];
+    await waitFor(
+      async () => {
+        versions = await collectorApi<AgentVersion[]>('GET', `/api/v1/agents/${busy.id}/versions`);
+        expect(versions.every((v) => v.lastSeenAt > v.firstSeenAt)).toBe(true);
+      },
+      { timeout: 20_000, interval: 250 }
+    );
     expect(versions.map((v) => v.toolNames)).toEqual([['search'], ['calendar', 'search']]);
     signInAs('Viewer');
     renderApp(`agents/${busy.id}`);
