@@ -118,7 +118,7 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     // On the wall clock even in demo mode: pushed requests carry real times, whatever the simulator's clock says.
     quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }) });
     const environmentKeys = new Map<string, string>(endpoints.map((e) => [e.vendor, e.adminKey]));
-    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, environmentKey: (vendor) => environmentKeys.get(vendor) ?? null, costs: costService, connections: connectionRuntime, agents: poller, ...(now ? { now: () => new Date(now() * 1000) } : {}) });
+    app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, environmentKey: (vendor) => environmentKeys.get(vendor) ?? null, costs: costService, connections: connectionRuntime, agents: poller, ...(demo ? { now: () => new Date(demo.state.nowMs()) } : {}) });
     await app.listen({ port: config.port, host: config.host });
     grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, ingestLimiter, logger) : null;
   } catch (err) {

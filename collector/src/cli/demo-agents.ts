@@ -100,7 +100,7 @@ export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
     o.log.error({ err }, 'demo agents could not start: no pushed requests in this demo');
     return null;
   });
-  const history = started.then((push) => (push ? demoHistory(push, { dataDir: o.dataDir, url: o.url, apiKey, nowMs: Date.now(), log: o.log }) : 0)).catch((err: unknown) => {
+  const history = started.then((push) => (push ? demoHistory(push, { dataDir: o.dataDir, url: o.url, apiKey, nowMs: Date.now(), log: o.log, stopped: () => stopped }) : 0)).catch((err: unknown) => {
     o.log.warn({ err }, 'demo agents: the past week was not imported; quality drift has no baseline in this demo');
     return 0;
   });
@@ -111,6 +111,8 @@ export function startDemoAgents(o: DemoAgentsOptions): DemoAgents {
       stopped = true;
       const push = await started;
       if (!push) return;
+      // The past week's import ends at its next batch; it is waited for so no request is sent to a closing app.
+      await history;
       await push.stop();
       o.log.info({ ...push.stats }, 'demo agents stopped; their last spans were flushed');
     },

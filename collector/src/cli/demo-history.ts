@@ -22,6 +22,8 @@ interface Marker {
   regressionSinceMs: number;
   agent: string;
   requests: number;
+  /** False when a shutdown cut the import short. */
+  complete: boolean;
 }
 
 /** A past request as the ingest API takes it: input tokens uncached, as the API counts them. */
@@ -54,7 +56,7 @@ function ingestItem(r: AgentRequest, n: number): IngestInteraction {
  * in-house agent, known by service and name, has no past), so the Quality and drift page shows a
  * latency drift on the monitor's first run. Resolves with how many were imported (0 on a restart).
  */
-export async function demoHistory(push: AgentPush, o: { dataDir: string; url: string; apiKey: string; nowMs: number; log: Logger }): Promise<number> {
+export async function demoHistory(push: AgentPush, o: { dataDir: string; url: string; apiKey: string; nowMs: number; log: Logger; stopped: () => boolean }): Promise<number> {
   const file = join(o.dataDir, DEMO_HISTORY_FILE);
   let marker: Marker | null = null;
   try {
@@ -76,12 +78,19 @@ export async function demoHistory(push: AgentPush, o: { dataDir: string; url: st
     batch = [];
   };
   for (const r of push.past(o.nowMs - HISTORY_DAYS * 86_400_000, o.nowMs, HISTORY_PER_HOUR)) {
+    // A shutdown cuts the import short; its marker still says so, since another import would store the first part twice (times are drawn afresh).
+    if (o.stopped()) break;
     if (!r.agent.id) continue;
     batch.push(ingestItem(r, sent + batch.length));
     if (batch.length === BATCH) await send();
   }
-  if (batch.length > 0) await send();
-  writeFileSync(file, `${JSON.stringify({ regressionSinceMs: sinceMs, agent: target.name, requests: sent } satisfies Marker)}\n`);
+  const complete = !o.stopped();
+  if (complete && batch.length > 0) await send();
+  writeFileSync(file, `${JSON.stringify({ regressionSinceMs: sinceMs, agent: target.name, requests: sent, complete } satisfies Marker)}\n`);
+  if (!complete) {
+    o.log.warn({ requests: sent }, `demo agents' past ${HISTORY_DAYS} days: the shutdown cut the import short; the demo keeps the part imported`);
+    return sent;
+  }
   o.log.info({ requests: sent, days: HISTORY_DAYS, slower: target.name }, `demo agents' last ${HISTORY_DAYS} days imported; ${target.name} has been ${REGRESSION_FACTOR}x slower for ${REGRESSION_HOURS} h (the demo's drift)`);
   return sent;
 }

@@ -39,6 +39,8 @@ export class QualityMonitor {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  // A pass under way ends after the agent in hand rather than holding a shutdown for all of them.
+  private stopping = false;
 
   constructor(private readonly deps: QualityMonitorDeps) {
     this.settings = new QualitySettingsStore(deps.controlPlane);
@@ -59,6 +61,7 @@ export class QualityMonitor {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -66,6 +69,7 @@ export class QualityMonitor {
 
   /** One pass over every organisation; a pass already running is joined, not doubled. */
   runOnce(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     this.running ??= this.pass().finally(() => (this.running = null));
     return this.running;
   }
@@ -91,6 +95,7 @@ export class QualityMonitor {
     for (const [org, agents] of byOrg) {
       await asTenant(org, async () => {
         for (const agent of agents) {
+          if (this.stopping) return;
           try {
             await this.checkAgent(org, agent, nowMs);
           } catch (err) {

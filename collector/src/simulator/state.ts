@@ -57,6 +57,8 @@ export interface SimState extends TrafficSource {
   retiredModels: Set<string>;
   stats: SimStats;
   now(): number;
+  /** The same clock in milliseconds: the wall clock's own unless the clock is fixed. */
+  nowMs(): number;
   setNow(now: number | null): void;
   /** Fixed-window request counts per vendor and key. */
   windows: Map<string, { start: number; count: number; limited: boolean }>;
@@ -89,6 +91,7 @@ export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
     retiredModels: new Set(),
     stats: { requests: 0, byRoute: {}, rateLimited: 0, violations: 0, faults: 0 },
     now: () => fixed ?? Math.floor(Date.now() / 1000),
+    nowMs: () => (fixed !== null ? fixed * 1000 : Date.now()),
     setNow(now) {
       fixed = now;
     },

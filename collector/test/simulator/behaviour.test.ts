@@ -135,3 +135,17 @@ describe('vendor simulator behaviour (app.inject)', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe("the simulator's clock", () => {
+  it('keeps milliseconds while it follows the wall clock (the demo API lists what was stored this very second), and whole fixed seconds once fixed', () => {
+    const state = createState();
+    const before = Date.now();
+    const ms = state.nowMs();
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now());
+    expect(Math.floor(ms / 1000)).toBeLessThanOrEqual(state.now());
+    state.setNow(1_700_000_000);
+    expect(state.nowMs()).toBe(1_700_000_000_000);
+    expect(state.now()).toBe(1_700_000_000);
+  });
+});
