@@ -15,10 +15,16 @@ export interface CliRun {
 export const TEST_API_KEY = 'arm_sk_live_TestKeyTestKeyTestKeyTestKey0001';
 export const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
 
-/** Runs `ai-arm <args>` as its own process, the way a user does; with TEST_API_KEY unless `env` says otherwise. */
+/**
+ * Runs `ai-arm <args>` as its own process, the way a user does; with TEST_API_KEY unless `env`
+ * says otherwise, and without the demo agents' pushes: those tests start a demo collector for its
+ * polling, keys, locks or shutdown, and the agents' past week (7,000 requests imported, then a
+ * quality pass over them) would only load a machine the other test files share. The demo agents'
+ * own test (simulator/agent-traffic-demo.test.ts) starts them.
+ */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, ['--conditions=@ai-arm/source', BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_BOOTSTRAP_API_KEY: TEST_API_KEY, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ARM_BOOTSTRAP_API_KEY: TEST_API_KEY, ARM_DEMO_REQUESTS_PER_SECOND: '0', ...env },
   });
   let out = '';
   let err = '';
