@@ -97,6 +97,8 @@ describe('context portability over the API', () => {
     await add({ agentId: openai.id, type: 'PREFERENCE', key: 'language', userId: 'u-42', content: 'Answers in French.', confidence: 0.75 });
     await add({ agentId: openai.id, type: 'FACT', userId: 'u-42', content: "The customer's plan is Enterprise.", tags: ['billing'], validUntil: '2099-01-01T00:00:00Z' });
     await add({ agentId: openai.id, type: 'INTENT', key: 'migration', content: 'Wants to migrate from Zendesk.' });
+    // Said twice: one item that stands for two captures, a count the round trip keeps.
+    await add({ agentId: openai.id, type: 'INTENT', key: 'migration', content: 'Wants to migrate from Zendesk.' });
     await add({ agentId: openai.id, type: 'PREFERENCE', key: 'tone', content: 'Formal.', validFrom: '2025-01-01T00:00:00Z' });
     await add({ agentId: openai.id, type: 'PREFERENCE', key: 'tone', content: 'Casual and friendly.', validFrom: '2025-02-01T00:00:00Z' });
   });
@@ -111,6 +113,7 @@ describe('context portability over the API', () => {
     // The superseded tone is history: not exported by default, exported when asked.
     expect(first.items.map((i) => i.content)).not.toContain('Formal.');
     expect(first.items).toHaveLength(6);
+    expect(first.items.find((i) => i.key === 'migration')?.mergedCount).toBe(2);
     expect(first.checksum).toBe(checksumOf(first.items));
     const withHistory = (await call(member, 'GET', `/api/v1/context/export?agentId=${openai.id}&includeSuperseded=true`)).body.data as ContextExport;
     expect(withHistory.items.find((i) => i.content === 'Formal.')?.supersededBy).toEqual(expect.any(String));
@@ -132,6 +135,7 @@ describe('context portability over the API', () => {
     expect(created.every((c) => c.source.type === 'IMPORT' && c.source.importedFrom === first.checksum)).toBe(true);
 
     const second = (await exported(empty)) as ContextExport;
+    expect(second.items.find((i) => i.key === 'migration')?.mergedCount).toBe(2);
     // Identical: every portable field (type, content, key, user, confidence, validity, tags, metadata) item for item; ids and vault times are new.
     expect(portableSet(second.items)).toEqual(portableSet(first.items));
     expect(second.items.map((i) => i.id).filter((id) => first.items.some((f) => f.id === id))).toEqual([]);

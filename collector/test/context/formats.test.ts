@@ -80,7 +80,7 @@ describe('ARM_NATIVE', () => {
     expect(parsed.invalid).toEqual([]);
     expect(parsed.items.map((x) => x.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     const third = parsed.items[2]!.item;
-    expect(third).toEqual({ type: 'PREFERENCE', content: 'Answers as short bullet points.', key: 'response_format', userId: null, confidence: 0.9, validFromMs: Date.UTC(2025, 2, 1, 10), validUntilMs: Date.UTC(2026, 0, 1), tags: [], metadata: { examples: ['- one\n- two'] } });
+    expect(third).toEqual({ type: 'PREFERENCE', content: 'Answers as short bullet points.', key: 'response_format', userId: null, confidence: 0.9, validFromMs: Date.UTC(2025, 2, 1, 10), validUntilMs: Date.UTC(2026, 0, 1), tags: [], metadata: { examples: ['- one\n- two'] }, mergedCount: 1 });
     expect(parsed.provenance!.get(4)).toEqual({ interactionId: 'chat-5', extractor: 'rules' });
   });
 
@@ -123,6 +123,7 @@ describe('ARM_NATIVE', () => {
       { ...ITEMS[7], key: 'k'.repeat(129) },
       'not an item',
       { ...ITEMS[7], metadata: [1] },
+      { ...ITEMS[0], mergedCount: 0 },
     ];
     const parsed = parseExport('ARM_NATIVE', { ...toArmNative(meta), items, checksum: checksumOf(items) });
     expect(parsed.checksumVerified).toBe(true);
@@ -137,6 +138,7 @@ describe('ARM_NATIVE', () => {
       { index: 7, reason: 'items[7]: key must be null or a string of 1 to 128 characters' },
       { index: 8, reason: 'items[8]: an entry must be an object' },
       { index: 9, reason: 'items[9]: metadata must be an object' },
+      { index: 10, reason: 'items[10]: mergedCount must be a whole number from 1' },
     ]);
   });
 
@@ -145,6 +147,7 @@ describe('ARM_NATIVE', () => {
     expect(portableSet(again)).toEqual(portableSet(ITEMS));
     expect(portableSet([{ ...ITEMS[0]!, confidence: 0.5 }, ...ITEMS.slice(1)])).not.toEqual(portableSet(ITEMS));
     expect(portableSet([{ ...ITEMS[0]!, metadata: { a: 1 } }, ...ITEMS.slice(1)])).not.toEqual(portableSet(ITEMS));
+    expect(portableSet([{ ...ITEMS[0]!, mergedCount: 4 }, ...ITEMS.slice(1)])).not.toEqual(portableSet(ITEMS));
   });
 });
 

@@ -13,6 +13,8 @@ export interface ContextDraft {
   validUntilMs?: number | null;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  /** How many captures this draft already stands for (an ARM_NATIVE import carries the count over); default 1. */
+  mergedCount?: number;
   source: ContextSource;
 }
 

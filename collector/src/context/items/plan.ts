@@ -109,7 +109,7 @@ export function planCapture(existing: readonly Context[], drafts: readonly Conte
       landed.push(t);
       continue;
     }
-    t.mergedCount += 1;
+    t.mergedCount += draftItem.mergedCount;
     t.confidence = noisyOr(t.confidence, d.confidence);
     t.tags = [...new Set([...t.tags, ...draftItem.tags])].slice(0, 32);
     t.validUntil = t.validUntil === null || draftItem.validUntil === null ? null : Date.parse(draftItem.validUntil) > Date.parse(t.validUntil) ? draftItem.validUntil : t.validUntil;
@@ -154,7 +154,7 @@ function itemOf(d: ContextDraft, now: string): Context {
     validUntil: d.validUntilMs === undefined || d.validUntilMs === null ? null : iso(d.validUntilMs),
     tags: [...new Set(d.tags ?? [])],
     supersededBy: null,
-    mergedCount: 1,
+    mergedCount: d.mergedCount ?? 1,
     metadata: d.metadata ?? {},
     createdAt: now,
     updatedAt: now,

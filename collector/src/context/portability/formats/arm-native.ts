@@ -18,10 +18,11 @@ export function toArmNative(o: { organizationId: string; agent: { id: string; na
  * the items' portable fields (type, content, key, user, confidence, validity, tags, metadata)
  * are equal, item for item, in no particular order. Left out, because an import makes them anew:
  * ids, the agent, timestamps of the vault (createdAt, updatedAt), the source (IMPORT, from the
- * checksum), supersededBy (an id) and mergedCount (a capture counts from 1).
+ * checksum) and supersededBy (an id). The merge count comes along: an item said five times is
+ * still said five times in its new agent.
  */
 export function portableView(item: Context): Record<string, unknown> {
-  return { type: item.type, content: item.content, key: item.key, userId: item.userId, confidence: item.confidence, validFrom: item.validFrom, validUntil: item.validUntil, tags: item.tags, metadata: item.metadata };
+  return { type: item.type, content: item.content, key: item.key, userId: item.userId, confidence: item.confidence, validFrom: item.validFrom, validUntil: item.validUntil, tags: item.tags, metadata: item.metadata, mergedCount: item.mergedCount };
 }
 
 /** Items' portable views in a canonical order: two exports hold identical items when these are equal. */
@@ -48,6 +49,11 @@ export function parseArmNative(data: unknown): ParsedImport {
   data.items.forEach((raw, index) => {
     const item = checkPortable(raw, { times: true, metadata: true });
     if (typeof item === 'string') return void parsed.invalid.push({ index, reason: `items[${index}]: ${item}` });
+    const merged = (raw as { mergedCount?: unknown }).mergedCount;
+    if (merged !== undefined) {
+      if (!Number.isInteger(merged) || (merged as number) < 1) return void parsed.invalid.push({ index, reason: `items[${index}]: mergedCount must be a whole number from 1` });
+      item.mergedCount = merged as number;
+    }
     parsed.items.push({ index, item });
     const source = (raw as { source?: unknown }).source;
     if (isObject(source)) {

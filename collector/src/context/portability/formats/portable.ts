@@ -17,6 +17,8 @@ export interface PortableItem {
   validUntilMs?: number | null;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** ARM_NATIVE only: how many captures the item stood for. */
+  mergedCount?: number;
 }
 
 /** What reading an export gives: entries ready to capture and those refused, each by its index in the export. */
@@ -113,6 +115,7 @@ export function draftOf(agentId: string, item: PortableItem, source: ContextSour
     ...(item.validUntilMs !== undefined ? { validUntilMs: item.validUntilMs } : {}),
     tags: item.tags,
     metadata: item.metadata,
+    ...(item.mergedCount !== undefined ? { mergedCount: item.mergedCount } : {}),
     source,
   };
 }
