@@ -45,7 +45,9 @@ describe('agent instruction updates in the vendor simulator', () => {
     expect((await anthropic.beta.agents.update(a.id, { system: 'Latest.' })).version).toBe(3);
     const listed = [];
     for await (const x of anthropic.beta.agents.list({ limit: 100 })) listed.push(x);
-    expect((listed.find((x) => x.id === a.id) as unknown as { system: string }).system).toBe('Latest.');
+    // The list shows the agent as retrieve does: its system prompt, version and last update.
+    expect(listed.find((x) => x.id === a.id)).toEqual(await anthropic.beta.agents.retrieve(a.id));
+    expect(listed.find((x) => x.id === a.id)).toMatchObject({ system: 'Latest.', version: 3 });
     await expect(anthropic.beta.agents.update('agent_nope', { system: 'x' })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
     await expect(anthropic.beta.agents.update(a.id, { system: 5 as unknown as string })).rejects.toBeInstanceOf(Anthropic.BadRequestError);
   });

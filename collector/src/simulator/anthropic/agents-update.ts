@@ -13,10 +13,8 @@ const revisionOf = (state: SimState, a: SimAgent) => {
   return m.get(a.id) ?? { version: 1, updatedAt: a.createdAt };
 };
 
-/** A managed agent's version in this simulator: the inventory's list may show it too. */
-export const agentVersion = (state: SimState, a: SimAgent): number => revisionOf(state, a).version;
-
-const agentBody = (state: SimState, a: SimAgent) => {
+/** A managed agent as the vendor shows it, in its list and alone: with its current version and last update. */
+export const agentBody = (state: SimState, a: SimAgent) => {
   const r = revisionOf(state, a);
   return {
     id: a.id,

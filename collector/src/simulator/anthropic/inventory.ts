@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { vendorError } from '../http/errors';
 import { intParam, pageById, rfc3339, stringParam } from '../http/params';
 import { isDeleted, type SimState } from '../state';
+import { agentBody } from './agents-update';
 
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
 
@@ -54,20 +55,7 @@ export function anthropicInventoryRoutes(app: FastifyInstance, state: SimState):
     const limit = intParam(q, 'limit', 20, 1, 100);
     const offset = Number(Buffer.from(stringParam(q, 'page') ?? '', 'base64url').toString() || 0);
     const live = state.world.agents.filter((a) => a.vendor === 'anthropic' && !isDeleted(state, a.id));
-    const slice = live.slice(offset, offset + limit).map((a) => ({
-      id: a.id,
-      type: 'agent',
-      name: a.name,
-      description: a.description,
-      model: { id: a.model.id },
-      system: a.instructions,
-      tools: [],
-      metadata: { workspace_id: a.groupId },
-      version: 1,
-      created_at: rfc3339(a.createdAt),
-      updated_at: rfc3339(a.createdAt),
-      archived_at: null,
-    }));
+    const slice = live.slice(offset, offset + limit).map((a) => agentBody(state, a));
     const next = offset + limit < live.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
     return { data: slice, next_page: next };
   });
