@@ -18,6 +18,7 @@ export function fromIngest(i: IngestInteraction): InteractionInput {
     status: i.status,
     ...(i.errorType ? { errorType: i.errorType } : {}),
     ...(i.conversationId ? { conversationId: i.conversationId } : {}),
+    ...(i.userId ? { userId: i.userId } : {}),
     ...(i.systemInstructions !== undefined ? { systemInstructions: i.systemInstructions } : {}),
     ...(i.toolNames ? { toolNames: i.toolNames } : {}),
     ...(i.content ? { content: i.content } : {}),

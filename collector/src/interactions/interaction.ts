@@ -34,6 +34,8 @@ export interface InteractionInput {
   /** error.type, when status is error. */
   errorType?: string;
   conversationId?: string;
+  /** The end user it was for (user.id, enduser.id, the ingest API's userId); stored only with content capture on: it names a person. */
+  userId?: string;
   traceId?: string;
   spanId?: string;
   /** Part of the version fingerprint; kept as text only with content capture on. */

@@ -2,7 +2,7 @@ import type { Conversation, Interaction, InteractionContent } from '@ai-arm/sche
 import { usdText, usdToAtto } from '../costs/money';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
-import { millisText } from './rows';
+import { millisText, USER_ATTRIBUTE } from './rows';
 import { versionNumbers } from './versions';
 
 interface Row {
@@ -26,13 +26,14 @@ interface Row {
   policy_action: '' | 'warn' | 'block';
   error_type: string;
   conversation_id: string;
+  user_id: string;
   trace_id: string;
   span_id: string;
   content: string;
 }
 
 const COLUMNS = `id, agent_id, source, toString(started_at) AS started, duration_ms, ttft_ms, provider, operation, request_model, response_model, version_fingerprint,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, policy_action, error_type, conversation_id, trace_id, span_id, content`;
+  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, policy_action, error_type, conversation_id, attributes['${USER_ATTRIBUTE}'] AS user_id, trace_id, span_id, content`;
 
 /** ClickHouse's `2026-01-02 03:04:05.123456` as RFC 3339. */
 export const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
@@ -57,6 +58,7 @@ function toInteraction(r: Row, versions: Map<string, number>): Interaction {
     policyAction: r.policy_action === '' ? null : r.policy_action,
     errorType: orNull(r.error_type),
     conversationId: orNull(r.conversation_id),
+    userId: orNull(r.user_id),
     traceId: orNull(r.trace_id),
     spanId: orNull(r.span_id),
     content: r.content === '' ? null : (JSON.parse(r.content) as InteractionContent),

@@ -35,6 +35,9 @@ function microsCostText(m: number): string {
 }
 
 /** Epoch milliseconds as the DateTime64(3) text ClickHouse reads and compares, in UTC. */
+/** The attribute an interaction's end user is kept under (OpenTelemetry's user.id). */
+export const USER_ATTRIBUTE = 'user.id';
+
 export const millisText = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
 /** Epoch milliseconds (with fractions) as the DateTime64(6) text ClickHouse reads, in UTC. */
@@ -81,6 +84,7 @@ export function toRow(item: InteractionInput, f: RowFacts): Record<string, unkno
   const attributes: Record<string, string> = {};
   const given = item.attributes;
   if (given) for (const k in given) if (Object.hasOwn(given, k)) attributes[k] = maskText(given[k]!);
+  if (f.capture && item.userId) attributes[USER_ATTRIBUTE] = maskText(item.userId);
   return {
     organization_id: f.organizationId,
     agent_id: f.agentId,

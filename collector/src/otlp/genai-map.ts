@@ -140,6 +140,8 @@ function mapAttributes(c: Common): Mapped {
   item.status = failed ? 'error' : 'ok';
   if (failed) item.errorType = errorType ?? '_OTHER';
   if (conversationId) item.conversationId = conversationId;
+  const userId = text(a, ['user.id', 'enduser.id'], 255);
+  if (userId) item.userId = userId;
   if (c.traceId) item.traceId = c.traceId;
   if (c.spanId) item.spanId = c.spanId;
   if (system) item.systemInstructions = system;

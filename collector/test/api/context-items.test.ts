@@ -149,7 +149,7 @@ describe('context items over the API', () => {
         ['PREFERENCE', 'Answer in German', 'on-2', 'rules'],
       ].sort(),
     );
-    // The ingest API carries no end user: the items are the agent's as a whole.
+    // Sent without an end user: the items are the agent's as a whole.
     expect(captured.every((c) => c.userId === null && c.validFrom === at(T0 + (c.source.interactionId === 'on-1' ? 1000 : 2000)))).toBe(true);
     // On request over the same interactions: already there from the same sources, nothing changes.
     const rerun = await extract({ agentId: agent, dryRun: true }, member);
@@ -162,6 +162,11 @@ describe('context items over the API', () => {
     const spanish = await until('on-4 extracted', async () => (await list(`?agentId=${agent}&type=PREFERENCE`)).find((c) => c.content === 'Answer in Spanish'));
     const german = captured.find((c) => c.content === 'Answer in German')!;
     expect((await t.call(viewer, { url: `/api/v1/context/${german.id}` })).body.data.supersededBy).toBe(spanish.id);
+    // With the end user named (the ingest API's userId, OTLP's user.id), what is drawn is that user's, on push and on request alike.
+    await push([{ ...chat('on-5', 'My order number is 9912.', 5000), userId: 'u-9' }]);
+    const own = await until('on-5 extracted', async () => (await list(`?agentId=${agent}&type=FACT`)).find((c) => c.content.includes('9912')));
+    expect(own).toMatchObject({ userId: 'u-9', source: { interactionId: 'on-5' } });
+    expect((await extract({ interactionIds: ['on-5'], dryRun: true })).body.data.plan).toMatchObject({ created: [], unchanged: 1 });
   });
 
   it("uses the organisation's extractor model when set (admins), and falls back to the rules, saying why, when it cannot be read", async () => {

@@ -104,7 +104,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
     const expected = ratePerToken(r.input) * 1_000_000n + ratePerToken(r.output) * 2_000_000n + ratePerToken(r.cached_input!) * 3_000_000n;
     expect(got).toMatchObject({
       id: 'req-1', agentId, source: 'api', startedAt: at(T0).replace('Z', '000Z'), latencyMs: 420, timeToFirstTokenMs: 80, vendor: 'openai', model: 'gpt-4o-mini', responseModel: 'gpt-4o-mini',
-      version: 1, tokens: { input: 1_000_000, output: 2_000_000, cacheRead: 3_000_000, cacheWrite: 0 }, costUsd: usdText(expected), status: 'ok', errorType: null, conversationId: 'conv-1', content: null,
+      version: 1, tokens: { input: 1_000_000, output: 2_000_000, cacheRead: 3_000_000, cacheWrite: 0 }, costUsd: usdText(expected), status: 'ok', errorType: null, conversationId: 'conv-1', userId: null, content: null,
     });
   });
 
@@ -149,15 +149,17 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
 
   it('keeps content only once an admin turns capture on, with secrets and card numbers masked', async () => {
     const content = { system: 'key sk-ant-api03-abcdefghijklmnopqrstuv', input: [{ role: 'user', parts: [{ type: 'text', content: 'card 4111 1111 1111 1111, order 1234567890123 ok' }] }], output: 'done' };
-    await ingest(ingestKey, [item('req-c-off', { agent: 'content-bot', content })]);
+    await ingest(ingestKey, [item('req-c-off', { agent: 'content-bot', content, userId: 'u-1' })]);
     expect((await t.call(viewer, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { contentCapture: true } })).status).toBe(403);
     const on = await t.call(t.admin, { method: 'PATCH', url: `/api/v1/organizations/${t.org}`, payload: { contentCapture: true } });
     expect(on.body.data.contentCapture).toBe(true);
     expect((await t.call(viewer, { url: `/api/v1/organizations/${t.org}` })).body.data.contentCapture).toBe(true);
-    await ingest(ingestKey, [item('req-c-on', { agent: 'content-bot', startedAt: at(T0 + 1000), content })]);
+    await ingest(ingestKey, [item('req-c-on', { agent: 'content-bot', startedAt: at(T0 + 1000), content, userId: 'u-1' })]);
     const agents = (await t.call(viewer, { url: '/api/v1/agents?q=content-bot' })).body.data as { id: string }[];
     const byId = Object.fromEntries(((await interactions(viewer, agents[0]!.id)).body.data as Interaction[]).map((i) => [i.id, i]));
     expect(byId['req-c-off']!.content).toBeNull();
+    // The end user names a person: kept with the content, not without it.
+    expect([byId['req-c-off']!.userId, byId['req-c-on']!.userId]).toEqual([null, 'u-1']);
     expect(byId['req-c-on']!.content).toEqual({
       system: 'key [REDACTED:anthropic_key]',
       input: [{ role: 'user', parts: [{ type: 'text', content: 'card [REDACTED:card], order 1234567890123 ok' }] }],

@@ -57,6 +57,8 @@ const ROWS: { attr: string; from: string; attrs: Attrs; without?: string[]; reso
   { attr: 'service.name (resource)', from: 'OTel resource semconv', attrs: {}, resource: { 'service.name': 'checkout' }, expect: (i) => i.agent.serviceName, want: 'checkout' },
   { attr: 'service.name (span attribute)', from: OLIT, attrs: { 'service.name': 'openlit-app' }, resource: {}, expect: (i) => i.agent.serviceName, want: 'openlit-app' },
   { attr: 'gen_ai.conversation.id', from: SEMCONV, attrs: { 'gen_ai.conversation.id': 'conv-9' }, expect: (i) => i.conversationId, want: 'conv-9' },
+  { attr: 'user.id', from: 'semconv (user)', attrs: { 'user.id': 'u-42' }, expect: (i) => i.userId, want: 'u-42' },
+  { attr: 'enduser.id', from: 'semconv (deprecated for user.id)', attrs: { 'enduser.id': 'u-7' }, expect: (i) => i.userId, want: 'u-7' },
   { attr: 'error.type', from: SEMCONV, attrs: { 'error.type': 'timeout' }, expect: (i) => [i.status, i.errorType], want: ['error', 'timeout'] },
   { attr: 'span status ERROR', from: 'OTLP', attrs: {}, spanOver: { statusCode: 2 }, expect: (i) => [i.status, i.errorType], want: ['error', '_OTHER'] },
   { attr: 'span start and end time', from: 'OTLP', attrs: {}, spanOver: { startMs: T0 + 0.5, endMs: T0 + 1200.5 }, expect: (i) => [i.startedAtMs, i.durationMs], want: [T0 + 0.5, 1200] },
