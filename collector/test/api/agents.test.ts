@@ -24,9 +24,8 @@ describe('agents API over a polled simulator organisation (real PGlite and chdb,
       await poller.runOnce();
       return { agents: poller, now: () => new Date(sim.state.now() * 1000) };
     });
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    member = await key('member');
+    viewer = await t.key('viewer');
+    member = await t.key('member');
   });
   afterAll(async () => {
     await t.close();

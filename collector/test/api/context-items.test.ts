@@ -1,11 +1,9 @@
 import type { Context, IngestInteraction } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { storeConnection } from '../../src/poller/stored-connections';
 import { CredentialVault } from '../../src/security/envelope-crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
-import { systemDb, systemTelemetry } from '../support/system-db';
+import { systemTelemetry } from '../support/system-db';
 import { until } from '../support/wait';
 import { authedApp } from './support';
 
@@ -39,12 +37,10 @@ describe('context items over the API', () => {
   beforeAll(async () => {
     sim = await startSimulator({ now: Math.floor(Date.now() / 1000), agents: 4 });
     t = await authedApp({ ARM_MASTER_KEY: MASTER_KEY });
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    [viewer, member, ingestKey] = [await key('viewer'), await key('member'), await key('ingest')];
-    const slug = `ctx-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    [viewer, member, ingestKey] = [await t.key('viewer'), await t.key('member'), await t.key('ingest')];
+    const other = await t.otherOrganization('ctx-b');
+    const orgB = other.id;
+    keyB = other.key;
     agentB = (await t.call(keyB, { method: 'POST', url: '/api/v1/agents', payload: { name: 'B bot' } })).body.data.id as string;
     // Content capture is off: this interaction's words are never kept, in the vault either.
     await push([chat('off-1', 'I live in Berlin. Please answer in French.')]);

@@ -1,6 +1,4 @@
 import type { CapturePlan, Context, ContextExport, PreferenceInjection } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { AnthropicConnector } from '../../src/connectors/anthropic/connector';
 import { OpenAIConnector } from '../../src/connectors/openai/connector';
 import { checksumOf } from '../../src/context/portability/canonical';
@@ -63,10 +61,9 @@ describe('context portability over the API', () => {
     t = await authedApp({ ARM_MASTER_KEY: MASTER_KEY });
     const key = async (role: string) => (await call(t.admin, 'POST', '/api/v1/api-keys', { name: role, role })).body.data.key as string;
     [viewer, member] = [await key('viewer'), await key('member')];
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    const other = await t.otherOrganization('org-b');
+    const orgB = other.id;
+    keyB = other.key;
     agentB = (await call(keyB, 'POST', '/api/v1/agents', { name: 'B agent' })).body.data.id as string;
 
     // Both vendors connected as an admin would (keys sealed with the master key), and their agents discovered.

@@ -16,8 +16,7 @@ describe('context search over the API', () => {
 
   beforeAll(async () => {
     t = await authedApp();
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    keys = { admin: t.admin, member: await key('member'), viewer: await key('viewer') };
+    keys = { admin: t.admin, member: await t.key('member'), viewer: await t.key('viewer') };
     const slug = `ctx-b-${randomToken().slice(0, 8).toLowerCase()}`;
     orgB = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug]))[0]!.id;
     keyB = `arm_sk_live_${randomToken()}`;

@@ -1,6 +1,4 @@
 import type { EvaluateResult, Policy, PolicyInput, PolicyTemplate, PolicyVersion } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
@@ -27,13 +25,11 @@ describe('governance policies API', () => {
 
   beforeAll(async () => {
     t = await authedApp();
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    member = await key('member');
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    viewer = await t.key('viewer');
+    member = await t.key('member');
+    const other = await t.otherOrganization('org-b');
+    const orgB = other.id;
+    keyB = other.key;
     agentId = (await t.call(t.admin, { method: 'POST', url: '/api/v1/agents', payload: { name: 'Support bot', type: 'ASSISTANT' } })).body.data.id;
   });
   afterAll(() => t.close());

@@ -3,10 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { IngestInteraction, Interaction, Policy, PolicyInput, PolicyViolation } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { asSystem } from '../../src/stores/tenant-scope';
-import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
 const CARD = '4111 1111 1111 1111';
@@ -68,14 +65,10 @@ describe('policy violations from pushed interactions (real PGlite and chdb, OTLP
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    ingestKey = await key('ingest');
-    viewer = await key('viewer');
-    member = await key('member');
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    ingestKey = await t.key('ingest');
+    viewer = await t.key('viewer');
+    member = await t.key('member');
+    ({ id: orgB, key: keyB } = await t.otherOrganization('org-b'));
   });
   afterAll(() => t.close());
 

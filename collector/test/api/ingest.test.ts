@@ -1,14 +1,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadPriceTable, type IngestInteraction, type Interaction } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { ratePerToken, usdText } from '../../src/costs/money';
 import { applyTtl } from '../../src/interactions/open';
 import { asSystem } from '../../src/stores/tenant-scope';
 import { Poller } from '../../src/poller/poller';
 import { quietLogger } from '../support/stores';
-import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
 const HOUR = 3_600_000;
@@ -75,13 +72,9 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
   beforeAll(async () => {
     // A poller without connections: what keeps ai_arm_agents current, as in the running collector.
     t = await authedApp({}, async (stores, config, metrics) => ({ agents: new Poller({ config, stores, metrics, log: quietLogger() }, []) }));
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    ingestKey = await key('ingest');
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    viewer = await t.key('viewer');
+    ingestKey = await t.key('ingest');
+    ({ id: orgB, key: keyB } = await t.otherOrganization('org-b'));
   });
   afterAll(() => t.close());
 

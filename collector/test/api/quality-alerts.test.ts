@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestInteraction, QualityAlert, QualitySettingsView } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { millisText } from '../../src/interactions/rows';
 import { QualityMonitor } from '../../src/quality/monitor';
 import { asTenant } from '../../src/stores/tenant-scope';
@@ -58,13 +56,11 @@ describe('quality alerts and settings (real PGlite and chdb, the monitor run by 
       monitor = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: pino({ level: 'silent' }), now: () => NOW });
       return { quality: monitor, metrics };
     });
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    member = await key('member');
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    viewer = await t.key('viewer');
+    member = await t.key('member');
+    const other = await t.otherOrganization('org-b');
+    const orgB = other.id;
+    keyB = other.key;
   });
   afterAll(() => t.close());
 

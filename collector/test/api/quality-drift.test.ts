@@ -41,9 +41,8 @@ describe('GET/POST /api/v1/quality/:agentId/drift (real app, chdb, PGlite)', () 
 
   beforeAll(async () => {
     t = await authedApp();
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    member = await key('member');
+    viewer = await t.key('viewer');
+    member = await t.key('member');
     agent = await newAgent(t.org, 'drifting');
     await seedShift(t.org, agent);
     events = await runDriftCheck({ telemetry: t.stores.telemetry, controlPlane: t.stores.controlPlane }, t.org, agent, QUALITY_DEFAULTS, now);

@@ -1,6 +1,4 @@
 import type { HallucinationCheck, IngestInteraction } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { storeConnection } from '../../src/poller/stored-connections';
 import { CredentialVault } from '../../src/security/envelope-crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
@@ -47,12 +45,10 @@ describe('grounding checks over the API', () => {
   beforeAll(async () => {
     sim = await startSimulator({ now: Math.floor(Date.now() / 1000), agents: 4 });
     t = await authedApp({ ARM_MASTER_KEY: MASTER_KEY });
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    [viewer, member, ingestKey] = [await key('viewer'), await key('member'), await key('ingest')];
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    const [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    [viewer, member, ingestKey] = [await t.key('viewer'), await t.key('member'), await t.key('ingest')];
+    const other = await t.otherOrganization('org-b');
+    const orgB = other.id;
+    keyB = other.key;
     // The agent comes into being with its first pushed interaction (content capture still off).
     expect((await t.call(ingestKey, { method: 'POST', url: '/api/v1/ingest/interactions', payload: { interactions: [item('first', undefined)] } })).status).toBe(200);
     agent = ((await t.call(t.admin, { url: '/api/v1/agents?type=CUSTOM' })).body.data as { id: string; name: string }[]).find((a) => a.name === 'RAG bot')!.id;

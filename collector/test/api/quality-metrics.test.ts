@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Feedback, IngestInteraction, QualityMetricsResult, QualityReport } from '@ai-arm/schemas';
-import { ensureBootstrapKey } from '../../src/auth/bootstrap';
-import { randomToken } from '../../src/auth/tokens';
 import { millisText } from '../../src/interactions/rows';
 import { asTenant } from '../../src/stores/tenant-scope';
-import { systemDb } from '../support/system-db';
 import { authedApp } from './support';
 
 const HOUR = 3_600_000;
@@ -52,14 +49,10 @@ describe('quality metrics, feedback and report routes (real PGlite and chdb)', (
 
   beforeAll(async () => {
     t = await authedApp();
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    viewer = await key('viewer');
-    member = await key('member');
-    ingestKey = await key('ingest');
-    const slug = `org-b-${randomToken().slice(0, 8).toLowerCase()}`;
-    [{ id: orgB }] = (await systemDb(t.stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [slug])) as [{ id: string }];
-    keyB = `arm_sk_live_${randomToken()}`;
-    await ensureBootstrapKey(t.stores.controlPlane, orgB, keyB);
+    viewer = await t.key('viewer');
+    member = await t.key('member');
+    ingestKey = await t.key('ingest');
+    ({ id: orgB, key: keyB } = await t.otherOrganization('org-b'));
 
     // Three requests in the last day, one two days ago (outside the default window), and another agent's.
     await ingest(ingestKey, [item('r1', NOW - 2 * HOUR), item('r2', NOW - HOUR, { status: 'error', content: undefined }), item('r3', NOW - 30 * 60_000), item('old', NOW - 2 * DAY)]);

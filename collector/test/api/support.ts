@@ -40,6 +40,18 @@ export async function authedApp(env: Record<string, string> = {}, extra?: (store
     sink,
     logs: () => lines.join(''),
     call,
+    /** A new API key of `role` in this organisation, made through the API as an admin makes one. */
+    async key(role: string): Promise<string> {
+      return (await call(admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
+    },
+    /** Another organisation with an admin key of its own: what isolation tests read through. */
+    async otherOrganization(prefix = 'org-b'): Promise<{ id: string; key: string }> {
+      const name = `${prefix}-${randomToken().slice(0, 8).toLowerCase()}`;
+      const [{ id }] = (await systemDb(stores.controlPlane).query<{ id: string }>('INSERT INTO organizations (name, slug) VALUES ($1, $1) RETURNING id', [name])) as [{ id: string }];
+      const key = `arm_sk_live_${randomToken()}`;
+      await ensureBootstrapKey(stores.controlPlane, id, key);
+      return { id, key };
+    },
     async close() {
       await app.close();
       await stores.close();

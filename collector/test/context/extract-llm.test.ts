@@ -1,6 +1,6 @@
 import { EXTRACT_MARKER, ExtractorError, extractByModel, extractionPrompt, parseExtraction, TURN_BUDGET, type ExtractorTarget } from '../../src/context/extract/llm';
 import type { Turn } from '../../src/context/extract/turns';
-import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { chatSimulators } from '../support/chat-simulators';
 
 const TURNS: Turn[] = [
   { role: 'user', text: 'Hi, my name is Dana. I live in Lisbon. Please answer in French and keep it short.' },
@@ -10,18 +10,8 @@ const TURNS: Turn[] = [
 
 /** The extractor's prompts, through the vendors' own SDKs, answered by the simulator's naive extractor. */
 describe('the LLM extractor against the simulator', () => {
-  let sim: Simulator;
-  let slow: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ now: Date.UTC(2026, 0, 10) / 1000, agents: 4 });
-    slow = await startSimulator({ now: Date.UTC(2026, 0, 10) / 1000, agents: 4, latencyMs: 1500 });
-  });
-  afterAll(async () => {
-    await sim.close();
-    await slow.close();
-  });
-  const openai = (s = sim, model = 'gpt-4o-mini'): ExtractorTarget => ({ vendor: 'OPENAI', baseUrl: s.openaiBaseUrl, apiKey: s.state.opts.keys.openaiAdmin, model });
-  const anthropic = (s = sim, model = 'claude-3-5-haiku-latest'): ExtractorTarget => ({ vendor: 'ANTHROPIC', baseUrl: s.anthropicBaseUrl, apiKey: s.state.opts.keys.anthropicAdmin, model });
+  const chat = chatSimulators();
+  const { openai, anthropic } = chat;
 
   it.each([
     ['OpenAI chat completions', () => openai()],
@@ -42,14 +32,14 @@ describe('the LLM extractor against the simulator', () => {
   });
 
   it('refuses a reply it cannot read, a wrong key and a timeout with an ExtractorError that names why and never the key', async () => {
-    await expect(extractByModel(openai(sim, 'gpt-4o-unparseable'), TURNS)).rejects.toThrow(/the extractor's reply is not JSON/);
-    await expect(extractByModel(anthropic(sim, 'claude-unparseable'), TURNS)).rejects.toBeInstanceOf(ExtractorError);
+    await expect(extractByModel(openai(chat.sim, 'gpt-4o-unparseable'), TURNS)).rejects.toThrow(/the extractor's reply is not JSON/);
+    await expect(extractByModel(anthropic(chat.sim, 'claude-unparseable'), TURNS)).rejects.toBeInstanceOf(ExtractorError);
     const wrong = { ...openai(), apiKey: 'sk-admin-wrongwrongwrongwrong1234' };
     const err = (await extractByModel(wrong, TURNS).catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(ExtractorError);
     expect(err.message).toMatch(/^the extractor failed: 401/);
     expect(err.message).not.toContain(wrong.apiKey);
-    await expect(extractByModel(openai(slow), TURNS, 300)).rejects.toThrow(/the extractor did not answer within 300 ms/);
+    await expect(extractByModel(openai(chat.slow), TURNS, 300)).rejects.toThrow(/the extractor did not answer within 300 ms/);
     // Nothing to read: no call at all.
     expect(await extractByModel(wrong, [])).toEqual([]);
   });

@@ -40,10 +40,9 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
 
   beforeAll(async () => {
     t = await authedApp({ ARM_INGEST_MAX_BODY_BYTES: String(LIMIT) });
-    const key = async (role: string) => (await t.call(t.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: role, role } })).body.data.key as string;
-    ingestKey = await key('ingest');
-    grafanaKey = await key('grafana');
-    viewerKey = await key('viewer');
+    ingestKey = await t.key('ingest');
+    grafanaKey = await t.key('grafana');
+    viewerKey = await t.key('viewer');
     const ok = await post(ingestKey, encodeTraces([{ attributes: chatAttrs({ 'gen_ai.agent.name': firstAgentName }) }]), PROTO);
     expect(ok.status).toBe(200);
     grpcServer = await startGrpcReceiver({ host: '127.0.0.1', port: 0, sink: { accept: () => Promise.resolve({ accepted: 0, rejected: [] }) }, maxMessageBytes: LIMIT, authenticate: credentialAuthenticator(t.stores.controlPlane), limiter: new RateLimiter(60_000), log: quietLogger() });

@@ -2,25 +2,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { splitClaims } from '../../src/quality/grounding/claims';
 import { askJudge, JudgeError, judgeByModel, judgePrompt, JUDGE_MARKER, parseJudgement, type JudgeTarget } from '../../src/quality/grounding/judge';
-import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { chatSimulators } from '../support/chat-simulators';
 
 const SOURCES = ['Acme Robotics was founded in 2011 by Priya Raman. The company employs 1,250 people.'];
 const RESPONSE = 'Acme Robotics was founded in 2011. The company employs 2,500 people. Acme has an office in Singapore.';
 
 /** The judge's prompts, through the vendors' own SDKs, answered by the simulator's chat endpoints. */
 describe('the LLM judge against the simulator', () => {
-  let sim: Simulator;
-  let slow: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ now: Date.UTC(2026, 0, 10) / 1000, agents: 4 });
-    slow = await startSimulator({ now: Date.UTC(2026, 0, 10) / 1000, agents: 4, latencyMs: 1500 });
-  });
-  afterAll(async () => {
-    await sim.close();
-    await slow.close();
-  });
-  const openai = (s = sim, model = 'gpt-4o-mini'): JudgeTarget => ({ vendor: 'OPENAI', baseUrl: s.openaiBaseUrl, apiKey: s.state.opts.keys.openaiAdmin, model });
-  const anthropic = (s = sim, model = 'claude-3-5-haiku-latest'): JudgeTarget => ({ vendor: 'ANTHROPIC', baseUrl: s.anthropicBaseUrl, apiKey: s.state.opts.keys.anthropicAdmin, model });
+  const chat = chatSimulators();
+  const { openai, anthropic } = chat;
 
   it.each([
     ['OpenAI chat completions', () => openai()],
@@ -38,29 +28,29 @@ describe('the LLM judge against the simulator', () => {
   });
 
   it('serves the SDKs a canned answer to anything that is not a grounding request, and checks their keys', async () => {
-    const oa = new OpenAI({ apiKey: sim.state.opts.keys.openaiAdmin, baseURL: sim.openaiBaseUrl, maxRetries: 0 });
-    const chat = await oa.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello' }] });
-    expect(chat.choices[0]!.message.content).toContain('vendor simulator');
-    expect(chat.usage!.total_tokens).toBeGreaterThan(0);
-    const an = new Anthropic({ apiKey: sim.state.opts.keys.anthropicAdmin, baseURL: sim.anthropicBaseUrl, maxRetries: 0 });
+    const oa = new OpenAI({ apiKey: chat.sim.state.opts.keys.openaiAdmin, baseURL: chat.sim.openaiBaseUrl, maxRetries: 0 });
+    const completion = await oa.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello' }] });
+    expect(completion.choices[0]!.message.content).toContain('vendor simulator');
+    expect(completion.usage!.total_tokens).toBeGreaterThan(0);
+    const an = new Anthropic({ apiKey: chat.sim.state.opts.keys.anthropicAdmin, baseURL: chat.sim.anthropicBaseUrl, maxRetries: 0 });
     // Anthropic's messages route is also the inventory's health probe: a known model, a canned "pong".
     const msg = await an.messages.create({ model: 'claude-haiku-4-5-20251001', max_tokens: 100, messages: [{ role: 'user', content: 'Hello' }] });
     expect(msg.content[0]).toMatchObject({ type: 'text', text: 'pong' });
-    await expect(new OpenAI({ apiKey: 'sk-wrong', baseURL: sim.openaiBaseUrl, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
-    await expect(new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: sim.anthropicBaseUrl, maxRetries: 0 }).messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(new OpenAI({ apiKey: 'sk-wrong', baseURL: chat.sim.openaiBaseUrl, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: chat.sim.anthropicBaseUrl, maxRetries: 0 }).messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
     await expect(an.messages.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming)).rejects.toMatchObject({ status: 400 });
   });
 
   it('refuses a reply it cannot read, a wrong key and a timeout with a JudgeError that names why and never the key', async () => {
     const claims = splitClaims(RESPONSE);
-    await expect(judgeByModel(openai(sim, 'gpt-4o-unparseable'), claims, SOURCES)).rejects.toThrow(/not JSON/);
-    await expect(judgeByModel(anthropic(sim, 'claude-unparseable'), claims, SOURCES)).rejects.toBeInstanceOf(JudgeError);
+    await expect(judgeByModel(openai(chat.sim, 'gpt-4o-unparseable'), claims, SOURCES)).rejects.toThrow(/not JSON/);
+    await expect(judgeByModel(anthropic(chat.sim, 'claude-unparseable'), claims, SOURCES)).rejects.toBeInstanceOf(JudgeError);
     const wrong = { ...openai(), apiKey: 'sk-admin-wrongwrongwrongwrong1234' };
     const err = (await judgeByModel(wrong, claims, SOURCES).catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(JudgeError);
     expect(err.message).toMatch(/401/);
     expect(err.message).not.toContain(wrong.apiKey);
-    await expect(judgeByModel(openai(slow), claims, SOURCES, 300)).rejects.toThrow(/did not answer within 300 ms/);
+    await expect(judgeByModel(openai(chat.slow), claims, SOURCES, 300)).rejects.toThrow(/did not answer within 300 ms/);
   });
 
   it('reads replies defensively: fenced JSON, unknown ids, bad statuses and confidences out of range', () => {
