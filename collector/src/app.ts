@@ -44,6 +44,7 @@ import { qualityMetricsRoutes } from './routes/quality/metrics';
 import { GroundingService } from './quality/grounding/service';
 import { QualityMonitor } from './quality/monitor';
 import { ContextExtraction } from './context/extract/service';
+import { ContextReindex } from './context/index/reindex';
 import { ContextIndex } from './context/index/service';
 import { ContextStore } from './context/items/store';
 import { ContextPortability } from './context/portability/service';
@@ -155,9 +156,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', () => grounding.close());
   const contextIndex = new ContextIndex({ controlPlane, telemetry, vault, log: deps.logger.child({ component: 'context-index' }) });
   const contextStore = new ContextStore({ controlPlane, telemetry, indexer: contextIndex });
+  const reindex = new ContextReindex({ telemetry, index: contextIndex, log: deps.logger.child({ component: 'context-index' }) });
+  // Started by a listening collector, not by tests of the app: items a shutdown left without vectors get them.
+  app.addHook('onListen', () => void reindex.resumeAll().catch((err: Error) => deps.logger.warn({ err: err.message }, 'context reindex at start failed; POST /api/v1/context/reindex runs it')));
   const extraction = new ContextExtraction({ controlPlane, telemetry, store: contextStore, vault, log: deps.logger.child({ component: 'context' }) });
   app.addHook('onClose', async () => {
     // The index first: the running extraction's embedding is not waited for.
+    reindex.close();
     await contextIndex.close();
     await extraction.close();
   });
@@ -174,8 +179,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(groundingRoutes, { grounding });
   await app.register(qualityAlertRoutes, { monitor: quality });
   await app.register(qualitySettingsRoutes, { settings: quality.settings });
-  await app.register(contextItemRoutes, { store: contextStore, extraction, controlPlane });
-  await app.register(contextSearchRoutes, { index: contextIndex });
+  await app.register(contextItemRoutes, {
+    store: contextStore,
+    extraction,
+    controlPlane,
+    embeddingsChanged: (org) => {
+      contextIndex.forget(org);
+      reindex.start(org);
+    },
+  });
+  await app.register(contextSearchRoutes, { index: contextIndex, reindex });
   const environmentKey = deps.environmentKey;
   const portability = new ContextPortability({
     controlPlane,

@@ -96,6 +96,8 @@ const BAD: Record<string, Case | 'takes no input'> = {
   'POST /api/v1/context': { method: 'POST', url: '/api/v1/context', payload: { agentId: NIL, type: 'OPINION', content: 'x' }, field: 'body/type' },
   'POST /api/v1/context/extract': { method: 'POST', url: '/api/v1/context/extract', payload: { limit: 0 }, field: 'body/limit' },
   'GET /api/v1/context/settings': 'takes no input',
+  'GET /api/v1/context/reindex': 'takes no input',
+  'POST /api/v1/context/reindex': 'takes no input',
   'PATCH /api/v1/context/settings': { method: 'PATCH', url: '/api/v1/context/settings', payload: { extractor: { connectionId: 'x', model: 'm' } }, field: 'body/extractor/connectionId' },
   'GET /api/v1/context/{id}': { method: 'GET', url: '/api/v1/context/42', field: 'params/id' },
   'PATCH /api/v1/context/{id}': { method: 'PATCH', url: `/api/v1/context/${NIL}`, payload: { confidence: 2 }, field: 'body/confidence' },

@@ -226,3 +226,19 @@ export const ContextSettings = Type.Object(
 export type ContextSettings = Static<typeof ContextSettings>;
 export const ContextSettingsPatch = Type.Partial(ContextSettings, { title: 'ContextSettingsPatch', additionalProperties: false, minProperties: 1 });
 export type ContextSettingsPatch = Static<typeof ContextSettingsPatch>;
+
+export const ContextReindexStatus = Type.Object(
+  {
+    state: Type.Union([Type.Literal('IDLE'), Type.Literal('RUNNING'), Type.Literal('DONE'), Type.Literal('FAILED'), Type.Literal('INTERRUPTED')], {
+      description: 'IDLE: none since the collector started; INTERRUPTED: a shutdown ended it (the next start runs it again)',
+    }),
+    embeddingModel: Nullable(Type.String({ description: 'The model whose vectors the run writes' })),
+    total: Type.Integer({ minimum: 0, description: 'Items that had no vector of the model when the run started' }),
+    embedded: Type.Integer({ minimum: 0, description: 'Items embedded so far' }),
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+    error: Nullable(Type.String()),
+  },
+  { title: 'ContextReindexStatus' },
+);
+export type ContextReindexStatus = Static<typeof ContextReindexStatus>;

@@ -27,7 +27,7 @@ export interface ContextIndexDeps {
 }
 
 /** An organisation's embedding model and the table its vectors live in. */
-interface Model {
+export interface Model {
   embedder: Embedder;
   table: string;
   /** Why the organisation's OpenAI model is not used (MiniLM is), if it is not. */
@@ -119,7 +119,7 @@ export class ContextIndex implements ContextIndexer {
   }
 
   /** The organisation's embedding model: its OpenAI model when configured and reachable, MiniLM otherwise. */
-  private modelOf(organizationId: string): Promise<Model> {
+  modelOf(organizationId: string): Promise<Model> {
     const cached = this.models.get(organizationId);
     if (cached && this.now() - cached.at < MODEL_TTL_MS) return cached.model;
     const model = this.resolve(organizationId).catch((err: unknown) => {

@@ -11,7 +11,10 @@ import type { ControlPlaneDb } from '../../stores/postgres/types';
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** The context vault's items (CRUD, filters), extraction on request, and the organisation's extractor and embedding settings. */
-export const contextItemRoutes: FastifyPluginAsyncTypebox<{ store: ContextStore; extraction: ContextExtraction; controlPlane: ControlPlaneDb }> = async (app, { store, extraction, controlPlane }) => {
+export const contextItemRoutes: FastifyPluginAsyncTypebox<{ store: ContextStore; extraction: ContextExtraction; controlPlane: ControlPlaneDb; embeddingsChanged: (organizationId: string) => void }> = async (
+  app,
+  { store, extraction, controlPlane, embeddingsChanged },
+) => {
   const settings = new ContextSettingsStore(controlPlane);
   const One = Responses({ 200: SuccessEnvelope(Context) });
 
@@ -54,7 +57,11 @@ export const contextItemRoutes: FastifyPluginAsyncTypebox<{ store: ContextStore;
     { schema: { body: ContextSettingsPatch, description: 'Set the extractor (an OpenAI or Anthropic connection and model) or the embedding model (an OpenAI connection); null turns one off. Admins; audited.', response: Responses({ 200: SuccessEnvelope(ContextSettings) }) } },
     async (request) => {
       requireRole(request.principal, 'admin');
-      return { success: true as const, data: await settings.patch(request, request.body) };
+      const before = await settings.get(request.organizationId);
+      const after = await settings.patch(request, request.body);
+      // Another model's vectors live in another table: every item is embedded again, in the background.
+      if (JSON.stringify(before.embeddings) !== JSON.stringify(after.embeddings)) embeddingsChanged(request.organizationId);
+      return { success: true as const, data: after };
     },
   );
 

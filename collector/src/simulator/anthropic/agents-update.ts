@@ -1,36 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { vendorError } from '../http/errors';
-import { rfc3339 } from '../http/params';
 import { isDeleted, type SimState } from '../state';
 import type { SimAgent } from '../world';
+import { agentBody, raiseRevision, revisionOf } from './agent-body';
 import { MANAGED_AGENTS_BETA } from './inventory';
-
-/** Each simulator's managed-agent versions (1 until an update) and when they were last updated (unix seconds). */
-const revisions = new WeakMap<SimState, Map<string, { version: number; updatedAt: number }>>();
-const revisionOf = (state: SimState, a: SimAgent) => {
-  let m = revisions.get(state);
-  if (!m) revisions.set(state, (m = new Map()));
-  return m.get(a.id) ?? { version: 1, updatedAt: a.createdAt };
-};
-
-/** A managed agent as the vendor shows it, in its list and alone: with its current version and last update. */
-export const agentBody = (state: SimState, a: SimAgent) => {
-  const r = revisionOf(state, a);
-  return {
-    id: a.id,
-    type: 'agent',
-    name: a.name,
-    description: a.description,
-    model: { id: a.model.id },
-    system: a.instructions,
-    tools: [],
-    metadata: { workspace_id: a.groupId },
-    version: r.version,
-    created_at: rfc3339(a.createdAt),
-    updated_at: rfc3339(r.updatedAt),
-    archived_at: null,
-  };
-};
 
 /**
  * Anthropic's managed agent retrieve (`GET /v1/agents/{id}`) and update (`POST /v1/agents/{id}`):
@@ -74,7 +47,7 @@ export function anthropicAgentUpdateRoutes(app: FastifyInstance, state: SimState
     if (body.system !== undefined) a.instructions = (body.system as string | null) ?? '';
     if (typeof body.name === 'string') a.name = body.name;
     if (body.description !== undefined) a.description = (body.description as string | null) ?? '';
-    revisions.get(state)!.set(a.id, { version: r.version + 1, updatedAt: state.now() });
+    raiseRevision(state, a);
     return agentBody(state, a);
   });
 }

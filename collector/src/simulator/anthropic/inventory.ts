@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { vendorError } from '../http/errors';
 import { intParam, pageById, rfc3339, stringParam } from '../http/params';
 import { isDeleted, type SimState } from '../state';
-import { agentBody } from './agents-update';
+import { agentBody } from './agent-body';
 
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
 
