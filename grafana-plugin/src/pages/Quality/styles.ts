@@ -1,39 +1,10 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { getTableStyles } from '../../components/shared/tableStyles';
+import { getFiguresStyle, getPageStyles } from '../../components/shared/pageStyles';
 
-/** The look the quality sections share (tables as everywhere in the app). */
+/** The look the quality sections share: the pages' own, and claims marked in a response. */
 export const getQualityStyles = (theme: GrafanaTheme2) => ({
-  table: getTableStyles(theme),
-  muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
-  fields: css({
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'flex-end',
-    gap: theme.spacing(2),
-    '& > *': { marginBottom: 0 },
-  }),
-  form: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
-  panel: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(1.5),
-    padding: theme.spacing(2),
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-    background: theme.colors.background.secondary,
-  }),
-  // Responses and sources: shown as sent, line breaks kept, never wider than the page.
-  text: css({
-    margin: 0,
-    padding: theme.spacing(1),
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-word',
-    fontFamily: theme.typography.fontFamilyMonospace,
-    fontSize: theme.typography.bodySmall.fontSize,
-    background: theme.colors.background.canvas,
-    borderRadius: theme.shape.radius.default,
-  }),
+  ...getPageStyles(theme),
   contradicted: css({
     background: theme.colors.error.transparent,
     color: 'inherit',
@@ -44,16 +15,5 @@ export const getQualityStyles = (theme: GrafanaTheme2) => ({
     color: 'inherit',
     borderBottom: `2px dashed ${theme.colors.warning.main}`,
   }),
-  stale: css({ opacity: 0.5, transition: 'opacity 0.2s' }),
-  heading: css({ margin: 0 }),
-  figures: css({
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))',
-    gap: theme.spacing(1, 2),
-    margin: 0,
-    dt: { color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize },
-    dd: { margin: 0, fontVariantNumeric: 'tabular-nums', fontSize: theme.typography.h4.fontSize },
-  }),
-  list: css({ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1) }),
-  actions: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1), alignItems: 'center' }),
+  figures: getFiguresStyle(theme, 150),
 });
