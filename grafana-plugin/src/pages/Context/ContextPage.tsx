@@ -1,6 +1,5 @@
 import React from 'react';
-import { PluginPage } from '@grafana/runtime';
-import { Stack, Tab, TabContent, TabsBar } from '@grafana/ui';
+import { TabbedPage } from '../../components/shared/TabbedPage';
 import { Browse } from './Browse';
 import { Portability } from './Portability';
 import { Preferences } from './Preferences';
@@ -18,32 +17,18 @@ function ContextPage() {
   const [view, setView] = useContextView();
   const onAgent = (agent: string | undefined) => setView({ agent });
   return (
-    <PluginPage>
-      <Stack direction="column" gap={2}>
-        <TabsBar>
-          {TABS.map((t) => (
-            <Tab
-              key={t.value}
-              label={t.label}
-              active={view.tab === t.value}
-              onChangeTab={() => setView({ tab: t.value })}
-            />
-          ))}
-        </TabsBar>
-        <TabContent>
-          {view.tab === 'search' && <Search onOpenAgent={(agent) => setView({ tab: 'browse', agent })} />}
-          {view.tab === 'browse' && <Browse agentId={view.agent} onAgent={onAgent} />}
-          {view.tab === 'move' && (
-            <Portability
-              agentId={view.agent}
-              onAgent={onAgent}
-              onOpenPreferences={(agent) => setView({ tab: 'preferences', agent })}
-            />
-          )}
-          {view.tab === 'preferences' && <Preferences agentId={view.agent} onAgent={onAgent} />}
-        </TabContent>
-      </Stack>
-    </PluginPage>
+    <TabbedPage tabs={TABS} tab={view.tab} onTab={(tab) => setView({ tab })}>
+      {view.tab === 'search' && <Search onOpenAgent={(agent) => setView({ tab: 'browse', agent })} />}
+      {view.tab === 'browse' && <Browse agentId={view.agent} onAgent={onAgent} />}
+      {view.tab === 'move' && (
+        <Portability
+          agentId={view.agent}
+          onAgent={onAgent}
+          onOpenPreferences={(agent) => setView({ tab: 'preferences', agent })}
+        />
+      )}
+      {view.tab === 'preferences' && <Preferences agentId={view.agent} onAgent={onAgent} />}
+    </TabbedPage>
   );
 }
 

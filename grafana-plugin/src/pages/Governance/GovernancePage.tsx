@@ -1,6 +1,5 @@
 import React from 'react';
-import { PluginPage } from '@grafana/runtime';
-import { Stack, Tab, TabContent, TabsBar } from '@grafana/ui';
+import { TabbedPage } from '../../components/shared/TabbedPage';
 import { AuditLog } from './AuditLog';
 import { Policies } from './Policies';
 import { Report } from './Report';
@@ -15,30 +14,16 @@ import { Violations } from './Violations';
 function GovernancePage() {
   const [view, setView] = useGovernanceView();
   return (
-    <PluginPage>
-      <Stack direction="column" gap={2}>
-        <TabsBar>
-          {tabsFor().map((t) => (
-            <Tab
-              key={t.value}
-              label={t.label}
-              active={view.tab === t.value}
-              onChangeTab={() => setView({ tab: t.value })}
-            />
-          ))}
-        </TabsBar>
-        <TabContent>
-          {view.tab === 'policies' && (
-            <Policies open={view.policy} onOpen={(policy) => setView({ tab: 'policies', policy })} />
-          )}
-          {view.tab === 'violations' && (
-            <Violations open={view.violation} onOpen={(violation) => setView({ tab: 'violations', violation })} />
-          )}
-          {view.tab === 'audit' && <AuditLog />}
-          {view.tab === 'report' && <Report />}
-        </TabContent>
-      </Stack>
-    </PluginPage>
+    <TabbedPage tabs={tabsFor()} tab={view.tab} onTab={(tab) => setView({ tab })}>
+      {view.tab === 'policies' && (
+        <Policies open={view.policy} onOpen={(policy) => setView({ tab: 'policies', policy })} />
+      )}
+      {view.tab === 'violations' && (
+        <Violations open={view.violation} onOpen={(violation) => setView({ tab: 'violations', violation })} />
+      )}
+      {view.tab === 'audit' && <AuditLog />}
+      {view.tab === 'report' && <Report />}
+    </TabbedPage>
   );
 }
 

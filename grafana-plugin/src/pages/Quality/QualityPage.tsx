@@ -1,6 +1,5 @@
 import React, { useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
-import { Stack, Tab, TabContent, TabsBar } from '@grafana/ui';
+import { TabbedPage } from '../../components/shared/TabbedPage';
 import { AgentQuality } from './AgentQuality';
 import { Alerts } from './Alerts';
 import { QualityReport } from './QualityReport';
@@ -18,36 +17,22 @@ function QualityPage() {
   const [view, setView] = useQualityView();
   const [range, setRange] = useState<Range>(() => windowRange('7d'));
   return (
-    <PluginPage>
-      <Stack direction="column" gap={2}>
-        <TabsBar>
-          {TABS.map((t) => (
-            <Tab
-              key={t.value}
-              label={t.label}
-              active={view.tab === t.value}
-              onChangeTab={() => setView({ tab: t.value })}
-            />
-          ))}
-        </TabsBar>
-        <TabContent>
-          {view.tab === 'agents' &&
-            (view.agent ? (
-              <AgentQuality
-                key={view.agent}
-                view={{ ...view, agent: view.agent }}
-                onView={(next) => setView({ ...view, event: undefined, check: undefined, ...next })}
-                range={range}
-                onRange={setRange}
-              />
-            ) : (
-              <QualityReport range={range} onRange={setRange} onOpen={(agent) => setView({ agent })} />
-            ))}
-          {view.tab === 'alerts' && <Alerts onOpenAgent={(agent) => setView({ agent })} />}
-          {view.tab === 'settings' && <Settings />}
-        </TabContent>
-      </Stack>
-    </PluginPage>
+    <TabbedPage tabs={TABS} tab={view.tab} onTab={(tab) => setView({ tab })}>
+      {view.tab === 'agents' &&
+        (view.agent ? (
+          <AgentQuality
+            key={view.agent}
+            view={{ ...view, agent: view.agent }}
+            onView={(next) => setView({ ...view, event: undefined, check: undefined, ...next })}
+            range={range}
+            onRange={setRange}
+          />
+        ) : (
+          <QualityReport range={range} onRange={setRange} onOpen={(agent) => setView({ agent })} />
+        ))}
+      {view.tab === 'alerts' && <Alerts onOpenAgent={(agent) => setView({ agent })} />}
+      {view.tab === 'settings' && <Settings />}
+    </TabbedPage>
   );
 }
 
