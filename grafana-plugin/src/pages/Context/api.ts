@@ -11,6 +11,5 @@ export const contextPaths = {
   preferences: '/api/v1/preferences',
   inject: (agentId: string) => `/api/v1/preferences/inject/${agentId}`,
   undo: (agentId: string) => `/api/v1/preferences/inject/${agentId}/undo`,
-  agents: '/api/v1/agents',
   agent: (id: string) => `/api/v1/agents/${id}`,
 };

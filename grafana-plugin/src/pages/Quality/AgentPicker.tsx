@@ -1,56 +1,19 @@
-import React, { useEffect, useId, useState } from 'react';
-import { Button, Field, Input, useStyles2 } from '@grafana/ui';
-import type { AgentView as Agent } from '@ai-arm/schemas';
-import { useCollector } from '../../api/useCollector';
-import { VENDOR_NAMES } from '../../constants';
-import { getQualityStyles } from './styles';
-
-const LIMIT = 10;
-
-/** The text typed, once typing pauses: one search per pause, not one per key. */
-function useSettled(value: string, ms = 300) {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
-}
+import React from 'react';
+import { AgentFinder } from '../../components/shared/AgentFinder';
 
 /**
  * Finds any agent by part of its name (the agents API's search), including one that pushed
  * nothing in the window and so is not in the report.
  */
 export function AgentPicker({ onPick }: { onPick: (agentId: string) => void }) {
-  const s = useStyles2(getQualityStyles);
-  const id = useId();
-  const [text, setText] = useState('');
-  const q = useSettled(text.trim());
-  const found = useCollector<Agent[]>(q ? '/api/v1/agents' : null, { q, limit: LIMIT });
   return (
-    <div className={s.form} aria-busy={q !== '' && found.loading}>
-      <Field label="Find an agent" description="Part of its name">
-        <Input
-          id={`${id}-q`}
-          value={text}
-          placeholder="e.g. support"
-          onChange={(e) => setText(e.currentTarget.value)}
-          width={40}
-        />
-      </Field>
-      {q && found.error && <span role="alert">{found.error.message}</span>}
-      {q && found.data && (
-        <ul aria-label="Agents found" className={s.list}>
-          {found.data.length === 0 && <li className={s.muted}>No agent has “{q}” in its name.</li>}
-          {found.data.map((a) => (
-            <li key={a.id}>
-              <Button size="sm" variant="secondary" onClick={() => onPick(a.id)}>
-                {a.name} <span className={s.muted}>&nbsp;{VENDOR_NAMES[a.vendor] ?? a.vendor}</span>
-              </Button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <AgentFinder
+      label="Find an agent"
+      description="Part of its name"
+      placeholder="e.g. support"
+      listLabel="Agents found"
+      width={40}
+      onPick={onPick}
+    />
   );
 }
