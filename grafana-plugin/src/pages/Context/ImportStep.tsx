@@ -4,6 +4,7 @@ import type { ImportRequest, ImportResult } from '@ai-arm/schemas';
 import { collector } from '../../api/collector';
 import { AgentChooser } from './AgentChooser';
 import { contextPaths } from './api';
+import { ConfirmPreview } from './ConfirmPreview';
 import { FORMATS, planChanges, readExport } from './plan';
 import { PlanPreview } from './PlanPreview';
 import { getContextStyles } from './styles';
@@ -96,18 +97,12 @@ export function ImportStep({ agentId, onAgent }: { agentId?: string; onAgent: (i
         <>
           <ChecksumNote verified={run.stage.preview.checksumVerified} />
           <PlanPreview plan={run.stage.preview.plan} title="Import preview (dry run: nothing stored yet)" />
-          <div className={s.actions}>
-            <Button
-              icon="check"
-              disabled={run.busy || !planChanges(run.stage.preview.plan)}
-              onClick={() => void run.confirm()}
-            >
-              {run.busy ? 'Importing…' : 'Confirm the import'}
-            </Button>
-            <Button variant="secondary" disabled={run.busy} onClick={run.back}>
-              Back
-            </Button>
-          </div>
+          <ConfirmPreview
+            run={run}
+            label="Confirm the import"
+            busyLabel="Importing…"
+            empty={!planChanges(run.stage.preview.plan)}
+          />
         </>
       )}
       {run.stage.step === 'done' && (

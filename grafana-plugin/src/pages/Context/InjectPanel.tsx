@@ -5,6 +5,7 @@ import { collector, type CollectorError } from '../../api/collector';
 import { NativeSelect } from '../../components/shared/NativeSelect';
 import { utcTime } from '../../format';
 import { contextPaths } from './api';
+import { ConfirmPreview } from './ConfirmPreview';
 import { InstructionsDiff } from './InstructionsDiff';
 import { getContextStyles } from './styles';
 import { useDryRun } from './useDryRun';
@@ -103,18 +104,12 @@ export function InjectPanel({ agentId, prefs }: { agentId: string; prefs: Prefer
             after={run.stage.preview.after}
             label="Instructions preview"
           />
-          <div className={s.actions}>
-            <Button
-              icon="check"
-              disabled={run.busy || run.stage.preview.before === run.stage.preview.after}
-              onClick={() => void run.confirm()}
-            >
-              {run.busy ? 'Writing…' : 'Write these instructions'}
-            </Button>
-            <Button variant="secondary" disabled={run.busy} onClick={run.back}>
-              Back
-            </Button>
-          </div>
+          <ConfirmPreview
+            run={run}
+            label="Write these instructions"
+            busyLabel="Writing…"
+            empty={run.stage.preview.before === run.stage.preview.after}
+          />
         </>
       )}
       {run.stage.step === 'done' && (

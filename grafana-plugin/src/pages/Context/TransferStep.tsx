@@ -5,6 +5,7 @@ import { collector } from '../../api/collector';
 import { hasRole } from '../../roles';
 import { AgentChooser } from './AgentChooser';
 import { contextPaths } from './api';
+import { ConfirmPreview } from './ConfirmPreview';
 import { CONTEXT_TYPES, TYPE_NAMES } from './format';
 import { planChanges } from './plan';
 import { PlanPreview } from './PlanPreview';
@@ -87,18 +88,12 @@ export function TransferStep({ onOpenPreferences }: { onOpenPreferences: (agentI
       {run.stage.step === 'preview' && (
         <>
           <PlanPreview plan={run.stage.preview.plan} title="Transfer preview (dry run: nothing stored yet)" />
-          <div className={s.actions}>
-            <Button
-              icon="check"
-              disabled={run.busy || !planChanges(run.stage.preview.plan)}
-              onClick={() => void run.confirm()}
-            >
-              {run.busy ? 'Transferring…' : 'Confirm the transfer'}
-            </Button>
-            <Button variant="secondary" disabled={run.busy} onClick={run.back}>
-              Back
-            </Button>
-          </div>
+          <ConfirmPreview
+            run={run}
+            label="Confirm the transfer"
+            busyLabel="Transferring…"
+            empty={!planChanges(run.stage.preview.plan)}
+          />
         </>
       )}
       {run.stage.step === 'done' && (
