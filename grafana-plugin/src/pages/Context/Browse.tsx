@@ -1,27 +1,24 @@
 import React, { useId, useState } from 'react';
-import { Alert, Field, Input, InlineSwitch, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import type { Context, ContextType } from '@ai-arm/schemas';
+import { Alert, InlineSwitch, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import type { Context } from '@ai-arm/schemas';
 import { collector } from '../../api/collector';
 import { useAction } from '../../api/useAction';
 import { usePaged } from '../../api/usePaged';
 import { LoadError } from '../../components/shared/LoadError';
 import { LoadMore } from '../../components/shared/LoadMore';
-import { NativeSelect } from '../../components/shared/NativeSelect';
 import { Section } from '../../components/shared/Section';
 import { hasRole } from '../../roles';
 import { AgentChooser } from './AgentChooser';
 import { contextPaths } from './api';
-import { CONTEXT_TYPES, TYPE_NAMES, utcInstant } from './format';
+import { FilterFields, type ItemFilters } from './FilterFields';
+import { utcInstant } from './format';
 import { ItemForm } from './ItemForm';
 import { ItemsTable } from './ItemsTable';
 import { getContextStyles } from './styles';
 
 export const ITEMS_PAGE = 50;
 
-interface Filters {
-  type: ContextType | '';
-  userId: string;
-  validAt: string;
+interface Filters extends ItemFilters {
   includeSuperseded: boolean;
 }
 
@@ -85,39 +82,13 @@ function AgentItems({ agentId }: { agentId: string }) {
   return (
     <>
       <div className={s.fields} role="group" aria-label="Filters" aria-busy={paged.first.loading}>
-        <Field label="Type">
-          <NativeSelect<ContextType | ''>
-            id={`${id}-type`}
-            aria-label="Type"
-            value={filters.type}
-            options={[
-              { label: 'Every type', value: '' },
-              ...CONTEXT_TYPES.map((t) => ({ label: TYPE_NAMES[t], value: t })),
-            ]}
-            onChange={(type) => set({ type })}
-          />
-        </Field>
-        <Field label="User">
-          <Input
-            id={`${id}-user`}
-            value={filters.userId}
-            onChange={(e) => set({ userId: e.currentTarget.value })}
-            width={24}
-          />
-        </Field>
-        <Field
-          label="Valid at (UTC)"
-          invalid={badTime}
-          error={badTime ? 'A UTC time such as 2026-03-01 or 2026-03-01 14:30' : undefined}
-        >
-          <Input
-            id={`${id}-valid`}
-            value={filters.validAt}
-            placeholder="Any time"
-            onChange={(e) => set({ validAt: e.currentTarget.value })}
-            width={22}
-          />
-        </Field>
+        <FilterFields
+          id={id}
+          filters={filters}
+          onChange={set}
+          anyType="Every type"
+          time={{ placeholder: 'Any time' }}
+        />
         <InlineSwitch
           id={`${id}-superseded`}
           label="Include superseded"

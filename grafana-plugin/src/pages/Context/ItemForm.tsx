@@ -1,11 +1,11 @@
 import React, { useId, useState } from 'react';
-import { Alert, Button, Field, Input, TextArea, useStyles2 } from '@grafana/ui';
-import type { Context, ContextType } from '@ai-arm/schemas';
-import { collector, type CollectorError } from '../../api/collector';
-import { NativeSelect } from '../../components/shared/NativeSelect';
+import { Button, Field, Input, TextArea, useStyles2 } from '@grafana/ui';
+import type { Context } from '@ai-arm/schemas';
+import { collector } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import { contextPaths } from './api';
 import { draftOf, draftProblem, EMPTY_DRAFT, itemInput, itemPatch, type ItemDraft } from './draft';
-import { CONTEXT_TYPES, TYPE_NAMES } from './format';
+import { TypeField, UserField } from './FilterFields';
 import { getContextStyles } from './styles';
 
 interface Props {
@@ -25,21 +25,19 @@ export function ItemForm({ agentId, item, onSaved, onCancel }: Props) {
   const s = useStyles2(getContextStyles);
   const id = useId();
   const [draft, setDraft] = useState<ItemDraft>(item ? draftOf(item) : EMPTY_DRAFT);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<CollectorError | null>(null);
+  const action = useAction<'save'>();
+  const saving = action.busy !== null;
   const set = (change: Partial<ItemDraft>) => setDraft((d) => ({ ...d, ...change }));
   const problem = draftProblem(draft);
   const patch = item && !problem ? itemPatch(item, draft) : null;
   const name = item ? 'Edit context item' : 'Add context';
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
     if (problem || (item && !patch)) {
       return;
     }
-    setSaving(true);
-    setError(null);
-    try {
+    void action.run('save', async () => {
       if (item) {
         const saved = await collector<Context>(contextPaths.item(item.id), { method: 'PATCH', data: patch });
         onSaved(saved.data, 'updated');
@@ -48,36 +46,22 @@ export function ItemForm({ agentId, item, onSaved, onCancel }: Props) {
         setDraft(EMPTY_DRAFT);
         onSaved(saved.data, saved.data.mergedCount > 1 ? 'merged' : 'created');
       }
-    } catch (err) {
-      setError(err as CollectorError);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
     <form aria-label={name} className={s.form} onSubmit={submit}>
       <div className={s.fields}>
-        <Field label="Type">
-          <NativeSelect<ContextType>
-            id={`${id}-type`}
-            aria-label="Type"
-            value={draft.type}
-            options={CONTEXT_TYPES.map((t) => ({ label: TYPE_NAMES[t], value: t }))}
-            onChange={(type) => set({ type })}
-          />
-        </Field>
+        <TypeField id={`${id}-type`} value={draft.type} onChange={(type) => set({ type })} />
         <Field label="Key" description="What a preference or instruction is about (e.g. response_format)">
           <Input id={`${id}-key`} value={draft.key} onChange={(e) => set({ key: e.currentTarget.value })} width={28} />
         </Field>
-        <Field label="User" description="The end user it is about; empty: everyone">
-          <Input
-            id={`${id}-user`}
-            value={draft.userId}
-            onChange={(e) => set({ userId: e.currentTarget.value })}
-            width={24}
-          />
-        </Field>
+        <UserField
+          id={`${id}-user`}
+          value={draft.userId}
+          description="The end user it is about; empty: everyone"
+          onChange={(userId) => set({ userId })}
+        />
         <Field label="Confidence" description="0 to 1">
           <Input
             id={`${id}-confidence`}
@@ -132,15 +116,7 @@ export function ItemForm({ agentId, item, onSaved, onCancel }: Props) {
           {problem}
         </span>
       )}
-      {error && (
-        <Alert
-          severity="error"
-          title={item ? 'The item was not saved' : 'The item was not added'}
-          onRemove={() => setError(null)}
-        >
-          {error.message}
-        </Alert>
-      )}
+      {action.failure(item ? 'The item was not saved' : 'The item was not added')}
       <div className={s.actions}>
         <Button type="submit" icon={item ? 'save' : 'plus'} disabled={saving || Boolean(problem) || (item && !patch)}>
           {saving ? 'Saving…' : item ? 'Save changes' : 'Add'}

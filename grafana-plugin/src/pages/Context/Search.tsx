@@ -1,24 +1,21 @@
 import React, { useId, useState } from 'react';
 import { Alert, Button, Field, Input, useStyles2 } from '@grafana/ui';
-import type { ContextSearchResult, ContextType } from '@ai-arm/schemas';
+import type { ContextSearchResult } from '@ai-arm/schemas';
 import { useCollector } from '../../api/useCollector';
 import { LoadError } from '../../components/shared/LoadError';
-import { NativeSelect } from '../../components/shared/NativeSelect';
 import { Section } from '../../components/shared/Section';
 import { AgentChooser } from './AgentChooser';
 import { contextPaths } from './api';
-import { CONTEXT_TYPES, TYPE_NAMES, utcInstant } from './format';
+import { FilterFields, type ItemFilters } from './FilterFields';
+import { utcInstant } from './format';
 import { SearchHits } from './SearchHits';
 import { getContextStyles } from './styles';
 
 export const SEARCH_LIMIT = 20;
 
-interface Filters {
+interface Filters extends ItemFilters {
   q: string;
   agentId?: string;
-  type: ContextType | '';
-  userId: string;
-  validAt: string;
 }
 
 /** The search as the collector takes it: blank filters left out, the time as RFC 3339 UTC. */
@@ -75,40 +72,14 @@ export function Search({ onOpenAgent }: { onOpenAgent: (agentId: string) => void
               width={50}
             />
           </Field>
-          <Field label="Type">
-            <NativeSelect<ContextType | ''>
-              id={`${id}-type`}
-              aria-label="Type"
-              value={draft.type}
-              options={[
-                { label: 'Any type', value: '' },
-                ...CONTEXT_TYPES.map((t) => ({ label: TYPE_NAMES[t], value: t })),
-              ]}
-              onChange={(type) => set({ type })}
-            />
-          </Field>
-          <Field label="User" description="The end user an item is about">
-            <Input
-              id={`${id}-user`}
-              value={draft.userId}
-              onChange={(e) => set({ userId: e.currentTarget.value })}
-              width={24}
-            />
-          </Field>
-          <Field
-            label="Valid at (UTC)"
-            description="Default now"
-            invalid={badTime}
-            error={badTime ? 'A UTC time such as 2026-03-01 or 2026-03-01 14:30' : undefined}
-          >
-            <Input
-              id={`${id}-valid`}
-              value={draft.validAt}
-              placeholder="2026-03-01 14:30"
-              onChange={(e) => set({ validAt: e.currentTarget.value })}
-              width={22}
-            />
-          </Field>
+          <FilterFields
+            id={id}
+            filters={draft}
+            onChange={set}
+            anyType="Any type"
+            userDescription="The end user an item is about"
+            time={{ description: 'Default now', placeholder: '2026-03-01 14:30' }}
+          />
         </div>
         <AgentChooser label="Agent" optional value={draft.agentId} onChange={(agentId) => set({ agentId })} />
         <div>
