@@ -1,7 +1,7 @@
 import React, { useId, useState } from 'react';
-import { Alert, Button, Field, Input, useStyles2 } from '@grafana/ui';
+import { Button, Field, Input, useStyles2 } from '@grafana/ui';
 import type { Connection, EvaluatorModel, QualitySettingsPatch } from '@ai-arm/schemas';
-import type { CollectorError } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import { useCollector } from '../../api/useCollector';
 import { VENDOR_NAMES } from '../../constants';
 import { NativeSelect } from '../../components/shared/NativeSelect';
@@ -27,19 +27,9 @@ export function EvaluatorForm({
   const usable = (connections.data ?? []).filter((c) => JUDGE_VENDORS.includes(c.vendor));
   const [connectionId, setConnectionId] = useState(evaluator?.connectionId ?? '');
   const [model, setModel] = useState(evaluator?.model ?? '');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<CollectorError | null>(null);
-  const save = async (patch: QualitySettingsPatch) => {
-    setSaving(true);
-    setError(null);
-    try {
-      await onSave(patch);
-    } catch (err) {
-      setError(err as CollectorError);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const action = useAction<'save'>();
+  const saving = action.busy !== null;
+  const save = (patch: QualitySettingsPatch) => action.run('save', () => onSave(patch));
   const options = [
     { label: 'Choose a connection', value: '' },
     ...usable.map((c) => ({ label: `${c.name} (${VENDOR_NAMES[c.vendor] ?? c.vendor})`, value: c.id })),
@@ -79,11 +69,7 @@ export function EvaluatorForm({
         </Field>
       </div>
       {connections.error && <span className={s.muted}>{connections.error.message}</span>}
-      {error && (
-        <Alert severity="error" title="The evaluator model was not saved" onRemove={() => setError(null)}>
-          {error.message}
-        </Alert>
-      )}
+      {action.failure('The evaluator model was not saved')}
       <div className={s.actions}>
         <Button type="submit" disabled={saving || !connectionId || !model.trim()}>
           Use this model

@@ -1,7 +1,7 @@
 import React, { useId, useState } from 'react';
-import { Alert, Badge, Button, Field, Input, useStyles2 } from '@grafana/ui';
+import { Badge, Button, Field, Input, useStyles2 } from '@grafana/ui';
 import type { QualitySettings } from '@ai-arm/schemas';
-import type { CollectorError } from '../../api/collector';
+import { useAction } from '../../api/useAction';
 import { changes, draftOf, invalid, SETTING_FIELDS, type SettingKey } from './settingFields';
 import { getQualityStyles } from './styles';
 
@@ -19,22 +19,14 @@ export function SettingsForm({ name, values, marked, markText, onSave }: Props) 
   const s = useStyles2(getQualityStyles);
   const id = useId();
   const [draft, setDraft] = useState(() => draftOf(values));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<CollectorError | null>(null);
+  const action = useAction<'save'>();
+  const saving = action.busy !== null;
   const patch = changes(draft, values);
   const dirty = Object.keys(patch).length > 0;
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await onSave(patch);
-    } catch (err) {
-      setError(err as CollectorError);
-    } finally {
-      setSaving(false);
-    }
+    void action.run('save', () => onSave(patch));
   };
 
   return (
@@ -70,11 +62,7 @@ export function SettingsForm({ name, values, marked, markText, onSave }: Props) 
           );
         })}
       </div>
-      {error && (
-        <Alert severity="error" title="The settings were not saved" onRemove={() => setError(null)}>
-          {error.message}
-        </Alert>
-      )}
+      {action.failure('The settings were not saved')}
       <div className={s.actions}>
         <Button type="submit" icon="save" disabled={saving || !dirty}>
           {saving ? 'Saving…' : 'Save settings'}
