@@ -1,7 +1,8 @@
 import React from 'react';
 import { cx } from '@emotion/css';
-import { Badge, Button, ConfirmButton, useStyles2, type BadgeColor } from '@grafana/ui';
+import { Badge, Button, useStyles2, type BadgeColor } from '@grafana/ui';
 import type { Context } from '@ai-arm/schemas';
+import { RowDelete } from '../../components/shared/RowDelete';
 import { percent, utcTime } from '../../format';
 import { itemState, sourceText, TYPE_NAMES, validityText } from './format';
 import { ItemText } from './ItemText';
@@ -80,17 +81,12 @@ export function ItemsTable({ items, stale, now, onEdit, onDelete, busy }: Props)
                     >
                       Edit
                     </Button>
-                    <ConfirmButton
-                      size="sm"
+                    <RowDelete
+                      label={`Delete item ${c.id}`}
                       confirmText="Delete it"
-                      confirmVariant="destructive"
                       disabled={busy === c.id}
                       onConfirm={() => onDelete(c)}
-                    >
-                      <Button size="sm" variant="secondary" icon="trash-alt" aria-label={`Delete item ${c.id}`}>
-                        Delete
-                      </Button>
-                    </ConfirmButton>
+                    />
                   </div>
                 </td>
               )}

@@ -1,6 +1,7 @@
 import React from 'react';
-import { Button, ConfirmButton, useStyles2 } from '@grafana/ui';
+import { Button, useStyles2 } from '@grafana/ui';
 import type { Policy } from '@ai-arm/schemas';
+import { RowDelete } from '../../components/shared/RowDelete';
 import { utcTime } from '../../format';
 import { EnforcementBadge, SeverityBadge } from './badges';
 import { getGovernanceStyles } from './styles';
@@ -64,17 +65,12 @@ export function PoliciesTable({ policies, onOpen, onToggle, onDelete, busy }: Pr
                   >
                     {p.enabled ? 'Disable' : 'Enable'}
                   </Button>
-                  <ConfirmButton
-                    size="sm"
+                  <RowDelete
+                    label={`Delete policy ${p.name}`}
                     confirmText={`Delete ${p.name}`}
-                    confirmVariant="destructive"
                     disabled={busy === p.id}
                     onConfirm={() => onDelete(p)}
-                  >
-                    <Button size="sm" variant="secondary" icon="trash-alt" aria-label={`Delete policy ${p.name}`}>
-                      Delete
-                    </Button>
-                  </ConfirmButton>
+                  />
                 </div>
               </td>
             )}
