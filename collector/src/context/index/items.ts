@@ -1,8 +1,7 @@
 import type { Context } from '@ai-arm/schemas';
 import { iso } from '../../interactions/reads';
-import type { TelemetryDb } from '../../stores/clickhouse/client';
 
-/** A context_items row as ClickHouse answers it (FINAL: the newest version of each item). */
+/** A context_items row as ClickHouse answers it (read newest version first: the newest version of each item). */
 export interface ItemRow {
   id: string;
   agent_id: string;
@@ -60,20 +59,4 @@ export function toContext(r: ItemRow): Context {
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };
-}
-
-/**
- * The newest version of each of these items (deleted ones too: the caller decides). Naming their
- * agents narrows FINAL to those agents' primary-key ranges: without them it merges the versions
- * of the whole organisation's items (~5x slower at 55k items, measured).
- */
-export async function itemsById(db: TelemetryDb, organizationId: string, ids: readonly string[], agentIds?: readonly string[]): Promise<Map<string, ItemRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.query<ItemRow>(
-    `SELECT ${ITEM_COLUMNS}
-       FROM {db:Identifier}.context_items FINAL
-      WHERE organization_id = {org:UUID}${agentIds ? ' AND agent_id IN {agents:Array(UUID)}' : ''} AND id IN {ids:Array(UUID)}`,
-    { org: organizationId, ids, ...(agentIds ? { agents: [...new Set(agentIds)] } : {}) },
-  );
-  return new Map(rows.map((r) => [r.id, r]));
 }
