@@ -1,3 +1,4 @@
+import { chatVendor, chatVendorNames, embeddingVendor } from '../connectors/models';
 import type { ContextSettings, ContextSettingsPatch, EvaluatorModel } from '@ai-arm/schemas';
 import { audited } from '../audit/audited';
 import type { AuditedRequest } from '../audit/context';
@@ -23,11 +24,11 @@ export class ContextSettingsStore {
     return (await this.row(this.db, organizationId)) ?? { ...NONE };
   }
 
-  /** Fields left out keep their value; null turns that model off. */
-  async patch(request: AuditedRequest, patch: ContextSettingsPatch): Promise<ContextSettings> {
+  /** Fields left out keep their value; null turns that model off. Says the settings before the change too (read in its transaction). */
+  async patch(request: AuditedRequest, patch: ContextSettingsPatch): Promise<{ before: ContextSettings; after: ContextSettings }> {
     const org = request.organizationId;
-    if (patch.extractor) await this.checkConnection(org, patch.extractor, ['OPENAI', 'ANTHROPIC'], 'extractor');
-    if (patch.embeddings) await this.checkConnection(org, patch.embeddings, ['OPENAI'], 'embeddings');
+    if (patch.extractor) await this.checkConnection(org, patch.extractor, chatVendor, `an ${chatVendorNames()}`, 'extractor');
+    if (patch.embeddings) await this.checkConnection(org, patch.embeddings, embeddingVendor, 'an OpenAI', 'embeddings');
     const next = await audited(this.db, request, async (tx) => {
       const before = await this.row(tx, org);
       const after: ContextSettings = {
@@ -39,7 +40,7 @@ export class ContextSettingsStore {
          ON CONFLICT (organization_id) DO UPDATE SET extractor = EXCLUDED.extractor, embeddings = EXCLUDED.embeddings, updated_by = EXCLUDED.updated_by, updated_at = now()`,
         [org, after.extractor === null ? null : JSON.stringify(after.extractor), after.embeddings === null ? null : JSON.stringify(after.embeddings), request.principal.actorName],
       );
-      return { result: after, audit: { action: 'context_settings.update', resourceType: 'context_settings', resourceId: org, before: before ?? NONE, after } };
+      return { result: { before: before ?? { ...NONE }, after }, audit: { action: 'context_settings.update', resourceType: 'context_settings', resourceId: org, before: before ?? NONE, after } };
     });
     return next!;
   }
@@ -50,11 +51,10 @@ export class ContextSettingsStore {
   }
 
   /** The models run on one of the organisation's own connections of the right vendor. */
-  private async checkConnection(organizationId: string, m: EvaluatorModel, vendors: string[], field: 'extractor' | 'embeddings'): Promise<void> {
+  private async checkConnection(organizationId: string, m: EvaluatorModel, fits: (vendor: string) => boolean, want: string, field: 'extractor' | 'embeddings'): Promise<void> {
     const [c] = await this.db.query<{ vendor: string }>('SELECT vendor FROM connections WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL', [organizationId, m.connectionId]);
     if (!c) throw new ApiError('VALIDATION_ERROR', `no connection ${m.connectionId} in this organisation`, { field: `body/${field}/connectionId` });
-    if (!vendors.includes(c.vendor)) {
-      const want = vendors.length === 1 ? 'an OpenAI' : 'an OpenAI or Anthropic';
+    if (!fits(c.vendor)) {
       throw new ApiError('VALIDATION_ERROR', `the ${field === 'extractor' ? 'extractor' : 'embedding model'} runs on ${want} connection, not ${c.vendor}`, { field: `body/${field}/connectionId` });
     }
   }

@@ -90,7 +90,7 @@ export function createState(partial: Partial<SimulatorOptions> = {}): SimState {
     deletedAt: new Map(),
     retiredModels: new Set(),
     stats: { requests: 0, byRoute: {}, rateLimited: 0, violations: 0, faults: 0 },
-    now: () => fixed ?? Math.floor(Date.now() / 1000),
+    now: () => Math.floor(state.nowMs() / 1000),
     nowMs: () => (fixed !== null ? fixed * 1000 : Date.now()),
     setNow(now) {
       fixed = now;

@@ -4,7 +4,7 @@ import type { AuditedRequest } from '../../audit/context';
 import { ApiError } from '../../errors';
 import type { InteractionInput } from '../../interactions/interaction';
 import { maskValue } from '../../interactions/mask';
-import { millisText } from '../../interactions/rows';
+import { millisText, USER_ATTRIBUTE } from '../../interactions/rows';
 import { iso } from '../../interactions/reads';
 import type { CredentialVault } from '../../security/envelope-crypto';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
@@ -112,7 +112,7 @@ export class ContextExtraction {
       // Extracted as stored: the interaction's content is kept masked, and so is what is drawn from it.
       const turns = turnsOf(maskValue({ input: item.content!.input, output: item.content!.output }));
       if (turns.length === 0) return;
-      const source: Source = { id: item.id, agentId, startedAtMs: item.startedAtMs, turns, userId: item.userId?.trim().slice(0, 255) || userOf(item.attributes) };
+      const source: Source = { id: item.id, agentId, startedAtMs: item.startedAtMs, turns, userId: userOf(item.userId !== undefined ? { [USER_ATTRIBUTE]: item.userId } : item.attributes) };
       const found = await this.run(organizationId, source, await this.extractorOf(organizationId));
       const drafts = draftsOf(source, found.items, found.by);
       if (drafts.length > 0) await this.deps.store.capture(organizationId, drafts);

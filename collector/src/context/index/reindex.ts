@@ -27,7 +27,7 @@ const idle = (): ContextReindexStatus => ({ state: 'IDLE', embeddingModel: null,
  * followed, and a run cut short by a shutdown is simply run again: it picks up what is missing.
  */
 export class ContextReindex {
-  private readonly runs = new Map<string, { status: ContextReindexStatus; done: Promise<void> }>();
+  private readonly runs = new Map<string, ContextReindexStatus>();
   private closed = false;
   private readonly now: () => number;
 
@@ -36,15 +36,14 @@ export class ContextReindex {
   }
 
   status(organizationId: string): ContextReindexStatus {
-    return { ...(this.runs.get(organizationId)?.status ?? idle()) };
+    return { ...(this.runs.get(organizationId) ?? idle()) };
   }
 
   /** Starts a run unless one is under way; the status says how it goes. */
   start(organizationId: string): ContextReindexStatus {
-    const running = this.runs.get(organizationId);
-    if (running?.status.state === 'RUNNING' || this.closed) return this.status(organizationId);
+    if (this.runs.get(organizationId)?.state === 'RUNNING' || this.closed) return this.status(organizationId);
     const status: ContextReindexStatus = { ...idle(), state: 'RUNNING', startedAt: new Date(this.now()).toISOString() };
-    const done = this.run(organizationId, status).catch((err: Error) => {
+    void this.run(organizationId, status).catch((err: Error) => {
       status.finishedAt = new Date(this.now()).toISOString();
       // A round cut off by the shutdown (its stores closed under it) is an interruption, not a failure.
       if (this.closed) return void (status.state = 'INTERRUPTED');
@@ -52,13 +51,8 @@ export class ContextReindex {
       status.error = err.message.slice(0, 500);
       this.deps.log.warn({ organization_id: organizationId, err: err.message }, 'context reindex failed; POST /api/v1/context/reindex runs it again');
     });
-    this.runs.set(organizationId, { status, done });
+    this.runs.set(organizationId, status);
     return this.status(organizationId);
-  }
-
-  /** Resolves when the organisation's run (if any) has ended. */
-  async settled(organizationId: string): Promise<void> {
-    await this.runs.get(organizationId)?.done;
   }
 
   /** At start: a run for every organisation whose items miss vectors (a shutdown left them so). */
@@ -94,7 +88,7 @@ export class ContextReindex {
   }
 
   private async countMissing(organizationId: string, table: string): Promise<number> {
-    const [row] = await asTenant(organizationId, () => this.deps.telemetry.query<{ n: number }>(`SELECT count() AS n FROM (${MISSING(table)})`, { org: organizationId }));
+    const [row] = await asTenant(organizationId, () => this.deps.telemetry.query<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.context_items FINAL WHERE ${MISSING(table)}`, { org: organizationId }));
     return Number(row?.n ?? 0);
   }
 
@@ -102,15 +96,14 @@ export class ContextReindex {
   private async missing(organizationId: string, limit: number, table?: string) {
     const t = table ?? (await asTenant(organizationId, () => this.deps.index.modelOf(organizationId))).table;
     const rows = await asTenant(organizationId, () =>
-      this.deps.telemetry.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM {db:Identifier}.context_items FINAL WHERE organization_id = {org:UUID} AND id IN (SELECT id FROM (${MISSING(t)})) ORDER BY id LIMIT {n:UInt32}`, { org: organizationId, n: limit }),
+      this.deps.telemetry.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM {db:Identifier}.context_items FINAL WHERE ${MISSING(t)} ORDER BY id LIMIT {n:UInt32}`, { org: organizationId, n: limit }),
     );
     return rows.filter((r) => Number(r.deleted) === 0).map(toContext);
   }
 }
 
-/** Ids of the organisation's live items whose content has no live vector in `table`. */
+/** The condition on context_items FINAL of the organisation's live items whose content has no live vector in `table`. */
 const MISSING = (table: string) => `
-  SELECT id FROM {db:Identifier}.context_items FINAL
-   WHERE organization_id = {org:UUID} AND deleted = 0
+  organization_id = {org:UUID} AND deleted = 0
      AND (id, lower(hex(SHA256(content)))) NOT IN (
        SELECT item_id, toString(text_hash) FROM {db:Identifier}.${table} FINAL WHERE organization_id = {org:UUID} AND deleted = 0)`;

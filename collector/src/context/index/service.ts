@@ -69,13 +69,13 @@ export class ContextIndex implements ContextIndexer {
       try {
         const out = await Promise.race([writeVectors(telemetry, model.table, model.embedder, organizationId, items, deleted), this.closing]);
         if (out === 'closed') {
-          // Left without vectors (found by their words) until their next change embeds them.
+          // Left without vectors (found by their words) until the next start's reindex run (reindex.ts) embeds them.
           this.deps.log.info({ organization_id: organizationId, items: items.length }, 'context: shutting down, items left without vectors');
           return;
         }
         this.deps.log.debug({ organization_id: organizationId, model: model.embedder.model, ...out }, 'context vectors written');
       } catch (err) {
-        // The items stay searchable by their words; the next change of each embeds it again.
+        // The items stay searchable by their words; their next change, or a reindex run (reindex.ts), embeds them.
         this.deps.log.warn({ organization_id: organizationId, model: model.embedder.model, err: (err as Error).message }, 'context: embedding failed, items left without vectors');
         if (model.embedder === this.offline) throw err;
       }

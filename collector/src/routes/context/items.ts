@@ -57,8 +57,7 @@ export const contextItemRoutes: FastifyPluginAsyncTypebox<{ store: ContextStore;
     { schema: { body: ContextSettingsPatch, description: 'Set the extractor (an OpenAI or Anthropic connection and model) or the embedding model (an OpenAI connection); null turns one off. Admins; audited.', response: Responses({ 200: SuccessEnvelope(ContextSettings) }) } },
     async (request) => {
       requireRole(request.principal, 'admin');
-      const before = await settings.get(request.organizationId);
-      const after = await settings.patch(request, request.body);
+      const { before, after } = await settings.patch(request, request.body);
       // Another model's vectors live in another table: every item is embedded again, in the background.
       if (JSON.stringify(before.embeddings) !== JSON.stringify(after.embeddings)) embeddingsChanged(request.organizationId);
       return { success: true as const, data: after };
