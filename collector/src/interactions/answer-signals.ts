@@ -7,7 +7,7 @@ import type { InteractionInput } from './interaction';
  * the organisation keeps the content: a refusal flag, the answer's length and a 64-bit simhash
  * (answers to the same prompt compared for consistency; it cannot give the text back). The
  * prompt's key is a hash of the prompt, so it is kept only with content capture on, when the
- * prompt itself is stored anyway.
+ * prompt itself is stored anyway; so is the simhash, which is only compared within a prompt key.
  */
 export interface AnswerSignals {
   refusal: 0 | 1;
@@ -102,11 +102,12 @@ export function answerSignals(organizationId: string, item: InteractionInput, ca
   const answer = contentText(output);
   if (answer.length === 0) return NONE;
   const prompt = capture && item.content?.input !== undefined ? contentText(item.content.input) : '';
+  // Consistency compares answers to the same prompt (same prompt_key): without one, a simhash is never read.
   return {
     refusal: isRefusal(answer) ? 1 : 0,
     output_chars: answer.length,
     has_answer: 1,
     prompt_key: prompt ? promptKey(organizationId, prompt) : '',
-    answer_simhash: simhash(answer).toString(),
+    answer_simhash: prompt ? simhash(answer).toString() : '0',
   };
 }

@@ -5,21 +5,28 @@ const MAX_TEXT = 1_048_576;
 
 /** The text of GenAI messages (any of the shapes the mapping keeps: semconv parts, role/content pairs, plain text), one part per line. */
 export function contentText(value: unknown): string {
+  if (typeof value === 'string') return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
   const parts: string[] = [];
-  let size = 0;
-  const walk = (v: unknown, depth: number): void => {
-    if (size >= MAX_TEXT || depth > 32) return;
-    if (typeof v === 'string') {
-      if (v.length === 0) return;
-      parts.push(v);
-      size += v.length + 1;
-    } else if (Array.isArray(v)) {
-      for (const x of v) walk(x, depth + 1);
-    } else if (v !== null && typeof v === 'object') {
-      for (const k in v) if (Object.hasOwn(v, k) && !NOT_TEXT.has(k)) walk((v as Record<string, unknown>)[k], depth + 1);
-    }
-  };
-  walk(value, 0);
+  collect(value, 0, parts, 0);
   const text = parts.join('\n');
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+}
+
+/**
+ * Adds the strings under `v` to `parts`; returns the characters gathered so far. A module
+ * function, not a closure made per call: this runs for every pushed answer.
+ */
+function collect(v: unknown, depth: number, parts: string[], size: number): number {
+  if (size >= MAX_TEXT || depth > 32) return size;
+  if (typeof v === 'string') {
+    if (v.length === 0) return size;
+    parts.push(v);
+    return size + v.length + 1;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) size = collect(x, depth + 1, parts, size);
+  } else if (v !== null && typeof v === 'object') {
+    for (const k in v) if (Object.hasOwn(v, k) && !NOT_TEXT.has(k)) size = collect((v as Record<string, unknown>)[k], depth + 1, parts, size);
+  }
+  return size;
 }

@@ -142,11 +142,25 @@ export function indexed(a: Attrs, prefix: string): Record<string, AttrValue>[] {
 }
 
 /** Bounds a content value: text longer than MAX_TEXT is cut, structures whose JSON is longer become that text cut. */
-export function boundedContent(v: AttrValue | undefined): unknown {
+function boundedContent(v: AttrValue | undefined): unknown {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v.slice(0, MAX_TEXT);
   const json = JSON.stringify(v);
   return json.length <= MAX_TEXT ? v : json.slice(0, MAX_TEXT);
+}
+
+/**
+ * JSON text at most this long stays within MAX_TEXT when parsed and written again: one character
+ * becomes at most six (a lone surrogate written as an escape; a number such as 1e20 written out
+ * grows less), so the common case is bounded without writing the JSON again.
+ */
+const SURELY_BOUNDED = Math.floor(MAX_TEXT / 6);
+
+/** A content attribute as kept: parsed when it came as JSON text (structured), then bounded (boundedContent). */
+export function contentValue(v: AttrValue | undefined): unknown {
+  if (v === undefined || v === null) return undefined;
+  const s = structured(v);
+  return typeof v === 'string' && typeof s !== 'string' && v.length <= SURELY_BOUNDED ? s : boundedContent(s);
 }
 
 const PROVIDERS: Record<string, string> = {

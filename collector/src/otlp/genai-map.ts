@@ -1,6 +1,7 @@
 import type { InteractionInput } from '../interactions/interaction';
-import { boundedContent, count, first, indexed, instructionsText, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, structured, text, toolNamesOf } from './genai-attrs';
+import { contentValue, count, first, indexed, instructionsText, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, text, toolNamesOf } from './genai-attrs';
 import type { AttrValue, Attrs, OtlpGroup, OtlpLogRecord, OtlpSpan } from './model';
+import { SpanContent } from './span-content';
 
 /**
  * OTel GenAI spans (and the few log events that carry a whole request) to the pipeline's
@@ -119,8 +120,8 @@ function mapAttributes(c: Common): Mapped {
   const system = instructionsText(first(a, ['gen_ai.system_instructions'])) ?? systemFromIndexed(a);
   const toolNames = toolNamesOf(first(a, ['gen_ai.tool.definitions']));
   if (toolNames.length === 0 && a['llm.request.functions.0.name'] !== undefined) for (const f of indexed(a, 'llm.request.functions')) if (typeof f.name === 'string' && f.name) toolNames.push(text(f, ['name']) ?? '');
-  const contentIn = boundedContent(structured(first(a, ['gen_ai.input.messages'])) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.prompt'])) ?? c.eventContent?.input);
-  const contentOut = boundedContent(structured(first(a, ['gen_ai.output.messages'])) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? structured(first(a, ['gen_ai.completion'])) ?? c.eventContent?.output);
+  const rawIn = first(a, ['gen_ai.input.messages']) ?? (indexedMessages(a, 'gen_ai.prompt') as AttrValue | undefined) ?? first(a, ['gen_ai.prompt']) ?? c.eventContent?.input ?? undefined;
+  const contentOut = contentValue(first(a, ['gen_ai.output.messages']) ?? (indexedMessages(a, 'gen_ai.completion') as AttrValue | undefined) ?? first(a, ['gen_ai.completion']) ?? c.eventContent?.output);
   const own = ownAgent(a) ?? c.inherited;
   const agentName = own?.name ?? text(a, ['traceloop.workflow.name']);
   const serviceName = text(c.resource, ['service.name']) ?? text(a, ['service.name']);
@@ -146,10 +147,9 @@ function mapAttributes(c: Common): Mapped {
   if (c.spanId) item.spanId = c.spanId;
   if (system) item.systemInstructions = system;
   if (toolNames.length) item.toolNames = toolNames.slice(0, 256);
-  if (system || contentIn !== undefined || contentOut !== undefined) {
-    const content: NonNullable<InteractionInput['content']> = {};
+  if (system || rawIn !== undefined || contentOut !== undefined) {
+    const content = new SpanContent(rawIn);
     if (system) content.system = system;
-    if (contentIn !== undefined) content.input = contentIn;
     if (contentOut !== undefined) content.output = contentOut;
     item.content = content;
   }
@@ -188,8 +188,8 @@ export function mapSpan(span: OtlpSpan, resource: Attrs, scopeName: string, inhe
   }
   let eventContent: Common['eventContent'];
   for (const e of span.events) {
-    if (e.name === 'gen_ai.content.prompt') (eventContent ??= {}).input = structured(first(e.attributes, ['gen_ai.input.messages', 'gen_ai.prompt']));
-    else if (e.name === 'gen_ai.content.completion') (eventContent ??= {}).output = structured(first(e.attributes, ['gen_ai.output.messages', 'gen_ai.completion']));
+    if (e.name === 'gen_ai.content.prompt') (eventContent ??= {}).input = first(e.attributes, ['gen_ai.input.messages', 'gen_ai.prompt']);
+    else if (e.name === 'gen_ai.content.completion') (eventContent ??= {}).output = first(e.attributes, ['gen_ai.output.messages', 'gen_ai.completion']);
   }
   return mapAttributes({
     resource,

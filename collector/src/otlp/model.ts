@@ -69,3 +69,22 @@ export function wantedKey(key: string): boolean {
       return false;
   }
 }
+
+/**
+ * Keys whose values are new in every span (the messages themselves, ids of one request): the
+ * protobuf reader decodes them without looking for them among the values it has seen.
+ */
+export function uniqueValueKey(key: string): boolean {
+  switch (key) {
+    case 'gen_ai.input.messages':
+    case 'gen_ai.output.messages':
+    case 'gen_ai.prompt':
+    case 'gen_ai.completion':
+    case 'gen_ai.conversation.id':
+    case 'gen_ai.response.id':
+      return true;
+    default:
+      // OpenLLMetry's gen_ai.prompt.<n>.content and gen_ai.completion.<n>.content
+      return key.endsWith('.content') && (key.startsWith('gen_ai.prompt.') || key.startsWith('gen_ai.completion.'));
+  }
+}

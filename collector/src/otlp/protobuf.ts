@@ -1,4 +1,4 @@
-import { nanosToMs, OtlpDecodeError, wantedKey, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
+import { nanosToMs, OtlpDecodeError, uniqueValueKey, wantedKey, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
 
 /**
  * A reader of just the OTLP protobuf fields the GenAI mapping needs (field numbers from
@@ -9,6 +9,8 @@ import { nanosToMs, OtlpDecodeError, wantedKey, type AttrValue, type Attrs, type
  */
 class Reader {
   pos = 0;
+  /** Off while reading a value that is new every time (a message list): hashing it to find it again is waste. */
+  internValues = true;
   constructor(readonly buf: Buffer) {}
 
   fail(why: string): never {
@@ -73,7 +75,7 @@ class Reader {
   string(end: number): string {
     const to = this.sub(end);
     const len = to - this.pos;
-    if (len >= INTERN_MIN_VALUE && len <= INTERN_MAX_VALUE) {
+    if (this.internValues && len >= INTERN_MIN_VALUE && len <= INTERN_MAX_VALUE) {
       const s = values.get(this.buf, this.pos, to);
       this.pos = to;
       return s.text;
@@ -107,6 +109,8 @@ interface Interned {
   text: string;
   /** wantedKey(text), worked out once. */
   wanted: boolean;
+  /** As a key, uniqueValueKey(text), worked out once. */
+  unique: boolean;
 }
 
 /**
@@ -140,9 +144,9 @@ class Interner {
     if (!this.seen.has(h)) {
       if (this.seen.size >= this.max * 4) this.seen.clear();
       this.seen.add(h);
-      return { bytes: EMPTY, text, wanted: wantedKey(text) };
+      return { bytes: EMPTY, text, wanted: wantedKey(text), unique: uniqueValueKey(text) };
     }
-    const entry = { bytes: Buffer.from(buf.subarray(from, to)), text, wanted: wantedKey(text) };
+    const entry = { bytes: Buffer.from(buf.subarray(from, to)), text, wanted: wantedKey(text), unique: uniqueValueKey(text) };
     if (this.table.size >= this.max) this.table.clear();
     this.table.set(h, entry);
     return entry;
@@ -207,6 +211,7 @@ function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: nu
 /** One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread. */
 function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true): void {
   let key = '';
+  let k0: Interned | null = null;
   let wanted = !filter;
   let value: AttrValue = null;
   while (r.pos < end) {
@@ -216,6 +221,7 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
       const to = r.sub(end);
       const k = to - r.pos <= INTERN_MAX_KEY ? keys.get(r.buf, r.pos, to) : null;
       key = k ? k.text : r.buf.toString('utf8', r.pos, to);
+      k0 = k;
       r.pos = to;
       // The key comes first on the wire (every SDK writes field 1 first): an unwanted one ends the pair here.
       wanted ||= k ? k.wanted : wantedKey(key);
@@ -223,8 +229,11 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
         r.pos = end;
         return;
       }
-    } else if (f === 2 && (tag & 7) === 2) value = anyValue(r, r.sub(end), depth);
-    else r.skip(tag & 7, end);
+    } else if (f === 2 && (tag & 7) === 2) {
+      r.internValues = !(k0 ? k0.unique : uniqueValueKey(key));
+      value = anyValue(r, r.sub(end), depth);
+      r.internValues = true;
+    } else r.skip(tag & 7, end);
   }
   // A key named __proto__ would set the object's prototype, not an attribute: no instrumentation sends one.
   if (key !== '__proto__' && (wanted || wantedKey(key))) into[key] = value;

@@ -99,11 +99,11 @@ describe('prompt key', () => {
 describe('answer signals of an interaction', () => {
   const item = (content?: InteractionInput['content']) => ({ content }) as InteractionInput;
 
-  it('reads a refusal, the length and the hash from the answer; the prompt key only with capture on', () => {
+  it('reads a refusal, the length and the hash from the answer; the prompt key, and the hash compared within it, only with capture on', () => {
     const it1 = item({ input: [{ role: 'user', content: 'Delete the database' }], output: "I'm sorry, but I can't help with that." });
     const on = answerSignals(ORG, it1, true);
     expect(on).toEqual({ refusal: 1, output_chars: 38, has_answer: 1, prompt_key: promptKey(ORG, 'Delete the database'), answer_simhash: simhash("I'm sorry, but I can't help with that.").toString() });
-    expect(answerSignals(ORG, it1, false)).toEqual({ ...on, prompt_key: '' });
+    expect(answerSignals(ORG, it1, false)).toEqual({ ...on, prompt_key: '', answer_simhash: '0' });
   });
 
   it('reads the text of output messages in the OTel shape', () => {

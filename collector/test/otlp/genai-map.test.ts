@@ -122,6 +122,21 @@ describe('GenAI mapping: what is not an interaction, and what is refused', () =>
     expect(item.systemInstructions).toHaveLength(262_144);
     expect(item.content?.input).toHaveLength(262_144);
   });
+
+  it('keeps parsed messages within 256 KiB as JSON, even those whose text grows when written again', () => {
+    // A lone surrogate is one character in the text and six (an escape) written again: the worst growth.
+    const messages = (chars: number) => `["${'\ud800'.repeat(chars - 4)}"]`;
+    for (const length of [43_690, 43_691, 60_000]) {
+      const input = mapped({ 'gen_ai.input.messages': messages(length), 'gen_ai.output.messages': messages(length) }).content!;
+      for (const side of [input.input, input.output]) expect(typeof side === 'string' ? side.length : JSON.stringify(side).length).toBeLessThanOrEqual(262_144);
+    }
+  });
+
+  it('writes its content whole as JSON (the prompt is parsed only when read)', () => {
+    const item = mapped({ 'gen_ai.system_instructions': 'Be brief.', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: 'hi' }]), 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', content: 'hello' }]) });
+    expect(JSON.parse(JSON.stringify(item.content))).toEqual({ system: 'Be brief.', input: [{ role: 'user', content: 'hi' }], output: [{ role: 'assistant', content: 'hello' }] });
+    expect(mapped({}).content).toBeUndefined();
+  });
 });
 
 describe('GenAI mapping of log events', () => {
