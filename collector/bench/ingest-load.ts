@@ -1,7 +1,10 @@
 /**
  * The load side of bench:ingest, in its own process: OTLP/HTTP protobuf export requests of
- * `spansPerBatch` GenAI spans each, from `connections` clients in a closed loop (each sends its
- * next request when the previous one answered), for a warm-up and then the measured seconds.
+ * `spansPerBatch` GenAI spans each, for a warm-up and then the measured seconds, either from
+ * `connections` clients in a closed loop (each sends its next request when the previous one
+ * answered: as fast as the collector takes them), or, with `rate`, in an open loop: a request
+ * starts every spansPerBatch/rate seconds whatever the answers do, and its latency counts from
+ * when it was due, so a collector that falls behind shows it (no coordinated omission).
  *   argv: <json LoadJob>
  * The batches are built once with the OpenTelemetry SDK from the simulator's agent traffic and
  * encoded with the SDK's own protobuf serializer; each request is a copy of one with fresh span
@@ -20,6 +23,8 @@ export interface LoadJob {
   spansPerBatch: number;
   /** Distinct batches encoded up front (agents, models, sizes differ between them). */
   templates: number;
+  /** Spans a second in an open loop; absent: `connections` clients in a closed loop. */
+  rate?: number;
 }
 export interface LoadResult {
   /** Measured window only. */
@@ -76,10 +81,14 @@ function rejectedSpans(body: Buffer): number {
   return 0;
 }
 
+/** Sockets an open loop may open at once: far above what a collector keeping up needs (a few). */
+const OPEN_LOOP_SOCKETS = 64;
+
 async function main() {
   const job = JSON.parse(process.argv[2]!) as LoadJob;
   const templates = genaiBatches(job.templates, job.spansPerBatch);
-  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  // An open loop may need more sockets than its usual concurrency when the collector falls behind.
+  const agent = new Agent({ keepAlive: true, maxSockets: job.rate ? OPEN_LOOP_SOCKETS : job.connections });
   const target = new URL('/v1/traces', job.url);
   // Span ids from a counter: unique across the run, never zero (an invalid id).
   let nextSpanId = 1n;
@@ -106,9 +115,9 @@ async function main() {
   let totalSent = 0;
   let measuring = false;
   const m = { requests: 0, errors: 0, accepted: 0, rejected: 0, latencies: [] as number[] };
-  const one = async () => {
+  const one = async (due = performance.now()) => {
     const payload = body();
-    const started = performance.now();
+    const started = due;
     let accepted = 0;
     let rejected = 0;
     let status = 0;
@@ -133,12 +142,25 @@ async function main() {
     m.rejected += rejected;
     m.latencies.push(ms);
   };
-  const run = async (seconds: number) => {
+  const closedLoop = async (seconds: number) => {
     const end = performance.now() + seconds * 1000;
     await Promise.all(Array.from({ length: job.connections }, async () => {
       while (performance.now() < end) await one();
     }));
   };
+  const openLoop = async (seconds: number, rate: number) => {
+    const every = (job.spansPerBatch / rate) * 1000;
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let k = 0; start + k * every < start + seconds * 1000; k++) {
+      const due = start + k * every;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(one(due));
+    }
+    await Promise.all(inFlight);
+  };
+  const run = (seconds: number) => (job.rate ? openLoop(seconds, job.rate) : closedLoop(seconds));
   await run(job.warmupSeconds);
   measuring = true;
   process.stdout.write('measure\n');

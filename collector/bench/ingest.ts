@@ -2,11 +2,15 @@
  * The push path under load: the collector on its embedded stores (in this process, as the
  * other benches run it) takes OTLP/HTTP protobuf export requests of 100 GenAI spans each from
  * a separate load process (ingest-load.ts) over loopback, with an ingest key:
- *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 4 --raw-rows 200000]
- * Prints accepted spans/s, request latency (p50/p90/p99), the collector's CPU and RSS, and the
- * ratio to a raw insert of the same rows into the same engine measured in this run; then checks
- * that the store holds exactly the spans the collector accepted (counted with FINAL).
- * Figures are printed beside the issue's targets, never asserted.
+ *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 8 --raw-rows 200000 --rate N]
+ * Three steps, each printed beside the issue's targets (never asserted):
+ *  1. throughput: `--connections` clients in a closed loop, as fast as the collector answers;
+ *     accepted spans/s, latency (a saturated queue's), the collector's CPU by thread and RSS;
+ *  2. the baseline: a raw insert of the same rows (read back) into the same engine, and the ratio;
+ *  3. latency at the target: a fresh collector under an open loop at the issue's throughput
+ *     target (0.5x the raw rate just measured, or `--rate`), its p50/p99 counted from when each
+ *     request was due.
+ * After each load, the store must hold exactly the spans the collector accepted (FINAL).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +26,7 @@ import { createLogger } from '../src/logger';
 import { Instruments } from '../src/metrics/instruments.generated';
 import { PrometheusSink } from '../src/metrics/prometheus-sink';
 import { ensureDefaultOrganization } from '../src/poller/organization';
-import { openStores } from '../src/stores';
+import { openStores, type Stores } from '../src/stores';
 import { asSystem, asTenant } from '../src/stores/tenant-scope';
 import type { LoadJob, LoadResult } from './ingest-load';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu';
@@ -31,10 +35,11 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '8' },
     templates: { type: 'string', default: '64' },
     'raw-rows': { type: 'string', default: '200000' },
     'raw-batch': { type: 'string', default: '10000' },
+    rate: { type: 'string' },
   },
 });
 const SPANS_PER_BATCH = 100;
@@ -55,12 +60,22 @@ function runLoad(job: LoadJob, onMeasure: () => void): Promise<LoadResult> {
   });
 }
 
-async function main() {
-  const seconds = Number(values.seconds);
-  const warmup = Number(values.warmup);
-  const connections = Number(values.connections);
-  const rawRows = Number(values['raw-rows']);
-  const rawBatch = Number(values['raw-batch']);
+interface Phase {
+  load: LoadResult;
+  cpu: NodeJS.CpuUsage;
+  threads: ReturnType<typeof threadCpuSince>;
+  loopDelay: { p50: number; p99: number; max: number };
+  rss: { idle: number; peak: number; end: number };
+  drainSeconds: number;
+  drained: boolean;
+  stored: number;
+}
+
+/**
+ * One collector on fresh embedded stores under one load; `beforeClose` reads what it needs of
+ * the stores (the raw insert's sample) before they close.
+ */
+async function phase(job: Omit<LoadJob, 'url' | 'key'>, beforeClose?: (stores: Stores) => Promise<void>): Promise<Phase> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-arm-bench-ingest-'));
   try {
     // The load is one key's, under the telemetry limit's default (ARM_INGEST_RATE_LIMIT_PER_MINUTE, 1,000 requests a second).
@@ -83,9 +98,7 @@ async function main() {
     let sampler: NodeJS.Timeout | undefined;
     // How long the collector's event loop was held at a time: a blocked loop delays every request.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    const job: LoadJob = { url, key, connections, warmupSeconds: warmup, seconds, spansPerBatch: SPANS_PER_BATCH, templates: Number(values.templates) };
-    console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request, ${connections} connections from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
-    const load = await runLoad(job, () => {
+    const load = await runLoad({ ...job, url, key }, () => {
       cpu = process.cpuUsage();
       threads = threadCpu();
       loopDelay.enable();
@@ -104,65 +117,106 @@ async function main() {
       return Number(row!.n);
     };
     const loadEnded = performance.now();
-    let storedCount = await count();
-    for (let last = storedCount, since = performance.now(); storedCount < load.totalAccepted && performance.now() - since < 30_000; ) {
+    let stored = await count();
+    for (let last = stored, since = performance.now(); stored < load.totalAccepted && performance.now() - since < 30_000; ) {
       await new Promise((r) => setTimeout(r, 500));
-      storedCount = await count();
-      if (storedCount !== last) [last, since] = [storedCount, performance.now()];
+      stored = await count();
+      if (stored !== last) [last, since] = [stored, performance.now()];
     }
     const drainSeconds = (performance.now() - loadEnded) / 1000;
-    const drained = storedCount >= load.totalAccepted;
+    const drained = stored >= load.totalAccepted;
     await app.close();
     await stores.writer.flush();
-    storedCount = await count();
-
-    // The baseline: the same rows, read back, inserted by the telemetry store's insert into fresh
-    // stores in a process of their own, in large batches; three runs, the median.
-    const sampleFile = join(dir, 'sample.jsonl');
-    writeFileSync(sampleFile, '');
-    let sampled = 0;
-    while (sampled < Math.min(rawRows, storedCount)) {
-      const rows = await asSystem('bench: raw-insert sample', () => stores.telemetry.query<Record<string, unknown>>('SELECT * FROM {db:Identifier}.interactions FINAL LIMIT {n:UInt32} OFFSET {o:UInt64}', { n: Math.min(20_000, rawRows - sampled), o: sampled }));
-      if (rows.length === 0) break;
-      appendFileSync(sampleFile, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-      sampled += rows.length;
-    }
+    stored = await count();
+    await beforeClose?.(stores);
     await stores.close();
-    const raws = [0, 1, 2].map(
-      () =>
-        JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--conditions=@ai-arm/source', '--import', 'tsx', join(__dirname, 'raw-insert.ts'), sampleFile, String(rawBatch), 'interactions'], { encoding: 'utf8', maxBuffer: 1 << 20 })) as {
-          rows: number;
-          rowsPerSecond: number;
-        },
-    );
-    const rawRate = raws.map((r) => r.rowsPerSecond).sort((a, b) => a - b)[1]!;
-
-    const rate = load.acceptedSpans / load.seconds;
-    const cpuSeconds = (used.user + used.system) / 1e6;
-    // Other processes on the machine take the same cores: the figures mean little under a load above the core count.
-    console.log(`\nresults (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
-    console.log(`  requests:                ${n(load.requests)} in ${load.seconds.toFixed(1)} s (${load.errors} not 200; statuses over the whole run ${JSON.stringify(load.statuses)}; ${n(load.bytesPerRequest)} bytes each)`);
-    console.log(`  accepted spans/s:        ${n(rate)}  (aim 100,000 on 2 cores: ${verdict(rate >= 100_000)}; ${n(load.rejectedSpans)} rejected)`);
-    console.log(`  request latency:         p50 ${load.p50.toFixed(1)} ms, p90 ${load.p90.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms  (target p99 < 50 ms per ${SPANS_PER_BATCH}-span request: ${verdict(load.p99 < 50)})`);
-    console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(used.user / 1e6).toFixed(1)} s, system ${(used.system / 1e6).toFixed(1)} s; chdb's threads included; ${((cpuSeconds * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
-    const perSpan = (s: number) => ((s * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0);
-    const engineTop = [...split.byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, s]) => `${name} ${perSpan(s)}`).join(', ');
-    console.log(`  collector CPU by thread: main ${perSpan(split.main)} µs a span, Node's other threads (GC helpers, libuv) ${perSpan(split.node)}, chdb's ${perSpan(split.engine)} (${engineTop || 'none'})`);
-    console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
-    console.log(`  collector event loop:    delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
-    console.log(`  collector RSS:           idle ${mb(idle)}, peak ${mb(peak)}, at the end ${mb(endRss)}`);
-    console.log(`  raw insert, same rows:   ${n(rawRate)} rows/s (median of ${raws.map((r) => n(r.rowsPerSecond)).join(', ')}; ${n(raws[0]!.rows)} stored rows, batches of ${n(rawBatch)}, same engine, fresh processes)`);
-    console.log(`  ratio accepted/raw:      ${(rate / rawRate).toFixed(2)}  (target >= 0.5: ${verdict(rate / rawRate >= 0.5)})`);
-    const same = storedCount === load.totalAccepted;
-    console.log(
-      drained
-        ? `  backlog stored:          every accepted span was in ClickHouse ${drainSeconds.toFixed(1)} s after the load ended (the spool held the rest meanwhile)`
-        : `  backlog stored:          NOT all in ClickHouse ${drainSeconds.toFixed(1)} s after the load ended (the count had stopped moving); closing the app flushed what it could`,
-    );
-    console.log(`  stored vs accepted:      ${n(storedCount)} stored (FINAL) of ${n(load.totalAccepted)} accepted over the whole run, warm-up included: ${same ? 'equal (nothing lost, nothing doubled)' : `MISMATCH by ${n(storedCount - load.totalAccepted)}`}`);
-    if (!same) process.exitCode = 1;
+    const ms = (ns: number) => ns / 1e6;
+    return { load, cpu: used, threads: split, loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }, rss: { idle, peak, end: endRss }, drainSeconds, drained, stored };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The stored rows, read back into a JSON-lines file: the raw insert's sample. */
+async function writeSample(stores: Stores, file: string, rows: number): Promise<void> {
+  writeFileSync(file, '');
+  for (let sampled = 0; sampled < rows; ) {
+    const page = await asSystem('bench: raw-insert sample', () => stores.telemetry.query<Record<string, unknown>>('SELECT * FROM {db:Identifier}.interactions FINAL LIMIT {n:UInt32} OFFSET {o:UInt64}', { n: Math.min(20_000, rows - sampled), o: sampled }));
+    if (page.length === 0) break;
+    appendFileSync(file, `${page.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    sampled += page.length;
+  }
+}
+
+/** The baseline: the sample inserted by the telemetry store's insert into fresh stores in a process of their own, in large batches; three runs, the median. */
+function rawInsert(file: string, batch: number): { rows: number; rates: number[]; median: number } {
+  const runs = [0, 1, 2].map(
+    () =>
+      JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--conditions=@ai-arm/source', '--import', 'tsx', join(__dirname, 'raw-insert.ts'), file, String(batch), 'interactions'], { encoding: 'utf8', maxBuffer: 1 << 20 })) as {
+        rows: number;
+        rowsPerSecond: number;
+      },
+  );
+  const rates = runs.map((r) => r.rowsPerSecond);
+  return { rows: runs[0]!.rows, rates, median: [...rates].sort((a, b) => a - b)[1]! };
+}
+
+function printLoad(p: Phase): void {
+  const { load } = p;
+  const rate = load.acceptedSpans / load.seconds;
+  const cpuSeconds = (p.cpu.user + p.cpu.system) / 1e6;
+  const perSpan = (s: number) => ((s * 1e6) / Math.max(1, load.acceptedSpans)).toFixed(0);
+  console.log(`  requests:                ${n(load.requests)} in ${load.seconds.toFixed(1)} s (${load.errors} not 200; statuses over the whole run ${JSON.stringify(load.statuses)}; ${n(load.bytesPerRequest)} bytes each)`);
+  console.log(`  accepted spans/s:        ${n(rate)}  (${n(load.rejectedSpans)} rejected)`);
+  console.log(`  request latency:         p50 ${load.p50.toFixed(1)} ms, p90 ${load.p90.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms`);
+  console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(p.cpu.user / 1e6).toFixed(1)} s, system ${(p.cpu.system / 1e6).toFixed(1)} s; chdb's threads included; ${perSpan(cpuSeconds)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
+  const engineTop = [...p.threads.byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, s]) => `${name} ${perSpan(s)}`).join(', ');
+  console.log(`  collector CPU by thread: main ${perSpan(p.threads.main)} µs a span, Node's other threads (GC helpers, libuv) ${perSpan(p.threads.node)}, chdb's ${perSpan(p.threads.engine)} (${engineTop || 'none'})`);
+  console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
+  console.log(`  collector event loop:    delay p50 ${p.loopDelay.p50.toFixed(1)} ms, p99 ${p.loopDelay.p99.toFixed(1)} ms, max ${p.loopDelay.max.toFixed(1)} ms`);
+  console.log(`  collector RSS:           idle ${mb(p.rss.idle)}, peak ${mb(p.rss.peak)}, at the end ${mb(p.rss.end)}`);
+  console.log(
+    p.drained
+      ? `  backlog stored:          every accepted span was in ClickHouse ${p.drainSeconds.toFixed(1)} s after the load ended (the spool held the rest meanwhile)`
+      : `  backlog stored:          NOT all in ClickHouse ${p.drainSeconds.toFixed(1)} s after the load ended (the count had stopped moving); closing the app flushed what it could`,
+  );
+  const same = p.stored === load.totalAccepted;
+  console.log(`  stored vs accepted:      ${n(p.stored)} stored (FINAL) of ${n(load.totalAccepted)} accepted over the whole run, warm-up included: ${same ? 'equal (nothing lost, nothing doubled)' : `MISMATCH by ${n(p.stored - load.totalAccepted)}`}`);
+  if (!same) process.exitCode = 1;
+}
+
+async function main() {
+  const seconds = Number(values.seconds);
+  const warmup = Number(values.warmup);
+  const connections = Number(values.connections);
+  const rawRows = Number(values['raw-rows']);
+  const rawBatch = Number(values['raw-batch']);
+  const base = { connections, warmupSeconds: warmup, seconds, spansPerBatch: SPANS_PER_BATCH, templates: Number(values.templates) };
+  const sampleDir = mkdtempSync(join(tmpdir(), 'ai-arm-bench-raw-'));
+  const sampleFile = join(sampleDir, 'sample.jsonl');
+  try {
+    console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
+    console.log(`\n1. throughput: ${connections} connections in a closed loop (each sends again when answered)`);
+    const saturated = await phase(base, (stores) => writeSample(stores, sampleFile, rawRows));
+    // Other processes on the machine take the same cores: the figures mean little under a load above the core count.
+    console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
+    printLoad(saturated);
+
+    const raw = rawInsert(sampleFile, rawBatch);
+    const rate = saturated.load.acceptedSpans / saturated.load.seconds;
+    console.log(`\n2. baseline`);
+    console.log(`  raw insert, same rows:   ${n(raw.median)} rows/s (median of ${raw.rates.map(n).join(', ')}; ${n(raw.rows)} stored rows, batches of ${n(rawBatch)}, same engine, fresh processes)`);
+    console.log(`  ratio accepted/raw:      ${(rate / raw.median).toFixed(2)}  (target >= 0.5: ${verdict(rate / raw.median >= 0.5)}); aim 100,000 spans/s on 2 cores: ${verdict(rate >= 100_000)}`);
+
+    const target = values.rate ? Number(values.rate) : Math.round(raw.median / 2);
+    console.log(`\n3. latency at ${n(target)} spans/s (${values.rate ? '--rate' : "the issue's throughput target, 0.5x the raw rate"}): an open loop on a fresh collector, a request due every ${((SPANS_PER_BATCH / target) * 1000).toFixed(1)} ms`);
+    const paced = await phase({ ...base, rate: target });
+    console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
+    printLoad(paced);
+    const kept = paced.load.acceptedSpans / paced.load.seconds >= target * 0.98;
+    console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(kept && paced.load.p99 < 50)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
+  } finally {
+    rmSync(sampleDir, { recursive: true, force: true });
   }
 }
 
