@@ -8,6 +8,8 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Each file starts on a worker chdb directory without the databases earlier files left.
+  setupFilesAfterEnv: ['<rootDir>/test/support/drop-stale-databases.ts'],
   // Jest's default (one worker fewer than the cores) runs the suite in band on a 2-core CI
   // machine, one file after another; much of a file's time is spent waiting on child
   // collectors, simulators, Prometheus and tsc, so two workers overlap it with another file.
