@@ -2,7 +2,7 @@
  * The push path under load: the collector on its embedded stores (in this process, as the
  * other benches run it) takes OTLP/HTTP protobuf export requests of 100 GenAI spans each from
  * a separate load process (ingest-load.ts) over loopback, with an ingest key:
- *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 8 --raw-rows 200000 --rate N]
+ *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 8 --raw-rows 200000 --rate N --only 1|3]
  * Three steps, each printed beside the issue's targets (never asserted):
  *  1. throughput: `--connections` clients in a closed loop, as fast as the collector answers;
  *     accepted spans/s, latency (a saturated queue's), the collector's CPU by thread and RSS;
@@ -11,6 +11,7 @@
  *     target (0.5x the raw rate just measured, or `--rate`), its p50/p99 counted from when each
  *     request was due.
  * After each load, the store must hold exactly the spans the collector accepted (FINAL).
+ * `--only 1` runs the first step alone, `--only 3 --rate N` the last: for trying a change quickly.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'raw-rows': { type: 'string', default: '200000' },
     'raw-batch': { type: 'string', default: '10000' },
     rate: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const SPANS_PER_BATCH = 100;
@@ -196,11 +198,16 @@ async function main() {
   const sampleFile = join(sampleDir, 'sample.jsonl');
   try {
     console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
+    if (values.only === '3') {
+      if (!values.rate) throw new Error('--only 3 needs --rate (spans a second)');
+      return await paced(base, Number(values.rate));
+    }
     console.log(`\n1. throughput: ${connections} connections in a closed loop (each sends again when answered)`);
     const saturated = await phase(base, (stores) => writeSample(stores, sampleFile, rawRows));
     // Other processes on the machine take the same cores: the figures mean little under a load above the core count.
     console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
     printLoad(saturated);
+    if (values.only === '1') return;
 
     const raw = rawInsert(sampleFile, rawBatch);
     const rate = saturated.load.acceptedSpans / saturated.load.seconds;
@@ -208,16 +215,20 @@ async function main() {
     console.log(`  raw insert, same rows:   ${n(raw.median)} rows/s (median of ${raw.rates.map(n).join(', ')}; ${n(raw.rows)} stored rows, batches of ${n(rawBatch)}, same engine, fresh processes)`);
     console.log(`  ratio accepted/raw:      ${(rate / raw.median).toFixed(2)}  (target >= 0.5: ${verdict(rate / raw.median >= 0.5)}); aim 100,000 spans/s on 2 cores: ${verdict(rate >= 100_000)}`);
 
-    const target = values.rate ? Number(values.rate) : Math.round(raw.median / 2);
-    console.log(`\n3. latency at ${n(target)} spans/s (${values.rate ? '--rate' : "the issue's throughput target, 0.5x the raw rate"}): an open loop on a fresh collector, a request due every ${((SPANS_PER_BATCH / target) * 1000).toFixed(1)} ms`);
-    const paced = await phase({ ...base, rate: target });
-    console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
-    printLoad(paced);
-    const kept = paced.load.acceptedSpans / paced.load.seconds >= target * 0.98;
-    console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(kept && paced.load.p99 < 50)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
+    await paced(base, values.rate ? Number(values.rate) : Math.round(raw.median / 2));
   } finally {
     rmSync(sampleDir, { recursive: true, force: true });
   }
+}
+
+/** Step 3: the open loop at `target` spans a second. */
+async function paced(base: Omit<LoadJob, 'url' | 'key'>, target: number): Promise<void> {
+  console.log(`\n3. latency at ${n(target)} spans/s (${values.rate ? '--rate' : "the issue's throughput target, 0.5x the raw rate"}): an open loop on a fresh collector, a request due every ${((SPANS_PER_BATCH / target) * 1000).toFixed(1)} ms`);
+  const result = await phase({ ...base, rate: target });
+  console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
+  printLoad(result);
+  const kept = result.load.acceptedSpans / result.load.seconds >= target * 0.98;
+  console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(kept && result.load.p99 < 50)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
 }
 
 main().catch((err: unknown) => {

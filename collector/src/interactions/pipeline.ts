@@ -18,6 +18,13 @@ import { recordInteraction } from './record-metrics';
 import { millisText, toRow, type InteractionRowStore } from './rows';
 import { versionShape, VersionRegistry } from './versions';
 
+interface Accepted {
+  item: InteractionInput;
+  agentId: string;
+  price: InteractionPrice;
+  verdict?: Verdict;
+}
+
 export interface PipelineDeps {
   controlPlane: ControlPlaneDb;
   rows: InteractionRowStore;
@@ -107,12 +114,34 @@ export class InteractionPipeline implements InteractionSink {
 
   private async take(org: string, items: readonly InteractionInput[]): Promise<IngestOutcome> {
     const nowMs = this.now();
+    const { accepted, rejected, capture, durable } = await this.prepare(org, items, nowMs);
+    await durable;
+    // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
+    const ids = this.recent.of(org);
+    const fresh: { item: InteractionInput; agentId: string }[] = [];
+    for (const a of accepted) {
+      if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
+      recordInteraction(this.deps.metrics, org, a.agentId, a.item, a.price);
+      if (a.verdict) this.governor.count(a.verdict.violations);
+      if (this.assess) fresh.push(a);
+    }
+    if (this.assess && fresh.length > 0) this.assess(org, fresh, capture);
+    return { accepted: accepted.length, rejected };
+  }
+
+  /**
+   * Checks, attributes, prices and judges the items, and hands their rows to the stores. Its own
+   * frame, so that nothing take() keeps through the spool's fsync (a suspended async function
+   * keeps every local) holds the rows or, for an organisation that keeps no content, the
+   * messages: each young-generation collection meanwhile would copy them again.
+   */
+  private async prepare(org: string, items: readonly InteractionInput[], nowMs: number): Promise<{ accepted: Accepted[]; rejected: IngestOutcome['rejected']; capture: boolean; durable: Promise<unknown> }> {
     const ctx = await this.orgs.get(org);
     const governed = this.governor.cached(org) ?? (await this.governor.load(org));
     const rejected: IngestOutcome['rejected'] = [];
     const rows: Record<string, unknown>[] = [];
     const violationRows: Record<string, unknown>[] = [];
-    const accepted: { item: InteractionInput; agentId: string; price: InteractionPrice; verdict?: Verdict }[] = [];
+    const accepted: Accepted[] = [];
     const ingestedAt = millisText(nowMs);
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
@@ -133,28 +162,19 @@ export class InteractionPipeline implements InteractionSink {
       const price = priceInteraction(ctx.book, item);
       const row = toRow(item, { organizationId: org, agentId, fingerprint, cost: price.cost, costMicros: price.costMicros, capture: ctx.contentCapture, ingestedAt });
       rows.push(row);
-      if (governed.length === 0) {
-        accepted.push({ item, agentId, price });
-        continue;
+      let verdict: Verdict | undefined;
+      if (governed.length > 0) {
+        verdict = await this.judge.judge(org, governed, item, agentId, price.cost, ctx.contentCapture);
+        if (verdict.action !== '') row.policy_action = verdict.action;
+        for (const v of verdict.violations) violationRows.push(violationRow(v, nowMs));
       }
-      const verdict = await this.judge.judge(org, governed, item, agentId, price.cost, ctx.contentCapture);
-      if (verdict.action !== '') row.policy_action = verdict.action;
-      for (const v of verdict.violations) violationRows.push(violationRow(v, nowMs));
-      accepted.push({ item, agentId, price, verdict });
+      // Read for the last time: without capture nothing after the row needs the messages (the pipeline takes its items over).
+      if (!ctx.contentCapture) item.content = undefined;
+      accepted.push(verdict ? { item, agentId, price, verdict } : { item, agentId, price });
     }
     // Both durable before the answer: a retry after a failure of either writes both again, under the same ids.
-    await Promise.all([rows.length > 0 ? this.deps.rows.append(rows) : undefined, violationRows.length > 0 ? this.deps.violations!.append(violationRows) : undefined]);
-    // Durable now: counted once per id, so a client's retry of the same batch is not counted again.
-    const ids = this.recent.of(org);
-    const fresh: { item: InteractionInput; agentId: string }[] = [];
-    for (const a of accepted) {
-      if (!this.recent.firstTimeIn(ids, a.item.id, nowMs)) continue;
-      recordInteraction(this.deps.metrics, org, a.agentId, a.item, a.price);
-      if (a.verdict) this.governor.count(a.verdict.violations);
-      if (this.assess) fresh.push(a);
-    }
-    if (this.assess && fresh.length > 0) this.assess(org, fresh, ctx.contentCapture);
-    return { accepted: accepted.length, rejected };
+    const durable = Promise.all([rows.length > 0 ? this.deps.rows.append(rows) : undefined, violationRows.length > 0 ? this.deps.violations!.append(violationRows) : undefined]);
+    return { accepted, rejected, capture: ctx.contentCapture, durable };
   }
 
   /**

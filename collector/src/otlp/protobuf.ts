@@ -208,8 +208,33 @@ function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: nu
   }
 }
 
-/** One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread. */
-function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true): void {
+/**
+ * The keys of the last span's attributes, by position: an exporter writes every span's
+ * attributes in the same order, so a key is mostly found here by comparing its bytes, without
+ * hashing it and looking it up.
+ */
+const lastSpanKeys: Interned[] = [];
+
+/** The key in `r.buf` from `r.pos` to `to`: the one at `slot` of the last span when the bytes match, else the interner's. */
+function keyAt(r: Reader, to: number, slot: number): Interned | null {
+  const len = to - r.pos;
+  if (slot >= 0) {
+    const guess = lastSpanKeys[slot];
+    if (guess !== undefined && guess.bytes.length === len && sameBytes(guess.bytes, r.buf, r.pos, len)) return guess;
+  }
+  const k = len <= INTERN_MAX_KEY ? keys.get(r.buf, r.pos, to) : null;
+  // Only a key the interner keeps has its bytes to compare with.
+  if (slot >= 0 && k !== null && k.bytes.length === len && slot < MAX_KEY_SLOTS) lastSpanKeys[slot] = k;
+  return k;
+}
+
+const MAX_KEY_SLOTS = 128;
+
+/**
+ * One KeyValue; with `filter`, a key the mapping never reads has its value skipped unread.
+ * `slot`: its position among a span's attributes (-1 elsewhere), for keyAt.
+ */
+function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = true, slot = -1): void {
   let key = '';
   let k0: Interned | null = null;
   let wanted = !filter;
@@ -219,7 +244,7 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
     const f = tag >>> 3;
     if (f === 1 && (tag & 7) === 2) {
       const to = r.sub(end);
-      const k = to - r.pos <= INTERN_MAX_KEY ? keys.get(r.buf, r.pos, to) : null;
+      const k = keyAt(r, to, slot);
       key = k ? k.text : r.buf.toString('utf8', r.pos, to);
       k0 = k;
       r.pos = to;
@@ -272,6 +297,7 @@ function event(r: Reader, end: number): OtlpEvent {
 
 function span(r: Reader, end: number): OtlpSpan {
   const s: OtlpSpan = { traceId: '', spanId: '', parentSpanId: '', name: '', startMs: 0, endMs: 0, attributes: {}, events: [], statusCode: 0, statusMessage: '' };
+  let slot = 0;
   while (r.pos < end) {
     const tag = r.varint(end);
     const f = tag >>> 3;
@@ -282,7 +308,7 @@ function span(r: Reader, end: number): OtlpSpan {
     else if (w === 2 && f === 5) s.name = r.string(end);
     else if (w === 1 && f === 7) s.startMs = r.fixed64Ms(end);
     else if (w === 1 && f === 8) s.endMs = r.fixed64Ms(end);
-    else if (w === 2 && f === 9) keyValue(r, r.sub(end), s.attributes, 0);
+    else if (w === 2 && f === 9) keyValue(r, r.sub(end), s.attributes, 0, true, slot++);
     else if (w === 2 && f === 11) s.events.push(event(r, r.sub(end)));
     else if (w === 2 && f === 15) {
       const to = r.sub(end);

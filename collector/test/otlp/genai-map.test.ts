@@ -197,4 +197,16 @@ describe('OTLP decoders agree', () => {
       expect(two!.attributes).toEqual({ 'gen_ai.request.model': 'm', 'gen_ai.system_instructions': second, 'gen_ai.x2': 2, 'gen_ai.é': 'ü' });
     }
   });
+
+  it("reads each key for what it is when a span's keys are not in the last span's order: same length, other bytes, or one to skip", () => {
+    // Keys are first found by their position in the last span: these swap places between spans, all 13 bytes long.
+    const usual = { 'gen_ai.system': 'openai', 'gen_ai.prompt': 'hi', 'http.methodxx': 'GET', 'gen_ai.x': 1 };
+    const swapped = { 'gen_ai.prompt': 'yo', 'http.methodxx': 'PUT', 'gen_ai.system': 'anthropic', 'gen_ai.y': 2 };
+    for (let round = 0; round < 3; round++) {
+      const [one, two, three] = decodeTraceRequest(encodeTraces([{ attributes: usual }, { attributes: swapped }, { attributes: usual }]))[0]!.items;
+      expect(one!.attributes).toEqual({ 'gen_ai.system': 'openai', 'gen_ai.prompt': 'hi', 'gen_ai.x': 1 });
+      expect(two!.attributes).toEqual({ 'gen_ai.prompt': 'yo', 'gen_ai.system': 'anthropic', 'gen_ai.y': 2 });
+      expect(three!.attributes).toEqual(one!.attributes);
+    }
+  });
 });
