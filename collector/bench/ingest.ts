@@ -174,6 +174,8 @@ function printLoad(p: Phase): void {
   console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(p.cpu.user / 1e6).toFixed(1)} s, system ${(p.cpu.system / 1e6).toFixed(1)} s; chdb's threads included; ${perSpan(cpuSeconds)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
   const engineTop = [...p.threads.byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, s]) => `${name} ${perSpan(s)}`).join(', ');
   console.log(`  collector CPU by thread: main ${perSpan(p.threads.main)} µs a span, Node's other threads (GC helpers, libuv) ${perSpan(p.threads.node)}, chdb's ${perSpan(p.threads.engine)} (${engineTop || 'none'})`);
+  const share = (x: number) => `${Math.round((100 * x) / load.seconds)}%`;
+  console.log(`  collector main thread:   ran ${share(p.threads.main)} of the time, waited for a core ${share(p.threads.mainWaited)} (runnable, not running: the cores were taken by other threads or processes)`);
   console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
   console.log(`  collector event loop:    delay p50 ${p.loopDelay.p50.toFixed(1)} ms, p99 ${p.loopDelay.p99.toFixed(1)} ms, max ${p.loopDelay.max.toFixed(1)} ms`);
   console.log(`  collector RSS:           idle ${mb(p.rss.idle)}, peak ${mb(p.rss.peak)}, at the end ${mb(p.rss.end)}`);
