@@ -7,7 +7,7 @@ import { requireRole, type Principal } from '../auth/principal';
 import { ApiError, retryAfterOf } from '../errors';
 import type { InteractionSink } from '../interactions/interaction';
 import { asTenant } from '../stores/tenant-scope';
-import { encodeExportResponse, encodeRpcStatus } from './protobuf';
+import { encodeExportResponse, encodeRpcStatus } from './answers';
 import { exportOtlp, type OtlpSignal } from './receiver';
 
 export interface GrpcReceiverOptions {

@@ -4,7 +4,7 @@ import { Responses } from '@ai-arm/schemas';
 import { requireRole } from '../auth/principal';
 import { ApiError, retryAfterOf } from '../errors';
 import type { InteractionSink } from '../interactions/interaction';
-import { encodeExportResponse, encodeRpcStatus } from '../otlp/protobuf';
+import { encodeExportResponse, encodeRpcStatus } from '../otlp/answers';
 import { exportOtlp, inflate, type OtlpEncoding, type OtlpSignal } from '../otlp/receiver';
 
 const PROTOBUF = 'application/x-protobuf';
