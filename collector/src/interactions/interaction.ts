@@ -57,7 +57,9 @@ export interface IngestOutcome {
 /**
  * What the receivers hand interactions to. Resolves once every accepted item is durable (in
  * ClickHouse, or in the spool until ClickHouse takes it); rejects with an ApiError UNAVAILABLE
- * (with details.retryAfterSeconds) when it cannot take any: the spool is full.
+ * (with details.retryAfterSeconds) when it cannot take any: the spool is full. It takes the
+ * items over: what it no longer needs of them (the messages of an organisation that keeps no
+ * content, once their row is written) it may drop.
  */
 export interface InteractionSink {
   accept(organizationId: string, items: readonly InteractionInput[]): Promise<IngestOutcome>;
