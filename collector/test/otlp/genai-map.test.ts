@@ -88,7 +88,7 @@ describe('GenAI mapping: what is not an interaction, and what is refused', () =>
   it('ignores spans with no gen_ai.* or llm.* attribute, and agent and tool spans', () => {
     expect(mapSpan(span({ 'http.route': '/x' }), {}, 's')).toEqual({ skip: true });
     // Any gen_ai.* or llm.* attribute makes a span GenAI's, not only the usual ones: without a model it is refused, saying why.
-    for (const attrs of [{ 'gen_ai.usage.input_tokens': 3 }, { 'llm.request.type': 'chat' }]) expect(mapSpan(span(attrs), {}, 's')).toEqual({ reason: expect.stringContaining('needs gen_ai.request.model') });
+    for (const attrs of [{ 'gen_ai.usage.input_tokens': 3 }, { 'llm.request.type': 'chat' }] as Attrs[]) expect(mapSpan(span(attrs), {}, 's')).toEqual({ reason: expect.stringContaining('needs gen_ai.request.model') });
     expect(mapSpan(span({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'A' }), {}, 's')).toEqual({ skip: true });
     expect(mapSpan(span({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'x' }), {}, 's')).toEqual({ skip: true });
   });
