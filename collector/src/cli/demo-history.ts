@@ -9,8 +9,13 @@ import type { AgentPush } from '../simulator/agent-push';
 export const DEMO_HISTORY_FILE = 'demo-history.json';
 /** A week of baseline and the current day: what the quality monitor compares by default. */
 const HISTORY_DAYS = 8;
-/** Over all agents: a few an hour per agent, enough for the monitor's 30 samples a window. */
+/** Over all agents: one or two an hour per agent, the busiest included (about 35 a day)... */
 const HISTORY_PER_HOUR = 40;
+/**
+ * ...so the drifting agent gets this many more an hour: at 35 a day its current window held
+ * fewer than the monitor's 30 successful samples about one start in seven, and no drift showed.
+ */
+const DRIFTING_PER_HOUR = 6;
 /** The demo's drift: the busiest vendor agent got slower this long before the first start... */
 const REGRESSION_HOURS = 20;
 /** ...by this much: the monitor finds its latency drifted up. */
@@ -24,6 +29,10 @@ interface Marker {
   requests: number;
   /** False when a shutdown cut the import short. */
   complete: boolean;
+}
+
+function* chain<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const p of parts) yield* p;
 }
 
 /** A past request as the ingest API takes it: input tokens uncached, as the API counts them. */
@@ -52,7 +61,7 @@ function ingestItem(r: AgentRequest, n: number): IngestInteraction {
 /**
  * Gives the demo a past and a drift: the busiest vendor agent's requests take 2.5 times as long
  * from twenty hours before the first start on, and at that first start the vendor agents' 8 days
- * before it (about 7,000 requests) are imported through the ingest API (cheaper than as spans; the
+ * before it (about 8,100 requests) are imported through the ingest API (cheaper than as spans; the
  * in-house agent, known by service and name, has no past), so the Quality and drift page shows a
  * latency drift on the monitor's first run. Resolves with how many were imported (0 on a restart).
  */
@@ -77,7 +86,8 @@ export async function demoHistory(push: AgentPush, o: { dataDir: string; url: st
     sent += batch.length;
     batch = [];
   };
-  for (const r of push.past(o.nowMs - HISTORY_DAYS * 86_400_000, o.nowMs, HISTORY_PER_HOUR)) {
+  const fromMs = o.nowMs - HISTORY_DAYS * 86_400_000;
+  for (const r of chain(push.past(fromMs, o.nowMs, HISTORY_PER_HOUR), push.past(fromMs, o.nowMs, DRIFTING_PER_HOUR, target))) {
     // A shutdown cuts the import short; its marker still says so, since another import would store the first part twice (times are drawn afresh).
     if (o.stopped()) break;
     if (!r.agent.id) continue;

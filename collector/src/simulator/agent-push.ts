@@ -44,9 +44,9 @@ export interface AgentPush {
   stop(timeoutMs?: number): Promise<void>;
   /**
    * The requests that finished between fromMs and toMs, `requestsPerHour` an hour, drawn from the
-   * same traffic (not sent): a past the demo imports (cli/demo-history.ts).
+   * same traffic (not sent): a past the demo imports (cli/demo-history.ts). With `only`, that agent's requests alone.
    */
-  past(fromMs: number, toMs: number, requestsPerHour: number): Generator<AgentRequest>;
+  past(fromMs: number, toMs: number, requestsPerHour: number, only?: DemoAgent): Generator<AgentRequest>;
 }
 
 const TICK_MS = 250;
@@ -167,10 +167,10 @@ export function startAgentPush(opts: AgentPushOptions): AgentPush {
     agents,
     stats,
     tick,
-    *past(fromMs, toMs, requestsPerHour) {
+    *past(fromMs, toMs, requestsPerHour, only) {
       const step = 3_600_000 / requestsPerHour;
       for (let t = fromMs; t < toMs && !stopping; t += step) {
-        const req = traffic.next(Math.min(toMs, t + rng() * step));
+        const req = traffic.next(Math.min(toMs, t + rng() * step), only);
         if (req) yield req;
       }
     },

@@ -239,9 +239,9 @@ export class AgentTraffic {
     private readonly active: (agent: DemoAgent) => boolean = () => true,
   ) {}
 
-  /** The request that finished at `endMs`, or null when no agent is active. */
-  next(endMs: number): AgentRequest | null {
-    const agent = this.pick();
+  /** The request that finished at `endMs` (of `only`, when given), or null when no agent (or not `only`) is active. */
+  next(endMs: number, only?: DemoAgent): AgentRequest | null {
+    const agent = only ? (this.active(only) ? only : null) : this.pick();
     return agent ? this.request(agent, endMs) : null;
   }
 

@@ -75,7 +75,10 @@ describe('demo mode pushes the simulated agents’ requests as OTLP spans (colle
     const slowed = (await get<AgentView[]>('/api/v1/agents?limit=200')).find((a) => a.name === marker.agent)!;
     const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString();
     expect((await get<Interaction[]>(`/api/v1/agents/${slowed.id}/interactions?from=${weekAgo}&to=${new Date(Date.now() - 6 * 86_400_000).toISOString()}&limit=1`)).length).toBe(1);
-    // The monitor runs once the past is in; the rows reach ClickHouse through the spool a moment after acceptance.
+    // The rows reach ClickHouse through the spool a moment after acceptance. Its last day holds far more than the monitor's 30 samples (at one in 30 agents' share it once held about 35, and some starts showed no drift).
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    await until('100 requests of the slowed agent in its last day', async () => ((await get<Interaction[]>(`/api/v1/agents/${slowed.id}/interactions?from=${dayAgo}&limit=100`)).length === 100 ? true : undefined), 30_000);
+    // The monitor runs once the past is in.
     const drift = await until('a latency drift alert for the slowed agent', async () => {
       await collector.quality.checkDrift(org, slowed.id);
       return (await get<QualityAlert[]>(`/api/v1/quality/alerts?type=DRIFT&agentId=${slowed.id}`)).find((a) => a.metric === 'latency');
