@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readMigrations } from '@ai-arm/schemas';
-import { runCli, waitForCollector, type CliRun } from './support/cli';
+import { PROCESS_TEST_MS, runCli, waitForCollector, type CliRun } from './support/cli';
 import { checkMetrics } from './support/promtool';
 import { TEST_ROOT, uniqueName } from './support/paths';
 import { seedPGlite } from './support/stores';
@@ -55,7 +55,7 @@ describe('ai-arm CLI as a process', () => {
     expect(await second.exited).toBe(0);
     expect(second.stdout()).not.toMatch(/applied \d+ \w+ migration/);
     expect(second.stdout()).toMatch(/collector ready/);
-  });
+  }, PROCESS_TEST_MS);
 
   it('without ARM_BOOTSTRAP_API_KEY, the first start prints an admin key once, which works; a restart does not print it again', async () => {
     const dataDir = join(TEST_ROOT, uniqueName('boot'));
@@ -77,7 +77,7 @@ describe('ai-arm CLI as a process', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.stdout()).not.toMatch(/arm_sk_live_/);
-  });
+  }, PROCESS_TEST_MS);
 
   it('ai-arm simulate serves the simulated vendors until stopped, and refuses a bad flag', async () => {
     const bad = track(runCli(['simulate', '--fault-rate', '2'], {}));
@@ -93,5 +93,5 @@ describe('ai-arm CLI as a process', () => {
     expect(world.agents).toHaveLength(5);
     sim.child.kill('SIGTERM');
     expect(await sim.exited).toBe(0);
-  });
+  }, PROCESS_TEST_MS);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { AUTH, runCli, waitForCollector, type CliRun } from '../support/cli';
+import { AUTH, PROCESS_TEST_MS, runCli, waitForCollector, type CliRun } from '../support/cli';
 import { DAY, HOUR, truthOf } from '../support/poller';
 import { seedPGlite } from '../support/stores';
 import { sampleTotal, until } from '../support/wait';
@@ -92,5 +92,5 @@ describe('SIGKILL in the middle of a backfill (child collector processes, real k
     }
     const wrong = truth.filter((t) => computed.get(`${t.vendor}|${t.model}|${t.day}`) !== Math.round(t.billedUsd * 100));
     expect(wrong).toEqual([]);
-  });
+  }, PROCESS_TEST_MS);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/env';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { openStores } from '../../src/stores';
-import { runCli, waitForCollector, type CliRun } from '../support/cli';
+import { PROCESS_TEST_MS, runCli, waitForCollector, type CliRun } from '../support/cli';
 import { quietLogger, seedPGlite, testMetrics } from '../support/stores';
 import { sampleTotal, until } from '../support/wait';
 import { systemDb, systemTelemetry } from '../support/system-db';
@@ -82,5 +82,5 @@ describe('SIGTERM while a poll waits out a vendor rate limit (child collector pr
     } finally {
       await stores.close();
     }
-  });
+  }, PROCESS_TEST_MS);
 });

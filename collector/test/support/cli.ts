@@ -16,9 +16,16 @@ export const TEST_API_KEY = 'arm_sk_live_TestKeyTestKeyTestKeyTestKey0001';
 export const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
 
 /**
+ * The time a test may take that starts collector processes (each start loads tsx and the engines:
+ * 3-5 s on a quiet machine, 15 s and more while CI's two Node passes share its 2 cores; a run of
+ * `.ci/run` saw a test of four starts take 60 s).
+ */
+export const PROCESS_TEST_MS = 180_000;
+
+/**
  * Runs `ai-arm <args>` as its own process, the way a user does; with TEST_API_KEY unless `env`
  * says otherwise, and without the demo agents' pushes: those tests start a demo collector for its
- * polling, keys, locks or shutdown, and the agents' past week (7,000 requests imported, then a
+ * polling, keys, locks or shutdown, and the agents' past week (8,100 requests imported, then a
  * quality pass over them) would only load a machine the other test files share. The demo agents'
  * own test (simulator/agent-traffic-demo.test.ts) starts them.
  */
@@ -35,7 +42,7 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
 }
 
 /** Waits until the collector on `dataDir` answers /api/health; returns its base URL. */
-export async function waitForCollector(dataDir: string, run: CliRun, timeoutMs = 45_000): Promise<string> {
+export async function waitForCollector(dataDir: string, run: CliRun, timeoutMs = 90_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void run.exited.then((c) => (exitCode = c));
