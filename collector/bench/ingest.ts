@@ -2,7 +2,7 @@
  * The push path under load: the collector on its embedded stores (in this process, as the
  * other benches run it) takes OTLP/HTTP protobuf export requests of 100 GenAI spans each from
  * a separate load process (ingest-load.ts) over loopback, with an ingest key:
- *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 8 --raw-rows 200000 --rate N --only 1|3]
+ *   npm run bench:ingest [-- --seconds 20 --warmup 3 --connections 8 --raw-rows 200000 --rate N --only 1|3 --curve F,F,...]
  * Three steps, each printed beside the issue's targets (never asserted):
  *  1. throughput: `--connections` clients in a closed loop, as fast as the collector answers;
  *     accepted spans/s, latency (a saturated queue's), the collector's CPU by thread and RSS;
@@ -10,6 +10,9 @@
  *  3. latency at the target: a fresh collector under an open loop at the issue's throughput
  *     target (0.5x the raw rate just measured, or `--rate`), its p50/p99 counted from when each
  *     request was due.
+ *  4. with `--curve 0.1,0.2,...`: the same open loop at those fractions of the raw rate (with
+ *     `--only 3`, of `--rate`), one fresh collector each, and a line each: the rate below which
+ *     p99 stays under 50 ms, for sizing a collector.
  * After each load, the store must hold exactly the spans the collector accepted (FINAL).
  * `--only 1` runs the first step alone, `--only 3 --rate N` the last: for trying a change quickly.
  */
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     'raw-batch': { type: 'string', default: '10000' },
     rate: { type: 'string' },
     only: { type: 'string' },
+    curve: { type: 'string' },
   },
 });
 const SPANS_PER_BATCH = 100;
@@ -202,7 +206,8 @@ async function main() {
     console.log(`bench:ingest: OTLP/HTTP protobuf, ${SPANS_PER_BATCH} GenAI spans per request from a separate load process on loopback; ${warmup} s warm-up, then ${seconds} s measured (${availableParallelism()} CPUs)`);
     if (values.only === '3') {
       if (!values.rate) throw new Error('--only 3 needs --rate (spans a second)');
-      return await paced(base, Number(values.rate));
+      await paced(base, Number(values.rate));
+      return await curve(base, Number(values.rate), '--rate');
     }
     console.log(`\n1. throughput: ${connections} connections in a closed loop (each sends again when answered)`);
     const saturated = await phase(base, (stores) => writeSample(stores, sampleFile, rawRows));
@@ -218,6 +223,7 @@ async function main() {
     console.log(`  ratio accepted/raw:      ${(rate / raw.median).toFixed(2)}  (target >= 0.5: ${verdict(rate / raw.median >= 0.5)}); aim 100,000 spans/s on 2 cores: ${verdict(rate >= 100_000)}`);
 
     await paced(base, values.rate ? Number(values.rate) : Math.round(raw.median / 2));
+    await curve(base, raw.median, 'the raw rate');
   } finally {
     rmSync(sampleDir, { recursive: true, force: true });
   }
@@ -231,6 +237,25 @@ async function paced(base: Omit<LoadJob, 'url' | 'key'>, target: number): Promis
   printLoad(result);
   const kept = result.load.acceptedSpans / result.load.seconds >= target * 0.98;
   console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(kept && result.load.p99 < 50)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
+}
+
+/** Step 4 (--curve): p99 at fractions of `of` spans a second, a fresh collector each. */
+async function curve(base: Omit<LoadJob, 'url' | 'key'>, of: number, what: string): Promise<void> {
+  if (!values.curve) return;
+  const fractions = values.curve.split(',').map(Number);
+  if (fractions.some((f) => !(f > 0))) throw new Error(`--curve takes fractions above 0, comma-separated (got ${values.curve})`);
+  console.log(`\n4. latency by rate (fractions of ${what}, ${n(of)} spans/s): an open loop each, on a fresh collector`);
+  for (const f of fractions) {
+    const target = Math.round(of * f);
+    const r = await phase({ ...base, rate: target });
+    const rate = r.load.acceptedSpans / r.load.seconds;
+    const share = (x: number) => `${Math.round((100 * x) / r.load.seconds)}%`;
+    const ok = rate >= target * 0.98 && r.load.p99 < 50;
+    console.log(
+      `  ${f.toFixed(2)}x = ${n(target).padStart(6)} spans/s: took ${n(rate).padStart(6)}, p50 ${r.load.p50.toFixed(1)} ms, p99 ${r.load.p99.toFixed(1)} ms (${ok ? 'under' : 'NOT under'} 50 ms), main thread ran ${share(r.threads.main)} and waited ${share(r.threads.mainWaited)}; load average ${loadavg()[0]!.toFixed(1)}${r.stored === r.load.totalAccepted ? '' : ' STORED != ACCEPTED'}`,
+    );
+    if (r.stored !== r.load.totalAccepted) process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {
