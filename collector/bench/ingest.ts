@@ -167,6 +167,22 @@ function rawInsert(file: string, batch: number): { rows: number; rates: number[]
   return { rows: runs[0]!.rows, rates, median: [...rates].sort((a, b) => a - b)[1]! };
 }
 
+/** A share of a phase's measured seconds, as a percentage. */
+const timeShare = (p: Phase, seconds: number) => `${Math.round((100 * seconds) / p.load.seconds)}%`;
+
+/** Whether the store holds exactly the spans accepted (FINAL); a mismatch makes the bench exit 1. */
+function storedAll(p: Phase): boolean {
+  const same = p.stored === p.load.totalAccepted;
+  if (!same) process.exitCode = 1;
+  return same;
+}
+
+/** An open loop's verdict: it took its rate (within 2%), and with p99 under 50 ms. */
+function pacedVerdict(p: Phase, target: number): { kept: boolean; met: boolean } {
+  const kept = p.load.acceptedSpans / p.load.seconds >= target * 0.98;
+  return { kept, met: kept && p.load.p99 < 50 };
+}
+
 function printLoad(p: Phase): void {
   const { load } = p;
   const rate = load.acceptedSpans / load.seconds;
@@ -178,8 +194,7 @@ function printLoad(p: Phase): void {
   console.log(`  collector CPU:           ${cpuSeconds.toFixed(1)} s in ${load.seconds.toFixed(1)} s = ${(cpuSeconds / load.seconds).toFixed(2)} cores (user ${(p.cpu.user / 1e6).toFixed(1)} s, system ${(p.cpu.system / 1e6).toFixed(1)} s; chdb's threads included; ${perSpan(cpuSeconds)} µs a span, where 100,000 spans/s on 2 cores allows 20)`);
   const engineTop = [...p.threads.byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, s]) => `${name} ${perSpan(s)}`).join(', ');
   console.log(`  collector CPU by thread: main ${perSpan(p.threads.main)} µs a span, Node's other threads (GC helpers, libuv) ${perSpan(p.threads.node)}, chdb's ${perSpan(p.threads.engine)} (${engineTop || 'none'})`);
-  const share = (x: number) => `${Math.round((100 * x) / load.seconds)}%`;
-  console.log(`  collector main thread:   ran ${share(p.threads.main)} of the time, waited for a core ${share(p.threads.mainWaited)} (runnable, not running: the cores were taken by other threads or processes)`);
+  console.log(`  collector main thread:   ran ${timeShare(p, p.threads.main)} of the time, waited for a core ${timeShare(p, p.threads.mainWaited)} (runnable, not running: the cores were taken by other threads or processes)`);
   console.log(`  load process CPU:        ${load.cpuSeconds.toFixed(1)} s = ${(load.cpuSeconds / load.seconds).toFixed(2)} cores, on the same cores as the collector`);
   console.log(`  collector event loop:    delay p50 ${p.loopDelay.p50.toFixed(1)} ms, p99 ${p.loopDelay.p99.toFixed(1)} ms, max ${p.loopDelay.max.toFixed(1)} ms`);
   console.log(`  collector RSS:           idle ${mb(p.rss.idle)}, peak ${mb(p.rss.peak)}, at the end ${mb(p.rss.end)}`);
@@ -188,9 +203,8 @@ function printLoad(p: Phase): void {
       ? `  backlog stored:          every accepted span was in ClickHouse ${p.drainSeconds.toFixed(1)} s after the load ended (the spool held the rest meanwhile)`
       : `  backlog stored:          NOT all in ClickHouse ${p.drainSeconds.toFixed(1)} s after the load ended (the count had stopped moving); closing the app flushed what it could`,
   );
-  const same = p.stored === load.totalAccepted;
+  const same = storedAll(p);
   console.log(`  stored vs accepted:      ${n(p.stored)} stored (FINAL) of ${n(load.totalAccepted)} accepted over the whole run, warm-up included: ${same ? 'equal (nothing lost, nothing doubled)' : `MISMATCH by ${n(p.stored - load.totalAccepted)}`}`);
-  if (!same) process.exitCode = 1;
 }
 
 async function main() {
@@ -235,8 +249,8 @@ async function paced(base: Omit<LoadJob, 'url' | 'key'>, target: number): Promis
   const result = await phase({ ...base, rate: target });
   console.log(`  (load average over the last minute: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`);
   printLoad(result);
-  const kept = result.load.acceptedSpans / result.load.seconds >= target * 0.98;
-  console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(kept && result.load.p99 < 50)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
+  const { kept, met } = pacedVerdict(result, target);
+  console.log(`  target p99 < 50 ms per ${SPANS_PER_BATCH}-span request at the target rate: ${verdict(met)}${kept ? '' : ' (the collector did not keep up with the rate)'}`);
 }
 
 /** Step 4 (--curve): p99 at fractions of `of` spans a second, a fresh collector each. */
@@ -248,13 +262,10 @@ async function curve(base: Omit<LoadJob, 'url' | 'key'>, of: number, what: strin
   for (const f of fractions) {
     const target = Math.round(of * f);
     const r = await phase({ ...base, rate: target });
-    const rate = r.load.acceptedSpans / r.load.seconds;
-    const share = (x: number) => `${Math.round((100 * x) / r.load.seconds)}%`;
-    const ok = rate >= target * 0.98 && r.load.p99 < 50;
+    const { met } = pacedVerdict(r, target);
     console.log(
-      `  ${f.toFixed(2)}x = ${n(target).padStart(6)} spans/s: took ${n(rate).padStart(6)}, p50 ${r.load.p50.toFixed(1)} ms, p99 ${r.load.p99.toFixed(1)} ms (${ok ? 'under' : 'NOT under'} 50 ms), main thread ran ${share(r.threads.main)} and waited ${share(r.threads.mainWaited)}; load average ${loadavg()[0]!.toFixed(1)}${r.stored === r.load.totalAccepted ? '' : ' STORED != ACCEPTED'}`,
+      `  ${f.toFixed(2)}x = ${n(target).padStart(6)} spans/s: took ${n(r.load.acceptedSpans / r.load.seconds).padStart(6)}, p50 ${r.load.p50.toFixed(1)} ms, p99 ${r.load.p99.toFixed(1)} ms (${met ? 'under' : 'NOT under'} 50 ms), main thread ran ${timeShare(r, r.threads.main)} and waited ${timeShare(r, r.threads.mainWaited)}; load average ${loadavg()[0]!.toFixed(1)}${storedAll(r) ? '' : ' STORED != ACCEPTED'}`,
     );
-    if (r.stored !== r.load.totalAccepted) process.exitCode = 1;
   }
 }
 
