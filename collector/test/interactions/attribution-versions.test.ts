@@ -1,22 +1,23 @@
 import { AgentResolver } from '../../src/interactions/attribution';
 import { listVersions, versionShape, VersionRegistry } from '../../src/interactions/versions';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
 import { asTenant } from '../../src/stores/tenant-scope';
+import { freshPGlite } from '../support/stores';
 import { systemDb } from '../support/system-db';
 
 describe('agent attribution and versions (real PGlite)', () => {
   let db: ControlPlaneDb;
+  let drop: () => Promise<void>;
   let org: string;
   const agentsOf = (o: string) => systemDb(db).query<{ id: string; vendor: string; vendor_agent_id: string; name: string; type: string; status: string; metadata: Record<string, string> }>('SELECT * FROM agents WHERE organization_id = $1 ORDER BY created_at', [o]);
 
   beforeAll(async () => {
-    db = await openPGlite(null);
+    ({ db, drop } = await freshPGlite());
     await migratePostgres(db);
     [{ id: org }] = (await systemDb(db).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('a', 'a') RETURNING id")) as [{ id: string }];
   });
-  afterAll(() => db.close());
+  afterAll(() => drop());
 
   it('fingerprints model, system instructions and the set of tools, whatever the tools\' order', () => {
     const a = versionShape('gpt-4o', 'Be brief.', ['b', 'a', 'a']);

@@ -8,9 +8,9 @@ import { costText, microsText } from '../../src/interactions/rows';
 import { versionShape, VersionRegistry } from '../../src/interactions/versions';
 import { Instruments } from '../../src/metrics/instruments.generated';
 import { PrometheusSink } from '../../src/metrics/prometheus-sink';
-import { openPGlite } from '../../src/stores/postgres/pglite';
 import { migratePostgres } from '../../src/stores/postgres/migrate';
 import type { ControlPlaneDb } from '../../src/stores/postgres/types';
+import { freshPGlite } from '../support/stores';
 import { systemDb } from '../support/system-db';
 
 /** What RecentIds answered before it was built for speed: one Map in remembering order. */
@@ -150,15 +150,16 @@ describe('the pipeline hot path answers as the plain code did', () => {
 
 describe('versions found from the shape an agent last sent (real PGlite)', () => {
   let db: ControlPlaneDb;
+  let drop: () => Promise<void>;
   let org: string;
   let agent: string;
   beforeAll(async () => {
-    db = await openPGlite(null);
+    ({ db, drop } = await freshPGlite());
     await migratePostgres(db);
     [{ id: org }] = (await systemDb(db).query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('hot', 'hot') RETURNING id")) as [{ id: string }];
     [{ id: agent }] = (await systemDb(db).query<{ id: string }>("INSERT INTO agents (organization_id, vendor, vendor_agent_id, name) VALUES ($1, 'CUSTOM', 'hot-bot', 'hot') RETURNING id", [org])) as [{ id: string }];
   });
-  afterAll(() => db.close());
+  afterAll(() => drop());
 
   it('tells a changed instruction text, model or tool set from the shape it remembers, and forgets an agent when told', async () => {
     const reg = new VersionRegistry(db);
