@@ -2,7 +2,7 @@ import type { ContextReindexStatus } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import { asSystem, asTenant } from '../../stores/tenant-scope';
-import { ITEM_COLUMNS, toContext, type ItemRow } from './items';
+import { ITEM_COLUMNS, toContext, type ItemRow } from '../items/rows';
 import type { ContextIndex } from './service';
 import { writeVectors } from './vectors';
 

@@ -3,6 +3,7 @@ import type { Context } from '@ai-arm/schemas';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { Embedder } from '../../embeddings/embedder';
+import { nextVersion } from '../items/rows';
 
 /** A row of a context_vectors_* table (migration 009). */
 export interface VectorRow {
@@ -23,13 +24,6 @@ export interface VectorRow {
 type Current = Pick<VectorRow, 'item_id' | 'user_id' | 'type' | 'valid_from' | 'valid_until' | 'superseded' | 'text_hash' | 'embedding'>;
 
 export const textHash = (content: string) => createHash('sha256').update(content).digest('hex');
-
-let lastVersion = 0;
-/** Microseconds since the epoch, never the same twice in this process: later writes replace earlier ones. */
-export function nextVersion(): number {
-  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
-  return lastVersion;
-}
 
 export interface WriteOutcome {
   embedded: number;

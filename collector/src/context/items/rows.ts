@@ -29,17 +29,29 @@ export interface ItemRow {
   metadata: string;
   created_text: string;
   updated_text: string;
+  /** 1 in the row that deletes the item (reads without FINAL see it as the newest version). */
+  deleted: number | string;
 }
 
 // No alias takes a column's name: WHERE would compare the alias (the text) instead of the column.
 export const ITEM_COLUMNS = `id, agent_id, type, content, key, content_hash, confidence, source_type, interaction_id, extractor, imported_from, user_id,
   toString(valid_from) AS valid_from_at, if(valid_until IS NULL, NULL, toString(valid_until)) AS valid_until_at, tags, superseded_by, merged_count, metadata,
-  toString(created_at) AS created_text, toString(updated_at) AS updated_text`;
+  toString(created_at) AS created_text, toString(updated_at) AS updated_text, deleted`;
 
 /** Preferences and instructions are what a newer item with the same key, user and agent replaces. */
 export const SUPERSEDABLE: ReadonlySet<ContextType> = new Set(['PREFERENCE', 'INSTRUCTION']);
 
 const orNull = (s: string) => (s === '' ? null : s);
+
+/** The stored metadata; an object always, whatever the row holds. */
+function metadataOf(text: string): Context['metadata'] {
+  try {
+    const m = JSON.parse(text) as unknown;
+    return m && typeof m === 'object' && !Array.isArray(m) ? (m as Context['metadata']) : {};
+  } catch {
+    return {};
+  }
+}
 
 export function toContext(r: ItemRow): Context {
   return {
@@ -56,7 +68,7 @@ export function toContext(r: ItemRow): Context {
     tags: r.tags,
     supersededBy: orNull(r.superseded_by),
     mergedCount: Number(r.merged_count),
-    metadata: r.metadata === '' ? {} : (JSON.parse(r.metadata) as Record<string, unknown>),
+    metadata: metadataOf(r.metadata),
     createdAt: iso(r.created_text),
     updatedAt: iso(r.updated_text),
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { vendorError } from '../http/errors';
 import { isDeleted, type SimState } from '../state';
+import { assistant } from './inventory';
 
 /** OpenAI's limit on an assistant's instructions. */
 const MAX_INSTRUCTIONS = 256_000;
@@ -28,20 +29,6 @@ export function openaiAssistantUpdateRoutes(app: FastifyInstance, state: SimStat
     if (body.instructions !== undefined) a.instructions = (body.instructions as string | null) ?? '';
     if (typeof body.name === 'string') a.name = body.name;
     if (typeof body.description === 'string') a.description = body.description;
-    return {
-      id: a.id,
-      object: 'assistant',
-      created_at: a.createdAt,
-      name: a.name,
-      description: a.description,
-      model: a.model.id,
-      instructions: a.instructions,
-      tools: a.index % 3 === 0 ? [{ type: 'file_search' }] : [],
-      metadata: { team: a.groupId },
-      top_p: 1,
-      temperature: 0.2 + (a.index % 5) / 10,
-      response_format: 'auto',
-      tool_resources: {},
-    };
+    return assistant(a);
   });
 }

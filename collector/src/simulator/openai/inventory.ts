@@ -4,7 +4,8 @@ import { intParam, pageById, stringParam } from '../http/params';
 import { isDeleted, type SimState } from '../state';
 import type { SimAgent } from '../world';
 
-const assistant = (a: SimAgent) => ({
+/** An assistant object as OpenAI returns it from list, retrieve and modify. */
+export const assistant = (a: SimAgent) => ({
   id: a.id,
   object: 'assistant',
   created_at: a.createdAt,
