@@ -1,4 +1,5 @@
-import { appendFile, readdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { appendFile, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
@@ -272,6 +273,21 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     expect(perOrg).toEqual([{ o: ORG, n: 500 }, { o: OTHER_ORG, n: 500 }]);
     // A tenant cannot slip another organisation's rows in.
     await expect(asTenant(ORG, () => reopened.append([interaction({ organization_id: OTHER_ORG })]))).rejects.toThrow(TenantScopeError);
+  });
+
+  it('writes its active segment O_DSYNC: an append resolves once its data is on disk, in one write (the open flags, from /proc/self/fdinfo)', async () => {
+    const spool = await start(db);
+    await spool.append(many(3));
+    const segments: string[] = [];
+    for (const fd of await readdir('/proc/self/fd')) {
+      const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+      if (target.startsWith(dir) && target.endsWith('.spool')) segments.push(fd);
+    }
+    expect(segments).toHaveLength(1);
+    const flags = parseInt(/^flags:\s+([0-7]+)$/m.exec(await readFile(`/proc/self/fdinfo/${segments[0]}`, 'utf8'))![1]!, 8);
+    expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    await drained(spool);
+    expect(await count()).toBe(3);
   });
 
   it('skips a row ClickHouse refuses for its content without holding back the rows after it', async () => {

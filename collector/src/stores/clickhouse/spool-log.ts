@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -62,6 +63,13 @@ export interface Batch {
 const CACHE_BATCHES = 2;
 /** A group this large is written at once, without waiting out the linger. */
 const GROUP_BYTES = 1 << 20;
+/**
+ * The active segment is opened O_DSYNC where the platform has it: a write returns once its data
+ * is on disk, as write + fdatasync would, in one trip to libuv's thread pool instead of two. Under
+ * load each trip's completion waits its turn on the event loop: at 10,000 spans/s, one trip and no
+ * linger timer took a request's p50 from 8-9 to 5-6 ms (README, bench:ingest). Elsewhere: fdatasync.
+ */
+const DSYNC: number | undefined = constants.O_DSYNC;
 
 /**
  * The spool's files and its place in them: segments appended to with group commit, read from
@@ -82,7 +90,7 @@ export class SpoolLog {
   private pending: Group = emptyGroup();
   private inFlightBytes = 0;
   private writing: Promise<void> | null = null;
-  private lingerTimer: NodeJS.Timeout | null = null;
+  private linger: { cancel(): void } | null = null;
   private readonly segmentBytes: number;
   /** Group writes so far: a drainer that found nothing does not sleep through one that landed meanwhile. */
   written = 0;
@@ -138,7 +146,7 @@ export class SpoolLog {
     if (this.segments.length === 1) this.head = { seq: this.active.seq, offset: 0 };
   }
 
-  /** Resolves once the frame is written and fdatasynced, with whichever frames joined its group. */
+  /** Resolves once the frame is on disk (written O_DSYNC, or written and fdatasynced), with whichever frames joined its group. */
   append(frame: Buffer, rows: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const group = this.pending;
@@ -152,32 +160,44 @@ export class SpoolLog {
 
   /** Writes every frame appended so far. */
   async flush(): Promise<void> {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = null;
+    this.linger?.cancel();
+    this.linger = null;
     while (this.writing || this.pending.frames.length > 0) await (this.writing ?? this.commit());
   }
 
   async close(): Promise<void> {
     await this.flush();
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.linger?.cancel();
     await this.checkpoint();
     await this.headFh?.fh.close().catch(() => undefined);
     await this.activeFh.close().catch(() => undefined);
   }
 
+  /**
+   * The first frame of a group waits `lingerMs` for others (0: the rest of this turn of the
+   * event loop, so the requests read together are written together, without a timer's delay);
+   * frames that come in while a group is being written go out together right after it.
+   */
   private schedule(): void {
-    if (this.writing || this.lingerTimer) return;
+    if (this.writing || this.linger) return;
     if (this.pending.bytes >= GROUP_BYTES) {
       void this.commit();
       return;
     }
-    this.lingerTimer = setTimeout(() => {
-      this.lingerTimer = null;
+    const go = () => {
+      this.linger = null;
       void this.commit();
-    }, this.lingerMs);
+    };
+    if (this.lingerMs > 0) {
+      const t = setTimeout(go, this.lingerMs);
+      this.linger = { cancel: () => clearTimeout(t) };
+    } else {
+      const t = setImmediate(go);
+      this.linger = { cancel: () => clearImmediate(t) };
+    }
   }
 
-  /** Writes the pending group with one write and one fdatasync, then the group gathered meanwhile. */
+  /** Writes the pending group with one durable write, then the group gathered meanwhile. */
   private commit(): Promise<void> {
     if (this.writing) return this.writing;
     const group = this.pending;
@@ -187,7 +207,7 @@ export class SpoolLog {
       this.writing = null;
       this.inFlightBytes = 0;
       // The frames that came in during the write have waited long enough: they go at once, together.
-      if (this.pending.frames.length > 0 && !this.lingerTimer) void this.commit();
+      if (this.pending.frames.length > 0 && !this.linger) void this.commit();
     });
     return this.writing;
   }
@@ -199,7 +219,7 @@ export class SpoolLog {
       const start = this.active.end;
       try {
         await writeAll(this.activeFh, group.frames, start);
-        await this.activeFh.datasync();
+        if (DSYNC === undefined) await this.activeFh.datasync();
       } catch (err) {
         // Not durable, so not acknowledged: cut the frames off again rather than leave them to be replayed unasked.
         await this.activeFh.truncate(start).catch(() => undefined);
@@ -242,7 +262,7 @@ export class SpoolLog {
 
   private async startSegment(seq: number): Promise<void> {
     const path = join(this.dir, segmentName(this.table, seq));
-    this.activeFh = await open(path, 'w');
+    this.activeFh = await open(path, DSYNC === undefined ? 'w' : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | DSYNC);
     this.active = { seq, path, end: 0, fileBytes: 0 };
     this.segments.push(this.active);
     await syncDir(this.dir);

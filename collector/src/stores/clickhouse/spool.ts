@@ -16,7 +16,7 @@ export interface SpoolOptions {
   metrics: Instruments;
   /** Most rows the drainer hands the writer in one store(). */
   batchRows?: number;
-  /** How long the first append of a group waits for others to share its write and fdatasync. */
+  /** How long the first append of a group waits for others to share its durable write (default 0: the rest of the event loop's turn). */
   lingerMs?: number;
   /** First wait after a failed store; doubles per failure, up to 30 times it. */
   retryMs?: number;
@@ -58,8 +58,8 @@ const CLOSE_DRAIN_MS = 10_000;
 
 /**
  * A write-ahead log in front of ClickHouse for rows that were promised to their sender
- * (README, "Durability of pushed telemetry"). append() groups concurrent callers into one write
- * and one fdatasync (group commit) on an append-only segment (spool-log.ts); one drainer stores
+ * (README, "Durability of pushed telemetry"). append() groups concurrent callers into one durable
+ * write (group commit) on an append-only segment (spool-log.ts); one drainer stores
  * the segments in order through the batch writer, holding its place while ClickHouse refuses
  * writes, and a segment is deleted once every row of it is stored. A replayed batch is stored
  * again whole: the table's ReplacingMergeTree collapses the copies, so at-least-once into the
@@ -95,7 +95,7 @@ class DiskSpool implements Spool {
     this.retryMs = opts.retryMs ?? 1000;
     this.storeEveryMs = opts.storeEveryMs ?? 250;
     this.paceRows = opts.paceRows ?? 500;
-    this.log = new SpoolLog(opts.dir, opts.table, opts.log, opts.maxBytes, opts.lingerMs ?? 2, this.batchRows);
+    this.log = new SpoolLog(opts.dir, opts.table, opts.log, opts.maxBytes, opts.lingerMs ?? 0, this.batchRows);
     this.log.onWritten = () => {
       this.report();
       this.wake?.();
