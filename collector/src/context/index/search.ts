@@ -1,4 +1,5 @@
 import type { ContextSearchHit, ContextType } from '@ai-arm/schemas';
+import { iso } from '../../interactions/reads';
 import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import { ITEM_COLUMNS, toContext, type ItemRow } from '../items/rows';
@@ -201,8 +202,8 @@ function passes(r: ItemRow, scope: SearchScope): boolean {
   if (scope.agentId && r.agent_id !== scope.agentId) return false;
   if (scope.type && r.type !== scope.type) return false;
   if (scope.userId && r.user_id !== scope.userId) return false;
-  const from = Date.parse(`${r.valid_from_at.replace(' ', 'T')}Z`);
-  const until = r.valid_until_at ? Date.parse(`${r.valid_until_at.replace(' ', 'T')}Z`) : null;
+  const from = Date.parse(iso(r.valid_from_at));
+  const until = r.valid_until_at ? Date.parse(iso(r.valid_until_at)) : null;
   return from <= scope.atMs && (until === null || until > scope.atMs);
 }
 
