@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, ContextType } from '@ai-arm/schemas';
 import type { ContextIndex } from '../src/context/index/service';
-import { millisText } from '../src/interactions/rows';
 import type { TelemetryDb } from '../src/stores/clickhouse/client';
 import { asTenant } from '../src/stores/tenant-scope';
+import { millisText } from '../src/stores/clickhouse/time-text';
 
 interface ItemLine {
   kind: 'item';

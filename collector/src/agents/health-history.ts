@@ -1,5 +1,6 @@
 import type { AgentHealthHistory } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import { iso } from '../stores/clickhouse/time-text';
 import type { AgentView } from './store';
 
 /** At most this many checks per answer: a 90-day range of minute checks would be too many to draw. */
@@ -18,7 +19,7 @@ export async function healthHistory(telemetry: TelemetryDb, a: AgentView, from: 
   );
   return {
     agent: { id: a.id, status: a.status, health: a.health, healthScore: a.healthScore, lastHealthCheck: a.lastHealthCheck, lastError: a.lastError },
-    checks: checks.map((c) => ({ timestamp: `${c.at.replace(' ', 'T')}Z`, status: c.status, latencyMs: Number(c.latency_ms), errorRate: Number(c.error_rate), details: safeJson(c.details) })),
+    checks: checks.map((c) => ({ timestamp: iso(c.at), status: c.status, latencyMs: Number(c.latency_ms), errorRate: Number(c.error_rate), details: safeJson(c.details) })),
   };
 }
 

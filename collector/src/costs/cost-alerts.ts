@@ -3,6 +3,7 @@ import type { ActivityLog } from '../logs/activity';
 import type { Instruments } from '../metrics/instruments.generated';
 import { audited, auditedRemoval } from '../audit/audited';
 import type { AuditedRequest } from '../audit/context';
+import { iso } from '../stores/clickhouse/time-text';
 import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import type { Budget } from '@ai-arm/schemas';
 import { AgentStore } from '../agents/store';
@@ -126,7 +127,7 @@ export async function judgeAlert(costs: LedgerReader, organizationId: string, al
   const cells = await costs.ledger({ ...scopeQuery({ organizationId, agentId: a.agentId }), from: isoDay(start), to: isoDay(end + DAY_MS) }, 'none', undefined, 'hour');
   const byHour = new Map<number, number>();
   for (const c of cells) {
-    const t = Date.parse(`${c.day.replace(' ', 'T')}Z`);
+    const t = Date.parse(iso(c.day));
     byHour.set(t, (byHour.get(t) ?? 0) + attoToNumber(c.cost));
   }
   // The judged hour is the last complete one.

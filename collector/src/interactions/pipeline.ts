@@ -15,7 +15,8 @@ import type { IngestOutcome, InteractionInput, InteractionSink } from './interac
 import { OrgContexts, priceInteraction, type InteractionPrice } from './org-context';
 import { RecentIds } from './recent-ids';
 import { recordInteraction } from './record-metrics';
-import { millisText, toRow, type InteractionRowStore } from './rows';
+import { millisText } from '../stores/clickhouse/time-text';
+import { toRow, type InteractionRowStore } from './rows';
 import { versionShape, VersionRegistry } from './versions';
 
 interface Accepted {

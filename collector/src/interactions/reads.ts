@@ -2,7 +2,8 @@ import type { Conversation, Interaction, InteractionContent } from '@ai-arm/sche
 import { usdText, usdToAtto } from '../costs/money';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { SqlExecutor } from '../stores/postgres/types';
-import { millisText, USER_ATTRIBUTE } from './rows';
+import { iso, millisText } from '../stores/clickhouse/time-text';
+import { USER_ATTRIBUTE } from './rows';
 import { versionNumbers } from './versions';
 
 interface Row {
@@ -35,8 +36,6 @@ interface Row {
 const COLUMNS = `id, agent_id, source, toString(started_at) AS started, duration_ms, ttft_ms, provider, operation, request_model, response_model, version_fingerprint,
   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, toString(cost_usd) AS cost, status, policy_action, error_type, conversation_id, attributes['${USER_ATTRIBUTE}'] AS user_id, trace_id, span_id, content`;
 
-/** ClickHouse's `2026-01-02 03:04:05.123456` as RFC 3339. */
-export const iso = (text: string) => `${text.replace(' ', 'T')}Z`;
 const orNull = (s: string) => (s === '' ? null : s);
 
 function toInteraction(r: Row, versions: Map<string, number>): Interaction {

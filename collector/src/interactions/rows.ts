@@ -38,8 +38,6 @@ function microsCostText(m: number): string {
 /** The attribute an interaction's end user is kept under (OpenTelemetry's user.id). */
 export const USER_ATTRIBUTE = 'user.id';
 
-export const millisText = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
-
 /** Epoch milliseconds (with fractions) as the DateTime64(6) text ClickHouse reads, in UTC. */
 export function microsText(ms: number): string {
   const whole = Math.floor(ms);

@@ -4,6 +4,7 @@ import type { LedgerCell } from '../costs/ledger';
 import { attoToNumber } from '../costs/money';
 import { periodWindow } from '../costs/periods';
 import type { CostService } from '../costs/service';
+import { iso } from '../stores/clickhouse/time-text';
 import { vendorToProvider } from './instruments.generated';
 import { escapeValue } from './prometheus-sink';
 
@@ -26,7 +27,7 @@ interface Series {
 }
 
 const labelText = (l: Labels) => `{${Object.entries(l).map(([k, v]) => `${k}="${escapeValue(v)}"`).join(',')}}`;
-const hourOf = (c: LedgerCell) => Date.parse(`${c.day.replace(' ', 'T')}Z`) / 1000;
+const hourOf = (c: LedgerCell) => Date.parse(iso(c.day)) / 1000;
 
 function add(map: Map<string, Series>, labels: Labels, hour: number, amount: number): void {
   if (amount === 0) return;

@@ -1,7 +1,6 @@
 import type { DriftEvent, QualityAlertType, QualitySettings } from '@ai-arm/schemas';
 import type { Logger } from 'pino';
 import type { Embedder } from '../embeddings/embedder';
-import { millisText } from '../interactions/rows';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../stores/postgres/types';
@@ -9,6 +8,7 @@ import { asSystem, asTenant } from '../stores/tenant-scope';
 import { QualityAlertStore, type AlertCondition } from './alerts/store';
 import { runDriftCheck } from './drift/run';
 import { QualitySettingsStore } from './settings';
+import { millisText } from '../stores/clickhouse/time-text';
 
 export interface QualityMonitorDeps {
   controlPlane: ControlPlaneDb;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestInteraction, QualityAlert, QualitySettingsView } from '@ai-arm/schemas';
-import { millisText } from '../../src/interactions/rows';
 import { QualityMonitor } from '../../src/quality/monitor';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { systemDb } from '../support/system-db';
 import pino from 'pino';
 import { authedApp } from './support';
+import { millisText } from '../../src/stores/clickhouse/time-text';
 
 const HOUR = 3_600_000;
 const at = (ms: number) => new Date(ms).toISOString();

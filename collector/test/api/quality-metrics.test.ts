@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Feedback, IngestInteraction, QualityMetricsResult, QualityReport } from '@ai-arm/schemas';
-import { millisText } from '../../src/interactions/rows';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { authedApp } from './support';
+import { millisText } from '../../src/stores/clickhouse/time-text';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

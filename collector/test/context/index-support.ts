@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '@ai-arm/schemas';
-import { millisText } from '../../src/interactions/rows';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { asTenant } from '../../src/stores/tenant-scope';
+import { millisText } from '../../src/stores/clickhouse/time-text';
 
 let version = 1;
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { millisText } from '../../src/interactions/rows';
 import { hybridSearch, type SearchScope } from '../../src/context/index/search';
 import { textHash } from '../../src/context/index/vectors';
 import { openStores, type Stores } from '../../src/stores';
@@ -7,6 +6,7 @@ import { asTenant } from '../../src/stores/tenant-scope';
 import { quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb } from '../support/system-db';
 import { item, putItems } from './index-support';
+import { millisText } from '../../src/stores/clickhouse/time-text';
 
 const TABLE = 'context_vectors_minilm_l6_v2_384';
 const DIMS = 384;

@@ -4,8 +4,7 @@ import type { AuditedRequest } from '../../audit/context';
 import { ApiError } from '../../errors';
 import type { InteractionInput } from '../../interactions/interaction';
 import { maskValue } from '../../interactions/mask';
-import { millisText, USER_ATTRIBUTE } from '../../interactions/rows';
-import { iso } from '../../interactions/reads';
+import { USER_ATTRIBUTE } from '../../interactions/rows';
 import type { CredentialVault } from '../../security/envelope-crypto';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
@@ -18,6 +17,7 @@ import { modelTarget } from '../../connections/model-target';
 import { EXTRACT_TIMEOUT_MS, ExtractorError, extractByModel, type ExtractorTarget } from './llm';
 import { extractByRules, type ExtractedItem } from './rules';
 import { turnsOf, userOf, type Turn } from './turns';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface ExtractionDeps {
   controlPlane: ControlPlaneDb;

@@ -1,10 +1,9 @@
 import type { ContextSearchHit, ContextType } from '@ai-arm/schemas';
-import { iso } from '../../interactions/reads';
-import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import { ITEM_COLUMNS, toContext, type ItemRow } from '../items/rows';
 import { textHash } from './vectors';
 import { queryWords, sharedWords, whyOf, type QueryWords } from './words';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface SearchScope {
   organizationId: string;

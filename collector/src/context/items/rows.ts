@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context, ContextType } from '@ai-arm/schemas';
-import { iso } from '../../interactions/reads';
-import { millisText } from '../../interactions/rows';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface ItemRow {
   id: string;

@@ -1,8 +1,7 @@
 import type { ComplianceReport, Enforcement, Severity } from '@ai-arm/schemas';
-import { iso } from '../../interactions/reads';
-import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { SqlExecutor } from '../../stores/postgres/types';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface ReportWindow {
   organizationId: string;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Enforcement, Severity, ViolationMatch } from '@ai-arm/schemas';
-import { millisText } from '../../interactions/rows';
+import { millisText } from '../../stores/clickhouse/time-text';
 
 /** What a violation is, before it becomes a policy_violations row. */
 export interface ViolationFacts {

@@ -1,7 +1,6 @@
 import type { DriftEvent } from '@ai-arm/schemas';
-import { iso } from '../../interactions/reads';
-import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 interface Row {
   id: string;

@@ -1,6 +1,6 @@
 import type { DriftEvent } from '@ai-arm/schemas';
-import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 
 /** A drift event as its drift_events row. */
 export function driftRow(organizationId: string, e: DriftEvent, ingestedAtMs: number): Record<string, unknown> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Feedback, FeedbackInput, FeedbackLabel } from '@ai-arm/schemas';
 import { ApiError } from '../../errors';
-import { encodeCursor, iso } from '../../interactions/reads';
-import { millisText } from '../../interactions/rows';
+import { encodeCursor } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 /** Who gave a feedback: an application (an API key) or a person, and their name. */
 export interface FeedbackAuthor {

@@ -1,6 +1,6 @@
 import type { QualityFigures } from '@ai-arm/schemas';
-import { millisText } from '../../interactions/rows';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 
 /**
  * Quality figures straight from the stored interactions (and feedback), three queries per call

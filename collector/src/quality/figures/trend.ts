@@ -1,7 +1,7 @@
 import type { QualityPoint } from '@ai-arm/schemas';
-import { iso } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import { interactionFilter, scopeParams, TOKENS, type FigureScope } from './figures';
+import { iso } from '../../stores/clickhouse/time-text';
 
 export type TrendStep = 'hour' | 'day';
 

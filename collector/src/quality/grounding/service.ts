@@ -6,7 +6,6 @@ import { ApiError } from '../../errors';
 import type { CredentialVault } from '../../security/envelope-crypto';
 import type { InteractionInput } from '../../interactions/interaction';
 import { maskText } from '../../interactions/mask';
-import { millisText } from '../../interactions/rows';
 import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
@@ -19,6 +18,7 @@ import { splitClaims } from './claims';
 import { responseOf, sourcesOf } from './context';
 import { JudgeError, judgeByModel, JUDGE_TIMEOUT_MS, type JudgeTarget } from './judge';
 import { flaggedOf, scoreOf, verdictOf } from './verdict';
+import { millisText } from '../../stores/clickhouse/time-text';
 
 export interface GroundingDeps {
   controlPlane: ControlPlaneDb;
