@@ -7,9 +7,9 @@ import { openStores, type Stores } from '../src/stores';
 import { checkMetrics } from './support/promtool';
 import { Instruments } from '../src/metrics/instruments.generated';
 import { PrometheusSink } from '../src/metrics/prometheus-sink';
-import { quietLogger, testConfig } from './support/stores';
+import { CONTROL_PLANE, quietLogger, TEST_CONTROL_PLANE, testConfig } from './support/stores';
 
-describe('collector HTTP app (real PGlite and chdb, app.inject)', () => {
+describe(`collector HTTP app (real ${CONTROL_PLANE} and chdb, app.inject)`, () => {
   let stores: Stores;
   let app: App;
   beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('collector HTTP app (real PGlite and chdb, app.inject)', () => {
     const body = res.json();
     expect(body.success).toBe(true);
     expect(body.data.mode).toBe('demo');
-    expect(body.data.stores.postgres).toMatchObject({ engine: 'pglite', status: 'up', migrations: readMigrations('postgres').length });
+    expect(body.data.stores.postgres).toMatchObject({ engine: TEST_CONTROL_PLANE, status: 'up', migrations: readMigrations('postgres').length });
     expect(body.data.stores.clickhouse).toMatchObject({ engine: 'chdb', status: 'up', migrations: readMigrations('clickhouse').length });
   });
 

@@ -10,13 +10,13 @@ import { startSimulator, type Simulator } from '../src/simulator/server';
 import { asTenant } from '../src/stores/tenant-scope';
 import { otlpCaptureServer } from './support/capture';
 import { simEndpoints } from './support/poller';
-import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from './support/stores';
 import { systemDb, systemTelemetry } from './support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 type LogsBody = { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { eventName?: string }[] }[] }[] };
 
-describe('OpenTelemetry log records of the collector (real chdb and PGlite; OTLP into a capture server)', () => {
+describe(`OpenTelemetry log records of the collector (real chdb and ${CONTROL_PLANE}; OTLP into a capture server)`, () => {
   let sim: Simulator;
   let stores: Stores;
 

@@ -18,7 +18,8 @@ import { systemDb, systemTelemetry } from './support/system-db';
 const ORG = '99999999-9999-4999-8999-999999999999';
 
 describe('collector lifecycle on the embedded stores', () => {
-  const config = testConfig();
+  // PGlite whatever the run's control plane: its data directory is what a restart must keep.
+  const config = testConfig({ ARM_POSTGRES_URL: '' });
 
   it('serves over HTTP, flushes buffered writes on close, and keeps everything across a restart', async () => {
     const first = await startCollector(config, quietLogger());

@@ -8,7 +8,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server';
 import { openStores, type Stores } from '../src/stores';
 import { simEndpoints } from './support/poller';
 import { uniqueName } from './support/paths';
-import { quietLogger, testConfig, testMetrics } from './support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from './support/stores';
 import { systemDb } from './support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
@@ -29,7 +29,7 @@ const sumOf = (rows: { value: number }[]) => rows.reduce((s, r) => s + r.value, 
  * budget and a cost alert of the same name: every per-tenant series is its organisation's, and
  * what one organisation does (a sync, a poll, a budget removed) leaves the other's series alone.
  */
-describe('tenants in metrics and statistics (two organisations, real chdb and PGlite, simulator data)', () => {
+describe(`tenants in metrics and statistics (two organisations, real chdb and ${CONTROL_PLANE}, simulator data)`, () => {
   let sims: Simulator[];
   let stores: Stores;
   let app: App;

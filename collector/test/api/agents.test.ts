@@ -5,10 +5,11 @@ import { simPoller } from '../support/poller';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
 import { asTenant } from '../../src/stores/tenant-scope';
+import { CONTROL_PLANE } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
-describe('agents API over a polled simulator organisation (real PGlite and chdb, app.inject)', () => {
+describe(`agents API over a polled simulator organisation (real ${CONTROL_PLANE} and chdb, app.inject)`, () => {
   let sim: Simulator;
   let poller: Poller;
   let t: Awaited<ReturnType<typeof authedApp>>;

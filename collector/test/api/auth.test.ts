@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
+import { CONTROL_PLANE } from '../support/stores';
 
-describe('authentication, roles, keys, users and sessions (real PGlite, app.inject)', () => {
+describe(`authentication, roles, keys, users and sessions (real ${CONTROL_PLANE}, app.inject)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   const secrets: string[] = [];
   const PASSWORD = 'Correct-Horse-42-battery';

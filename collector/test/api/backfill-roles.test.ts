@@ -2,6 +2,7 @@ import { BackfillJobs } from '../../src/poller/backfill';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
 import { authedApp } from './support';
+import { CONTROL_PLANE } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
@@ -9,7 +10,7 @@ const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
  * The backfill endpoints through real keys: admin only, the reads included (they list the
  * organisation's connections and feeds), and `since` checked even while a backfill runs.
  */
-describe('backfill endpoints: roles and since (real PGlite and chdb, simulator, app.inject)', () => {
+describe(`backfill endpoints: roles and since (real ${CONTROL_PLANE} and chdb, simulator, app.inject)`, () => {
   let sim: Simulator;
   let t: Awaited<ReturnType<typeof authedApp>>;
   let connections: { id: string; organizationId: string; vendor: string; source: string }[] = [];

@@ -2,7 +2,7 @@ import { buildApp } from '../../src/app';
 import { ApiKeyStore } from '../../src/auth/store';
 import { ConnectionStore } from '../../src/connections/store';
 import { CredentialVault } from '../../src/security/envelope-crypto';
-import { quietLogger, testConfig } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig } from '../support/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
@@ -12,7 +12,7 @@ const MASTER_KEY = 'a'.repeat(64);
 const SECOND_OPENAI_KEY = 'sk-admin-simulator-openai-second-0002';
 const SECOND_ANTHROPIC_KEY = 'sk-ant-admin01-simulator-anthropic-second';
 
-describe('connections API against the vendor simulator (real PGlite, official SDKs, app.inject)', () => {
+describe(`connections API against the vendor simulator (real ${CONTROL_PLANE}, official SDKs, app.inject)`, () => {
   let sim: Simulator;
   let other: Simulator;
   let t: Awaited<ReturnType<typeof authedApp>>;

@@ -6,6 +6,7 @@ import { violationSummary } from '../../src/governance/report/violations';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { authedApp } from './support';
 import { systemDb } from '../support/system-db';
+import { CONTROL_PLANE } from '../support/stores';
 
 const HMAC_KEY = randomBytes(32).toString('hex');
 const DAY_MS = 86_400_000;
@@ -58,7 +59,7 @@ function sections(text: string): Record<string, { header: string[]; rows: string
   return out;
 }
 
-describe('GET /api/v1/governance/report (real chdb and PGlite, app.inject)', () => {
+describe(`GET /api/v1/governance/report (real chdb and ${CONTROL_PLANE}, app.inject)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let orgB: string;
   let adminB: string;

@@ -5,6 +5,7 @@ import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { IngestInteraction, Interaction, Policy, PolicyInput, PolicyViolation } from '@ai-arm/schemas';
 import { asSystem } from '../../src/stores/tenant-scope';
 import { authedApp } from './support';
+import { CONTROL_PLANE } from '../support/stores';
 
 const CARD = '4111 1111 1111 1111';
 const HOUR = 3_600_000;
@@ -15,7 +16,7 @@ const at = (ms: number) => new Date(ms).toISOString();
  * violation (ClickHouse, through its own spool), the interaction is marked warn or block, the
  * metric counts it once, and a person reviews it. Real PGlite and chdb, a listening app for OTLP.
  */
-describe('policy violations from pushed interactions (real PGlite and chdb, OTLP and the ingest API)', () => {
+describe(`policy violations from pushed interactions (real ${CONTROL_PLANE} and chdb, OTLP and the ingest API)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let base: string;
   let ingestKey: string;

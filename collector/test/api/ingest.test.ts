@@ -5,7 +5,7 @@ import { ratePerToken, usdText } from '../../src/costs/money';
 import { applyTtl } from '../../src/interactions/open';
 import { asSystem } from '../../src/stores/tenant-scope';
 import { Poller } from '../../src/poller/poller';
-import { quietLogger } from '../support/stores';
+import { CONTROL_PLANE, quietLogger } from '../support/stores';
 import { authedApp } from './support';
 
 const HOUR = 3_600_000;
@@ -38,7 +38,7 @@ function listRates(day: string) {
   return e;
 }
 
-describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', () => {
+describe(`ingest API and interaction reads (real ${CONTROL_PLANE} and chdb, app.inject)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let viewer: string;
   let ingestKey: string;
@@ -239,7 +239,7 @@ describe('ingest API and interaction reads (real PGlite and chdb, app.inject)', 
   });
 });
 
-describe('ingest when the spool is full, and the interactions TTL (real PGlite and chdb)', () => {
+describe(`ingest when the spool is full, and the interactions TTL (real ${CONTROL_PLANE} and chdb)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   beforeAll(async () => {
     t = await authedApp({ ARM_INGEST_SPOOL_MAX_MB: '1', ARM_INTERACTIONS_TTL_DAYS: '7', ARM_INGEST_MAX_BODY_BYTES: '2000000' });

@@ -6,6 +6,7 @@ import { systemDb } from '../support/system-db';
 import pino from 'pino';
 import { authedApp } from './support';
 import { millisText } from '../../src/stores/clickhouse/time-text';
+import { CONTROL_PLANE } from '../support/stores';
 
 const HOUR = 3_600_000;
 const at = (ms: number) => new Date(ms).toISOString();
@@ -16,7 +17,7 @@ const at = (ms: number) => new Date(ms).toISOString();
  * acknowledge and resolve them (audited, the gauge follows), the monitor resolves what cleared.
  * Real PGlite and chdb, the real pipeline and routes.
  */
-describe('quality alerts and settings (real PGlite and chdb, the monitor run by hand)', () => {
+describe(`quality alerts and settings (real ${CONTROL_PLANE} and chdb, the monitor run by hand)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let monitor: QualityMonitor;
   let viewer: string;

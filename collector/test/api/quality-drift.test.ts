@@ -6,11 +6,12 @@ import { runDriftCheck } from '../../src/quality/drift/run';
 import { systemDb } from '../support/system-db';
 import { interactionRow, normal, rng } from '../quality/drift-support';
 import { authedApp } from './support';
+import { CONTROL_PLANE } from '../support/stores';
 
 const HOUR = 3_600_000;
 
 /** The drift routes as a client meets them: real authentication, real chdb and PGlite, events stored by a real check. */
-describe('GET/POST /api/v1/quality/:agentId/drift (real app, chdb, PGlite)', () => {
+describe(`GET/POST /api/v1/quality/:agentId/drift (real app, chdb, ${CONTROL_PLANE})`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let viewer: string;
   let member: string;

@@ -3,6 +3,7 @@ import type { Feedback, IngestInteraction, QualityMetricsResult, QualityReport }
 import { asTenant } from '../../src/stores/tenant-scope';
 import { authedApp } from './support';
 import { millisText } from '../../src/stores/clickhouse/time-text';
+import { CONTROL_PLANE } from '../support/stores';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -15,7 +16,7 @@ const OWN_ORIGIN = 'http://localhost';
  * feedback stored and paged, one organisation never seeing another's, and the per-agent report
  * with the drift, grounding and alert counts beside the figures. Real PGlite and chdb.
  */
-describe('quality metrics, feedback and report routes (real PGlite and chdb)', () => {
+describe(`quality metrics, feedback and report routes (real ${CONTROL_PLANE} and chdb)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let viewer: string;
   let member: string;

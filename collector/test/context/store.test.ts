@@ -6,7 +6,7 @@ import { contentHash, normalisedContent } from '../../src/context/items/rows';
 import { ContextStore } from '../../src/context/items/store';
 import { openStores, type Stores } from '../../src/stores';
 import { asTenant } from '../../src/stores/tenant-scope';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
 const DAY = 86_400_000;
@@ -14,7 +14,7 @@ const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 const from = (interactionId: string) => ({ type: 'INTERACTION' as const, interactionId, extractor: 'rules', importedFrom: null });
 
 /** The vault's items on real chdb and PGlite: merge, supersede, dry run, invalid drafts, manual writes audited, isolation. */
-describe('the context store (real chdb and PGlite)', () => {
+describe(`the context store (real chdb and ${CONTROL_PLANE})`, () => {
   let stores: Stores;
   let store: ContextStore;
   let orgA: string;

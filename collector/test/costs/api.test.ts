@@ -3,7 +3,7 @@ import { usdToAtto } from '../../src/costs/money';
 import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { simPoller } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
@@ -13,7 +13,7 @@ const UNKNOWN_MODEL = 'o1-pro-2025-03-19';
 const exact = (s: string | null) => usdToAtto(s ?? '0');
 
 /** The cost API through app.inject over real stores filled by polling the simulator. */
-describe('cost API (real chdb and PGlite, simulator data)', () => {
+describe(`cost API (real chdb and ${CONTROL_PLANE}, simulator data)`, () => {
   let sim: Simulator;
   let stores: Stores;
   let app: App;

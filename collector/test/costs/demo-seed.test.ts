@@ -8,11 +8,11 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { simPoller } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
-describe('demo mode seeds attribution, a budget and a forecast alert that fires (real chdb and PGlite)', () => {
+describe(`demo mode seeds attribution, a budget and a forecast alert that fires (real chdb and ${CONTROL_PLANE})`, () => {
   let sim: Simulator;
   let stores: Stores;
   let org: string;

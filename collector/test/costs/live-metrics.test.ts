@@ -11,7 +11,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { HOUR, simEndpoints } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { sampleTotal } from '../support/wait';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
@@ -22,7 +22,7 @@ const START = Math.floor(NOW / HOUR) * HOUR;
  * The cost and token counters advance only for buckets newer than a connection's start, by
  * exactly what changed: a backfill, a re-poll or a restart never reads as new spend.
  */
-describe('live cost counters (real chdb and PGlite, simulator clock)', () => {
+describe(`live cost counters (real chdb and ${CONTROL_PLANE}, simulator clock)`, () => {
   let sim: Simulator;
   let stores: Stores;
   let org: string;

@@ -12,7 +12,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { HOUR, simEndpoints } from '../support/poller';
 import { uniqueName } from '../support/paths';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
@@ -25,7 +25,7 @@ const PAST = 'from=2026-11-17&to=2026-11-19';
  * refused with 400 naming it; an override stored before that check is flagged and left out,
  * and neither the cost API nor any connection's poll stops for it.
  */
-describe('money input and bad stored overrides (real chdb and PGlite, simulator data)', () => {
+describe(`money input and bad stored overrides (real chdb and ${CONTROL_PLANE}, simulator data)`, () => {
   let sim: Simulator;
   let stores: Stores;
   let app: App;

@@ -7,7 +7,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { DAY, HOUR, simPoller, truthOf } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
@@ -20,7 +20,7 @@ const RANGE = { from: iso(START), to: iso(END + DAY) };
  * The collector's price table and engine against the simulator's independent billing model:
  * computed cost must equal what the vendor bills, to the cent, per vendor, model and day.
  */
-describe('cost engine against the simulator bill (real chdb and PGlite)', () => {
+describe(`cost engine against the simulator bill (real chdb and ${CONTROL_PLANE})`, () => {
   let sim: Simulator;
   let stores: Stores;
   let org: string;

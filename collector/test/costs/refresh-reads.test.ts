@@ -10,7 +10,7 @@ import { forecastSpend, spend } from '../../src/costs/spend';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { polledApp, type PolledApp } from '../support/polled-app';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { buildApp } from '../../src/app';
 import { systemDb } from '../support/system-db';
 
@@ -43,7 +43,7 @@ const kinds = (sql: string[]) => ({
   total: sql.length,
 });
 
-describe('a cost refresh reads each window once (real chdb and PGlite, simulator data)', () => {
+describe(`a cost refresh reads each window once (real chdb and ${CONTROL_PLANE}, simulator data)`, () => {
   let t: PolledApp;
   let org: string;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { usdToAtto } from '../../src/costs/money';
 import { CostService } from '../../src/costs/service';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { authedApp } from '../api/support';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
 type Authed = Awaited<ReturnType<typeof authedApp>>;
@@ -39,7 +39,7 @@ const exact = (s: string | null) => (s === null ? null : usdToAtto(s));
  * The reconciliation's tracked cost (GET /api/v1/costs/reconciliation, meta.tracked) against rows
  * put straight into real chdb: bills, reported usage and pushed requests, of this organisation and another.
  */
-describe('reconciliation: tracked and untracked cost per vendor and day (real chdb and PGlite)', () => {
+describe(`reconciliation: tracked and untracked cost per vendor and day (real chdb and ${CONTROL_PLANE})`, () => {
   let t: Authed;
   let other: string;
   const reconciliation = async (query = RANGE) => {

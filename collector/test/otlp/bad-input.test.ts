@@ -11,7 +11,7 @@ import { randomToken } from '../../src/auth/tokens';
 import { systemDb } from '../support/system-db';
 import { startGrpcReceiver, type GrpcReceiver } from '../../src/otlp/grpc-server';
 import { authedApp } from '../api/support';
-import { quietLogger } from '../support/stores';
+import { CONTROL_PLANE, quietLogger } from '../support/stores';
 import { chatAttrs, encodeTraces, newSpanId, newTraceId } from './encode';
 
 const LIMIT = 256 * 1024;
@@ -19,7 +19,7 @@ const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_CT = { 'content-type': 'application/json' };
 
 /** Bad OTLP input over HTTP and gRPC: each gets its status and a reason, and nothing accepted before is lost. */
-describe('OTLP receivers refuse bad input with the status OTLP clients act on (real PGlite and chdb)', () => {
+describe(`OTLP receivers refuse bad input with the status OTLP clients act on (real ${CONTROL_PLANE} and chdb)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let ingestKey: string;
   let grafanaKey: string;
@@ -218,7 +218,7 @@ describe('OTLP receivers refuse bad input with the status OTLP clients act on (r
   });
 });
 
-describe('telemetry has its own rate limit per key, apart from the API\'s (real PGlite and chdb)', () => {
+describe(`telemetry has its own rate limit per key, apart from the API\'s (real ${CONTROL_PLANE} and chdb)`, () => {
   it('takes OTLP/HTTP and ingest requests past the API budget up to ARM_INGEST_RATE_LIMIT_PER_MINUTE, then 429 with Retry-After; gRPC shares that budget (RESOURCE_EXHAUSTED)', async () => {
     const t = await authedApp({ ARM_RATE_LIMIT_PER_MINUTE: '2', ARM_INGEST_RATE_LIMIT_PER_MINUTE: '4' });
     const limiter = new RateLimiter(4);

@@ -15,7 +15,7 @@ import { openPipeline } from '../../src/interactions/open';
 import type { InteractionPipeline } from '../../src/interactions/pipeline';
 import { startGrpcReceiver, type GrpcReceiver } from '../../src/otlp/grpc-server';
 import { authedApp } from '../api/support';
-import { quietLogger } from '../support/stores';
+import { CONTROL_PLANE, quietLogger } from '../support/stores';
 
 /**
  * The acceptance path: an application's tracer (the official SDK and OTLP exporters, as an app
@@ -23,7 +23,7 @@ import { quietLogger } from '../support/stores';
  * JSON and OTLP/gRPC; the requests, their tokens and cost, the agent and its version show in
  * the API and in /metrics.
  */
-describe('OTLP receivers with the official OpenTelemetry JS exporters (listening app, real PGlite and chdb)', () => {
+describe(`OTLP receivers with the official OpenTelemetry JS exporters (listening app, real ${CONTROL_PLANE} and chdb)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   let pipeline: InteractionPipeline;
   let grpc: GrpcReceiver;

@@ -9,12 +9,12 @@ import { openStores, type Stores } from '../../src/stores';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { asTenant } from '../../src/stores/tenant-scope';
 import { simEndpoints } from '../support/poller';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
 
 const NOW = Date.UTC(2026, 10, 20, 12) / 1000;
 
-describe('cost state after a poll (real chdb and PGlite, simulator)', () => {
+describe(`cost state after a poll (real chdb and ${CONTROL_PLANE}, simulator)`, () => {
   let sim: Simulator;
   let stores: Stores;
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { openStores, type Stores } from '../../src/stores';
 import { BatchWriter } from '../../src/stores/clickhouse/batch-writer';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { DAY, expectedDays, HOUR, simPoller, storedDays, toCents, truthOf } from '../support/poller';
 import { systemDb } from '../support/system-db';
 
@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 10, 20, 12) / 1000 + 1234;
 const END = Math.floor(NOW / HOUR) * HOUR;
 
 /** Poll the simulator with the real poller into real stores, then hold the stores to /truth. */
-describe('poller against the vendor simulator (real chdb and PGlite)', () => {
+describe(`poller against the vendor simulator (real chdb and ${CONTROL_PLANE})`, () => {
   let sims: Simulator[] = [];
   let stores: Stores[] = [];
   const open = async (env: Record<string, string> = {}) => {

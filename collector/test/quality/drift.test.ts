@@ -6,7 +6,7 @@ import { listDriftEvents, readDriftEvent } from '../../src/quality/drift/reads';
 import { runDriftCheck, type DriftDeps } from '../../src/quality/drift/run';
 import { openStores, type Stores } from '../../src/stores';
 import { asTenant } from '../../src/stores/tenant-scope';
-import { quietLogger, testConfig, testMetrics } from '../support/stores';
+import { CONTROL_PLANE, quietLogger, testConfig, testMetrics } from '../support/stores';
 import { systemDb, systemTelemetry } from '../support/system-db';
 import { interactionRow, normal, rng, type RowShape } from './drift-support';
 
@@ -20,7 +20,7 @@ const SETTINGS: QualitySettings = { ...QUALITY_DEFAULTS };
  * an event with the right metric, direction and version; stable rows give none; a check run
  * again stores nothing more; minSamples holds; another organisation's rows never count or show.
  */
-describe('drift detection (real chdb and PGlite)', () => {
+describe(`drift detection (real chdb and ${CONTROL_PLANE})`, () => {
   let stores: Stores;
   let deps: DriftDeps;
   let orgA: string;

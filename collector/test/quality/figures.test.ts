@@ -1,6 +1,7 @@
 import type { IngestInteraction, QualityFigures, QualityMetricsResult } from '@ai-arm/schemas';
 import { simhash } from '../../src/interactions/answer-signals';
 import { authedApp } from '../api/support';
+import { CONTROL_PLANE } from '../support/stores';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -30,7 +31,7 @@ function divergence(groups: string[][]): number {
  * figures are read back by GET /api/v1/quality/:agentId/metrics. Every figure is asserted against
  * what the inputs make it. Real PGlite and chdb.
  */
-describe('quality figures from pushed interactions (real pipeline, PGlite and chdb)', () => {
+describe(`quality figures from pushed interactions (real pipeline, ${CONTROL_PLANE} and chdb)`, () => {
   let t: Awaited<ReturnType<typeof authedApp>>;
   // Three hours ago on the hour, so the window [T0, T0 + 4 h) holds the feedback given now too.
   const T0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
