@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Context, ContextType } from '@ai-arm/schemas';
 import type { ContextIndex } from '../src/context/index/service';
 import type { TelemetryDb } from '../src/stores/clickhouse/client';
-import { asTenant } from '../src/stores/tenant-scope';
 import { millisText } from '../src/stores/clickhouse/time-text';
+import { asTenant } from '../src/stores/tenant-scope';
 
 interface ItemLine {
   kind: 'item';

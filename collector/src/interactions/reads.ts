@@ -1,8 +1,8 @@
 import type { Conversation, Interaction, InteractionContent } from '@ai-arm/schemas';
 import { usdText, usdToAtto } from '../costs/money';
 import type { TelemetryDb } from '../stores/clickhouse/client';
-import type { SqlExecutor } from '../stores/postgres/types';
 import { iso, millisText } from '../stores/clickhouse/time-text';
+import type { SqlExecutor } from '../stores/postgres/types';
 import { USER_ATTRIBUTE } from './rows';
 import { versionNumbers } from './versions';
 

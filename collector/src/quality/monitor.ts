@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { Embedder } from '../embeddings/embedder';
 import type { Instruments } from '../metrics/instruments.generated';
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import { millisText } from '../stores/clickhouse/time-text';
 import type { ControlPlaneDb } from '../stores/postgres/types';
 import { asSystem, asTenant } from '../stores/tenant-scope';
 import { QualityAlertStore, type AlertCondition } from './alerts/store';
 import { runDriftCheck } from './drift/run';
 import { QualitySettingsStore } from './settings';
-import { millisText } from '../stores/clickhouse/time-text';
 
 export interface QualityMonitorDeps {
   controlPlane: ControlPlaneDb;

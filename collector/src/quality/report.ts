@@ -1,8 +1,8 @@
 import type { QualityReport } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../stores/clickhouse/client';
+import { millisText } from '../stores/clickhouse/time-text';
 import type { SqlExecutor } from '../stores/postgres/types';
 import { figuresBy } from './figures/figures';
-import { millisText } from '../stores/clickhouse/time-text';
 
 export interface ReportQuery {
   organizationId: string;

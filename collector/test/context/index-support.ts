@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../../src/stores/clickhouse/client';
-import { asTenant } from '../../src/stores/tenant-scope';
 import { millisText } from '../../src/stores/clickhouse/time-text';
+import { asTenant } from '../../src/stores/tenant-scope';
 
 let version = 1;
 

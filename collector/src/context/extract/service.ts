@@ -7,6 +7,7 @@ import { maskValue } from '../../interactions/mask';
 import { USER_ATTRIBUTE } from '../../interactions/rows';
 import type { CredentialVault } from '../../security/envelope-crypto';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant } from '../../stores/tenant-scope';
 import type { ContextDraft } from '../items/draft';
@@ -17,7 +18,6 @@ import { modelTarget } from '../../connections/model-target';
 import { EXTRACT_TIMEOUT_MS, ExtractorError, extractByModel, type ExtractorTarget } from './llm';
 import { extractByRules, type ExtractedItem } from './rules';
 import { turnsOf, userOf, type Turn } from './turns';
-import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface ExtractionDeps {
   controlPlane: ControlPlaneDb;

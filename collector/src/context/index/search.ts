@@ -1,9 +1,9 @@
 import type { ContextSearchHit, ContextType } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso, millisText } from '../../stores/clickhouse/time-text';
 import { ITEM_COLUMNS, toContext, type ItemRow } from '../items/rows';
 import { textHash } from './vectors';
 import { queryWords, sharedWords, whyOf, type QueryWords } from './words';
-import { iso, millisText } from '../../stores/clickhouse/time-text';
 
 export interface SearchScope {
   organizationId: string;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 import type { Embedder } from '../../embeddings/embedder';
 import { nextVersion } from '../items/rows';
-import { millisText } from '../../stores/clickhouse/time-text';
 
 /** A row of a context_vectors_* table (migration 009). */
 export interface VectorRow {

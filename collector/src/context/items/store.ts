@@ -4,12 +4,12 @@ import type { AuditedRequest } from '../../audit/context';
 import { ApiError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant, UUID_PATTERN } from '../../stores/tenant-scope';
 import type { ContextDraft, ContextIndexer } from './draft';
 import { draftProblem, planCapture } from './plan';
 import { contentHash, ITEM_COLUMNS, nextVersion, SUPERSEDABLE, toContext, toRow, type ItemRow } from './rows';
-import { millisText } from '../../stores/clickhouse/time-text';
 
 export interface ContextStoreDeps {
   controlPlane: ControlPlaneDb;

@@ -1,7 +1,7 @@
 import type { ComplianceReport, Enforcement, Severity } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
-import type { SqlExecutor } from '../../stores/postgres/types';
 import { iso, millisText } from '../../stores/clickhouse/time-text';
+import type { SqlExecutor } from '../../stores/postgres/types';
 
 export interface ReportWindow {
   organizationId: string;

@@ -1,8 +1,8 @@
 import type { PolicyViolation, Severity, ViolationMatch } from '@ai-arm/schemas';
 import { encodeCursor } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
-import type { SqlExecutor } from '../../stores/postgres/types';
 import { iso, millisText } from '../../stores/clickhouse/time-text';
+import type { SqlExecutor } from '../../stores/postgres/types';
 
 export interface ViolationQuery {
   organizationId: string;

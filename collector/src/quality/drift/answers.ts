@@ -3,9 +3,9 @@ import { cachedEmbedder } from '../../embeddings/cache';
 import type { Embedder } from '../../embeddings/embedder';
 import { contentText } from '../../interactions/content-text';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 import type { Windows } from './windows';
 import { binCount, binCounts, binLevels, centroid, cosineDistance, meanDeviation, momentsOf, psi, quantileEdges } from './stats';
-import { millisText } from '../../stores/clickhouse/time-text';
 
 /** Answers embedded per window at most: ~25-50 ms each on one core. */
 export const ANSWERS_PER_WINDOW = 200;

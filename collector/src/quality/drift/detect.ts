@@ -1,11 +1,11 @@
 import type { DriftEvent, DriftMetric, QualitySettings } from '@ai-arm/schemas';
 import { versionNumbers } from '../../interactions/versions';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 import type { SqlExecutor } from '../../stores/postgres/types';
 import { answerDrift, type AnswerDriftDeps } from './answers';
 import { driftEventId, windowsAt } from './windows';
 import { binCount, binLevels, meanDeviation, rateMoments, psi, verdict, type Moments } from './stats';
-import { millisText } from '../../stores/clickhouse/time-text';
 
 export const MAX_SAMPLES = 20;
 

@@ -2,10 +2,10 @@ import type { QualityMetricsResult } from '@ai-arm/schemas';
 import { ApiError } from '../../errors';
 import { listVersions } from '../../interactions/versions';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso } from '../../stores/clickhouse/time-text';
 import type { SqlExecutor } from '../../stores/postgres/types';
 import { figuresBy, toFigures, TOTAL, type FigureScope } from './figures';
 import { stepOf, trend } from './trend';
-import { iso } from '../../stores/clickhouse/time-text';
 
 export interface MetricsQuery {
   organizationId: string;

@@ -1,7 +1,7 @@
 import type { QualityPoint } from '@ai-arm/schemas';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
-import { interactionFilter, scopeParams, TOKENS, type FigureScope } from './figures';
 import { iso } from '../../stores/clickhouse/time-text';
+import { interactionFilter, scopeParams, TOKENS, type FigureScope } from './figures';
 
 export type TrendStep = 'hour' | 'day';
 

@@ -1,9 +1,9 @@
 import type { GroundedClaim, GroundingVerdict, HallucinationCheck } from '@ai-arm/schemas';
 import { encodeCursor } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { iso } from '../../stores/clickhouse/time-text';
 import type { CheckedClaim } from './check-rules';
 import { flaggedOf } from './verdict';
-import { iso } from '../../stores/clickhouse/time-text';
 
 export interface GroundingQuery {
   organizationId: string;

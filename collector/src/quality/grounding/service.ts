@@ -8,6 +8,7 @@ import type { InteractionInput } from '../../interactions/interaction';
 import { maskText } from '../../interactions/mask';
 import type { Instruments } from '../../metrics/instruments.generated';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
+import { millisText } from '../../stores/clickhouse/time-text';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
 import { asTenant } from '../../stores/tenant-scope';
 import { BackgroundQueue } from '../../interactions/background-queue';
@@ -18,7 +19,6 @@ import { splitClaims } from './claims';
 import { responseOf, sourcesOf } from './context';
 import { JudgeError, judgeByModel, JUDGE_TIMEOUT_MS, type JudgeTarget } from './judge';
 import { flaggedOf, scoreOf, verdictOf } from './verdict';
-import { millisText } from '../../stores/clickhouse/time-text';
 
 export interface GroundingDeps {
   controlPlane: ControlPlaneDb;
