@@ -1,5 +1,6 @@
 import type { Conversation, Interaction, InteractionContent } from '@ai-arm/schemas';
 import { usdText, usdToAtto } from '../costs/money';
+import { calendarMs } from '../costs/periods';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import { iso, millisText } from '../stores/clickhouse/time-text';
 import type { SqlExecutor } from '../stores/postgres/types';
@@ -80,16 +81,25 @@ export function encodeCursor(startedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [string, string] | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A cursor back as (time, id), or null unless this API could have given it out: a time of the
+ * calendar (a tampered one reached ClickHouse as a 500, or matched nothing) and, where the rows'
+ * ids are UUIDs, a UUID.
+ */
+export function decodeCursor(cursor: string, id: 'uuid' | 'text' = 'text'): [string, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(v[0]) && typeof v[1] === 'string') return [v[0], v[1]];
+    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return null;
+    const [at, key] = v as [string, string];
+    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(at) || Number.isNaN(calendarMs(`${at.slice(0, 19).replace(' ', 'T')}Z`))) return null;
+    if (id === 'uuid' && !UUID.test(key)) return null;
+    return [at, key];
   } catch {
-    // not ours
+    return null; // not base64url JSON: not ours
   }
-  return null;
 }
-
 
 /** An agent's interactions, newest first, a page at a time. */
 export async function listInteractions(telemetry: TelemetryDb, controlPlane: SqlExecutor, q: InteractionQuery, after: [string, string] | null): Promise<{ items: Interaction[]; nextCursor: string | null }> {

@@ -12,7 +12,7 @@ export function registerErrorHandler(app: App): void {
       reply.header('retry-after', String(OUTAGE_RETRY_SECONDS));
       return reply.status(503).send(fail('UNAVAILABLE', 'a store is unreachable; retry later', { retryAfterSeconds: OUTAGE_RETRY_SECONDS }));
     }
-    const envelope = toEnvelope(err);
+    const envelope = toEnvelope(err, request.headers['content-type']);
     const status = err instanceof ApiError ? err.statusCode : (err.statusCode ?? 500);
     // A 429 or 503 that says when to come back says it the way clients read it, too.
     const wait = retryAfterOf(err);
@@ -30,8 +30,16 @@ export function fail(code: ErrorCode, message: string, details?: unknown): Error
   return { success: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
-function toEnvelope(err: FastifyError | ApiError): ErrorEnvelope {
+function toEnvelope(err: FastifyError | ApiError, contentType: string | undefined): ErrorEnvelope {
   if (err instanceof ApiError) return fail(err.code, err.message, err.details);
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    const message = 'is empty, but its content-type says JSON: send a JSON body, or no content-type';
+    return fail('VALIDATION_ERROR', `body ${message}`, { fields: [{ field: 'body', message }] });
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const message = `${contentType ?? '(none)'} is not a content-type this endpoint reads (JSON bodies are application/json)`;
+    return fail('VALIDATION_ERROR', `headers/content-type ${message}`, { fields: [{ field: 'headers/content-type', message }] });
+  }
   if (err.validation) {
     // Name each bad field: "body/name must NOT have fewer than 1 characters".
     // A union of literals (our enums) fails once per branch: say it once, with the choices.

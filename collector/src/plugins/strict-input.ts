@@ -19,14 +19,17 @@ const inYears = (s: string) => {
 const bounded = (ajv: { formats: Record<string, unknown>; addFormat(name: string, f: unknown): unknown }, name: string) => {
   const base = ajv.formats[name] as { validate?: (s: string) => boolean } | ((s: string) => boolean) | undefined;
   const check = typeof base === 'function' ? base : base?.validate;
-  if (check) ajv.addFormat(name, (s: string) => check(s) && inYears(s));
+  // Date.parse too: ajv-formats takes a leap second (23:59:60Z), which no Date can hold.
+  if (check) ajv.addFormat(name, (s: string) => check(s) && inYears(s) && !Number.isNaN(Date.parse(s)));
 };
 
 /**
- * Ajv as Fastify sets it up, but strict for bodies: JSON already has types, so a body's
- * `"name": true` is refused rather than coerced to "true", and an unknown field is refused
- * rather than dropped. Query strings and path parameters are text, so the numbers and
- * booleans their schemas declare are still read from it (coerceTypes there only).
+ * Ajv as Fastify sets it up, but strict: JSON already has types, so a body's `"name": true` is
+ * refused rather than coerced to "true". Query strings and path parameters are text, so the
+ * numbers and booleans their schemas declare are still read from it (coerceTypes there only).
+ * An unknown field is refused in both rather than kept or dropped: kept, a handler that spreads
+ * its query passed it on (`?organizationId=` reached SQL); dropped, a misspelt filter
+ * (`?agentid=`) would silently filter nothing.
  */
 export function strictValidators(): NonNullable<FastifyServerOptions['schemaController']> {
   const pool = AjvCompiler();
@@ -38,7 +41,7 @@ export function strictValidators(): NonNullable<FastifyServerOptions['schemaCont
         const text = pool(externalSchemas as never, base as never);
         const json = pool(externalSchemas as never, { ...base, customOptions: { ...base.customOptions, coerceTypes: false } } as never);
         return (route: { schema: unknown; httpPart?: string; method: string; url: string }) =>
-          route.httpPart === 'body' ? json({ ...route, schema: closed(route.schema) } as never) : text(route as never);
+          route.httpPart === 'body' ? json({ ...route, schema: closed(route.schema) } as never) : text({ ...route, schema: route.httpPart === 'querystring' ? closed(route.schema) : route.schema } as never);
       },
       buildSerializer: lazySerializers(),
     },
@@ -97,6 +100,17 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   return reply.status(400).send(fail('VALIDATION_ERROR', `${field} ${message}`, { fields: [{ field, message }] }));
 }
 
+/** Why a body Fastify's JSON parser refused is refused, as a 400 naming the body. */
+function invalidJson(text: string): ApiError {
+  let why = 'has a __proto__ or constructor.prototype key, which this API refuses';
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    why = `is not valid JSON (${(e as Error).message})`;
+  }
+  return new ApiError('VALIDATION_ERROR', `body ${why}`, { fields: [{ field: 'body', message: why }] });
+}
+
 /**
  * Hostile input stopped before any route sees it: JSON nested past MAX_JSON_DEPTH (it would
  * overflow the stack of anything that walks it), and NUL bytes or lone surrogates anywhere in
@@ -109,10 +123,20 @@ export function registerStrictInput(app: App): void {
       done(new ApiError('VALIDATION_ERROR', `body is nested deeper than ${MAX_JSON_DEPTH} levels`, { fields: [{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] }), undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    // Fastify's parser says only "not valid JSON": say where, or that a prototype key was refused.
+    parseJson(request, body as string, (err, value) => done(err && (err as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? invalidJson(body as string) : err, value));
   });
   app.addHook('preValidation', async (request) => {
     const bad = unstorableString(request.params, 'params') ?? unstorableString(request.query, 'querystring') ?? unstorableString(request.body, 'body');
     if (bad) throw new ApiError('VALIDATION_ERROR', `${bad.field} ${bad.why}`, { fields: [{ field: bad.field, message: bad.why }] });
+  });
+  // Text read as a number can be Infinity ("Infinity", "1e400"), which Ajv's bounds let through.
+  app.addHook('preHandler', async (request) => {
+    for (const [part, values] of [['querystring', request.query], ['params', request.params]] as const) {
+      if (values === null || typeof values !== 'object') continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new ApiError('VALIDATION_ERROR', `${part}/${k} must be a finite number`, { fields: [{ field: `${part}/${k}`, message: 'must be a finite number' }] });
+      }
+    }
   });
 }

@@ -7,6 +7,7 @@ import { decodeCursor, listInteractions, readConversation } from '../interaction
 import { listVersions } from '../interactions/versions';
 import type { TelemetryDb } from '../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../stores/postgres/types';
+import { requestWindow } from './window';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ListQuery = Type.Object({
@@ -32,9 +33,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Contro
     async (request) => {
       const { from, to, status, limit = 50, cursor } = request.query;
       await agentOf(request.organizationId, request.params.id);
-      const end = to ? new Date(to) : now();
-      const start = from ? new Date(from) : new Date(end.getTime() - DAY_MS);
-      if (start >= end) throw new ApiError('VALIDATION_ERROR', 'from must be before to', { field: 'querystring/from' });
+      const { from: start, to: end } = requestWindow({ from, to }, now(), DAY_MS);
       const after = cursor ? decodeCursor(cursor) : null;
       if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
       const page = await listInteractions(telemetry, controlPlane, { organizationId: request.organizationId, agentId: request.params.id, from: start, to: end, ...(status ? { status } : {}), limit }, after);

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OpenMetricsHistory, Responses } from '@ai-arm/schemas';
 import { BudgetStore } from '../costs/budgets';
+import { calendarMs } from '../costs/periods';
 import type { CostService } from '../costs/service';
 import { ApiError } from '../errors';
 import { metricsHistory, samplesPerSeries } from '../metrics/history';
@@ -43,8 +44,12 @@ export const metricsHistoryRoutes: FastifyPluginAsyncTypebox<{ costs: CostServic
   app.get('/api/v1/metrics/history', { schema: { querystring: HistoryQuery, description: 'Usage and cost counters and budget gauges over past hours, as OpenMetrics text for promtool backfilling', response: Responses({ 200: OpenMetricsHistory }) } }, async (request, reply) => {
     const org = request.organizationId;
     const fallback = (await liveCountersStart(controlPlane, org)) ?? now();
-    const to = request.query.to ? Date.parse(request.query.to) / 1000 : Math.floor(fallback.getTime() / 1000 / HOUR) * HOUR;
-    const from = request.query.from ? Date.parse(request.query.from) / 1000 : to - HISTORY_DEFAULT_DAYS * DAY;
+    for (const field of ['from', 'to'] as const) {
+      const v = request.query[field];
+      if (v !== undefined && Number.isNaN(calendarMs(v))) throw new ApiError('VALIDATION_ERROR', `querystring/${field} (${v}) is not an hour of the calendar`, { field: `querystring/${field}` });
+    }
+    const to = request.query.to ? calendarMs(request.query.to) / 1000 : Math.floor(fallback.getTime() / 1000 / HOUR) * HOUR;
+    const from = request.query.from ? calendarMs(request.query.from) / 1000 : to - HISTORY_DEFAULT_DAYS * DAY;
     if (from >= to) throw new ApiError('VALIDATION_ERROR', `from (${new Date(from * 1000).toISOString()}) is not before to (${new Date(to * 1000).toISOString()})`, { field: 'querystring/from' });
     if (to - from > HISTORY_MAX_DAYS * DAY) throw new ApiError('VALIDATION_ERROR', `at most ${HISTORY_MAX_DAYS} days per request`, { field: 'querystring' });
     const stepSeconds = request.query.step ?? 900;

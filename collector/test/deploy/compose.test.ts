@@ -118,4 +118,36 @@ describe('docker-compose.yml (checked without a Docker engine)', () => {
     }
     expect(readFileSync(join(REPO, 'grafana-plugin', 'provisioning', 'plugins', 'app.yaml'), 'utf8')).toContain(`http://collector:${port}`);
   });
+
+  it("signs Grafana's ClickHouse data source in as a read-only user of the AI-ARM database, never as the collector's", () => {
+    const datasources = parse(readFileSync(join(REPO, 'grafana-plugin', 'provisioning', 'datasources', 'datasources.yaml'), 'utf8')) as { datasources: { type: string; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> }[] };
+    const ch = datasources.datasources.find((d) => d.type === 'grafana-clickhouse-datasource')!;
+    expect(ch.jsonData?.username).toBe('grafana_reader');
+    expect(ch.secureJsonData?.password).toBe('$CLICKHOUSE_GRAFANA_PASSWORD');
+    const grafana = compose.services.grafana!.environment!;
+    const clickhouse = compose.services.clickhouse!;
+    // Grafana holds the reader's password and not the collector's user or password.
+    expect(Object.keys(grafana).filter((k) => /^CLICKHOUSE_(USER|PASSWORD)$/.test(k))).toEqual([]);
+    expect(grafana.CLICKHOUSE_GRAFANA_PASSWORD).toBe(clickhouse.environment!.CLICKHOUSE_GRAFANA_PASSWORD);
+    // The user is defined by the file mounted into ClickHouse's users.d, with what it reads from the environment set.
+    const mount = (clickhouse.volumes ?? []).map(String).find((v) => v.includes('/etc/clickhouse-server/users.d/'));
+    expect(mount).toBeDefined();
+    const xml = readFileSync(join(REPO, mount!.split(':')[0]!), 'utf8');
+    for (const [, env] of xml.matchAll(/from_env="(\w+)"/g)) expect({ env, set: env! in clickhouse.environment! }).toEqual({ env, set: true });
+    const user = /<users>\s*<grafana_reader>([\s\S]*?)<\/grafana_reader>/.exec(xml)![1]!;
+    expect(user).toMatch(/<profile>grafana_reader<\/profile>/);
+    expect(user).toMatch(/<allow_databases>\s*<database from_env="CLICKHOUSE_DB"\/>\s*<\/allow_databases>/);
+    const profile = /<profiles>\s*<grafana_reader>([\s\S]*?)<\/grafana_reader>/.exec(xml)![1]!;
+    // readonly = 1: no writes, no DDL, no SET; only the timeout Grafana's client sends may change, within a bound.
+    expect(profile).toMatch(/<readonly>1<\/readonly>/);
+    expect([...profile.matchAll(/<(\w+)>\s*(?:<max>\d+<\/max>\s*)?<changeable_in_readonly\/>/g)].map((m) => m[1])).toEqual(['max_execution_time']);
+  });
+
+  it('publishes the stores and Prometheus on the host loopback only, and Prometheus without its remote stop', () => {
+    for (const name of ['clickhouse', 'postgres', 'prometheus']) {
+      for (const p of compose.services[name]!.ports ?? []) expect({ name, port: p, loopback: p.startsWith('127.0.0.1:') }).toEqual({ name, port: p, loopback: true });
+    }
+    expect(compose.services.prometheus!.ports?.length).toBeGreaterThan(0);
+    expect((compose.services.prometheus as { command?: string[] }).command).not.toContain('--web.enable-lifecycle');
+  });
 });

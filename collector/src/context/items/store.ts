@@ -126,7 +126,7 @@ export class ContextStore {
   /** An organisation's items, newest first, a page at a time; superseded and deleted ones left out unless asked. */
   async list(organizationId: string, query: ContextListQuery): Promise<{ items: Context[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const after = query.cursor ? decodeCursor(query.cursor, 'uuid') : null;
     if (query.cursor && (!after || !UUID_PATTERN.test(after[1]))) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
     const validAt = query.validAt === undefined ? null : Date.parse(query.validAt);
     if (validAt !== null && !Number.isFinite(validAt)) throw new ApiError('VALIDATION_ERROR', 'validAt is not a date-time', { field: 'querystring/validAt' });

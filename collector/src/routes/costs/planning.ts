@@ -10,7 +10,7 @@ import type { CostService } from '../../costs/service';
 import { forecastFrom, forecastHistory, usd } from '../../costs/spend';
 import { moneyText } from '../../costs/money';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
-import { parseRange, RangeQuery } from './range';
+import { parseRange, RangeQuery, rangeMeta } from './range';
 
 const Period = Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH')]);
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -128,6 +128,6 @@ export const costPlanningRoutes: FastifyPluginAsyncTypebox<{ costs: CostService;
 
   app.get('/api/v1/costs/optimizations', { schema: { querystring: Type.Pick(RangeQuery, ['from', 'to']), response: Responses({ 200: SuccessEnvelope(Type.Array(CostOptimization), CostRangeMeta) }) } }, async (request) => {
     const range = parseRange(request.query, now());
-    return { success: true as const, data: await suggestOptimizations(costs, request.organizationId, range.from, range.to), meta: { from: range.from, to: range.to } };
+    return { success: true as const, data: await suggestOptimizations(costs, request.organizationId, range.from, range.to), meta: rangeMeta(range) };
   });
 };

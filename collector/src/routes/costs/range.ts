@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Vendor } from '@ai-arm/schemas';
 import { chDateTime } from '../../connectors/types';
-import { DAY_MS, isoDay } from '../../costs/periods';
+import { calendarMs, DAY_MS, isoDay } from '../../costs/periods';
 import { ApiError } from '../../errors';
 
 const Day = (description: string) =>
@@ -20,7 +20,7 @@ const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(2100, 0, 1);
 
 const isHour = (s: string) => s.includes('T');
-const parse = (s: string) => Date.parse(isHour(s) ? s : `${s}T00:00:00Z`);
+const parse = calendarMs;
 
 /**
  * The query's range as the cost engine takes it, `from` inclusive and `to` exclusive. Days
@@ -32,7 +32,7 @@ export function parseRange(q: RangeQuery, now: Date): { from: string; to: string
   for (const field of ['from', 'to'] as const) {
     const v = q[field];
     const ms = v ? parse(v) : 0;
-    // Within the years a store can hold (a real hour: Date.parse refuses hour 25).
+    // A day of the calendar (not February 30th), within the years a store can hold.
     if (v && (Number.isNaN(ms) || ms < EARLIEST || ms >= LATEST)) {
       throw new ApiError('VALIDATION_ERROR', `querystring/${field} must be a real date from ${isoDay(EARLIEST)} to ${isoDay(LATEST - DAY_MS)}`, { field: `querystring/${field}` });
     }
@@ -45,3 +45,9 @@ export function parseRange(q: RangeQuery, now: Date): { from: string; to: string
   const text = (ms: number) => (ms % DAY_MS === 0 ? isoDay(ms) : chDateTime(ms / 1000));
   return { from: text(from), to: text(to) };
 }
+
+/** The range as a response states it: days as they are, an hour as RFC 3339 UTC (the query's text is ClickHouse's, zone-less). */
+export const rangeMeta = (range: { from: string; to: string }) => {
+  const text = (t: string) => (t.includes(' ') ? `${t.replace(' ', 'T')}Z` : t);
+  return { from: text(range.from), to: text(range.to) };
+};

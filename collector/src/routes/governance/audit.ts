@@ -40,9 +40,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
   });
   app.addHook('onClose', async () => exporter?.stop());
 
-  const filter = (org: string, q: { action?: string; resourceType?: string; resourceId?: string; actorId?: string; from?: string; to?: string; cursor?: string }) => ({
-    organizationId: org, action: q.action, resourceType: q.resourceType, resourceId: q.resourceId, actorId: q.actorId, from: q.from, to: q.to, after: q.cursor ? Number(q.cursor) : undefined,
-  });
+  const filter = (org: string, q: { action?: string; resourceType?: string; resourceId?: string; actorId?: string; from?: string; to?: string; cursor?: string }) => {
+    if (q.from && q.to && !(Date.parse(q.from) < Date.parse(q.to))) throw new ApiError('VALIDATION_ERROR', `from (${q.from}) must be before to (${q.to})`, { field: 'querystring/from' });
+    return { organizationId: org, action: q.action, resourceType: q.resourceType, resourceId: q.resourceId, actorId: q.actorId, from: q.from, to: q.to, after: q.cursor ? Number(q.cursor) : undefined };
+  };
 
   app.get('/api/v1/governance/audit', { schema: { querystring: Page, description: 'Audit records, oldest first, with cursor paging', response: Responses({ 200: SuccessEnvelope(Type.Array(AuditLog), AuditPageMeta) }) } }, async (request) => {
     requireRole(request.principal, 'admin');

@@ -8,6 +8,7 @@ import { reportCsv } from '../../governance/report/csv';
 import { complianceReport } from '../../governance/report/report';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { MAX_WINDOW_DAYS, requestWindow } from '../window';
 
 const DEFAULT_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -46,9 +47,7 @@ export const complianceReportRoutes: FastifyPluginAsyncTypebox<{ controlPlane: C
     async (request, reply) => {
       requireRole(request.principal, 'admin');
       const at = now();
-      const to = request.query.to ? new Date(request.query.to) : at;
-      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
-      if (from >= to) throw new ApiError('VALIDATION_ERROR', 'from must be before to', { field: 'querystring/from' });
+      const { from, to } = requestWindow(request.query, at, DEFAULT_DAYS * DAY_MS, MAX_WINDOW_DAYS);
       const report = await complianceReport({ controlPlane, telemetry, auditKey: audit.hmacKey }, { organizationId: request.organizationId, from, to }, at);
       if (request.query.format === 'csv') {
         reply.type(CSV);

@@ -8,6 +8,7 @@ import { reviewViolation } from '../../governance/violations/review';
 import { decodeCursor } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { requestWindow } from '../window';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ListQuery = Type.Object({
@@ -29,10 +30,8 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlP
     { schema: { querystring: ListQuery, description: 'Violations, newest first, a page at a time; filter by policy, agent, severity, review status and time', response: Responses({ 200: SuccessEnvelope(Type.Array(PolicyViolation), ViolationPageMeta) }) } },
     async (request) => {
       const { from, to, limit = 50, cursor, ...filters } = request.query;
-      const end = to ? new Date(to) : now();
-      const start = from ? new Date(from) : new Date(end.getTime() - 7 * DAY_MS);
-      if (start >= end) throw new ApiError('VALIDATION_ERROR', 'from must be before to', { field: 'querystring/from' });
-      const after = cursor ? decodeCursor(cursor) : null;
+      const { from: start, to: end } = requestWindow({ from, to }, now(), 7 * DAY_MS);
+      const after = cursor ? decodeCursor(cursor, 'uuid') : null;
       if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
       const page = await listViolations(telemetry, controlPlane, { organizationId: request.organizationId, from: start, to: end, limit, ...filters }, after);
       return { success: true as const, data: page.items, meta: { limit, nextCursor: page.nextCursor } };

@@ -8,6 +8,7 @@ import { listDriftEvents, readDriftEvent } from '../../quality/drift/reads';
 import { interactionsByIds } from '../../interactions/reads';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { requestWindow } from '../window';
 
 const AgentParams = Type.Object({ agentId: Type.String({ format: 'uuid' }) });
 const EventParams = Type.Object({ agentId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
@@ -39,9 +40,7 @@ export const driftRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPlane
     async (request) => {
       const { agentId } = request.params;
       await agentOf(request.organizationId, agentId);
-      const end = request.query.to ? new Date(request.query.to) : now();
-      const start = request.query.from ? new Date(request.query.from) : new Date(end.getTime() - 30 * DAY_MS);
-      if (start >= end) throw new ApiError('VALIDATION_ERROR', 'from must be before to', { field: 'querystring/from' });
+      const { from: start, to: end } = requestWindow(request.query, now(), 30 * DAY_MS);
       const data = await listDriftEvents(telemetry, { organizationId: request.organizationId, agentId, from: start, to: end, limit: request.query.limit ?? 100 });
       return { success: true as const, data };
     },

@@ -64,7 +64,7 @@ export const groundingRoutes: FastifyPluginAsyncTypebox<{ grounding: GroundingSe
     { schema: { params: AgentParams, querystring: ListQuery, description: "The agent's grounding checks, newest first, a page at a time; filter by verdict", response: Responses({ 200: SuccessEnvelope(Type.Array(HallucinationCheck), PageMetaCursor) }) } },
     async (request) => {
       const { limit = 50, cursor, verdict } = request.query;
-      const after = cursor ? decodeCursor(cursor) : null;
+      const after = cursor ? decodeCursor(cursor, 'uuid') : null;
       if (cursor && !after) throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API gave out', { field: 'querystring/cursor' });
       const page = await listGroundingChecks(grounding.deps.telemetry, { organizationId: request.organizationId, agentId: request.params.agentId, limit, ...(verdict ? { verdict } : {}) }, after);
       return { success: true as const, data: page.items, meta: { limit, nextCursor: page.nextCursor } };

@@ -11,6 +11,7 @@ import { qualityMetrics } from '../../quality/figures/metrics';
 import { qualityReport } from '../../quality/report';
 import type { TelemetryDb } from '../../stores/clickhouse/client';
 import type { ControlPlaneDb } from '../../stores/postgres/types';
+import { MAX_WINDOW_DAYS, requestWindow } from '../window';
 
 const AgentParams = Type.Object({ agentId: Type.String({ format: 'uuid' }) });
 const Window = (defaultSpan: string) => ({
@@ -34,12 +35,7 @@ export const qualityMetricsRoutes: FastifyPluginAsyncTypebox<{ controlPlane: Con
   const agentOf = async (org: string, id: string) => {
     if (!(await agents.get(org, id))) throw new ApiError('NOT_FOUND', `no agent ${id}`);
   };
-  const windowOf = (q: { from?: string; to?: string }, spanMs: number) => {
-    const end = q.to ? new Date(q.to) : now();
-    const start = q.from ? new Date(q.from) : new Date(end.getTime() - spanMs);
-    if (start >= end) throw new ApiError('VALIDATION_ERROR', 'from must be before to', { field: 'querystring/from' });
-    return { from: start, to: end };
-  };
+  const windowOf = (q: { from?: string; to?: string }, spanMs: number) => requestWindow(q, now(), spanMs, MAX_WINDOW_DAYS);
 
   // Static, so the router matches it before any /api/v1/quality/:agentId/... route (those have a segment more anyway).
   app.get(
