@@ -38,12 +38,29 @@ const tokensOf = (r: Pick<Row, 'input_tokens' | 'cache_read_tokens' | 'cache_wri
   output: r.output_tokens,
 });
 
+/** What the counters took of one bucket key: its token counts and requests, at their high marks. */
+type Counted = Pick<Row, 'bucket_start' | 'input_tokens' | 'cache_read_tokens' | 'cache_write_5m_tokens' | 'cache_write_1h_tokens' | 'output_tokens' | 'requests'>;
+const COUNTED_FIELDS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens', 'requests'] as const;
+const highMark = (a: Counted | undefined, b: Counted): Counted => ({ bucket_start: b.bucket_start, ...(Object.fromEntries(COUNTED_FIELDS.map((f) => [f, Math.max(a?.[f] ?? 0, b[f])])) as Omit<Counted, 'bucket_start'>) });
+/** Counted marks kept past this many are pruned to the buckets of the last PRUNE_DAYS (the poll's trailing window is 48 h). */
+const PRUNE_OVER = 20_000;
+const NOTHING = Object.fromEntries(COUNTED_FIELDS.map((f) => [f, 0])) as Omit<Counted, 'bucket_start'>;
+const PRUNE_DAYS = 4;
+
+/** A page's live rows, counted once the page is stored, or left to the next poll when its store failed. */
+export interface LiveCount {
+  stored(): void;
+  failed(): void;
+}
+
 /**
  * Turns polled usage into the cost and token counters, for live buckets only: those that
  * start at or after the connection began polling. History from a backfill goes to ClickHouse
  * and never into counters, so it cannot read as a spend spike. A bucket polled again
- * (trailing window, revision, restart) adds only what changed since the stored copy, so
- * nothing is counted twice, not even across a restart.
+ * (trailing window, revision, restart) adds only what grew past what was counted: the marks
+ * counted in this process, else (after a restart) the stored copy. Against the stored copy
+ * alone, a bucket revised 100, 90, 100 counted 10 twice, and a page whose store failed after
+ * its rows landed was never counted (the next poll found them stored).
  */
 export class LiveUsageMeter {
   constructor(
@@ -56,6 +73,8 @@ export class LiveUsageMeter {
   private readonly unpricedSeen = new Set<string>();
   private readonly rejectedSeen = new Set<string>();
   private readonly contexts = new Map<string, { at: number; ctx: Promise<MeterContext> }>();
+  /** By organisation, connection and bucket key. */
+  private readonly counted = new Map<string, Counted>();
 
   /** Prices and rules change rarely: re-read them at most once a minute per organisation. */
   private contextOf(organizationId: string): Promise<MeterContext> {
@@ -67,11 +86,11 @@ export class LiveUsageMeter {
     return ctx;
   }
 
-  /** Reads what was stored before this page; the returned function counts the difference once the page is stored. */
-  async prepare(target: { organizationId: string; connectionId: string }, rows: readonly Row[], startedAt: Date): Promise<() => void> {
+  /** Reads what was counted (or stored) before this page; the answer counts the difference once the page is stored. */
+  async prepare(target: { organizationId: string; connectionId: string }, rows: readonly Row[], startedAt: Date): Promise<LiveCount> {
     const from = chDateTime(startedAt.getTime() / 1000);
     const live = rows.filter((r) => r.bucket_start >= from);
-    if (live.length === 0) return () => undefined;
+    if (live.length === 0) return { stored: () => undefined, failed: () => undefined };
     const starts = [...new Set(live.map((r) => r.bucket_start))];
     const stored = await this.telemetry.query<Row>(
       `SELECT ${KEY_COLUMNS.join(', ')}, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, requests
@@ -79,26 +98,45 @@ export class LiveUsageMeter {
         WHERE organization_id = {org:UUID} AND connection_id = {conn:UUID} AND bucket_start IN {starts:Array(DateTime)}`,
       { org: target.organizationId, conn: target.connectionId, starts },
     );
-    const before = new Map(stored.map((r) => [keyOf(r), r]));
+    const storedBefore = new Map(stored.map((r) => [keyOf(r), r]));
+    const markOf = (r: Row) => `${target.organizationId}|${target.connectionId}|${keyOf(r)}`;
+    const before = new Map(live.map((r) => [markOf(r), this.counted.get(markOf(r)) ?? storedBefore.get(keyOf(r))]));
     const ctx = await this.contextOf(target.organizationId);
     for (const o of ctx.rejectedOverrides ?? []) {
       if (this.rejectedSeen.has(`${o.id}|${o.error}`)) continue;
       this.rejectedSeen.add(`${o.id}|${o.error}`);
       this.log.warn({ organizationId: target.organizationId, override: o.id, vendor: o.vendor, model: o.model, reason: o.error }, 'a price override cannot price and is left out: the list price applies until it is replaced (GET /api/v1/costs/prices flags it)');
     }
-    return () => {
-      // The page is stored already: a row the counters cannot take is reported and skipped, never the page.
-      for (const r of live) {
-        try {
-          this.count(target.organizationId, r, before.get(keyOf(r)), ctx);
-        } catch (err) {
-          this.log.warn({ organizationId: target.organizationId, connection: target.connectionId, bucket: r.bucket_start, vendor: r.vendor, model: r.model, err: (err as Error).message }, 'a usage row the live counters cannot count: skipped, the rest of the page counted');
+    return {
+      stored: () => {
+        // The page is stored already: a row the counters cannot take is reported and skipped, never the page.
+        for (const r of live) {
+          const was = before.get(markOf(r));
+          try {
+            this.count(target.organizationId, r, was, ctx);
+          } catch (err) {
+            this.log.warn({ organizationId: target.organizationId, connection: target.connectionId, bucket: r.bucket_start, vendor: r.vendor, model: r.model, err: (err as Error).message }, 'a usage row the live counters cannot count: skipped, the rest of the page counted');
+          }
+          this.counted.set(markOf(r), highMark(was, r));
         }
-      }
+        this.prune(live);
+      },
+      // Its rows may have landed all the same: the next poll counts from what was counted before, not from them.
+      failed: () => {
+        for (const r of live) if (!this.counted.has(markOf(r))) this.counted.set(markOf(r), highMark(before.get(markOf(r)), { ...r, ...NOTHING }));
+        this.prune(live);
+      },
     };
   }
 
-  private count(organizationId: string, r: Row, prev: Row | undefined, ctx: MeterContext): void {
+  private prune(page: readonly Row[]): void {
+    if (this.counted.size <= PRUNE_OVER) return;
+    const newest = page.reduce((m, r) => (r.bucket_start > m ? r.bucket_start : m), '');
+    const cutoff = chDateTime(Date.parse(`${newest.replace(' ', 'T')}Z`) / 1000 - PRUNE_DAYS * 86_400);
+    for (const [k, c] of this.counted) if (c.bucket_start < cutoff) this.counted.delete(k);
+  }
+
+  private count(organizationId: string, r: Row, prev: Counted | undefined, ctx: MeterContext): void {
     const now = tokensOf(r);
     const was = prev ? tokensOf(prev) : undefined;
     const delta = {} as TokenCounts;

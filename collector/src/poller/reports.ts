@@ -60,9 +60,14 @@ export async function pollFeed<R extends object>(
       if (page.rows.length > 0) {
         const polledAt = new Date().toISOString();
         for (const r of page.rows) Object.assign(r, { organization_id: target.organizationId, connection_id: target.connectionId, polled_at: polledAt });
-        const countLive = table === 'vendor_usage' && deps.meter ? await deps.meter.prepare(target, page.rows as unknown as UsageRow[], startedAt) : undefined;
-        await deps.writer.store(table, page.rows as Record<string, unknown>[]);
-        countLive?.();
+        const live = table === 'vendor_usage' && deps.meter ? await deps.meter.prepare(target, page.rows as unknown as UsageRow[], startedAt) : undefined;
+        try {
+          await deps.writer.store(table, page.rows as Record<string, unknown>[]);
+        } catch (err) {
+          live?.failed();
+          throw err;
+        }
+        live?.stored();
       }
       await deps.watermarks.advance(target.organizationId, target.connectionId, feed.name, new Date(page.reached * 1000), startedAt);
       progress.reached = page.reached;

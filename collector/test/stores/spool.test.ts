@@ -117,6 +117,8 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     }
   }
   const drained = (spool: Spool) => waitFor('the spool to drain', () => spool.backlog().rows === 0);
+  const writeRows = async (sink: ReturnType<typeof testMetrics>['sink'], result: 'success' | 'failure') =>
+    Number(new RegExp(`^ai_arm_collector_write_rows_total\\{store="clickhouse",table="interactions",result="${result}"\\} (\\d+)$`, 'm').exec(await sink.render())?.[1] ?? 0);
 
   beforeAll(async () => {
     db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('spool') }));
@@ -323,6 +325,9 @@ describe('disk spool in front of ClickHouse (chdb, outages injected)', () => {
     await held.append(many(3));
     await waitFor('a second try of the refused batch', () => refusedWhole >= 2);
     expect(held.backlog().rows).toBe(3);
+    // Held, not lost: no failure counted, however often the batch is tried (the bad row alone was one).
+    expect(await writeRows(open[0]!.sink, 'failure')).toBe(1);
+    expect(await writeRows(open[open.length - 1]!.sink, 'failure')).toBe(0);
     await held.close();
     const reopened = await start(db);
     await drained(reopened);

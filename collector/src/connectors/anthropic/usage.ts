@@ -18,6 +18,14 @@ export interface AnthropicUsageResult {
   context_window?: string | null;
 }
 
+/**
+ * Anthropic's `service_tier` as the price table names it: `standard` (or none: the tier was not
+ * grouped by) and `batch` as they are; any other (`priority`, `flex`, ...) kept as named, so its
+ * usage is priced by its own rates or reported unpriced with why. Folded into `standard`, two
+ * results of one bucket, key and model shared a row's key, and one overwrote the other.
+ */
+export const anthropicServiceTier = (r: Pick<AnthropicUsageResult, 'service_tier'>): UsageRow['service_tier'] => r.service_tier || 'standard';
+
 export function normalizeAnthropicUsage(page: AnthropicUsagePage, width: '1h' | '1d'): UsageRow[] {
   const rows: UsageRow[] = [];
   for (const bucket of page.data) {
@@ -31,7 +39,7 @@ export function normalizeAnthropicUsage(page: AnthropicUsagePage, width: '1h' | 
         api_key_id: r.api_key_id ?? '',
         model: r.model ?? '',
         operation: 'chat',
-        service_tier: r.service_tier === 'batch' ? 'batch' : 'standard',
+        service_tier: anthropicServiceTier(r),
         context_window: r.context_window ?? '',
         requests: 0,
         input_tokens: r.uncached_input_tokens,

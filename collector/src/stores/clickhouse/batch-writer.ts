@@ -132,7 +132,7 @@ export class BatchWriter {
     } finally {
       this.storing.delete(writing);
     }
-    this.settle(table, outcome, 'the write fails, and its caller tries them again later');
+    this.settle(table, outcome, 'the write fails, and its caller tries them again later', true);
     if (outcome.unwritten > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows, outcome.rejected, outcome.unwritten, outcome.reason, outcome.rejected - outcome.refusedWhole);
   }
 
@@ -215,10 +215,16 @@ export class BatchWriter {
     };
   }
 
-  /** Counts and reports (once per batch, not per row) the rows the server refused. */
-  private settle(table: string, outcome: Outcome, fate: string): void {
+  /**
+   * Counts and reports (once per batch, not per row) the rows the server refused. A batch refused
+   * whole (a missing table, a permission) and kept by the caller (the poller's page, the spool's
+   * batch) is no failure yet: counted so, the spool's retries of one held batch counted it again
+   * every few seconds. Rows refused for their content, and whatever this writer drops, are.
+   */
+  private settle(table: string, outcome: Outcome, fate: string, keptByCaller = false): void {
     if (outcome.rejected === 0) return;
-    this.metrics.collectorWriteRows.add(outcome.rejected, { store: 'clickhouse', table, result: 'failure' });
+    const failed = keptByCaller ? outcome.rejected - outcome.refusedWhole : outcome.rejected;
+    if (failed > 0) this.metrics.collectorWriteRows.add(failed, { store: 'clickhouse', table, result: 'failure' });
     const why = outcome.refusedWhole === 0 ? 'for their content' : outcome.refusedWhole === outcome.rejected ? 'with their batch' : 'for their content or with their batch';
     this.log.error({ table, rows: outcome.rejected, err: outcome.reason }, `ClickHouse rejected ${outcome.rejected} row(s) ${why}; ${fate}`);
   }
