@@ -144,13 +144,18 @@ export class InteractionPipeline implements InteractionSink {
     const violationRows: Record<string, unknown>[] = [];
     const accepted: Accepted[] = [];
     const ingestedAt = millisText(nowMs);
+    // An id twice in one batch is one interaction: the first copy is kept. Both stored, the store
+    // kept the last while the metrics counted the first.
+    const inBatch = new Set<string>();
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
-      const reason = rejectionOf(item, nowMs);
+      let reason = rejectionOf(item, nowMs);
+      if (!reason && inBatch.has(item.id)) reason = `id ${item.id} appears earlier in this batch; the first is kept`;
       if (reason) {
         rejected.push({ index, id: typeof item.id === 'string' ? item.id.slice(0, MAX_ID) : '', reason });
         continue;
       }
+      inBatch.add(item.id);
       // Known agents and versions are answered from memory without awaiting: the common case, per span.
       let agentId = this.agents.cached(org, item.agent) ?? (await this.agents.resolve(org, item.agent, item.source))!;
       // The row keeps the version's fingerprint (reads show its number); a new one is registered first.

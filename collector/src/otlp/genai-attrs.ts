@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, valueDepthOver } from '../security/json-depth';
 import { storableText, unstorableBecause } from '../security/storable-text';
 import type { AttrValue, Attrs } from './model';
 
@@ -12,7 +13,8 @@ export const MAX_TEXT = 262_144;
 const MAX_NAME = 255;
 
 /** Text a store can hold: a NUL byte or a lone surrogate (both sendable in OTLP/JSON, NUL in protobuf) becomes U+FFFD. */
-const storable = (s: string): string => (unstorableBecause(s) ? storableText(s) : s);
+/** Text a store can hold: a lone surrogate (a pair cut by a slice) or a NUL becomes U+FFFD. */
+export const storable = (s: string): string => (unstorableBecause(s) ? storableText(s) : s);
 
 export const first = (a: Attrs, keys: readonly string[]): AttrValue | undefined => {
   for (const k of keys) {
@@ -29,12 +31,12 @@ export function text(a: Attrs, keys: readonly string[], max = MAX_NAME): string 
   return s === undefined || s.trim() === '' ? undefined : storable(s.slice(0, max));
 }
 
-/** A token count: a non-negative integer, as a number or numeric text; `false` when it is something else. */
+/** A token count: a non-negative integer, as a number or numeric text; `false` when it is something else (1.5 tokens too). */
 export function count(a: Attrs, keys: readonly string[]): number | undefined | false {
   const v = first(a, keys);
   if (v === undefined) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.0*)?\s*$/.test(v) ? Number(v) : NaN;
-  return Number.isFinite(n) && n >= 0 && n <= 1e12 ? Math.round(n) : false;
+  return Number.isInteger(n) && n >= 0 && n <= 1e12 ? n : false;
 }
 
 /** Seconds (a double, as the semconv and OpenLIT record times) to milliseconds; nothing for <= 0. */
@@ -50,7 +52,9 @@ export function structured(v: AttrValue | undefined): AttrValue | undefined {
   const t = v.trimStart();
   if (t.startsWith('[') || t.startsWith('{')) {
     try {
-      return JSON.parse(v) as AttrValue;
+      const parsed = JSON.parse(v) as AttrValue;
+      // Nested past MAX_JSON_DEPTH, it stays text: as a structure it overflowed the stack of what walks it (a 500 for the whole export).
+      return valueDepthOver(parsed, MAX_JSON_DEPTH) ? v : parsed;
     } catch {
       return v;
     }
@@ -202,7 +206,8 @@ const PROVIDERS: Record<string, string> = {
  */
 export const normaliseProvider = (raw: string): string => {
   const k = raw.trim().toLowerCase();
-  return PROVIDERS[k] ?? PROVIDERS[k.replace(/[\s-]+/g, '_')] ?? k.slice(0, 64);
+  // Lower-casing can lengthen text (İ is two code units lower-cased): cut after it, and mend a pair the cut split.
+  return PROVIDERS[k] ?? PROVIDERS[k.replace(/[\s-]+/g, '_')] ?? storable(k.slice(0, 64));
 };
 
 /** OpenLLMetry's llm.request.type values to gen_ai.operation.name. */

@@ -1,5 +1,5 @@
 import type { InteractionInput } from '../interactions/interaction';
-import { contentValue, count, first, indexed, instructionsText, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, text, toolNamesOf } from './genai-attrs';
+import { contentValue, count, first, indexed, instructionsText, normaliseProvider, REQUEST_TYPE_OPERATION, secondsMs, storable, text, toolNamesOf } from './genai-attrs';
 import type { AttrValue, Attrs, OtlpGroup, OtlpLogRecord, OtlpSpan } from './model';
 import { SpanContent } from './span-content';
 
@@ -156,7 +156,7 @@ function mapAttributes(c: Common): Mapped {
     if (contentOut !== undefined) content.output = contentOut;
     item.content = content;
   }
-  const attributes: Record<string, string> = { 'otel.scope.name': c.scopeName.slice(0, 255) };
+  const attributes: Record<string, string> = { 'otel.scope.name': storable(c.scopeName.slice(0, 255)) };
   if (openlit) attributes['telemetry.sdk.name'] = 'openlit';
   item.attributes = attributes;
   return { item };

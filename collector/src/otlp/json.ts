@@ -45,7 +45,8 @@ function anyValue(v: unknown, path: string, depth: number): AttrValue {
   if ('doubleValue' in o) {
     const d = o.doubleValue;
     if (typeof d === 'number') return d;
-    if (typeof d === 'string' && d.trim() !== '' && !Number.isNaN(Number(d))) return Number(d);
+    // proto3's JSON mapping writes NaN and the infinities as strings; the GenAI checks refuse them where a number must be finite.
+    if (typeof d === 'string' && d.trim() !== '' && (d === 'NaN' || !Number.isNaN(Number(d)))) return Number(d);
     return bad(`${path}.doubleValue`, 'must be a number');
   }
   if ('arrayValue' in o) {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { nanosToMs, OtlpDecodeError, uniqueValueKey, wantedKey, type AttrValue, type Attrs, type OtlpEvent, type OtlpGroup, type OtlpLogRecord, type OtlpSpan } from './model';
 
 /**
@@ -7,6 +8,17 @@ import { nanosToMs, OtlpDecodeError, uniqueValueKey, wantedKey, type AttrValue, 
  * skipped by wire type, as proto3 asks of unknown fields. One pass over the bytes, no copies:
  * strings and ids are read straight out of the request's buffer.
  */
+/**
+ * Bytes as UTF-8 text. Bytes that are not UTF-8 (Buffer would turn them into U+FFFD unsaid, and
+ * an agent named "A\uFFFD\uFFFDB" would be registered) refuse the body, as proto3 requires of a
+ * string field; the check runs only on text holding U+FFFD, so well-formed bodies pay a scan for it.
+ */
+function utf8(buf: Buffer, from: number, to: number): string {
+  const s = buf.toString('utf8', from, to);
+  if (s.includes('\uFFFD') && !isUtf8(buf.subarray(from, to))) throw new OtlpDecodeError(`protobuf body cannot be read: a string field is not UTF-8 at byte ${from}`);
+  return s;
+}
+
 class Reader {
   pos = 0;
   /** Off while reading a value that is new every time (a message list): hashing it to find it again is waste. */
@@ -29,6 +41,13 @@ class Reader {
       scale *= 128;
     }
     return this.fail('varint longer than 10 bytes');
+  }
+
+  /** A field's tag: field 0, or a number past 2^29 - 1 (a tag past 32 bits), is no field protobuf has. */
+  tag(end: number): number {
+    const t = this.varint(end);
+    if (t < 8 || t > 0xffffffff) this.fail(`invalid field tag ${t}`);
+    return t;
   }
 
   /** An int64 varint, exact in its sign: negatives are ten bytes of two's complement, which a double cannot sum. */
@@ -82,7 +101,7 @@ class Reader {
     }
     // Buffer's own decoder: measured faster than building short ASCII strings in JS, which leaves
     // ropes that every later startsWith and property insertion must flatten.
-    const s = this.buf.toString('utf8', this.pos, to);
+    const s = utf8(this.buf, this.pos, to);
     this.pos = to;
     return s;
   }
@@ -139,7 +158,7 @@ class Interner {
     for (let i = from; i < to; i += step) h = Math.imul(h ^ buf[i]!, 16777619);
     const hit = this.table.get(h);
     if (hit && hit.bytes.length === len && (len <= 64 ? sameBytes(hit.bytes, buf, from, len) : buf.compare(hit.bytes, 0, len, from, to) === 0)) return hit;
-    const text = buf.toString('utf8', from, to);
+    const text = utf8(buf, from, to);
     // Kept from its second sighting on: a value sent once (a message, an id) neither costs a copy nor evicts one that repeats.
     if (!this.seen.has(h)) {
       if (this.seen.size >= this.max * 4) this.seen.clear();
@@ -170,7 +189,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
   if (depth > 32) r.fail('attribute values nested deeper than 32');
   let value: AttrValue = null;
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1 && wire === 2) value = r.string(end);
@@ -184,7 +203,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
       const to = r.sub(end);
       const list: AttrValue[] = [];
       while (r.pos < to) {
-        const t = r.varint(to);
+        const t = r.tag(to);
         if (t >>> 3 === 1 && (t & 7) === 2) list.push(anyValue(r, r.sub(to), depth + 1));
         else r.skip(t & 7, to);
       }
@@ -202,7 +221,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
 /** Repeated KeyValue (field `field` of the enclosing message) read into `into`, to `end`; all keys (kvlist values). */
 function keyValues(r: Reader, end: number, into: Attrs, depth: number, field: number, filter = false): void {
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     if (tag >>> 3 === field && (tag & 7) === 2) keyValue(r, r.sub(end), into, depth, filter);
     else r.skip(tag & 7, end);
   }
@@ -240,12 +259,12 @@ function keyValue(r: Reader, end: number, into: Attrs, depth: number, filter = t
   let wanted = !filter;
   let value: AttrValue = null;
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const f = tag >>> 3;
     if (f === 1 && (tag & 7) === 2) {
       const to = r.sub(end);
       const k = keyAt(r, to, slot);
-      key = k ? k.text : r.buf.toString('utf8', r.pos, to);
+      key = k ? k.text : utf8(r.buf, r.pos, to);
       k0 = k;
       r.pos = to;
       // The key comes first on the wire (every SDK writes field 1 first): an unwanted one ends the pair here.
@@ -274,7 +293,7 @@ function resource(r: Reader, end: number): Attrs {
 function scopeName(r: Reader, end: number): string {
   let name = '';
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     if (tag === ((1 << 3) | 2)) name = r.string(end);
     else r.skip(tag & 7, end);
   }
@@ -284,7 +303,7 @@ function scopeName(r: Reader, end: number): string {
 function event(r: Reader, end: number): OtlpEvent {
   const e: OtlpEvent = { name: '', timeMs: 0, attributes: {} };
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const f = tag >>> 3;
     const w = tag & 7;
     if (f === 1 && w === 1) e.timeMs = r.fixed64Ms(end);
@@ -299,7 +318,7 @@ function span(r: Reader, end: number): OtlpSpan {
   const s: OtlpSpan = { traceId: '', spanId: '', parentSpanId: '', name: '', startMs: 0, endMs: 0, attributes: {}, events: [], statusCode: 0, statusMessage: '' };
   let slot = 0;
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const f = tag >>> 3;
     const w = tag & 7;
     if (w === 2 && f === 1) s.traceId = r.hex(end);
@@ -313,7 +332,7 @@ function span(r: Reader, end: number): OtlpSpan {
     else if (w === 2 && f === 15) {
       const to = r.sub(end);
       while (r.pos < to) {
-        const t = r.varint(to);
+        const t = r.tag(to);
         if (t === ((2 << 3) | 2)) s.statusMessage = r.string(to);
         else if (t === ((3 << 3) | 0)) s.statusCode = r.varint(to);
         else r.skip(t & 7, to);
@@ -327,7 +346,7 @@ function logRecord(r: Reader, end: number): OtlpLogRecord {
   const l: OtlpLogRecord = { timeMs: 0, traceId: '', spanId: '', eventName: '', body: null, attributes: {} };
   let observed = 0;
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const f = tag >>> 3;
     const w = tag & 7;
     if (w === 1 && f === 1) l.timeMs = r.fixed64Ms(end);
@@ -352,7 +371,7 @@ function groups<T>(body: Buffer, item: (r: Reader, end: number) => T): OtlpGroup
   const end = body.length;
   const out: OtlpGroup<T>[] = [];
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     if (tag !== ((1 << 3) | 2)) {
       r.skip(tag & 7, end);
       continue;
@@ -361,13 +380,13 @@ function groups<T>(body: Buffer, item: (r: Reader, end: number) => T): OtlpGroup
     let res: Attrs = {};
     const scopes: { scopeName: string; items: T[] }[] = [];
     while (r.pos < rsEnd) {
-      const t = r.varint(rsEnd);
+      const t = r.tag(rsEnd);
       if (t === ((1 << 3) | 2)) res = resource(r, r.sub(rsEnd));
       else if (t === ((2 << 3) | 2)) {
         const ssEnd = r.sub(rsEnd);
         const scope = { scopeName: '', items: [] as T[] };
         while (r.pos < ssEnd) {
-          const u = r.varint(ssEnd);
+          const u = r.tag(ssEnd);
           if (u === ((1 << 3) | 2)) scope.scopeName = scopeName(r, r.sub(ssEnd));
           else if (u === ((2 << 3) | 2)) scope.items.push(item(r, r.sub(ssEnd)));
           else r.skip(u & 7, ssEnd);

@@ -32,10 +32,6 @@ export function fail(code: ErrorCode, message: string, details?: unknown): Error
 
 function toEnvelope(err: FastifyError | ApiError, contentType: string | undefined): ErrorEnvelope {
   if (err instanceof ApiError) return fail(err.code, err.message, err.details);
-  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    const message = 'is empty, but its content-type says JSON: send a JSON body, or no content-type';
-    return fail('VALIDATION_ERROR', `body ${message}`, { fields: [{ field: 'body', message }] });
-  }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     const message = `${contentType ?? '(none)'} is not a content-type this endpoint reads (JSON bodies are application/json)`;
     return fail('VALIDATION_ERROR', `headers/content-type ${message}`, { fields: [{ field: 'headers/content-type', message }] });

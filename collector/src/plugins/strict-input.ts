@@ -4,10 +4,9 @@ import { lazySerializers } from './lazy-serializers';
 import type { App } from './http-app';
 import { ApiError } from '../errors';
 import { fail } from './error-handler';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../security/json-depth';
 import { unstorableBecause } from '../security/storable-text';
 
-/** JSON bodies nest at most this deep; deeper is refused before it is parsed (nothing we store needs more). */
-export const MAX_JSON_DEPTH = 64;
 /** Dates and timestamps are read within these years: outside them no store can hold them. */
 export const YEARS = { min: 1970, max: 2100 } as const;
 
@@ -59,23 +58,6 @@ function closed(schema: unknown): unknown {
   return out;
 }
 
-/** Depth of the deepest array or object in JSON text, stopping as soon as it passes `limit`. */
-export function jsonDepthOver(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
-}
-
 /** The first string (value or key) in `value` holding a NUL byte or a lone surrogate, as a field path. */
 export function unstorableString(value: unknown, path: string, depth = 0): { field: string; why: string } | null {
   if (typeof value === 'string') {
@@ -119,6 +101,12 @@ function invalidJson(text: string): ApiError {
 export function registerStrictInput(app: App): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // No body at all is no body, whatever the content-type says: Grafana's proxy client sends
+    // application/json on every POST, bodiless ones (pause, resume, a connection's test) too.
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
     if (jsonDepthOver(body as string, MAX_JSON_DEPTH)) {
       done(new ApiError('VALIDATION_ERROR', `body is nested deeper than ${MAX_JSON_DEPTH} levels`, { fields: [{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] }), undefined);
       return;

@@ -16,7 +16,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ sink: InteractionSink; ma
       bodyLimit: maxBodyBytes,
       schema: {
         body: IngestRequest,
-        description: 'Report up to 1,000 GenAI requests; idempotent by each item\'s id. Partial success: `rejected` lists the items refused, with why; the rest are stored',
+        description: 'Report up to 1,000 GenAI requests; idempotent by each item\'s id. Partial success: `rejected` lists the items refused (too old, an id sent twice in the batch, ...), with why; the rest are stored. A body that does not match the schema is refused whole: 400 naming the field',
         response: Responses({ 200: SuccessEnvelope(IngestResult) }),
       },
     },

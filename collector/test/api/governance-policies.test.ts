@@ -216,6 +216,15 @@ describe('governance policies API', () => {
       expect(missing.status).toBe(404);
     });
 
+    it("records nothing through the Grafana app's key: an Editor's test bench there cannot make violations up", async () => {
+      const grafana = await t.key('grafana');
+      const before = (await t.call(t.admin, { url: '/api/v1/governance/violations' })).body.data.length as number;
+      const refused = await evaluate({ text: `charge ${CARD}`, record: true }, grafana);
+      expect({ status: refused.status, code: refused.body.error.code, field: refused.body.error.details.field }).toEqual({ status: 403, code: 'FORBIDDEN', field: 'body/record' });
+      expect((await evaluate({ text: `charge ${CARD}` }, grafana)).status).toBe(200);
+      expect((await t.call(t.admin, { url: '/api/v1/governance/violations' })).body.data.length).toBe(before);
+    });
+
     it('sees a change at once: a disabled policy no longer decides', async () => {
       await t.call(t.admin, { method: 'PATCH', url: `${URL}/${block.id}`, payload: { enabled: false } });
       const r = (await evaluate({ text: `charge ${CARD}` })).body.data as EvaluateResult;

@@ -123,6 +123,15 @@ describe(`ingest API and interaction reads (real ${CONTROL_PLANE} and chdb, app.
     expect(((await interactions(viewer, after!.id)).body.data as Interaction[]).map((i) => [i.id, i.version])).toEqual([['req-gone-2', 1]]);
   });
 
+  it('keeps the first of an id sent twice in one batch and refuses the second, so the store and the metrics agree', async () => {
+    const res = await ingest(ingestKey, [item('req-twin', { agent: 'twin-bot', startedAt: at(T0 + 2 * HOUR), tokens: { input: 1, output: 1 } }), item('req-twin', { agent: 'twin-bot', startedAt: at(T0 + 2 * HOUR), tokens: { input: 500_000, output: 1 } })]);
+    expect(res.body.data).toEqual({ accepted: 1, rejected: [{ index: 1, id: 'req-twin', reason: expect.stringContaining('appears earlier in this batch') }] });
+    const [twin] = (await t.call(viewer, { url: '/api/v1/agents?q=twin-bot' })).body.data as { id: string }[];
+    const stored = (await interactions(viewer, twin!.id)).body.data as Interaction[];
+    expect(stored.map((i) => [i.id, i.tokens.input])).toEqual([['req-twin', 1]]);
+    expect(await metric('ai_arm_requests_total', { gen_ai_agent_id: twin!.id, source: 'push' })).toBe(1);
+  });
+
   it('stores and counts an id sent twice once', async () => {
     await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);
     await ingest(ingestKey, [item('req-dup', { agent: 'dup-bot', startedAt: at(T0 + 2 * HOUR) })]);

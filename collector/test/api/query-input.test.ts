@@ -111,9 +111,12 @@ describe(`query input (real chdb and ${CONTROL_PLANE}, app.inject)`, () => {
     const proto = await post('{"name":"x","__proto__":{"admin":true}}', 'application/json');
     expectBad(proto, 'body');
     expect(proto.body.error.message).toMatch(/__proto__/);
-    const empty = await post('', 'application/json');
-    expectBad(empty, 'body');
-    expect(empty.body.error.message).toMatch(/empty/);
+    // No body is no body, whatever the content-type (Grafana sends application/json on every POST):
+    // a route that takes none answers as without it, one that needs one names the body.
+    expectBad(await post('', 'application/json'), 'body');
+    const agentId2 = (await t.call(t.admin, { method: 'POST', url: '/api/v1/agents', payload: { name: 'bodiless' } })).body.data.id as string;
+    const pause = await t.call(t.admin, { method: 'POST', url: `/api/v1/agents/${agentId2}/pause`, payload: '', headers: { 'content-type': 'application/json' } });
+    expect(pause.status).toBe(200);
     const form = await post('name=x', 'application/x-www-form-urlencoded');
     expect({ status: form.status, code: form.body.error.code }).toEqual({ status: 415, code: 'VALIDATION_ERROR' });
     expect(form.body.error.details.fields[0]).toMatchObject({ field: 'headers/content-type', message: expect.stringContaining('application/x-www-form-urlencoded') });

@@ -69,9 +69,9 @@ export function encodeSpan(s: TestSpan): Buffer {
 }
 
 /** ExportTraceServiceRequest: one resource (service.name), one scope, these spans. */
-export function encodeTraces(spans: TestSpan[], serviceName = 'test-app'): Buffer {
+export function encodeTraces(spans: TestSpan[], serviceName = 'test-app', scopeName = 'test-scope'): Buffer {
   const resource = len(1, keyValue(1, 'service.name', serviceName));
-  const scope = len(1, str(1, 'test-scope'));
+  const scope = len(1, str(1, scopeName));
   const scopeSpans = len(2, Buffer.concat([scope, ...spans.map((s) => len(2, encodeSpan(s)))]));
   return len(1, Buffer.concat([resource, scopeSpans]));
 }

@@ -266,7 +266,8 @@ export class GrafanaEmulator {
         headers['x-grafana-user'] = user;
       }
       const body = options.data === undefined ? undefined : JSON.stringify(options.data);
-      if (body !== undefined) {
+      // backendSrv sends application/json on every POST, PUT and PATCH, bodiless ones too (pause, a connection's test).
+      if (body !== undefined || ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())) {
         headers['content-type'] = 'application/json';
       }
       for (const h of route.headers ?? []) {

@@ -96,6 +96,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox<PolicyRouteDeps> = async (a
       const org = request.organizationId;
       if (b.text !== undefined && b.interaction?.request !== undefined) throw new ApiError('VALIDATION_ERROR', 'body/text is shorthand for body/interaction/request/content: give one of them', { field: 'body/text' });
       if (b.record && b.policy) throw new ApiError('VALIDATION_ERROR', 'body/record records violations of the enabled policies; a draft policy is only tested', { field: 'body/record' });
+      // Through Grafana this route is an Editor's test bench, which records nothing: violations come from traffic.
+      if (b.record && request.principal.role === 'grafana') throw new ApiError('FORBIDDEN', 'record is not taken through the Grafana app: evaluating there tests policies and records nothing', { field: 'body/record' });
       let agent: PolicySubject['agent'];
       if (b.agentId) {
         const a = await new AgentStore(controlPlane).get(org, b.agentId);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -262,6 +262,8 @@ export class SpoolLog {
 
   private async startSegment(seq: number): Promise<void> {
     const path = join(this.dir, segmentName(this.table, seq));
+    // Made again if it went (an operator's cleanup): the spool goes on rather than refusing every write until a restart.
+    await mkdir(this.dir, { recursive: true });
     this.activeFh = await open(path, DSYNC === undefined ? 'w' : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | DSYNC);
     this.active = { seq, path, end: 0, fileBytes: 0 };
     this.segments.push(this.active);

@@ -120,23 +120,35 @@ export interface SegmentScan {
   start: number;
 }
 
-/** Checks every frame of a segment at start-up, counting what is left to drain from `from`. */
+/**
+ * Checks the frames of a segment at start-up from `from` (the checkpoint, a frame boundary),
+ * counting what is left to drain. The frames before it are stored already and are not read: a
+ * byte a disk garbled there once cost every unstored frame after it. A `from` that is no frame
+ * boundary (a checkpoint from elsewhere) is read from the segment's start instead, as before.
+ */
 export async function scanSegment(path: string, from: number): Promise<SegmentScan> {
   const fh = await open(path, 'r');
   try {
     const fileBytes = (await fh.stat()).size;
-    let rows = 0;
-    let bytes = 0;
-    let start = -1;
-    const { end } = await readFramesIn(fh, 0, fileBytes, true, (_buf, frames) => {
-      for (const f of frames) {
-        if (f.offset < from) continue;
-        if (start < 0) start = f.offset;
-        rows += f.rows;
-        bytes += f.end - f.offset;
-      }
-    });
-    return { validEnd: end, fileBytes, rows, bytes, start: start < 0 ? end : start };
+    const scan = async (at: number) => {
+      let rows = 0;
+      let bytes = 0;
+      let start = -1;
+      const { end } = await readFramesIn(fh, at, fileBytes, true, (_buf, frames) => {
+        for (const f of frames) {
+          if (f.offset < from) continue;
+          if (start < 0) start = f.offset;
+          rows += f.rows;
+          bytes += f.end - f.offset;
+        }
+      });
+      return { validEnd: end, fileBytes, rows, bytes, start: start < 0 ? end : start };
+    };
+    if (from > 0 && from < fileBytes) {
+      const tail = await scan(from);
+      if (tail.rows > 0 || tail.validEnd === fileBytes) return tail;
+    }
+    return from >= fileBytes && from > 0 ? { validEnd: from, fileBytes, rows: 0, bytes: 0, start: from } : await scan(0);
   } finally {
     await fh.close();
   }

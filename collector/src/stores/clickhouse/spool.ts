@@ -32,6 +32,7 @@ export interface SpoolOptions {
 }
 
 /** The spool cannot take the rows: the receivers answer 503 with this Retry-After. */
+/** The spool takes no rows now (full, or its disk refuses writes): the sender should retry after `retryAfterSeconds`. */
 export class SpoolFullError extends Error {
   override name = 'SpoolFullError';
   constructor(
@@ -127,8 +128,11 @@ class DiskSpool implements Spool {
       );
     }
     return this.log.append(frame, rows.length).catch((err: NodeJS.ErrnoException) => {
-      // A full disk is a full spool, whatever the bound says: the sender is asked to come back.
+      // A full disk is a full spool, whatever the bound says; a disk that refuses the write (its
+      // directory gone, read-only, failing) takes nothing either. Either way the sender is asked
+      // to come back (503 and Retry-After, which exporters retry), never told of a bug (a 500 they drop).
       if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw new SpoolFullError(this.retryAfter(), `no room left on the spool's disk (${err.code}); retry later`);
+      if (typeof err.code === 'string') throw new SpoolFullError(this.retryAfter(), `the ${this.opts.table} spool cannot write to its disk (${err.code}); retry later`);
       throw err;
     });
   }
