@@ -119,10 +119,11 @@ export class BatchWriter {
     if (this.closed) throw new Error(`writer is closed; ${rows} rows for ${table} refused`);
     checkJsonScope(table);
     if (rows === 0) return;
-    return this.storeNow(table, { encoded, rows });
+    // The spool's frames: a batch refused whole stays in the spool, tried again every few seconds, so it is no failure until dropped.
+    return this.storeNow(table, { encoded, rows }, true);
   }
 
-  private async storeNow(table: string, payload: Payload): Promise<void> {
+  private async storeNow(table: string, payload: Payload, heldByCaller = false): Promise<void> {
     const rows = countOf(payload);
     const writing = this.writeWithRetry(table, payload);
     this.storing.add(writing);
@@ -132,7 +133,7 @@ export class BatchWriter {
     } finally {
       this.storing.delete(writing);
     }
-    this.settle(table, outcome, 'the write fails, and its caller tries them again later', true);
+    this.settle(table, outcome, 'the write fails, and its caller tries them again later', heldByCaller);
     if (outcome.unwritten > 0 || outcome.rejected > 0) throw new RowsNotStoredError(table, rows, outcome.rejected, outcome.unwritten, outcome.reason, outcome.rejected - outcome.refusedWhole);
   }
 
@@ -217,13 +218,13 @@ export class BatchWriter {
 
   /**
    * Counts and reports (once per batch, not per row) the rows the server refused. A batch refused
-   * whole (a missing table, a permission) and kept by the caller (the poller's page, the spool's
-   * batch) is no failure yet: counted so, the spool's retries of one held batch counted it again
-   * every few seconds. Rows refused for their content, and whatever this writer drops, are.
+   * whole (a missing table, a permission) that the spool holds is no failure yet: counted so, its
+   * retries counted the same rows again every few seconds. Rows refused for their content, the
+   * poller's refused page (its feed stops there, counted on every try) and whatever this writer drops are.
    */
-  private settle(table: string, outcome: Outcome, fate: string, keptByCaller = false): void {
+  private settle(table: string, outcome: Outcome, fate: string, heldByCaller = false): void {
     if (outcome.rejected === 0) return;
-    const failed = keptByCaller ? outcome.rejected - outcome.refusedWhole : outcome.rejected;
+    const failed = heldByCaller ? outcome.rejected - outcome.refusedWhole : outcome.rejected;
     if (failed > 0) this.metrics.collectorWriteRows.add(failed, { store: 'clickhouse', table, result: 'failure' });
     const why = outcome.refusedWhole === 0 ? 'for their content' : outcome.refusedWhole === outcome.rejected ? 'with their batch' : 'for their content or with their batch';
     this.log.error({ table, rows: outcome.rejected, err: outcome.reason }, `ClickHouse rejected ${outcome.rejected} row(s) ${why}; ${fate}`);

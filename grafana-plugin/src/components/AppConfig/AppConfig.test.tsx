@@ -78,7 +78,7 @@ describe('Config page against the real collector', () => {
     renderConfig(savedMeta());
     const warning = await screen.findByText('This API key can do more than the app needs');
     expect(warning.closest('[role="alert"]')?.textContent).toMatch(
-      /collector role admin\. The app needs only a key with the grafana role.*cannot manage users, API keys or the organisation, nor read the audit trail/
+      /collector role admin\. The app needs only a key with the grafana role.*reads the audit trail, for Admins\), but cannot manage users, API keys or the organisation/
     );
 
     // Replacing it with a grafana key clears the warning.

@@ -18,7 +18,7 @@ function BroadKeyWarning({ me }: { me: Me }) {
     <Alert severity="warning" title="This API key can do more than the app needs">
       The saved key ({me.name}) has the collector role <strong>{me.role}</strong>. The app needs only a key with the{' '}
       <strong>{APP_KEY_ROLE}</strong> role, which reads agents and costs, pauses agents, sets budgets and manages vendor
-      connections, but cannot manage users, API keys or the organisation, nor read the audit trail. Create one (
+      connections (and reads the audit trail, for Admins), but cannot manage users, API keys or the organisation. Create one (
       <code>POST /api/v1/api-keys</code> with <code>{`{"name":"Grafana","role":"${APP_KEY_ROLE}"}`}</code>, as a
       collector admin), save it here, then revoke this one if nothing else uses it.
     </Alert>

@@ -95,9 +95,13 @@ function AgentsPage() {
           ) : (
             <Alert severity="info" title="No agents yet">
               Connect a vendor account and its agents appear here after the first sync.{' '}
-              <LinkButton size="sm" variant="secondary" href={locationUtil.assureBaseUrl(`/plugins/${PLUGIN_ID}`)}>
-                Configure vendor connections
-              </LinkButton>
+              {hasRole('Admin') ? (
+                <LinkButton size="sm" variant="secondary" href={locationUtil.assureBaseUrl(`/plugins/${PLUGIN_ID}`)}>
+                  Configure vendor connections
+                </LinkButton>
+              ) : (
+                'An organisation admin configures the vendor connections.'
+              )}
             </Alert>
           )
         ) : (

@@ -11,7 +11,7 @@ import { utcTime } from '../../format';
 import { hasRole } from '../../roles';
 import { qualityPaths } from './api';
 import { AlertStatusBadge, SeverityBadge } from './badges';
-import { METRIC_NAMES, metricValue } from './figures';
+import { alertFigures, METRIC_NAMES } from './figures';
 import { getQualityStyles } from './styles';
 
 export const ALERT_LIMIT = 200;
@@ -125,7 +125,7 @@ export function Alerts({ agentId, onOpenAgent }: Props) {
                       <SeverityBadge severity={a.severity} />
                     </td>
                     <td>{METRIC_NAMES[a.metric] ?? a.metric}</td>
-                    <td className="num">{`${metricValue(a.metric, a.actualValue)} / ${metricValue(a.metric, a.threshold)}`}</td>
+                    <td className="num">{alertFigures(a)}</td>
                     <td>
                       {a.message}
                       {alertHistory(a) && <div className={s.muted}>{alertHistory(a)}</div>}

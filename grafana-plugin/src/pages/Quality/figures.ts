@@ -23,6 +23,21 @@ export function metricValue(metric: string, v: number): string {
   return v.toFixed(metric === 'answer_embedding' ? 3 : 1);
 }
 
+/**
+ * An alert's value against its threshold. A drift alert's are the test's own figures (a shift
+ * in baseline standard deviations, or a PSI; its message names which), not the metric's unit:
+ * 273 σ read as "273 ms" otherwise.
+ */
+export function alertFigures(a: { type: string; metric: string; actualValue: number; threshold: number; message: string }): string {
+  if (a.type !== 'DRIFT') {
+    return `${metricValue(a.metric, a.actualValue)} / ${metricValue(a.metric, a.threshold)}`;
+  }
+  if (a.message.includes('(PSI ')) {
+    return `PSI ${a.actualValue.toFixed(2)} / ${a.threshold.toFixed(2)}`;
+  }
+  return `${a.actualValue >= 0 ? '+' : ''}${a.actualValue.toFixed(1)} σ / ${a.threshold.toFixed(1)} σ`;
+}
+
 export const METRIC_NAMES: Record<string, string> = {
   latency: 'Latency',
   error_rate: 'Error rate',

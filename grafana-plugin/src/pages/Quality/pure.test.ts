@@ -1,6 +1,7 @@
 import type { QualityPoint } from '@ai-arm/schemas';
 import { answerText } from './DriftDetail';
 import { feedbackInput } from './FeedbackForm';
+import { alertFigures } from './figures';
 import { groundingRequest } from './CheckResponse';
 import { changes, draftOf, invalid, SETTING_FIELDS } from './settingFields';
 import { versionStarts } from './TrendChart';
@@ -55,6 +56,14 @@ describe('what the forms send', () => {
 });
 
 describe('reading what the collector sent', () => {
+  test("an alert's figures: a drift alert's in σ or PSI as its test measured, the others in the metric's unit", () => {
+    const alert = (type: string, metric: string, actualValue: number, threshold: number, message = '') => ({ type, metric, actualValue, threshold, message });
+    expect(alertFigures(alert('DRIFT', 'latency', 273.4, 3, 'latency drifted up (273.4 σ): 110 in the baseline, 2110 now'))).toBe('+273.4 σ / 3.0 σ');
+    expect(alertFigures(alert('DRIFT', 'error_rate', -4.2, 3, 'error_rate drifted down (-4.2 σ): ...'))).toBe('-4.2 σ / 3.0 σ');
+    expect(alertFigures(alert('DRIFT', 'answer_embedding', 0.412, 0.25, 'answer_embedding drifted (PSI 0.41): ...'))).toBe('PSI 0.41 / 0.25');
+    expect(alertFigures(alert('ERROR_RATE', 'error_rate', 0.125, 0.05))).toBe('13% / 5.0%');
+  });
+
   const point = (at: string, version: number | null): QualityPoint => ({
     at,
     version,
