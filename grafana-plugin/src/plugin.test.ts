@@ -84,4 +84,25 @@ describe('plugin.json routes, applied as Grafana applies them, to the real colle
       .map((f) => f.slice(__dirname.length + 1));
     expect(callers.sort()).toEqual(['api/collector.ts', 'components/AppConfig/settings.ts']);
   });
+
+  test("the README's routes table lists every proxy route of plugin.json, with its methods and role, and no other", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Routes and roles'));
+    const documented = new Set<string>();
+    for (const line of table.split('\n').filter((l) => /^\| `/.test(l))) {
+      const [paths, methods, role] = line.split('|').slice(1, 4).map((c) => c.trim());
+      let base = '';
+      for (const [, path] of paths!.matchAll(/`([^`]+)`/g)) {
+        // A bare name (`breakdown`) is a sibling of the full path before it.
+        const full = path!.includes('/') ? path! : `${base}/${path}`;
+        base = full.slice(0, full.lastIndexOf('/'));
+        for (const method of methods!.split(/,\s*/)) {
+          documented.add(`${method} ${role} ${full}`);
+        }
+      }
+    }
+    const routes = new Set(pluginJson.routes.map((r) => `${r.method} ${r.reqRole} ${r.path.replace(/^collector\//, '')}`));
+    expect([...routes].filter((r) => !documented.has(r))).toEqual([]);
+    expect([...documented].filter((r) => !routes.has(r))).toEqual([]);
+  });
 });
