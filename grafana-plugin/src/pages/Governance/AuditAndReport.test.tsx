@@ -109,6 +109,21 @@ describe('Governance page: the audit log and the compliance report, for Admins o
     });
   });
 
+  test("a search the collector refuses (from after to) shows why, and offers no export that would save the error as the file", async () => {
+    renderApp('governance?tab=audit');
+    const search = await screen.findByRole('form', { name: 'Search the audit log' }, WAIT);
+    fireEvent.change(within(search).getByLabelText('From (UTC day)'), { target: { value: '2026-03-01' } });
+    fireEvent.change(within(search).getByLabelText('To (UTC day, included)'), { target: { value: '2026-01-01' } });
+    fireEvent.click(within(search).getByRole('button', { name: 'Search' }));
+    expect(await screen.findByText(/must be before to/, undefined, WAIT)).toBeInTheDocument();
+    for (const name of ['Export CSV', 'Export JSON lines']) {
+      expect(screen.queryByRole('link', { name })).not.toBeInTheDocument();
+      const control = screen.getByText(name).closest('a, button')!;
+      expect(control.getAttribute('href')).toBeNull();
+      expect(control.getAttribute('aria-disabled') === 'true' || control.hasAttribute('disabled')).toBe(true);
+    }
+  });
+
   test('an Admin reads the compliance report for a period, as the collector computed it, and downloads its CSV', async () => {
     const period = reportPeriod(7);
     const report = await collectorApi<ComplianceReport>(

@@ -25,10 +25,10 @@ export function AuditLog() {
   const paged = usePaged<AuditRecord>('/api/v1/governance/audit', { ...params, limit: AUDIT_PAGE_SIZE });
   const exports = (
     <div className={s.actions}>
-      <Download path={EXPORT} params={{ ...params, format: 'csv' }}>
+      <Download path={EXPORT} params={{ ...params, format: 'csv' }} refused={Boolean(paged.first.error)}>
         Export CSV
       </Download>
-      <Download path={EXPORT} params={{ ...params, format: 'jsonl' }}>
+      <Download path={EXPORT} params={{ ...params, format: 'jsonl' }} refused={Boolean(paged.first.error)}>
         Export JSON lines
       </Download>
     </div>

@@ -15,18 +15,32 @@ export function downloadUrl(path: string, params: Record<string, string | undefi
   return locationUtil.assureBaseUrl(`${COLLECTOR_PROXY}${path}${query ? `?${query}` : ''}`);
 }
 
-/** A button that downloads a collector file: `path` with `params`, through the plugin proxy. */
+/**
+ * A button that downloads a collector file: `path` with `params`, through the plugin proxy.
+ * `refused`: the same search failed on the page (a bad filter, no access): a link would save the
+ * collector's error as the file, so there is none until the search answers.
+ */
 export function Download({
   path,
   params,
+  refused = false,
   children,
 }: {
   path: string;
   params: Record<string, string | undefined>;
+  refused?: boolean;
   children: ReactNode;
 }) {
   return (
-    <LinkButton size="sm" variant="secondary" icon="download-alt" href={downloadUrl(path, params)} download>
+    <LinkButton
+      size="sm"
+      variant="secondary"
+      icon="download-alt"
+      href={refused ? undefined : downloadUrl(path, params)}
+      disabled={refused}
+      tooltip={refused ? 'Fix the search first: it failed, and so would the file' : undefined}
+      download
+    >
       {children}
     </LinkButton>
   );

@@ -34,7 +34,7 @@ export function Report() {
           onChange={setDays}
         />
       </Field>
-      <Download path={REPORT} params={{ ...period, format: 'csv' }}>
+      <Download path={REPORT} params={{ ...period, format: 'csv' }} refused={Boolean(report.error)}>
         Download CSV
       </Download>
     </div>

@@ -174,6 +174,9 @@ export function Alerts({ agentId, onOpenAgent }: Props) {
           )
         }
       </Loadable>
+      {(alerts.data?.length ?? 0) >= ALERT_LIMIT && (
+        <div className={s.muted}>The newest {ALERT_LIMIT} shown: narrow the status or type to see older ones.</div>
+      )}
       {pending && canAct && (
         <form
           aria-label={pending.act === 'acknowledge' ? 'Acknowledge alert' : 'Resolve alert'}
