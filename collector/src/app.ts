@@ -126,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuth(app, deps.tenant ? trustedTenant(deps.tenant) : credentialAuthenticator(deps.stores.controlPlane), limits, deps.config.api.allowedOrigins);
   const now = deps.now ?? (() => new Date());
   await app.register(healthRoutes, { stores: deps.stores, version: VERSION, demoMode: deps.config.demoMode });
-  await app.register(metricsRoutes, { sink: deps.sink });
+  await app.register(metricsRoutes, { sink: deps.sink, token: deps.config.api.metricsToken });
   await app.register(collectorStatsRoutes, { sink: deps.sink });
   if (deps.backfill) await app.register(backfillRoutes, { ...deps.backfill, watermarks: new WatermarkStore(deps.stores.controlPlane), controlPlane: deps.stores.controlPlane });
   const costs = deps.costs ?? new CostService(deps.stores, loadPriceTable());

@@ -37,6 +37,7 @@ export const ENV_VARS = {
   ARM_SESSION_HOURS: { default: '12', doc: 'How long a sign-in session (the httpOnly cookie) lasts' },
   ARM_LOGIN_ATTEMPTS_PER_MINUTE: { default: '10', doc: 'Sign-in attempts a minute for one account from one address (3 times as many from one address, and 10 times as many failures per 10 minutes for one account from all addresses, except from an address that signed in to it lately); over it, 429 with retry-after' },
   ARM_TRUST_PROXY: { default: '', doc: 'Behind a reverse proxy: `true`, the number of proxy hops, or the proxies\' addresses (comma-separated IPs or CIDRs), so the client address (sign-in limits, audit) comes from X-Forwarded-For and the origin from X-Forwarded-Proto/Host; unset = the peer address' },
+  ARM_METRICS_TOKEN: { default: '', doc: 'When set, `GET /metrics` answers only requests that send `Authorization: Bearer <it>` (at least 16 characters; Prometheus: `authorization: {credentials_file: ...}`), since it carries every organisation\'s ids, agents and spend; unset = open to whoever reaches the port' },
   ARM_ALLOWED_ORIGINS: { default: '', doc: 'Other origins (comma-separated, e.g. `https://arm.example.com`) allowed to send state-changing requests with a session cookie; the collector\'s own origin always is' },
   ARM_AUDIT_HMAC_KEY: { default: '', doc: 'Keys the audit chain (HMAC-SHA256, at least 32 bytes as hex or base64: `openssl rand -hex 32`), so a chain recomputed without it fails verification; unset = the plain SHA-256 chain (logged at start)' },
   ARM_AUDIT_HEAD_EXPORT_DIR: { default: '', doc: 'Directory the signed audit chain heads are appended to (`audit-heads.jsonl`); unset = written to the log' },
@@ -90,6 +91,8 @@ export interface Config {
     trustProxy: boolean | number | string;
     /** Origins besides the collector's own that may send cookie-authenticated changes. */
     allowedOrigins: string[];
+    /** The bearer token /metrics asks for; null: /metrics is open. */
+    metricsToken: string | null;
   };
   audit: { hmacKey: Buffer | null; headExportDir: string | null; headExportIntervalMs: number };
   /** The push path: OTLP receivers and the ingest API. */
@@ -142,6 +145,12 @@ function trustProxy(value: string, problems: string[]): boolean | number | strin
     }
   }
   return parts.join(',');
+}
+
+function metricsToken(v: string, problems: string[]): string | null {
+  if (v === '') return null;
+  if (v.length < 16 || /\s/.test(v)) problems.push('ARM_METRICS_TOKEN must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`)');
+  return v;
 }
 
 function origins(value: string, problems: string[]): string[] {
@@ -242,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
       loginAttemptsPerMinute: int('ARM_LOGIN_ATTEMPTS_PER_MINUTE', 1, 10_000),
       trustProxy: trustProxy(raw('ARM_TRUST_PROXY'), problems),
       allowedOrigins: origins(raw('ARM_ALLOWED_ORIGINS'), problems),
+      metricsToken: metricsToken(raw('ARM_METRICS_TOKEN'), problems),
     },
     audit: {
       hmacKey: auditKey(raw('ARM_AUDIT_HMAC_KEY'), problems),
