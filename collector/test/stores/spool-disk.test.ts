@@ -64,7 +64,7 @@ describe(`the ingest spool loses its directory (real chdb and ${CONTROL_PLANE})`
 });
 
 describe('a spool segment garbled on disk (chdb, an outage injected)', () => {
-  it('recovers every unstored frame after the checkpoint when a byte of a stored frame before it is garbled', async () => {
+  it('recovers every unstored frame when a byte of a stored frame before the checkpoint, or of an unstored one, is garbled', async () => {
     const db = systemTelemetry(await openTelemetryDb({ url: null, dataDir: join(workerDataDir(), 'chdb'), database: uniqueName('garbled') }));
     await migrateClickHouse(db);
     const dir = join(workerDataDir(), uniqueName('garbled-spool'));
@@ -97,6 +97,27 @@ describe('a spool segment garbled on disk (chdb, an outage injected)', () => {
       expect(await count()).toBe(20);
       await b.spool.close();
       await b.writer.close();
+
+      // A garbled byte in an unstored frame in the middle of the backlog: the frames after it come back.
+      down = true;
+      const c = await open();
+      const [first, second, third] = [many(3), many(4), many(5)];
+      for (const rows of [first, second, third]) await c.spool.append(rows);
+      await c.spool.close();
+      await c.writer.close();
+      const seg = join(dir, readdirSync(dir).filter((f) => f.endsWith('.spool')).sort().at(-1)!);
+      const file = readFileSync(seg);
+      const secondAt = HEADER_BYTES + file.readUInt32LE(4);
+      file[secondAt + HEADER_BYTES + 5]! ^= 0xff;
+      writeFileSync(seg, file);
+      down = false;
+      const d = await open();
+      expect(d.spool.backlog().rows).toBe(first.length + third.length);
+      await until('the frames around the garbled one stored', async () => (d.spool.backlog().rows === 0 ? true : undefined), 10_000);
+      const ids = (await db.query<{ id: string }>('SELECT id FROM {db:Identifier}.interactions FINAL WHERE id IN {ids:Array(String)}', { ids: [...first, ...second, ...third].map((r) => r.id) })).map((r) => r.id);
+      expect(ids.sort()).toEqual([...first, ...third].map((r) => r.id).sort());
+      await d.spool.close();
+      await d.writer.close();
     } finally {
       await db.close();
     }

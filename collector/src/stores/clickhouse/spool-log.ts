@@ -7,6 +7,7 @@ import {
   readCheckpoint,
   readFrames,
   removeFile,
+  salvageSegment,
   scanSegment,
   segmentName,
   syncDir,
@@ -127,9 +128,18 @@ export class SpoolLog {
         await removeFile(path);
         continue;
       }
-      const scan = await scanSegment(path, checkpoint && seq === checkpoint.segment ? checkpoint.offset : 0);
+      let scan = await scanSegment(path, checkpoint && seq === checkpoint.segment ? checkpoint.offset : 0);
       if (scan.validEnd < scan.fileBytes) {
-        log.warn({ table, segment: path, validBytes: scan.validEnd, skippedBytes: scan.fileBytes - scan.validEnd }, 'spool segment ends in a torn or garbled record (a crash mid-write?); the rows before it are recovered, the rest skipped');
+        const salvaged = await salvageSegment(path, scan);
+        if (salvaged.frames > 0) {
+          // The file now starts at its first unstored frame: the checkpoint must say so before anything reads it again.
+          await syncDir(dir);
+          if (checkpoint && seq === checkpoint.segment) await writeCheckpoint(dir, table, { segment: seq, offset: 0 });
+          log.warn({ table, segment: path, salvagedFrames: salvaged.frames, salvagedRows: salvaged.rows, skippedBytes: salvaged.skippedBytes }, 'spool segment holds a garbled record (the disk?); the whole records after it are recovered, the garbled one skipped');
+          scan = await scanSegment(path, 0);
+        } else {
+          log.warn({ table, segment: path, validBytes: scan.validEnd, skippedBytes: scan.fileBytes - scan.validEnd }, 'spool segment ends in a torn or garbled record (a crash mid-write?); the rows before it are recovered, the rest skipped');
+        }
       }
       if (scan.rows === 0) {
         await removeFile(path);

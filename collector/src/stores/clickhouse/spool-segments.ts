@@ -154,6 +154,42 @@ export async function scanSegment(path: string, from: number): Promise<SegmentSc
   }
 }
 
+const MAGIC_BYTES = Buffer.alloc(4);
+MAGIC_BYTES.writeUInt32LE(FRAME_MAGIC, 0);
+
+/**
+ * A segment whose frames stop at a garbled one before its end (a disk's bit rot, not a crash's
+ * torn tail): the whole frames after it, found again by their magic, length and checksum, are
+ * written with the unstored ones before it into the segment's place (a new file, synced, renamed
+ * over it). Only the garbled frames' rows are lost. Answers how many frames came back, 0 when
+ * none did (a torn tail: the file is left as it is).
+ */
+export async function salvageSegment(path: string, scan: SegmentScan): Promise<{ frames: number; rows: number; skippedBytes: number }> {
+  const buf = await readFile(path);
+  const found: FrameRef[] = [];
+  for (let at = buf.indexOf(MAGIC_BYTES, scan.validEnd + 1); at >= 0 && at + HEADER_BYTES <= buf.length; ) {
+    const len = buf.readUInt32LE(at + 4);
+    const end = at + HEADER_BYTES + len;
+    if (len <= MAX_FRAME_BYTES && end <= buf.length && crc32(buf.subarray(at + HEADER_BYTES, end)) === buf.readUInt32LE(at + 12)) {
+      found.push({ offset: at, end, rows: buf.readUInt32LE(at + 8) });
+      at = buf.indexOf(MAGIC_BYTES, end);
+    } else at = buf.indexOf(MAGIC_BYTES, at + 1);
+  }
+  if (found.length === 0) return { frames: 0, rows: 0, skippedBytes: 0 };
+  const kept = [buf.subarray(scan.start, scan.validEnd), ...found.map((f) => buf.subarray(f.offset, f.end))];
+  const tmp = `${path}.salvage`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writev(kept);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  const keptBytes = kept.reduce((n, b) => n + b.length, 0);
+  return { frames: found.length, rows: found.reduce((n, f) => n + f.rows, 0), skippedBytes: buf.length - scan.start - keptBytes };
+}
+
 export const segmentName = (table: string, seq: number) => `${table}-${String(seq).padStart(12, '0')}.spool`;
 
 /** The sequence numbers of a table's segments in `dir`, oldest first. */
