@@ -27,10 +27,12 @@ export class InteractionJudge {
   async judge(organizationId: string, policies: readonly CompiledPolicy[], item: InteractionInput, agentId: string, cost: bigint | null, capture: boolean): Promise<Verdict> {
     const agent = this.agentFacts.get(agentId) ?? (await this.factsOf(organizationId, agentId));
     const system = item.content?.system ?? item.systemInstructions;
-    const input = item.content?.input !== undefined ? contentText(item.content.input) : '';
+    const input = item.content?.input !== undefined ? contentText(item.content.input) : undefined;
+    // A prompt or answer the request did not carry is missing, not empty: a condition on a field
+    // the interaction lacks does not hold, negated or not (NOT CONTAINS "sorry" on no answer at all).
     const subject: PolicySubject = {
       requestContent: system ? (input ? `${system}\n${input}` : system) : input,
-      responseContent: item.content?.output !== undefined ? contentText(item.content.output) : '',
+      responseContent: item.content?.output !== undefined ? contentText(item.content.output) : undefined,
       agent,
       model: item.requestModel,
       costUsd: cost === null ? null : Number(cost) / ATTO_PER_USD,

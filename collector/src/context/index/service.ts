@@ -102,7 +102,8 @@ export class ContextIndex implements ContextIndexer {
       const queryEmbeddingMs = performance.now() - embedStart;
       const hits = await hybridSearch({
         db: this.deps.telemetry,
-        scope: { organizationId, agentId: query.agentId, type: query.type, userId: query.userId, atMs, limit: query.limit ?? 10 },
+        // ClickHouse writes a UUID lower-case, and the newest versions are checked against it as text.
+        scope: { organizationId, agentId: query.agentId?.toLowerCase(), type: query.type, userId: query.userId, atMs, limit: query.limit ?? 10 },
         q: query.q,
         semantic: vector ? { table: model.table, vector } : null,
         note,

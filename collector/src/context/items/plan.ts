@@ -76,7 +76,7 @@ export function planCapture(existing: readonly Context[], drafts: readonly Conte
     const key = x.key.toLowerCase();
     for (const o of work) {
       const y = o.item;
-      if (o === w || y.supersededBy !== null || !SUPERSEDABLE.has(y.type) || y.agentId !== x.agentId || (y.key ?? '').toLowerCase() !== key || y.userId !== x.userId) continue;
+      if (o === w || y.supersededBy !== null || y.type !== x.type || y.agentId !== x.agentId || (y.key ?? '').toLowerCase() !== key || y.userId !== x.userId) continue;
       if (Date.parse(x.validFrom) >= Date.parse(y.validFrom)) {
         y.supersededBy = x.id;
         y.updatedAt = now;

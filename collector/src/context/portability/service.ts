@@ -300,5 +300,5 @@ export class ContextPortability {
 
 /** A vault item's portable fields, as a transfer hands them to the target agent. */
 function portableOf(c: Context): PortableItem {
-  return { type: c.type, content: c.content, key: c.key, userId: c.userId, confidence: c.confidence, validFromMs: Date.parse(c.validFrom), validUntilMs: c.validUntil === null ? null : Date.parse(c.validUntil), tags: [...c.tags], metadata: { ...c.metadata } };
+  return { type: c.type, content: c.content, key: c.key, userId: c.userId, confidence: c.confidence, validFromMs: Date.parse(c.validFrom), validUntilMs: c.validUntil === null ? null : Date.parse(c.validUntil), tags: [...c.tags], metadata: { ...c.metadata }, mergedCount: c.mergedCount };
 }

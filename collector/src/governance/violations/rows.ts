@@ -19,16 +19,19 @@ export const ACTION_OF: Readonly<Record<Enforcement, 'recorded' | 'warned' | 'bl
 /**
  * The same interaction matched by the same policy version is the same violation: a re-delivered
  * span or a client's retry writes the row again under this id, and ReplacingMergeTree keeps one.
+ * The interaction's start is part of it as it is of the table's key: a request sent again with
+ * another start is another interaction row, and was two violation rows under one id, so the list
+ * showed both and the report, counting reviews by id, neither as it should.
  * Shaped as a UUID (version 8, "custom") so the column and the API take it as one.
  */
-export function violationId(organizationId: string, interactionId: string, policyId: string, version: number): string {
-  const h = createHash('sha256').update(`${organizationId}\n${interactionId}\n${policyId}\n${version}`).digest('hex');
+export function violationId(organizationId: string, interactionId: string, policyId: string, version: number, occurredAtMs: number): string {
+  const h = createHash('sha256').update(`${organizationId}\n${interactionId}\n${policyId}\n${version}\n${occurredAtMs}`).digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function violationRow(v: ViolationFacts, ingestedAtMs: number): Record<string, unknown> & { id: string } {
-  const id = v.interactionId === null ? randomUUID() : violationId(v.organizationId, v.interactionId, v.policy.id, v.policy.version);
+  const id = v.interactionId === null ? randomUUID() : violationId(v.organizationId, v.interactionId, v.policy.id, v.policy.version, v.occurredAtMs);
   return {
     organization_id: v.organizationId,
     occurred_at: millisText(v.occurredAtMs),
