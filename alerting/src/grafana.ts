@@ -30,7 +30,7 @@ function queries(c: Condition, i: number, datasourceUid: string) {
  */
 export function grafanaRule(r: AlertRule, datasourceUid: string) {
   const parts = r.conditions.map((c, i) => queries(c, i, datasourceUid));
-  const builder = new RuleBuilder(r.title).uid(r.uid).forDuration(r.for).noDataState(r.noData ?? 'NoData').execErrState('Error');
+  const builder = new RuleBuilder(r.title).uid(r.uid).forDuration(r.for).noDataState(r.noData ?? 'OK').execErrState('Error');
   for (const p of parts) for (const b of p.builders) builder.withQuery(b);
   const condition = 'FIRING';
   if (r.conditions.length === 1) {

@@ -39,7 +39,12 @@ export interface AlertRule {
   /** Annotation templates; only `{{ $labels.<name> }}` so both Grafana and promtool expand them alike. */
   summary: string;
   description: string;
-  /** What Grafana does when the base queries return nothing (default NoData). */
+  /**
+   * What Grafana does when the base queries return nothing. Default OK: most series appear only
+   * once there is something to count (a budget, a violation, pushed traffic), and NoData would page
+   * with the rule's own labels (severity=critical included) on every install without them. A rule
+   * whose silence is itself the fault (the collector not polling) says Alerting.
+   */
   noData?: 'NoData' | 'Alerting' | 'OK';
   tests: RuleTest[];
 }

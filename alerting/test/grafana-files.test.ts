@@ -5,6 +5,7 @@ import { RULES } from '../src/rules';
 type Data = { refId: string; datasourceUid: string; relativeTimeRange?: { from: number; to: number }; model: Record<string, unknown> };
 type Rule = Record<string, unknown> & { uid: string; condition: string; data: Data[]; labels: Record<string, string>; annotations: Record<string, string> };
 const files = generatedFiles();
+const COLLECTOR_DOWN = 'aiarm-collector-not-polling';
 const load = <T>(name: string) => parse(files[name]!) as T;
 
 describe('Grafana file provisioning output', () => {
@@ -20,6 +21,9 @@ describe('Grafana file provisioning output', () => {
       // The API's per-rule folder and group fields do not belong in file provisioning.
       for (const apiOnly of ['folderUID', 'ruleGroup', 'orgID']) expect(r).not.toHaveProperty(apiOnly);
       expect(r).toEqual(expect.objectContaining({ title: expect.any(String), for: expect.any(String), noDataState: expect.stringMatching(/^(NoData|Alerting|OK)$/), execErrState: 'Error' }));
+      // Silence pages only where silence is the fault (the collector not polling): series of
+      // budgets, violations and pushed traffic appear only once there are some.
+      expect({ uid: r.uid, noDataState: r.noDataState }).toEqual({ uid: r.uid, noDataState: r.uid === COLLECTOR_DOWN ? 'Alerting' : 'OK' });
       expect(Object.keys(r.labels).sort()).toEqual(['severity', 'team']);
       expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
       expect(r.annotations.runbook_url).toMatch(new RegExp(`RUNBOOK\\.md#${r.uid}$`));

@@ -45,8 +45,9 @@ export const agent = (): QueryVariableBuilder =>
 export const pushedAgent = (): QueryVariableBuilder =>
   promFilter('agent', 'Agent', `label_values(ai_arm_requests_total{${ORG}, source="push", gen_ai_provider_name=~"$provider"}, gen_ai_agent_id)`);
 
-// Every organisation the collector polls for: each connection's polls carry its organisation.
-const ORGANIZATIONS = 'label_values(ai_arm_collector_polls_total, organization_id)';
+// Every organisation the collector polls for (each connection's polls carry its organisation) or
+// takes pushed requests from: one that only pushes has no polls.
+const ORGANIZATIONS = 'label_values({__name__=~"ai_arm_collector_polls_total|ai_arm_requests_total"}, organization_id)';
 
 // Single-valued, no All: each dashboard shows one tenant. The value is the organisation's id,
 // which the Prometheus panels match as organization_id and the ClickHouse panels as toUUID('${organization}').

@@ -98,7 +98,8 @@ export const SOURCED_SERIES = new Set(['ai_arm_requests_total', 'ai_arm_errors_t
 
 export function sourceProblems(json: object): string[] {
   return panelQueries(json)
-    .filter((q) => q.kind === 'promql')
+    // A variable lists label values; it adds no counts, so it need not pick a source.
+    .filter((q) => q.kind === 'promql' && !q.panel.startsWith('variable '))
     .flatMap((q) =>
       [...q.query.matchAll(/(?<![\w:])([a-zA-Z_:][\w:]*)(\{[^}]*\})?/g)]
         .filter((m) => SOURCED_SERIES.has(m[1]!) && !/\bsource="(push|vendor_report)"/.test(m[2] ?? ''))

@@ -71,7 +71,7 @@ describe.each(all.map((d) => [d.title, d]))('%s', (_title, d) => {
   it('shows one organisation: an organization variable, and every per-tenant selector filtered by it', () => {
     expect(tenantProblems(d.json)).toEqual([]);
     const org = (d.json as any).templating.list.find((v: any) => v.name === 'organization');
-    expect(org).toMatchObject({ type: 'query', datasource: { type: 'prometheus' }, query: 'label_values(ai_arm_collector_polls_total, organization_id)' });
+    expect(org).toMatchObject({ type: 'query', datasource: { type: 'prometheus' }, query: 'label_values({__name__=~"ai_arm_collector_polls_total|ai_arm_requests_total"}, organization_id)' });
     expect(org.multi).toBeFalsy();
     expect(org.includeAll).toBeFalsy();
   });
@@ -115,7 +115,7 @@ describe('panelQueries', () => {
   it('returns the selector of a label_values variable and the SQL of a ClickHouse one', () => {
     const vars = panelQueries(byUid('aiarm-costs')).filter((q) => q.panel.startsWith('variable '));
     expect(vars).toEqual([
-      { dashboard: 'aiarm-costs', panel: 'variable organization', kind: 'promql', query: 'ai_arm_collector_polls_total', instant: true },
+      { dashboard: 'aiarm-costs', panel: 'variable organization', kind: 'promql', query: '{__name__=~"ai_arm_collector_polls_total|ai_arm_requests_total"}', instant: true },
       { dashboard: 'aiarm-costs', panel: 'variable provider', kind: 'promql', query: 'ai_arm_agents{organization_id="$organization"}', instant: true },
       { dashboard: 'aiarm-costs', panel: 'variable model', kind: 'promql', query: 'ai_arm_tokens_total{organization_id="$organization", gen_ai_provider_name=~"$provider"}', instant: true },
       { dashboard: 'aiarm-costs', panel: 'variable agent', kind: 'promql', query: 'ai_arm_cost_usd_total{organization_id="$organization", gen_ai_provider_name=~"$provider"}', instant: true },

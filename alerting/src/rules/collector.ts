@@ -23,6 +23,23 @@ export const collectorNotPolling: AlertRule = {
   ],
 };
 
+export const collectorDown: AlertRule = {
+  uid: 'aiarm-collector-down',
+  alert: 'AiArmCollectorDown',
+  title: 'Collector down',
+  // Its own series go with it; Prometheus' `up` stays (job `aiarm` in alerting/prometheus/prometheus.yml).
+  conditions: [{ query: 'max by (job, instance) (up{job="aiarm"})', op: '<', threshold: 1 }],
+  for: '5m',
+  severity: 'critical',
+  team: 'platform',
+  summary: 'Prometheus cannot scrape the collector at {{ $labels.instance }}',
+  description: 'The scrape of {{ $labels.instance }} (job {{ $labels.job }}) has failed for 5 minutes: the collector is down or unreachable, so nothing is polled, no pushed request is taken, and every other AI-ARM alert is blind.',
+  tests: [
+    { name: 'a failing scrape for 10 minutes fires', series: { 'up{job="aiarm",instance="collector:8080"}': '1x10 0x20' }, at: '25m', fires: [{ job: 'aiarm', instance: 'collector:8080' }] },
+    { name: 'a scrape failing once does not fire', series: { 'up{job="aiarm",instance="collector:8080"}': '1x10 0 1x20' }, at: '25m', fires: [] },
+  ],
+};
+
 export const vendorApiFailing: AlertRule = {
   uid: 'aiarm-vendor-api-failing',
   alert: 'AiArmVendorApiFailing',

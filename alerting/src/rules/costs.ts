@@ -9,12 +9,17 @@ const period = (org = 'o1') => `ai_arm_budget_period_seconds{organization_id="${
 /**
  * Burn rate as in SLO alerting: the share of the budget spent over a window, divided by the
  * share of the period that window is. 1 spends exactly the budget by the period's end.
+ * `increase`, not `delta`: the spent ratio falls to 0 when a period starts, which increase reads
+ * as a counter's reset (a window across midnight counts what was spent on both sides of it);
+ * delta read it as spend gone, so a daily budget's 3-day window never saw a burn.
  * `max by (organization_id, budget)` drops the target labels, which differ between collector
  * replicas and between backfilled history and scraped series, and keeps each organisation's
  * budget apart from a same-named one of another.
  */
 const burnRate = (window: string, seconds: number) =>
-  `max by (organization_id, budget) (delta(ai_arm_budget_spent_ratio[${window}])) * on (organization_id, budget) max by (organization_id, budget) (ai_arm_budget_period_seconds) / ${seconds}`;
+  `max by (organization_id, budget) (increase(ai_arm_budget_spent_ratio[${window}])) * on (organization_id, budget) max by (organization_id, budget) (ai_arm_budget_period_seconds) / ${seconds}`;
+/** A daily budget spent at `perStep` of itself every 4 minutes (as budgetTest samples), back to 0 at each midnight, for `days` days. */
+const dailyBudget = (perStep: string, days: number) => Array.from({ length: days }, () => `0+${perStep}x359`).join(' ');
 // Sampled every 4 minutes: the period gauge is read as an instant vector, which goes stale
 // between samples further apart than Prometheus' 5-minute lookback.
 // o2 has a budget of the same name spent at a steady 0.0001 per step (0.9x pace): it never fires,
@@ -36,6 +41,9 @@ export const costSpike: AlertRule = {
   conditions: [
     { query: `${hourly} / (sum by (organization_id, gen_ai_provider_name) (increase(ai_arm_cost_usd_total[7d] offset 1h)) / 168)`, op: '>', threshold: 3 },
     { query: hourly, op: '>', threshold: 5 },
+    // The counters start at 0 when a connection starts: until they go back 7 days, the baseline
+    // divides a few hours of spend by 168, and steady spend read as a spike for two days.
+    { query: 'max by (organization_id, gen_ai_provider_name) (present_over_time(ai_arm_cost_usd_total[1h] offset 7d))', op: '>', threshold: 0 },
   ],
   for: '15m',
   severity: 'warning',
@@ -45,6 +53,8 @@ export const costSpike: AlertRule = {
   tests: [
     { name: 'going from $1/h to $20/h fires, for that organisation only', interval: '30m', series: { [cost]: '0+0.5x380 195+10x20', [cost.replace('o1', 'o2')]: '0+0.5x400' }, at: '195h', fires: [{ organization_id: 'o1', gen_ai_provider_name: 'openai' }] },
     { name: 'a steady $1/h does not fire', interval: '30m', series: { [cost]: '0+0.5x400' }, at: '195h', fires: [] },
+    { name: 'a steady $10/h from a new connection does not fire in its first days', interval: '30m', series: { [cost]: '0+5x200' }, at: '24h', fires: [] },
+    { name: 'nor on its second day', interval: '30m', series: { [cost]: '0+5x200' }, at: '48h', fires: [] },
   ],
 };
 
@@ -78,7 +88,13 @@ export const budgetBurnSlow: AlertRule = {
   team: 'finops',
   summary: 'Budget {{ $labels.budget }} will run out before its period ends',
   description: 'Over the last 3 days and the last 6 hours, budget {{ $labels.budget }} of organization {{ $labels.organization_id }} was spent more than 1.5 times faster than the pace that uses it exactly by the end of its period.',
-  tests: [budgetTest('0.42% of a monthly budget an hour (3x pace) fires', '0.00028', true, '80h'), budgetTest('0.06% an hour (0.4x pace) does not fire', '0.00004', false, '80h')],
+  tests: [
+    budgetTest('0.42% of a monthly budget an hour (3x pace) fires', '0.00028', true, '80h'),
+    budgetTest('0.06% an hour (0.4x pace) does not fire', '0.00004', false, '80h'),
+    // Back to 0 at every midnight: the 3-day window spans two resets and still sees the burn.
+    { name: 'a daily budget spent at 3x pace every day fires, across its midnights', interval: '4m', series: { [ratio()]: dailyBudget('0.008333', 6), [period()]: '86400x2160' }, at: '108h', fires: [{ organization_id: 'o1', budget: 'team-a' }] },
+    { name: 'a daily budget spent at 0.9x pace every day does not fire', interval: '4m', series: { [ratio()]: dailyBudget('0.0025', 6), [period()]: '86400x2160' }, at: '108h', fires: [] },
+  ],
 };
 
 export const unpricedSpend: AlertRule = {

@@ -1,7 +1,7 @@
 import type { AlertRule, RuleGroup } from '../rule';
 import { agentSloRules, DEFAULT_AGENT_OBJECTIVES, type AgentObjectives } from './agent-slo';
 import { agentDown } from './agents';
-import { collectorNotPolling, usageStale, vendorApiFailing } from './collector';
+import { collectorDown, collectorNotPolling, usageStale, vendorApiFailing } from './collector';
 import { policyBlocked } from './governance';
 import { groundingFailures, qualityDrift, qualityErrorRate } from './quality';
 import { budgetBurnFast, budgetBurnSlow, costAlertFiring, costSpike, unpricedSpend } from './costs';
@@ -16,7 +16,7 @@ export function groups(objectives: AgentObjectives = DEFAULT_AGENT_OBJECTIVES): 
     { name: 'ai-arm-vendors', interval: '1m', rules: [vendorErrorRatio, vendorLatency, vendorApiFailing] },
     // Cost data moves when hourly vendor buckets land; a quarter-hour cadence sees each in time.
     { name: 'ai-arm-costs', interval: '15m', rules: [costSpike, budgetBurnFast, budgetBurnSlow, unpricedSpend, costAlertFiring] },
-    { name: 'ai-arm-collector', interval: '1m', rules: [collectorNotPolling, usageStale] },
+    { name: 'ai-arm-collector', interval: '1m', rules: [collectorDown, collectorNotPolling, usageStale] },
     { name: 'ai-arm-governance', interval: '1m', rules: [policyBlocked] },
     { name: 'ai-arm-quality', interval: '1m', rules: [qualityDrift, qualityErrorRate, groundingFailures] },
   ];
