@@ -30,6 +30,25 @@ describe(`context and governance edges (real chdb and ${CONTROL_PLANE}, app.inje
     expect(moved.map((i) => [i.content, i.mergedCount])).toEqual([['Wants a refund', 3]]);
   });
 
+  it('imports: the same document again changes nothing, another saying the same thing is another observation, and two entries of one document merge', async () => {
+    const a = await agent('json-imports');
+    const doc = (items: object[]) => ({ agentId: a, format: 'JSON', data: { format: 'JSON', items } });
+    const plan = async (items: object[]) => (await call('POST', '/api/v1/context/import', doc(items))).body.data.plan as { created: unknown[]; merged: unknown[]; unchanged: number };
+    const counts = (p: { created: unknown[]; merged: unknown[]; unchanged: number }) => [p.created.length, p.merged.length, p.unchanged];
+    const nurse = { type: 'FACT', content: 'The user is a nurse', confidence: 0.6 };
+    expect(counts(await plan([nurse]))).toEqual([1, 0, 0]);
+    expect(counts(await plan([nurse]))).toEqual([0, 0, 1]);
+    expect(counts(await plan([{ ...nurse, tags: ['from-crm'] }, nurse]))).toEqual([0, 1, 0]);
+    const [item] = (await call('GET', `/api/v1/context?agentId=${a}`)).body.data as { mergedCount: number; confidence: number; tags: string[] }[];
+    expect(item!.mergedCount).toBe(3);
+    expect(item!.confidence).toBeGreaterThan(0.9);
+    expect(item!.tags).toEqual(['from-crm']);
+    // Into an agent with nothing: one document's two entries saying the same thing become one item, counted twice.
+    const b = await agent('json-imports-b');
+    expect(counts((await call('POST', '/api/v1/context/import', { ...doc([nurse, { ...nurse, content: 'The user is a nurse.' }]), agentId: b })).body.data.plan)).toEqual([1, 0, 0]);
+    expect(((await call('GET', `/api/v1/context?agentId=${b}`)).body.data as { mergedCount: number }[]).map((i) => i.mergedCount)).toEqual([2]);
+  });
+
   it('an instruction does not supersede a preference of the same key: only a newer preference does', async () => {
     const a = await agent('pref-vs-instruction');
     const pref = await add({ agentId: a, type: 'PREFERENCE', key: 'language', content: 'Answer in French', validFrom: '2025-01-01T00:00:00Z' });

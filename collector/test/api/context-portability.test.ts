@@ -165,7 +165,7 @@ describe('context portability over the API', () => {
     });
     expect(json.status).toBe(200);
     expect(json.body.data.checksumVerified).toBeNull();
-    expect(json.body.data.plan.created.map((c: Context) => [c.content, c.source.type, c.source.importedFrom])).toEqual([['HQ is in Lyon.', 'IMPORT', 'JSON']]);
+    expect(json.body.data.plan.created.map((c: Context) => [c.content, c.source.type, c.source.importedFrom])).toEqual([['HQ is in Lyon.', 'IMPORT', expect.stringMatching(/^JSON sha256:[0-9a-f]{64}$/)]]);
     expect(json.body.data.plan.invalid).toEqual([
       { index: 1, reason: 'items[1]: content must be a non-empty string' },
       { index: 2, reason: 'items[2]: type must be one of CONVERSATION, PREFERENCE, FACT, INSTRUCTION, INTENT' },

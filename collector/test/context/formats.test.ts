@@ -175,7 +175,7 @@ describe('OPENAI', () => {
 
   it('reads back type, key, user and content of every item', () => {
     const parsed = parseExport('OPENAI', JSON.parse(JSON.stringify(out)));
-    expect(parsed).toMatchObject({ checksumVerified: null, importedFrom: 'OPENAI', invalid: [], entries: 8 });
+    expect(parsed).toMatchObject({ checksumVerified: null, importedFrom: expect.stringMatching(/^OPENAI sha256:[0-9a-f]{64}$/), invalid: [], entries: 8 });
     expect(valid(parsed).sort((a, b) => a.content.localeCompare(b.content))).toEqual(ITEMS.map(shape).sort((a, b) => a.content.localeCompare(b.content)));
     // The text says nothing of confidence: every entry gets the same.
     expect(new Set(parsed.items.map((x) => x.item.confidence))).toEqual(new Set([0.8]));

@@ -90,21 +90,25 @@ export function planCapture(existing: readonly Context[], drafts: readonly Conte
     }
   };
 
+  // Item and source pairs this capture made or merged: a source said it before this capture, so
+  // nothing new; said twice in it (two entries of one document), two observations, merged.
+  const saidNow = new Set<string>();
   for (const d of drafts) {
     const draftItem = itemOf(d, now);
     const hash = contentHash(draftItem);
     const same = work.filter((w) => w.hash === hash);
     const target = same.find((w) => w.item.supersededBy === null) ?? same[same.length - 1];
+    const ref = sourceRef(d.source);
     if (!target) {
       const w: Working = { item: draftItem, hash, isNew: true, merged: false, superseded: false, dirty: true };
       work.push(w);
       supersede(w);
       landed.push(w.item);
+      if (ref !== null) saidNow.add(`${w.item.id}\n${ref}`);
       continue;
     }
     const t = target.item;
-    const ref = sourceRef(d.source);
-    if (ref !== null && (sourceRef(t.source) === ref || capturedFrom(t).includes(ref))) {
+    if (ref !== null && !saidNow.has(`${t.id}\n${ref}`) && (sourceRef(t.source) === ref || capturedFrom(t).includes(ref))) {
       unchanged++;
       landed.push(t);
       continue;
@@ -113,7 +117,10 @@ export function planCapture(existing: readonly Context[], drafts: readonly Conte
     t.confidence = noisyOr(t.confidence, d.confidence);
     t.tags = [...new Set([...t.tags, ...draftItem.tags])].slice(0, 32);
     t.validUntil = t.validUntil === null || draftItem.validUntil === null ? null : Date.parse(draftItem.validUntil) > Date.parse(t.validUntil) ? draftItem.validUntil : t.validUntil;
-    if (ref !== null) t.metadata = { ...t.metadata, capturedFrom: [...capturedFrom(t), ref].slice(-MAX_CAPTURED_FROM) };
+    if (ref !== null) {
+      t.metadata = { ...t.metadata, capturedFrom: [...capturedFrom(t), ref].slice(-MAX_CAPTURED_FROM) };
+      saidNow.add(`${t.id}\n${ref}`);
+    }
     t.updatedAt = now;
     if (!target.isNew) target.merged = true;
     target.dirty = true;

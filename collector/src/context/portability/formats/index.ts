@@ -1,5 +1,7 @@
 /** The four export formats: writing an agent's items in one, and reading one back for an import. */
+import { createHash } from 'node:crypto';
 import type { Context, ContextExport, ExportFormat } from '@ai-arm/schemas';
+import { canonicalJson } from '../canonical';
 import { toAnthropic, parseAnthropic, type AnthropicExport } from './anthropic';
 import { toArmNative, parseArmNative } from './arm-native';
 import { toJson, parseJson, type JsonExport } from './json';
@@ -22,7 +24,15 @@ export function exportAs(format: ExportFormat, o: ExportInput): AnyExport {
   return FORMATS[format].write(o);
 }
 
-/** Reads an export: a document of the wrong shape (or, ARM_NATIVE, a checksum that does not match) throws a 400; bad entries are listed by index. */
+/**
+ * Reads an export: a document of the wrong shape (or, ARM_NATIVE, a checksum that does not match)
+ * throws a 400; bad entries are listed by index. What the items were imported from names the
+ * document: ARM_NATIVE's checksum, else the format and the SHA-256 of the document's canonical
+ * JSON. Named by its format alone, every later document of that format saying a thing again was
+ * taken for the same one ("unchanged"), not as more observations of it.
+ */
 export function parseExport(format: ExportFormat, data: unknown): ParsedImport {
-  return FORMATS[format].read(data);
+  const parsed = FORMATS[format].read(data);
+  if (format !== 'ARM_NATIVE') parsed.importedFrom = `${format} sha256:${createHash('sha256').update(canonicalJson(data)).digest('hex')}`;
+  return parsed;
 }
