@@ -44,18 +44,23 @@ export class LoginThrottle {
     this.account = new RateLimiter(limits.accountFailures, now, ACCOUNT_WINDOW_MS);
   }
 
-  /** Before checking a password: 0 to go ahead, else the seconds to wait. Takes a try from the address limits. */
+  /**
+   * Before checking a password: 0 to go ahead, else the seconds to wait. Takes a try from the
+   * address limits, and (from an address not known good) one failure from the account's ahead of
+   * the outcome, given back on success: counted only once scrypt answered, every attempt already
+   * in flight got through (300 at once were all checked).
+   */
   attempt(account: string, address: string): number {
-    const accountWait = this.isKnownGood(account, address) ? 0 : this.account.peek(`a|${account}`);
+    const known = this.isKnownGood(account, address);
+    const accountWait = known ? 0 : this.account.peek(`a|${account}`);
     if (accountWait > 0) return accountWait;
-    return Math.max(this.address.take(`ip|${address}`), this.pair.take(`p|${account}|${address}`));
-  }
-
-  failed(account: string): void {
-    this.account.take(`a|${account}`);
+    const wait = Math.max(this.address.take(addressKey(address)), this.pair.take(`p|${account}|${address}`));
+    if (wait === 0 && !known) this.account.take(`a|${account}`);
+    return wait;
   }
 
   succeeded(account: string, address: string): void {
+    if (!this.isKnownGood(account, address)) this.account.giveBack(`a|${account}`);
     const t = this.now();
     const addresses = this.knownGood.get(account) ?? new Map<string, number>();
     this.knownGood.delete(account);
@@ -70,4 +75,16 @@ export class LoginThrottle {
     const at = this.knownGood.get(account)?.get(address);
     return at !== undefined && this.now() - at < KNOWN_GOOD_MS;
   }
+}
+
+/** An IPv4 address as it is; an IPv6 one by its /64, the block one host holds (it has 2^64 addresses to spray from). */
+function addressKey(address: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (v4) return `ip|${v4[1]}`;
+  if (!address.includes(':')) return `ip|${address}`;
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `ip6|${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -37,6 +37,12 @@ export class RateLimiter {
     return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.rate / 1000);
   }
 
+  /** Gives back a token taken ahead of an outcome that turned out not to count (up to the bucket's size). */
+  giveBack(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.perMinute, b.tokens + 1);
+  }
+
   /** Full buckets carry no state worth keeping. */
   private prune(t: number): void {
     for (const [k, b] of this.buckets) if (b.tokens + (t - b.at) * this.rate >= this.perMinute) this.buckets.delete(k);

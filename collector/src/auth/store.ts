@@ -40,6 +40,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_SIZE = 10_000;
 const keyCache = new Map<string, { principal: Principal; until: number }>();
+// Bumped by every forget(): an authentication that read its key before a revocation committed
+// must not cache what it read after the revocation's forget() ran (it did, for 10 s: long enough
+// for the revoked key to make a new admin key).
+let forgets = 0;
 
 /** API keys: stored as sha256 of the key, shown once when created. */
 export class ApiKeyStore {
@@ -63,6 +67,7 @@ export class ApiKeyStore {
 
   /** Drops a key's cached principal; call it once the revocation is committed. */
   static forget(id: string): void {
+    forgets++;
     for (const [hash, c] of keyCache) if (c.principal.actorId === id) keyCache.delete(hash);
   }
 
@@ -81,12 +86,15 @@ export class ApiKeyStore {
     const hash = tokenHash(key);
     const cached = keyCache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
+    const seen = forgets;
     const [row] = await asSystem('a key names its organisation', () => this.db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]));
     if (!row) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       await asTenant(row.organization_id, () => this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]));
     }
     const principal: Principal = { organizationId: row.organization_id, role: row.role, actorType: 'API_KEY', actorId: row.id, actorName: row.name };
+    // A key forgotten meanwhile may be this one, revoked after the read above: read it again.
+    if (forgets !== seen) return this.authenticate(key);
     if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
     keyCache.set(hash, { principal, until: Date.now() + KEY_CACHE_MS });
     return principal;

@@ -90,8 +90,13 @@ export class QualityMonitor {
         { since: millisText(nowMs - 8 * 24 * HOUR_MS) },
       ),
     );
-    const byOrg = new Map<string, string[]>();
-    for (const r of active) byOrg.set(r.org, [...(byOrg.get(r.org) ?? []), r.agent]);
+    // And every agent with an alert not yet resolved: a window longer than the 8 days above (up to
+    // 30 days) could otherwise keep its alert open after its traffic stopped.
+    const alerted = await asSystem('quality monitor: agents with open alerts', () =>
+      this.deps.controlPlane.query<{ org: string; agent: string }>("SELECT DISTINCT organization_id::text AS org, agent_id::text AS agent FROM quality_alerts WHERE status <> 'RESOLVED'"),
+    );
+    const byOrg = new Map<string, Set<string>>();
+    for (const r of [...active, ...alerted]) byOrg.set(r.org, (byOrg.get(r.org) ?? new Set()).add(r.agent));
     for (const [org, agents] of byOrg) {
       await asTenant(org, async () => {
         for (const agent of agents) {
@@ -184,6 +189,9 @@ export class QualityMonitor {
     );
     const n = Number(r?.n ?? 0);
     const share = n > 0 ? Number(r!.failed) / n : 0;
+    // Fewer rows than the minimum is no evidence either way: an open alert stays open (25 requests,
+    // every one failing, once resolved it as "cleared"). None at all is nothing failing.
+    if (n > 0 && n < a.minCount) return;
     await this.hold(org, n >= a.minCount && share >= a.threshold, {
       agentId,
       type: a.type,

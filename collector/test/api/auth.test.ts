@@ -486,18 +486,35 @@ describe('sign-in limits', () => {
     let now = Date.UTC(2026, 0, 1);
     const throttle = new LoginThrottle(loginLimits(2), () => now);
     throttle.succeeded('u@example.com', '10.0.0.5');
-    for (let i = 0; i < 20; i++) {
-      expect(throttle.attempt('u@example.com', `192.0.2.${i >> 1}`)).toBe(0);
-      throttle.failed('u@example.com');
-    }
+    // Each attempt from an address not known good takes one of the account's 20 failures ahead of its outcome.
+    for (let i = 0; i < 20; i++) expect(throttle.attempt('u@example.com', `192.0.2.${i >> 1}`)).toBe(0);
     expect(throttle.attempt('u@example.com', '198.51.100.1')).toBe(30);
     expect(throttle.attempt('u@example.com', '10.0.0.5')).toBe(0);
     now += 30_000;
     expect(throttle.attempt('u@example.com', '198.51.100.1')).toBe(0);
     // A known-good address is forgotten after 30 days.
     now += 31 * 86_400_000;
-    for (let i = 0; i < 20; i++) throttle.failed('u@example.com');
+    for (let i = 0; i < 20; i++) throttle.attempt('u@example.com', `203.0.113.${i}`);
     expect(throttle.attempt('u@example.com', '10.0.0.5')).toBeGreaterThan(0);
+  });
+
+  it('counts attempts in flight: many at once from many addresses check no more passwords than the account allows; a success gives its try back', () => {
+    const throttle = new LoginThrottle(loginLimits(1), () => Date.UTC(2026, 0, 1));
+    const allowed = Array.from({ length: 300 }, (_, i) => throttle.attempt('v@example.com', `198.18.${i >> 8}.${i & 255}`)).filter((w) => w === 0).length;
+    expect(allowed).toBe(10);
+    const other = new LoginThrottle(loginLimits(1), () => Date.UTC(2026, 0, 1));
+    for (let i = 0; i < 30; i++) {
+      expect(other.attempt('w@example.com', `198.18.1.${i}`)).toBe(0);
+      other.succeeded('w@example.com', `198.18.1.${i}`);
+    }
+  });
+
+  it('limits an IPv6 /64 as one address: one host holds all of it', () => {
+    const throttle = new LoginThrottle(loginLimits(10), () => Date.UTC(2026, 0, 1));
+    const waits = Array.from({ length: 40 }, (_, i) => throttle.attempt(`user${i}@example.com`, `2001:db8:1:2::${(i + 1).toString(16)}`));
+    expect(waits.filter((w) => w === 0).length).toBe(30);
+    expect(throttle.attempt('someone@example.com', '2001:db8:1:3::1')).toBe(0);
+    expect(throttle.attempt('someone@example.com', '::ffff:203.0.113.7')).toBe(0);
   });
 
   it('takes the client address from X-Forwarded-For only from a proxy ARM_TRUST_PROXY names', async () => {

@@ -65,6 +65,14 @@ describe(`drift detection (real chdb and ${CONTROL_PLANE})`, () => {
     await stores.close();
   });
 
+  it('a baseline of one value and a change of a fifth of a percent is no drift: PSI is not judged on a baseline with no spread', async () => {
+    const agent = await newAgent(orgA, 'constant-tokens');
+    await seed(orgA, agent, NOW - 192 * HOUR, NOW - 24 * HOUR, 6, () => ({ tokens: 500 }));
+    await seed(orgA, agent, NOW - 24 * HOUR, NOW, 6, () => ({ tokens: 501 }), 2);
+    const events = await check(orgA, agent);
+    expect(byMetric(events, 'tokens_per_request')).toBeUndefined();
+  });
+
   it('finds latency doubled by a new version: metric, direction, method, version, versionChanged, the slowest requests as samples; stored once', async () => {
     const agent = await newAgent(orgA, 'slow-after-v2');
     const v2 = await asTenant(orgA, () => registry.versionOf(orgA, agent, V2, NOW - 20 * HOUR));

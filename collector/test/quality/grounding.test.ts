@@ -95,6 +95,18 @@ describe('the rules checker', () => {
     const src = ['Python 3.0 was not backward compatible with Python 2.'];
     expect(one('Python 3.0 was backward compatible with Python 2.', src).status).toBe('CONTRADICTED');
     expect(one('Python 3.0 was not backward compatible with Python 2.', src).status).toBe('SUPPORTED');
+    // "no", "none", "nothing" and "without" negate too; both sides negated, in other words, agree.
+    expect(one('There is no setup fee.', ['There is a setup fee.']).status).toBe('CONTRADICTED');
+    expect(one('None of the orders were shipped.', ['All of the orders were shipped.']).status).toBe('CONTRADICTED');
+    expect(one('Refunds are not given after 30 days.', ['No refunds are given after 30 days.']).status).toBe('SUPPORTED');
+  });
+
+  it('reads a minus sign: -5 degrees is not 5 degrees', () => {
+    expect(one('The temperature was -5 degrees.', ['The temperature was 5 degrees.']).status).toBe('CONTRADICTED');
+    expect(one('The balance is \u2212200 dollars.', ['The balance is 200 dollars.']).status).toBe('CONTRADICTED');
+    expect(one('The temperature was -5 degrees.', ['The temperature was -5 degrees.']).status).toBe('SUPPORTED');
+    // A hyphen inside a name is still no sign: GPT-4 is a model, not minus four.
+    expect(one('The answer came from GPT-4.', ['The answer came from GPT-4.']).status).toBe('SUPPORTED');
   });
 });
 

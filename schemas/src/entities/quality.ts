@@ -186,8 +186,9 @@ export const QualitySettings = Type.Object(
     sigma: Type.Number({ minimum: 0.5, maximum: 20, description: 'Mean shift, in baseline standard deviations, that is drift' }),
     psi: Type.Number({ minimum: 0.01, maximum: 5, description: 'Population stability index that is drift (0.1 some change, 0.25 a large one)' }),
     minSamples: Type.Integer({ minimum: 5, maximum: 100000, description: 'Requests each window needs before drift is judged' }),
-    errorRateThreshold: Ratio,
-    groundingFailureThreshold: Type.Number({ minimum: 0, maximum: 1, description: 'Share of grounding checks found HALLUCINATION over the current window that raises an alert' }),
+    // Above 0: a threshold of 0 raised an alert on a 0% rate, which no traffic could ever clear.
+    errorRateThreshold: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Share of pushed requests failed over the current window that raises an alert (above 0)' }),
+    groundingFailureThreshold: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Share of grounding checks found HALLUCINATION over the current window that raises an alert (above 0)' }),
     groundingSampleRate: Type.Number({ minimum: 0, maximum: 1, description: 'Share of pushed interactions carrying retrieved context that are grounding-checked (content capture on)' }),
   },
   { $id: 'QualitySettings', title: 'QualitySettings', additionalProperties: false },

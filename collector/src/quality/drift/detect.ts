@@ -153,9 +153,12 @@ type Params = Record<string, string | number>;
 /**
  * PSI of one value's distribution, current against baseline, in one statement: the baseline's
  * quantiles cut the bins (ties merged, so a heavily repeated value is one bin, not several
- * empty ones), and both windows are counted per bin server-side.
+ * empty ones), and both windows are counted per bin server-side. None (null) when the baseline
+ * is one value: any change at all then moves every current row into a bin the baseline left
+ * empty (400 tokens a request throughout, then 401: PSI 18, "critical drift"); the mean test
+ * and its floor judge that case.
  */
-async function histogramPsi(telemetry: TelemetryDb, params: Params, value: string, where: string, bins: number): Promise<number> {
+async function histogramPsi(telemetry: TelemetryDb, params: Params, value: string, where: string, bins: number): Promise<number | null> {
   const levels = binLevels(bins).map((l) => l.toFixed(6)).join(', ');
   const rows = await telemetry.query<{ is_current: number; bin: number; c: number }>(
     `WITH (SELECT arraySort(arrayDistinct(quantilesExact(${levels})(${value}))) FROM {db:Identifier}.interactions FINAL
@@ -168,6 +171,7 @@ async function histogramPsi(telemetry: TelemetryDb, params: Params, value: strin
   const base = new Array<number>(size).fill(0);
   const cur = new Array<number>(size).fill(0);
   for (const r of rows) (Number(r.is_current) ? cur : base)[Number(r.bin)] = Number(r.c);
+  if (base.filter((c) => c > 0).length < 2) return null;
   return psi(base, cur);
 }
 

@@ -114,10 +114,13 @@ function numbersOf(text: string, taken: boolean[]): NumberFact[] {
     // A unit word that is a function word ("5 in 2023") is not the number's.
     let written = m[0];
     if (m[6] && unitWord(m[6]) === '') written = written.slice(0, written.length - m[6].length).trimEnd();
-    // Part of a word or an identifier (GPT-4, A320, v2): not a quantity.
+    // A minus sign that starts a word ("-5 degrees", "−200"): the value is negative, not 5.
     const before = text[m.index - 1];
-    if (before !== undefined && /[\p{L}_-]/u.test(before) && !m[1]) continue;
-    let value = Number(m[2]!.replace(/,/g, ''));
+    const negative = !m[1] && (before === '-' || before === '\u2212') && !/[\p{L}\p{N}_]/u.test(text[m.index - 2] ?? ' ');
+    // Part of a word or an identifier (GPT-4, A320, v2): not a quantity.
+    if (!negative && before !== undefined && /[\p{L}_-]/u.test(before) && !m[1]) continue;
+    let value = (negative ? -1 : 1) * Number(m[2]!.replace(/,/g, ''));
+    if (negative) written = `-${written}`;
     if (m[3]) value *= SCALE[m[3].toLowerCase()]!;
     const currency = m[1] ?? (m[5] ? (UNIT_ALIASES[m[5].toLowerCase()] ?? m[5]) : '');
     const unit = m[4] ? '%' : currency || unitWord(m[6]);
@@ -181,7 +184,7 @@ export function stem(word: string): string {
   return SYNONYMS[w] ?? SYNONYMS[`${w}e`] ?? w;
 }
 
-const NEGATION = /\b(?:not|never|no longer|isn'?t|wasn'?t|aren'?t|weren'?t|doesn'?t|didn'?t|don'?t|hasn'?t|haven'?t|hadn'?t|won'?t|cannot|can'?t|neither|nor)\b|n't\b/i;
+const NEGATION = /\b(?:not|never|no|none|nothing|without|no longer|isn'?t|wasn'?t|aren'?t|weren'?t|doesn'?t|didn'?t|don'?t|hasn'?t|haven'?t|hadn'?t|won'?t|cannot|can'?t|neither|nor)\b|n't\b/i;
 
 /** Runs of capitalised words (allowing "de", "van" inside: "Guido van Rossum"); the first word of the text on its own apart. */
 function entitiesOf(text: string): { entities: string[]; initial: string | null } {

@@ -31,10 +31,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ controlPlane: ControlPla
       throw new ApiError('RATE_LIMITED', `too many sign-in attempts; retry in ${wait} s`, { retryAfterSeconds: wait });
     }
     const signedIn = await signIn(controlPlane, request.body.email, request.body.password, sessionHours, auditContext(request));
-    if (!signedIn) {
-      throttle.failed(email);
-      throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
-    }
+    // A failure is counted already: attempt() took it ahead, and succeeded() gives it back.
+    if (!signedIn) throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
     throttle.succeeded(email, request.ip);
     reply.header('set-cookie', cookie(signedIn.token, sessionHours * 3600));
     return { success: true as const, data: { user: signedIn.user, expiresAt: signedIn.expiresAt.toISOString() } };

@@ -46,7 +46,9 @@ describe('what the forms send', () => {
     expect(invalid(field('minSamples'), '30.5')).toBe('A whole number');
     expect(invalid(field('sigma'), '2.5')).toBeNull();
     expect(invalid(field('sigma'), '')).toBe('A number');
-    expect(invalid(field('errorRateThreshold'), '1.01')).toBe('From 0 to 1');
+    expect(invalid(field('errorRateThreshold'), '1.01')).toBe('Above 0, up to 1');
+    expect(invalid(field('errorRateThreshold'), '0')).toBe('Above 0, up to 1');
+    expect(invalid(field('groundingFailureThreshold'), '0.2')).toBeNull();
     const draft = draftOf(SETTINGS);
     expect(changes(draft, SETTINGS)).toEqual({});
     expect(changes({ ...draft, sigma: '3.0', psi: '0.3' }, SETTINGS)).toEqual({ psi: 0.3 });

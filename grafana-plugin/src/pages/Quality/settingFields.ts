@@ -9,6 +9,8 @@ export interface SettingField {
   description: string;
   min: number;
   max: number;
+  /** `min` itself is refused (a threshold of 0 would alert on a 0% rate). */
+  aboveMin?: boolean;
   integer: boolean;
   show: (v: number) => string;
 }
@@ -66,8 +68,9 @@ export const SETTING_FIELDS: SettingField[] = [
   {
     key: 'errorRateThreshold',
     label: 'Error rate that alerts',
-    description: '0 to 1 (0.05: 5%)',
+    description: 'Above 0, up to 1 (0.05: 5%)',
     min: 0,
+    aboveMin: true,
     max: 1,
     integer: false,
     show: ratioOf,
@@ -75,8 +78,9 @@ export const SETTING_FIELDS: SettingField[] = [
   {
     key: 'groundingFailureThreshold',
     label: 'Hallucination share that alerts',
-    description: 'Of grounding checks in the current window, 0 to 1',
+    description: 'Of grounding checks in the current window, above 0, up to 1',
     min: 0,
+    aboveMin: true,
     max: 1,
     integer: false,
     show: ratioOf,
@@ -106,8 +110,8 @@ export function invalid(field: SettingField, text: string): string | null {
   if (field.integer && !Number.isInteger(v)) {
     return 'A whole number';
   }
-  if (v < field.min || v > field.max) {
-    return `From ${field.min} to ${field.max}`;
+  if (v < field.min || v > field.max || (field.aboveMin && v === field.min)) {
+    return field.aboveMin ? `Above ${field.min}, up to ${field.max}` : `From ${field.min} to ${field.max}`;
   }
   return null;
 }
