@@ -63,10 +63,14 @@ export class QualitySettingsStore {
     const { evaluator, ...settings } = patch;
     if (evaluator) await this.checkEvaluator(org, evaluator);
     await audited(this.db, request, async (tx) => {
-      const before = (await this.rows(tx, org)).find((r) => r.agent_id === null) ?? null;
+      const rows = await this.rows(tx, org);
+      const before = rows.find((r) => r.agent_id === null) ?? null;
       const next = { ...(before?.settings ?? {}), ...settings };
       const nextEvaluator = evaluator === undefined ? (before?.evaluator ?? null) : evaluator;
       checkWindows({ ...QUALITY_DEFAULTS, ...next });
+      // And every agent's overrides over the new values: a shorter baseline for all could leave an
+      // agent's own current window longer than the baseline it now gets.
+      for (const r of rows.filter((x) => x.agent_id !== null)) checkWindows({ ...QUALITY_DEFAULTS, ...next, ...r.settings }, r.agent_id!);
       await tx.query(
         `INSERT INTO quality_settings (organization_id, agent_id, settings, evaluator, updated_by) VALUES ($1, NULL, $2, $3, $4)
          ON CONFLICT (organization_id, (coalesce(agent_id, '00000000-0000-0000-0000-000000000000'::uuid)))
@@ -116,6 +120,8 @@ export class QualitySettingsStore {
   }
 }
 
-function checkWindows(s: QualitySettings): void {
-  if (s.currentHours > s.baselineHours) throw new ApiError('VALIDATION_ERROR', `the current window (${s.currentHours} h) must not be longer than the baseline (${s.baselineHours} h)`, { field: 'body/currentHours' });
+function checkWindows(s: QualitySettings, agentId?: string): void {
+  if (s.currentHours <= s.baselineHours) return;
+  if (agentId) throw new ApiError('VALIDATION_ERROR', `agent ${agentId}'s current window (${s.currentHours} h) would be longer than the baseline (${s.baselineHours} h): change its override first`, { field: 'body/baselineHours', agentId });
+  throw new ApiError('VALIDATION_ERROR', `the current window (${s.currentHours} h) must not be longer than the baseline (${s.baselineHours} h)`, { field: 'body/currentHours' });
 }

@@ -75,6 +75,20 @@ describe(`quality alerts at the edges (real ${CONTROL_PLANE} and chdb, the monit
     }
   });
 
+  it("refuses an organisation's baseline shorter than an agent's own current window, naming the agent", async () => {
+    const agents = (await t.call(t.admin, { url: '/api/v1/agents?q=outage-bot' })).body.data as { id: string }[];
+    const agentId = agents[0]!.id;
+    expect((await t.call(t.admin, { method: 'PATCH', url: `/api/v1/quality/${agentId}/settings`, payload: { currentHours: 100 } })).status).toBe(200);
+    try {
+      const res = await t.call(t.admin, { method: 'PATCH', url: '/api/v1/quality/settings', payload: { baselineHours: 48 } });
+      expect({ status: res.status, field: res.body.error.details.field, agentId: res.body.error.details.agentId }).toEqual({ status: 400, field: 'body/baselineHours', agentId });
+      const view = (await t.call(t.admin, { url: '/api/v1/quality/settings' })).body.data as { organization: { baselineHours: number } };
+      expect(view.organization.baselineHours).not.toBe(48);
+    } finally {
+      await t.call(t.admin, { method: 'PATCH', url: `/api/v1/quality/${agentId}/settings`, payload: { currentHours: null } });
+    }
+  });
+
   it('refuses a threshold of 0 (it alerted on a 0% rate, which no traffic could clear), naming the field', async () => {
     for (const field of ['errorRateThreshold', 'groundingFailureThreshold']) {
       const res = await t.call(t.admin, { method: 'PATCH', url: '/api/v1/quality/settings', payload: { [field]: 0 } });
