@@ -101,6 +101,17 @@ describe('the rules checker', () => {
     expect(one('Refunds are not given after 30 days.', ['No refunds are given after 30 days.']).status).toBe('SUPPORTED');
   });
 
+  it('never takes a number in one unit of measure for the same number in another', () => {
+    for (const [claim, source] of [
+      ['Delivery takes 15 minutes.', 'Delivery takes 15 hours.'],
+      ['The office is 5 km from the station.', 'The office is 5 miles from the station.'],
+      ['Returns are accepted for 14 days.', 'Returns are accepted for 14 weeks.'],
+      ['The plan includes 2 TB of storage.', 'The plan includes 2 GB of storage.'],
+    ]) expect({ claim, status: one(claim!, [source!]).status }).toEqual({ claim, status: expect.not.stringMatching(/^SUPPORTED$/) });
+    expect(one('Delivery takes 15 minutes.', ['Delivery takes 15 minutes.']).status).toBe('SUPPORTED');
+    expect(one('The company has 1,200 employees.', ['The company has 1,200 staff.']).status).toBe('SUPPORTED');
+  });
+
   it('reads a minus sign: -5 degrees is not 5 degrees', () => {
     expect(one('The temperature was -5 degrees.', ['The temperature was 5 degrees.']).status).toBe('CONTRADICTED');
     expect(one('The balance is \u2212200 dollars.', ['The balance is 200 dollars.']).status).toBe('CONTRADICTED');

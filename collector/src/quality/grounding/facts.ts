@@ -93,6 +93,8 @@ const UNIT_ALIASES: Record<string, string> = {
   percent: '%', per: '%', 'per cent': '%', pct: '%', usd: '$', dollars: '$', dollar: '$', eur: '€', euros: '€', euro: '€', gbp: '£', pounds: '£',
   kilometres: 'km', kilometers: 'km', kilometre: 'km', kilometer: 'km', metres: 'm', meters: 'm', metre: 'm', meter: 'm', kilograms: 'kg', kilogram: 'kg', kgs: 'kg',
   miles: 'mi', mile: 'mi', hours: 'h', hour: 'h', hrs: 'h', minutes: 'min', minute: 'min', mins: 'min', seconds: 's', second: 's', secs: 's', days: 'day', years: 'year',
+  day: 'day', year: 'year', weeks: 'week', week: 'week', months: 'month', month: 'month', milliseconds: 'ms', millisecond: 'ms', ms: 'ms',
+  tb: 'tb', terabytes: 'tb', gb: 'gb', gigabytes: 'gb', mb: 'mb', megabytes: 'mb', kb: 'kb', kilobytes: 'kb', km: 'km', kg: 'kg', mi: 'mi',
   employees: 'person', employee: 'person', staff: 'person', workers: 'person', people: 'person', persons: 'person', users: 'user', customers: 'customer',
 };
 const NUMBER = /(?:([$€£¥])\s?)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(k|m|mn|b|bn|t|thousand|million|billion|trillion)\b)?(?:\s?(%|percent|per cent|pct)|\s?([$€£¥]|usd|eur|gbp|dollars?|euros?|pounds)\b|\s+([a-z]{1,12}))?/giu;
@@ -252,7 +254,12 @@ function stepOf(n: NumberFact): number {
   return 10 ** -decimals(n) * (scale ? SCALE[scale.toLowerCase()]! : 1);
 }
 
-/** Units that can be compared: the same, one of them unknown, or two unit words ("1,200 staff" against "1,200 employees"). */
-export const unitsMatch = (a: NumberFact, b: NumberFact): boolean => a.unit === b.unit || a.unit === '' || b.unit === '' || (!SYMBOL.has(a.unit) && !SYMBOL.has(b.unit));
-/** Units written as symbols (percent and currencies): two different ones never measure the same thing. */
-const SYMBOL = new Set(['%', '$', '€', '£', '¥']);
+/**
+ * Units that can be compared: the same, one of them unknown, or two unit words ("1,200 staff"
+ * against "1,200 employees"), but never two different symbols or measures: 15 minutes are not
+ * 15 hours, nor 5 km 5 miles.
+ */
+export const unitsMatch = (a: NumberFact, b: NumberFact): boolean =>
+  a.unit === b.unit || a.unit === '' || b.unit === '' || (!FIXED.has(a.unit) && !FIXED.has(b.unit));
+/** Units written as symbols (percent and currencies) and units of measure (as UNIT_ALIASES names them). */
+const FIXED = new Set(['%', '$', '€', '£', '¥', 'km', 'm', 'kg', 'mi', 'h', 'min', 's', 'ms', 'day', 'week', 'month', 'year', 'tb', 'gb', 'mb', 'kb']);
