@@ -5,7 +5,7 @@ import type { AuditedRequest } from '../audit/context';
 import type { ControlPlaneDb, SqlExecutor } from '../stores/postgres/types';
 import { periodWindow, type Period } from './periods';
 import { spend, type LedgerReader } from './spend';
-import { usdText, usdToAtto } from './money';
+import { centsOf, usdText, usdToAtto } from './money';
 
 export interface BudgetInput {
   name: string;
@@ -45,7 +45,8 @@ const toBudget = (organizationId: string, r: Row): Budget => ({
   agentId: r.agent_id,
   vendor: r.vendor,
   period: r.period,
-  amount: Number(r.amount).toFixed(2),
+  // numeric(18,2) comes as text: read exactly (through a float, 1234567890123456.78 came back .75).
+  amount: centsOf(usdToAtto(String(r.amount))),
   currency: r.currency,
   alertThresholds: r.alert_thresholds,
   createdAt: r.created_at.toISOString(),

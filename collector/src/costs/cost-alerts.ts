@@ -10,7 +10,7 @@ import { AgentStore } from '../agents/store';
 import { ApiError } from '../errors';
 import { judgeLatestHour } from './anomaly';
 import { BudgetStore } from './budgets';
-import { attoToNumber, usdText, usdToAtto } from './money';
+import { attoToNumber, centsOf, usdText, usdToAtto } from './money';
 import { DAY_MS, isoDay, periodWindow, type Period } from './periods';
 import { forecastSpend, scopeQuery, spend, usd, type LedgerReader } from './spend';
 
@@ -110,7 +110,7 @@ export async function judgeAlert(costs: LedgerReader, organizationId: string, al
   if (a.alertType === 'THRESHOLD') {
     const spent = await spend(costs, scope, w.from, w.to);
     const firing = spent > usdToAtto(a.threshold!);
-    return { firing, actual: usdText(spent), message: `${who} spent $${usd(attoToNumber(spent))} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
+    return { firing, actual: usdText(spent), message: `${who} spent $${centsOf(spent)} this ${a.period.toLowerCase()} (${budget ? 'budget' : 'threshold'} $${a.threshold})` };
   }
   if (a.alertType === 'FORECAST') {
     const spent = attoToNumber(await spend(costs, scope, w.from, w.to));
@@ -124,7 +124,7 @@ export async function judgeAlert(costs: LedgerReader, organizationId: string, al
   }
   const end = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
   const start = end - 8 * DAY_MS;
-  const cells = await costs.ledger({ ...scopeQuery({ organizationId, agentId: a.agentId }), from: isoDay(start), to: isoDay(end + DAY_MS) }, 'none', undefined, 'hour');
+  const cells = await costs.ledger({ ...scopeQuery(scope), from: isoDay(start), to: isoDay(end + DAY_MS) }, 'none', undefined, 'hour');
   const byHour = new Map<number, number>();
   for (const c of cells) {
     const t = Date.parse(iso(c.day));

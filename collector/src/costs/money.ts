@@ -49,6 +49,9 @@ export function toCents(amount: Atto): bigint {
   return sign * ((abs + ATTO_PER_CENT / 2n) / ATTO_PER_CENT);
 }
 
+/** An exact amount in cents as `12.34`, rounded once from atto-dollars (through a float, $1.005 showed as $1.00 beside an exact $1.01). */
+export const centsOf = (amount: Atto): string => centsText(toCents(amount));
+
 /** Cents as `12.34`. */
 export function centsText(cents: bigint): string {
   const sign = cents < 0n ? '-' : '';

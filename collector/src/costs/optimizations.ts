@@ -1,9 +1,8 @@
 import type { CostOptimization } from '@ai-arm/schemas';
 import { vendorSpec } from '../connectors/registry';
-import { attoToNumber, type Atto } from './money';
+import { attoToNumber, centsOf, type Atto } from './money';
 import type { PriceBook, TokenCounts } from './price-book';
 import { recordId, type CostService } from './service';
-import { usd } from './spend';
 import { dailyUsage, type DailyUsage } from './usage-query';
 
 /** The assumptions behind each suggestion, stated so its savings can be checked by re-pricing. */
@@ -78,8 +77,8 @@ export async function suggestOptimizations(costs: CostService, organizationId: s
         organizationId,
         agentId: agent || null,
         optimizationType: type,
-        currentCost: usd(attoToNumber(current)),
-        projectedSavings: usd(saved),
+        currentCost: centsOf(current),
+        projectedSavings: centsOf(current - after),
         recommendation: text,
         implementation: how,
         effort,
