@@ -51,6 +51,12 @@ export function forecastDaily(history: readonly number[], horizon: number, first
   let trend = 0;
   // The first two weeks' spread around their median starts the scale; a flat start gets 10% of the level.
   let scale = MAD_TO_SD * median(flat.slice(0, 14).map((v) => Math.abs(v - level))) || 0.1 * level;
+  // Never under 2% of the typical day the history has spent: a start at (near) zero gave a
+  // scale of zero, every surprise was clipped to nothing, and the level never left it (six weeks
+  // at $1,000 a day after two quiet ones still forecast $0).
+  const spending = flat.filter((v) => v > 0);
+  const minScale = spending.length > 0 ? 0.02 * median(spending) : 0;
+  scale = Math.max(scale, minScale);
   const errors: number[] = [];
   for (let i = 1; i < n; i++) {
     const predicted = level + trend;
@@ -60,7 +66,7 @@ export function forecastDaily(history: readonly number[], horizon: number, first
     const prev = level;
     level = predicted + ALPHA * clipped;
     trend = BETA * (level - prev) + (1 - BETA) * trend;
-    scale = (1 - SCALE_WEIGHT) * scale + SCALE_WEIGHT * ABS_TO_SD * Math.abs(clipped);
+    scale = Math.max(minScale, (1 - SCALE_WEIGHT) * scale + SCALE_WEIGHT * ABS_TO_SD * Math.abs(clipped));
   }
 
   const daily = Array.from({ length: days }, (_, h) => Math.max(0, (level + (h + 1) * trend) * s(n + h)));

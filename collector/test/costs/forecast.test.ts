@@ -78,6 +78,16 @@ describe('daily spend forecast', () => {
     expect(f.total / before).toBeLessThan(1.4);
   });
 
+  it('a history that starts at (near) nothing still follows the spending that came after it', () => {
+    // Two quiet weeks froze the level at zero (its scale was zero, so every surprise was clipped to nothing).
+    const fromNothing = forecastDaily([0.01, ...Array<number>(13).fill(0), ...Array<number>(42).fill(1000)], 7, 0);
+    expect(fromNothing.total / 7000).toBeGreaterThan(0.9);
+    expect(fromNothing.total / 7000).toBeLessThan(1.1);
+    // Four weeks after a hundredfold step, the forecast is the new level, not a fifth of it.
+    const stepped = forecastDaily([...Array<number>(28).fill(10), ...Array<number>(28).fill(1000)], 7, 0);
+    expect(stepped.daily[0]! / 1000).toBeGreaterThan(0.9);
+  });
+
   it('a quiet holiday week in the history keeps the weekday shape', () => {
     const history = series('holiday', 56, { growth: 0 }).map((v, d) => (d >= 21 && d < 28 ? v * 0.35 : v));
     const profile = weeklyProfile(history, 0);
