@@ -74,13 +74,21 @@ export class PriceBook {
         this.cards.set(`${vendor}|${model}`, m.prices.map(listCard).sort(latestFirst));
       }
     }
-    const merged: [string, Card][] = overrides.map((o) => {
+    // An override named as the table names the model reprices the model; one named as a dated
+    // snapshot or an alias reprices that name alone, over the model's list prices (it repriced
+    // the whole model, every snapshot of it included).
+    const merged = overrides.map((o) => {
       const model = this.canonical(o.vendor, o.model) ?? o.model;
-      return [`${o.vendor}|${model}`, this.inherit(o).card];
+      return { key: `${o.vendor}|${o.model === model ? model : o.model}`, model: `${o.vendor}|${model}`, card: this.inherit(o).card };
     });
-    for (const [key, c] of merged) {
+    for (const { key, model, card } of merged) {
+      if (!this.cards.has(key)) {
+        this.cards.set(key, (this.cards.get(model) ?? []).filter((c) => c.source === 'list'));
+        const cheaper = this.cheaper.get(model);
+        if (cheaper) this.cheaper.set(key, cheaper);
+      }
       this.names.set(key, key.slice(key.indexOf('|') + 1));
-      this.cards.set(key, [...(this.cards.get(key) ?? []), c].sort(latestFirst));
+      this.cards.set(key, [...this.cards.get(key)!, card].sort(latestFirst));
     }
     this.resolved.clear();
   }

@@ -68,6 +68,19 @@ describe('price book: a contract override inherits every rate it does not name',
     expect(usd(withOverride, cell({ tokens: tokens({ input: MILLION, cache_read: MILLION }) }))).toBe('2.000000');
   });
 
+  it('an override named as a dated snapshot or an alias reprices that name alone; one named as the model reprices them all', () => {
+    const input = tokens({ input: MILLION });
+    const at = (book: PriceBook, model: string) => usd(book, cell({ model, day: '2026-01-01', tokens: input }));
+    const snapshot = new PriceBook(table, [{ vendor: 'OPENAI', model: 'gpt-4o-2024-05-13', entry: { effective_from: '2025-12-01', input: 5, output: 15 } }]);
+    expect([at(snapshot, 'gpt-4o-2024-05-13'), at(snapshot, 'gpt-4o'), at(snapshot, 'gpt-4o-2024-08-06'), at(snapshot, 'chatgpt-4o-latest')]).toEqual(['5.000000', '2.500000', '2.500000', '2.500000']);
+    // Before its date the snapshot has the model's list price.
+    expect(usd(snapshot, cell({ model: 'gpt-4o-2024-05-13', day: '2025-11-30', tokens: input }))).toBe('2.500000');
+    const alias = new PriceBook(table, [{ vendor: 'OPENAI', model: 'chatgpt-4o-latest', entry: { effective_from: '2025-12-01', input: 4, output: 12 } }]);
+    expect([at(alias, 'chatgpt-4o-latest'), at(alias, 'gpt-4o')]).toEqual(['4.000000', '2.500000']);
+    const model = new PriceBook(table, [{ vendor: 'OPENAI', model: 'gpt-4o', entry: { effective_from: '2025-12-01', input: 3, output: 12 } }]);
+    expect([at(model, 'gpt-4o'), at(model, 'gpt-4o-2024-08-06'), at(model, 'chatgpt-4o-latest')]).toEqual(['3.000000', '3.000000', '3.000000']);
+  });
+
   it('inherits from the list row in force on the override date, not a later one', () => {
     const book = new PriceBook(table, [{ vendor: 'OPENAI', model: 'o3', entry: { effective_from: '2025-05-01', input: 9 } }]);
     // 2025-05-20: the override (input 9) with the launch row's cached 2.50 and output 40.
