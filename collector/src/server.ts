@@ -7,7 +7,7 @@ import { openActivityLog } from './logs/activity';
 import { seedDemo } from './costs/demo-seed';
 import { bootstrapBanner, ensureBootstrapKey, ensureGrafanaKey } from './auth/bootstrap';
 import { CostService } from './costs/service';
-import type { Config } from './config/env';
+import { ConfigError, type Config } from './config/env';
 import { createLogger } from './logger';
 import { Instruments } from './metrics/instruments.generated';
 import { TeeSink } from './metrics/otel-sink';
@@ -119,10 +119,16 @@ export async function startCollector(config: Config, logger: Logger = createLogg
     quality = new QualityMonitor({ controlPlane: stores.controlPlane, telemetry: stores.telemetry, metrics, log: logger.child({ component: 'quality' }) });
     const environmentKeys = new Map<string, string>(endpoints.map((e) => [e.vendor, e.adminKey]));
     app = await buildApp({ config, stores, sink, logger, backfill, ingest, ingestLimiter, metrics, quality, environmentKey: (vendor) => environmentKeys.get(vendor) ?? null, costs: costService, connections: connectionRuntime, agents: poller, ...(demo ? { now: () => new Date(demo.state.nowMs()) } : {}) });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host }).catch((err: NodeJS.ErrnoException) => {
+      // The operator's to fix, as any configuration: one line naming the variables, not a stack.
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new ConfigError([`ARM_HOST:ARM_PORT ${config.host}:${config.port} ${err.code === 'EADDRINUSE' ? 'is in use by another process' : 'may not be listened on by this user'} (${err.code})`]);
+      throw err;
+    });
     grpcReceiver = config.ingest.grpcPort ? await openGrpc(config, stores, ingest, ingestLimiter, logger) : null;
   } catch (err) {
     shutdown.abort();
+    // The first admin key is committed and the next start makes none: shown now, or never.
+    if (createdKey) process.stdout.write(`${bootstrapBanner(createdKey, `http://${config.host}:${config.port}`)}\n`);
     await grpcReceiver?.close();
     await app?.close();
     await ingest?.close();

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { Config } from '../config/env';
 import { createLogger } from '../logger';
 import { Instruments } from '../metrics/instruments.generated';
@@ -9,7 +10,9 @@ import { openStores } from '../stores';
  * With a collector running on the embedded stores, their files are its own: migrations
  * were applied when it started, so this asks it for the versions instead of opening them.
  */
-export async function runMigrate(config: Config): Promise<number> {
+export async function runMigrate(config: Config, args: string[] = []): Promise<number> {
+  // It takes no arguments: `migrate --dry-run` applied every migration.
+  parseArgs({ args, strict: true, options: {} });
   const embedded = !config.postgresUrl || !config.clickhouseUrl;
   const holder = embedded ? readLiveLock(config.dataDir) : null;
   if (holder) {
