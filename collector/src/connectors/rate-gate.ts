@@ -26,6 +26,13 @@ export function rateGate(inner: typeof fetch, opts: { clock?: GateClock; stop?: 
       const wait = blockedUntil - clock.now();
       if (wait > 0) await clock.sleep(wait, stop);
       const res = await inner(input, init);
+      // A spent budget is no rate limit: waiting does not end it, so it is neither retried nor
+      // allowed to hold the connection's other calls (the SDKs honour x-should-retry).
+      if (res.status === 429 && SPEND_LIMIT.test(await res.clone().text())) {
+        const headers = new Headers(res.headers);
+        headers.set('x-should-retry', 'false');
+        return new Response(await res.text(), { status: res.status, statusText: res.statusText, headers });
+      }
       const until = resumeAt(res, clock.now());
       if (until !== null) blockedUntil = Math.max(blockedUntil, until);
       return res;
@@ -35,6 +42,9 @@ export function rateGate(inner: typeof fetch, opts: { clock?: GateClock; stop?: 
     return result;
   };
 }
+
+/** A 429 that says a spend limit was reached (Anthropic's workspace usage limits, OpenAI's insufficient_quota). */
+const SPEND_LIMIT = /usage limit|spend(ing)? limit|insufficient_quota|exceeded your current quota/i;
 
 const realClock: GateClock = {
   now: () => Date.now(),

@@ -1,3 +1,5 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { endpointOf, instrumentedFetch } from '../../src/connectors/instrumented-fetch';
 import { goDurationMs, rateGate, resumeAt } from '../../src/connectors/rate-gate';
 import { Instruments } from '../../src/metrics/instruments.generated';
@@ -6,6 +8,34 @@ import { PrometheusSink } from '../../src/metrics/prometheus-sink';
 const response = (status: number, headers: Record<string, string> = {}) => new Response('{}', { status, headers });
 
 describe('rate gate', () => {
+  it('a 429 that says a spend limit was reached is not retried by the official SDKs, and holds no other call', async () => {
+    let t = 0;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const bodies = {
+      ANTHROPIC: { type: 'error', error: { type: 'rate_limit_error', message: 'You have reached your specified workspace API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.' } },
+      OPENAI: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', code: 'insufficient_quota' } },
+    };
+    for (const [vendor, body] of Object.entries(bodies)) {
+      let calls = 0;
+      const inner = (async () => (calls++, new Response(JSON.stringify(body), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '3600' } }))) as typeof fetch;
+      const fetch = rateGate(inner, { clock });
+      const client = vendor === 'OPENAI' ? new OpenAI({ apiKey: 'sk-test', baseURL: 'http://vendor.invalid/v1', fetch, maxRetries: 6 }) : new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://vendor.invalid', fetch, maxRetries: 6 });
+      const call = vendor === 'OPENAI' ? () => (client as OpenAI).models.list() : () => (client as Anthropic).models.list();
+      await expect(call()).rejects.toMatchObject({ status: 429 });
+      expect({ vendor, calls }).toEqual({ vendor, calls: 1 });
+      // The connection's next call leaves at once: an hour's retry-after did not close the gate.
+      const before = t;
+      await expect(call()).rejects.toMatchObject({ status: 429 });
+      expect(t).toBe(before);
+    }
+    // An ordinary rate limit still waits and retries.
+    let calls = 0;
+    const limited = (async () => (calls++ === 0 ? new Response('{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}', { status: 429, headers: { 'retry-after': '2' } }) : new Response('{"data":[],"has_more":false,"first_id":null,"last_id":null}', { status: 200, headers: { 'content-type': 'application/json' } }))) as typeof fetch;
+    const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://vendor.invalid', fetch: rateGate(limited, { clock }), maxRetries: 2 });
+    await client.models.list();
+    expect(calls).toBe(2);
+  });
+
   it.each([
     ['120ms', 120],
     ['12s', 12_000],
